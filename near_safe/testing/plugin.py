@@ -1,0 +1,146 @@
+"""pytest plugin for near_safe's embedded NEAR runtime (registered through ``pytest11``).
+
+Fixtures
+    near_runtime   the session's :class:`~near_safe.testing.Runtime`; every test runs against
+                   it and is isolated by a snapshot taken before the test and restored after it
+                   (titanoboa-style), so tests never leak state into each other.
+    runtime        the same runtime, under a shorter name.
+    near_deploy    ``near_deploy(source, account_id=None, balance=10 * NEAR, init=None)``:
+                   deploys a contract; the Wasm is built once per session (and cached across
+                   sessions by the builder).  Call it from session- or module-scoped fixtures to
+                   deploy once, or inside a test for a contract that lives for that test only.
+    near_account   ``near_account(name=None, balance=100 * NEAR)``: a new funded account.
+    alice, bob, carol   funded user accounts (100 NEAR), created once per session.
+    near_mode      "wasm" or "python": the mode the current test runs in.
+
+Options
+    --near-mode=wasm|python|both   which runtime mode(s) tests run in (default: wasm).  With
+                   "both", every test that uses the runtime runs twice, once per mode.
+    @pytest.mark.near_mode("wasm") restricts a test to the listed modes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+MODES = ("wasm", "python")
+_runtimes = {}  # mode -> Runtime, one per session and mode
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("near_safe", "near_safe embedded NEAR runtime")
+    group.addoption(
+        "--near-mode",
+        default="wasm",
+        choices=("wasm", "python", "both"),
+        help="run contracts as compiled Wasm (default), as Python source under CPython, or both",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "near_mode(*modes): run this test only in the given runtime modes"
+    )
+
+
+def _selected_modes(config):
+    option = config.getoption("--near-mode", default="wasm")
+    return MODES if option == "both" else (option,)
+
+
+def pytest_generate_tests(metafunc):
+    if "near_mode" not in metafunc.fixturenames:
+        return
+    modes = _selected_modes(metafunc.config)
+    marker = metafunc.definition.get_closest_marker("near_mode")
+    if marker is not None:
+        unknown = [m for m in marker.args if m not in MODES]
+        if unknown:
+            raise pytest.UsageError(
+                f"@pytest.mark.near_mode got {unknown!r}: use any of {MODES!r}"
+            )
+        modes = tuple(m for m in modes if m in marker.args) or tuple(marker.args[:1])
+    metafunc.parametrize("near_mode", modes, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def near_mode(request):
+    return getattr(request, "param", _selected_modes(request.config)[0])
+
+
+@pytest.fixture(scope="session")
+def near_runtime(near_mode):
+    from near_safe.testing import Runtime
+
+    if near_mode not in _runtimes:
+        _runtimes[near_mode] = Runtime(mode=near_mode)
+    return _runtimes[near_mode]
+
+
+@pytest.fixture(autouse=True)
+def _near_isolation(request):
+    """Snapshot every session runtime this test can touch before it runs; restore after."""
+    if "near_runtime" in request.fixturenames:
+        request.getfixturevalue("near_runtime")
+    snapshots = [(rt, rt.snapshot()) for rt in _runtimes.values()]
+    yield
+    for rt, snap in snapshots:
+        rt.restore(snap)
+
+
+@pytest.fixture
+def runtime(near_runtime):
+    return near_runtime
+
+
+@pytest.fixture(scope="session")
+def near_deploy(near_runtime):
+    from near_safe.testing import NEAR
+
+    counter = itertools.count(1)
+
+    def deploy(source, account_id=None, balance=10 * NEAR, init=None, init_args=None):
+        if account_id is None:
+            stem = Path(source).stem if isinstance(source, (str, Path)) else "contract"
+            account_id = f"{stem.replace('_', '-').lower()}-{next(counter)}.test.near"
+        contract = near_runtime.deploy(account_id, source, balance=balance)
+        if init is not None:  # initialise as the contract account itself, like a deploy script
+            contract.call(contract, init, init_args or {}).unwrap()
+        return contract
+
+    return deploy
+
+
+@pytest.fixture(scope="session")
+def _near_account_counter():
+    return itertools.count(1)
+
+
+@pytest.fixture
+def near_account(near_runtime, _near_account_counter):
+    from near_safe.testing import NEAR
+
+    def make(name=None, balance=100 * NEAR):
+        account_id = name or f"user{next(_near_account_counter)}.test.near"
+        return near_runtime.create_account(account_id, balance=balance)
+
+    return make
+
+
+def _session_account(name):
+    @pytest.fixture(scope="session", name=name)
+    def fixture(near_runtime):
+        from near_safe.testing import NEAR
+
+        return near_runtime.create_account(f"{name}.test.near", balance=100 * NEAR)
+
+    fixture.__doc__ = f"A user account '{name}.test.near' holding 100 NEAR (session-scoped)."
+    return fixture
+
+
+alice = _session_account("alice")
+bob = _session_account("bob")
+carol = _session_account("carol")
