@@ -1,0 +1,412 @@
+"""Static analysis of a contract before the toolchain runs (CPython only).
+
+Everything here is cheap (``ast`` only, no nearc import) because it also runs on a cache hit:
+the cache key needs the exact set of files that will be frozen into the Wasm.
+
+What it decides:
+
+* syntax errors, reported as ``file:line:col`` before emcc is ever invoked;
+* the exported methods, by the same rule as nearc 0.8.8's ``analyzer.find_exports`` (a decorator
+  whose bare name is ``export``/``view``/``call``/``init``/``callback``/``multi_callback``, also
+  called, or ``near.export``);
+* which modules to freeze.  nearc freezes *every* ``.py`` file under the contract's folder; we
+  freeze only the local modules the contract imports, transitively, so test files and unrelated
+  scripts next to a contract never reach the chain.  ``near_safe`` is frozen from its real
+  location with only its contract-side files; installed packages the contract imports are frozen
+  whole, as nearc does.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BuildError
+
+# nearc 0.8.8 analyzer.find_exports: the decorator names it exports.
+EXPORT_DECORATORS = frozenset({"export", "view", "call", "init", "callback", "multi_callback"})
+
+# nearc always adds these two exports itself (metadata and ABI); they do not count as the
+# contract's own methods.
+NEARC_INJECTED_EXPORTS = frozenset({"contract_source_metadata", "__contract_abi"})
+
+# C keywords cannot name an export (nearc analyzer.validate_export_names): the export becomes a
+# C function in export_wrappers.c.
+C_KEYWORDS = frozenset(
+    "auto break case char const continue default do double else enum extern float for goto if "
+    "inline int long register restrict return short signed sizeof static struct switch typedef "
+    "union unsigned void volatile while".split()
+)
+
+# Modules built into nearc's webassembly-near MicroPython port (read from the warmed build's
+# genhdr/moduledefs.collected) plus the ones nearc's manifest always freezes (micropython-lib
+# stdlib packages and the typing stubs).  `near` is the host-function module (modnear.c).
+MPY_BUILTIN_MODULES = frozenset(
+    {
+        "array", "binascii", "builtins", "cmath", "collections", "errno", "gc", "hashlib",
+        "heapq", "io", "json", "math", "micropython", "msgpack", "near", "os", "platform",
+        "random", "re", "select", "struct", "sys", "time", "uctypes", "deflate",
+        "__future__",
+    }
+)
+# nearc 0.8.8 analyzer: MPY_MODULES, MPY_LIB_PACKAGES, MPY_STDLIB_PACKAGES (top-level names).
+NEARC_MPY_PACKAGES = frozenset(
+    {
+        "array", "builtins", "json", "os", "random", "struct", "sys",
+        "aiohttp", "cbor2", "iperf3", "pyjwt", "requests",
+        "binascii", "contextlib", "fnmatch", "hmac", "keyword", "pprint", "stat", "tempfile",
+        "types", "warnings", "__future__", "bisect", "copy", "functools", "html", "locale",
+        "pathlib", "quopri", "string", "textwrap", "unittest", "zlib", "abc", "cmd", "curses",
+        "gzip", "inspect", "logging", "pickle", "threading", "argparse", "collections",
+        "datetime", "hashlib", "io", "operator", "pkg_resources", "shutil", "tarfile", "time",
+        "uu", "base64", "errno", "heapq", "itertools", "pkgutil", "ssl", "traceback", "venv",
+    }
+)
+TYPING_MODULES = frozenset({"typing", "typing_extensions"})
+
+# near_safe: only these may be frozen (the rest is CPython-only tooling).
+NEAR_SAFE = "near_safe"
+
+
+def near_safe_root() -> Path:
+    """The real folder of the near_safe package (it is installed editable, so nearc's
+    site-packages lookup would not find it)."""
+    import near_safe
+
+    return Path(near_safe.__file__).resolve().parent
+
+
+def near_safe_contract_files() -> list[str]:
+    """The near_safe files allowed in a Wasm, relative to the package folder, sorted:
+    ``__init__.py`` and ``contract/*.py`` - exactly those."""
+    root = near_safe_root()
+    files = ["__init__.py"]
+    files += sorted(f"contract/{p.name}" for p in (root / "contract").glob("*.py"))
+    return files
+
+
+def _is_mpy_available(top: str) -> bool:
+    if top in MPY_BUILTIN_MODULES or top in NEARC_MPY_PACKAGES or top in TYPING_MODULES:
+        return True
+    # MicroPython still accepts the old u-prefixed names (ujson, utime, ...).
+    return top.startswith("u") and top[1:] in MPY_BUILTIN_MODULES
+
+
+@dataclass(frozen=True)
+class Import:
+    """One import statement target, absolute dotted name, with where it was written."""
+
+    name: str
+    file: Path
+    line: int
+    optional: bool  # under `if TYPE_CHECKING` or in a `try` that catches ImportError
+    candidate: bool = False  # `from pkg import name`: pkg.name, which may be a plain name
+
+
+@dataclass
+class Plan:
+    """What one build freezes: the inputs of the cache key and of the manifest."""
+
+    contract: Path
+    source: str
+    exports: list[str]
+    local_modules: dict[str, Path] = field(default_factory=dict)  # target path -> real file
+    near_safe_files: list[str] = field(default_factory=list)  # relative to near_safe_root()
+    packages: dict[str, Path] = field(default_factory=dict)  # installed top-level name -> path
+    imports: list[Import] = field(default_factory=list)
+
+
+def parse_source(path: Path, source: str) -> ast.Module:
+    """Parse, turning a SyntaxError into a BuildError with file:line:col."""
+    try:
+        return ast.parse(source, filename=str(path))
+    except SyntaxError as exc:
+        line = exc.lineno or 0
+        col = exc.offset or 0
+        text = (exc.text or "").rstrip("\n")
+        where = f"{path}:{line}:{col}"
+        detail = f"\n    {text}\n    {' ' * max(col - 1, 0)}^" if text else ""
+        raise BuildError(
+            f"{where}: syntax error: {exc.msg}{detail}\n"
+            f"fix the Python syntax in {path.name} and build again"
+        ) from None
+
+
+def _decorator_name(dec: ast.expr) -> str | None:
+    if isinstance(dec, ast.Name):
+        return dec.id
+    if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Name):
+        return dec.func.id
+    if isinstance(dec, ast.Attribute) and isinstance(dec.value, ast.Name):
+        if dec.value.id == "near" and dec.attr == "export":
+            return "near.export"
+    return None
+
+
+def _attribute_decorator(dec: ast.expr) -> str | None:
+    """``@x.call`` / ``@x.view(...)``: looks exported but nearc does not export it."""
+    target = dec.func if isinstance(dec, ast.Call) else dec
+    if isinstance(target, ast.Attribute) and target.attr in EXPORT_DECORATORS:
+        return ast.unparse(target)
+    return None
+
+
+def find_exports(tree: ast.Module) -> tuple[list[str], list[str]]:
+    """Return (exported method names, methods with a look-alike decorator nearc ignores)."""
+    exports, lookalikes = set(), []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        names = [_decorator_name(d) for d in node.decorator_list]
+        if any(n in EXPORT_DECORATORS or n == "near.export" for n in names):
+            exports.add(node.name)
+            continue
+        for dec in node.decorator_list:
+            written = _attribute_decorator(dec)
+            if written:
+                lookalikes.append(f"{node.name} (@{written}, line {node.lineno})")
+                break
+    return sorted(exports), lookalikes
+
+
+def _type_checking_test(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    for h in handlers:
+        if h.type is None:
+            return True
+        names = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        for n in names:
+            if isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError", "Exception"):
+                return True
+    return False
+
+
+def find_imports(tree: ast.Module, file: Path, package: str | None) -> list[Import]:
+    """Every import in the module (function bodies too, as nearc does), as absolute names.
+    ``package`` is the dotted package the file belongs to (for relative imports)."""
+    found: list[Import] = []
+
+    def absolute(module: str | None, level: int) -> str | None:
+        if level == 0:
+            return module
+        if not package:
+            return None  # a relative import at top level: Python itself rejects it
+        parts = package.split(".")
+        if level - 1 >= len(parts):
+            return None  # beyond the top-level package: Python rejects it too
+        base = parts[: len(parts) - (level - 1)]
+        return ".".join(base + ([module] if module else []))
+
+    def visit(node: ast.AST, optional: bool) -> None:
+        if isinstance(node, ast.If) and _type_checking_test(node.test):
+            for child in node.body:
+                visit(child, True)
+            for child in node.orelse:
+                visit(child, optional)
+            return
+        if isinstance(node, ast.Try):
+            guarded = optional or _catches_import_error(node.handlers)
+            for child in node.body:
+                visit(child, guarded)
+            for child in node.handlers + node.orelse + node.finalbody:
+                visit(child, optional)
+            return
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found.append(Import(alias.name, file, node.lineno, optional))
+        elif isinstance(node, ast.ImportFrom):
+            base = absolute(node.module, node.level)
+            if base is not None:
+                found.append(Import(base, file, node.lineno, optional))
+                # `from pkg import sub` may name a submodule: record it as a candidate.
+                for alias in node.names:
+                    if alias.name != "*":
+                        found.append(
+                            Import(f"{base}.{alias.name}", file, node.lineno, optional, True)
+                        )
+        for child in ast.iter_child_nodes(node):
+            visit(child, optional)
+
+    visit(tree, False)
+    return found
+
+
+def _local_target(contract_dir: Path, dotted: str) -> tuple[str, Path] | None:
+    """A local module next to the contract: (manifest target path, real file) or None."""
+    parts = dotted.split(".")
+    base = contract_dir.joinpath(*parts)
+    if base.with_suffix(".py").is_file() and base.name != "__init__":
+        return "/".join(parts) + ".py", base.with_suffix(".py")
+    if (base / "__init__.py").is_file():
+        return "/".join(parts) + "/__init__.py", base / "__init__.py"
+    return None
+
+
+def _installed_location(top: str) -> Path | None:
+    """Where an installed (non-stdlib) top-level module lives, without importing it."""
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    if spec.origin and spec.origin not in ("built-in", "frozen"):
+        return Path(spec.origin)
+    return None
+
+
+def plan_build(contract: Path) -> Plan:
+    """Analyse ``contract`` and everything it imports; raise BuildError for anything that
+    cannot become a Wasm (syntax error, no export, unfreezable import)."""
+    contract = Path(contract)
+    if not contract.is_file():
+        hint = "check the path" if contract.suffix == ".py" else "pass a .py contract file"
+        raise BuildError(f"contract file not found: {contract} ({hint})")
+    contract = contract.resolve()
+    source = contract.read_text(encoding="utf-8")
+    tree = parse_source(contract, source)
+
+    exports, lookalikes = find_exports(tree)
+    bad = [e for e in exports if e in C_KEYWORDS]
+    if bad:
+        raise BuildError(
+            f"{contract}: exported method name(s) {', '.join(bad)} are C keywords, which nearc "
+            "cannot export: rename the method(s)"
+        )
+    if not exports:
+        msg = (
+            f"{contract}: no exported methods: nearc exports a method only when one of its "
+            "decorators is named view, call, init, callback or multi_callback (bare or called, "
+            "e.g. @call or @call(payable=True)), export or near.export"
+        )
+        if lookalikes:
+            msg += (
+                "; these decorators are written through an attribute and are NOT exported: "
+                + ", ".join(lookalikes)
+                + " - import the decorator by name (from near_safe import call) and write @call"
+            )
+        raise BuildError(msg)
+
+    plan = Plan(contract=contract, source=source, exports=exports)
+    contract_dir = contract.parent
+    ns_root = near_safe_root()
+    ns_allowed = {"near_safe", "near_safe.contract"} | {
+        "near_safe.contract." + Path(f).stem for f in near_safe_contract_files()[1:]
+    }
+
+    # Breadth-first over the contract and the local modules it reaches.
+    queue: list[tuple[Path, str | None, ast.Module]] = [(contract, None, tree)]
+    seen_files = {contract}
+    while queue:
+        file, package, module_tree = queue.pop(0)
+        for imp in find_imports(module_tree, file, package):
+            plan.imports.append(imp)
+            top = imp.name.split(".")[0]
+            if top == NEAR_SAFE:
+                if not imp.optional:
+                    _check_near_safe_import(imp, ns_root, ns_allowed)
+                    plan.near_safe_files = near_safe_contract_files()
+                continue
+            local = _local_target(contract_dir, imp.name)
+            if local is None and _local_target(contract_dir, top) is not None:
+                local = _local_target(contract_dir, top)
+            if local is not None:
+                # Also freeze each parent package's __init__.py of a dotted local import.
+                parts = imp.name.split(".")
+                targets = [local]
+                for i in range(1, len(parts)):
+                    parent = _local_target(contract_dir, ".".join(parts[:i]))
+                    if parent is not None:
+                        targets.append(parent)
+                for target, real in targets:
+                    if real.resolve() == contract:
+                        continue
+                    if target not in plan.local_modules:
+                        plan.local_modules[target] = real
+                        sub_src = real.read_text(encoding="utf-8")
+                        sub_tree = parse_source(real, sub_src)
+                        sub_pkg = target[:-3].replace("/", ".")
+                        if not target.endswith("__init__.py"):
+                            sub_pkg = sub_pkg.rpartition(".")[0] or None
+                        else:
+                            sub_pkg = sub_pkg[: -len(".__init__")]
+                        if real not in seen_files:
+                            seen_files.add(real)
+                            queue.append((real, sub_pkg, sub_tree))
+                continue
+            if imp.candidate:
+                continue  # a `from x import name` candidate that is not a local submodule
+            if _is_mpy_available(top):
+                continue
+            if top in plan.packages:
+                continue
+            location = _installed_location(top)
+            if location is not None and top not in sys.stdlib_module_names:
+                if location.suffix in (".so", ".pyd"):
+                    _unfreezable(imp, top, "it is a compiled extension module, which cannot "
+                                 "run inside the Wasm: use a pure-Python package instead")
+                plan.packages[top] = location
+                continue
+            if imp.optional:
+                continue  # guarded import (TYPE_CHECKING / try-except ImportError)
+            if top in sys.stdlib_module_names:
+                _unfreezable(imp, top, "it is CPython standard library that MicroPython (which "
+                             "runs the contract) does not have: remove the import or use a "
+                             "MicroPython module (json, math, re, struct, collections, ...)")
+            _unfreezable(imp, top, f"it is not a MicroPython module, not a local module in "
+                         f"{contract_dir} and not installed: install it (pip install {top}), "
+                         f"put {top}.py next to the contract, or remove the import")
+    if plan.near_safe_files:
+        _add_near_safe_dependencies(plan, ns_root)
+    return plan
+
+
+def _add_near_safe_dependencies(plan: Plan, ns_root: Path) -> None:
+    """near_safe's contract side imports near_sdk_py (and maybe more): freeze those too."""
+    for rel in plan.near_safe_files:
+        file = ns_root / rel
+        tree = parse_source(file, file.read_text(encoding="utf-8"))
+        for imp in find_imports(tree, file, "near_safe" if rel == "__init__.py" else "near_safe.contract"):
+            top = imp.name.split(".")[0]
+            if imp.optional or imp.candidate or top == NEAR_SAFE or _is_mpy_available(top):
+                continue
+            if top in plan.packages:
+                continue
+            location = _installed_location(top)
+            if location is None or top in sys.stdlib_module_names:
+                _unfreezable(imp, top, "near_safe's contract side imports a module MicroPython "
+                             "does not have: this is a near_safe bug, please report it")
+            plan.packages[top] = location
+
+
+def _check_near_safe_import(imp: Import, ns_root: Path, allowed: set[str]) -> None:
+    """Contracts may import near_safe and near_safe.contract(.x) only."""
+    if imp.name in allowed:
+        return
+    parts = imp.name.split(".")
+    if imp.candidate and not _module_exists_in(ns_root, parts[1:]):
+        return  # `from near_safe import view`: a name, not a module
+    raise BuildError(
+        f"{imp.file}:{imp.line}: import '{imp.name}': only near_safe and near_safe.contract are "
+        "available inside a contract; the rest of near_safe is CPython-only tooling (runtime, "
+        "builder, checker) that never reaches the chain. Import it from your tests instead."
+    )
+
+
+def _module_exists_in(root: Path, parts: list[str]) -> bool:
+    p = root.joinpath(*parts)
+    return p.with_suffix(".py").exists() or (p / "__init__.py").exists()
+
+
+def _unfreezable(imp: Import, top: str, why: str) -> None:
+    raise BuildError(f"{imp.file}:{imp.line}: cannot freeze import '{imp.name}' into the Wasm: {why}")

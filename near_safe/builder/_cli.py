@@ -1,0 +1,39 @@
+"""`near-safe build CONTRACT.py [-o OUT.wasm] [--rebuild] [--quiet]` and `near-safe build --warm`.
+
+Prints the Wasm's path and size on stdout; progress goes to stderr.  Bad input raises
+BuildError/UsageError, which cli.py prints with exit code 2.
+"""
+
+from __future__ import annotations
+
+from ..errors import UsageError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("contract", nargs="?", help="the contract's .py file")
+    parser.add_argument("-o", "--output", metavar="OUT.wasm",
+                        help="also write the Wasm here (default: only the cache)")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="ignore the cached Wasm (with --warm: rebuild the toolchain too)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--warm", action="store_true",
+                        help="warm the shared MicroPython toolchain (run once, e.g. in CI)")
+
+
+def run(args) -> int:
+    from . import build, warm
+
+    progress = False if args.quiet else None
+    if args.warm:
+        if args.contract or args.output:
+            raise UsageError("--warm takes no contract or -o: run `near-safe build --warm` alone")
+        result = warm(progress=progress, rebuild=args.rebuild)
+        state = "already warm" if result.cached else "warmed"
+        print(f"toolchain {state} (warm-up contract: {result.wasm}, {result.size} bytes)")
+        return 0
+    if not args.contract:
+        raise UsageError("missing CONTRACT.py: run `near-safe build CONTRACT.py [-o OUT.wasm]`")
+    result = build(args.contract, args.output, progress=progress, rebuild=args.rebuild)
+    note = " (cached)" if result.cached else ""
+    print(f"{result.wasm} {result.size} bytes{note}")
+    return 0

@@ -1,0 +1,215 @@
+"""The shared, warmed MicroPython build folder and the tools around it (CPython only).
+
+nearc keeps its MicroPython build in ``<contract folder>/build``: ~110 s on 2 cores the first
+time (mpy-cross, then the webassembly-near port objects), 6-15 s afterwards.  We keep ONE build
+folder per toolchain (nearc version + emcc version) in the cache directory and reuse it for every
+contract.  That is sound because everything contract-specific is either outside it (manifest,
+export wrappers and their object, the output Wasm live in a per-build work folder) or is
+regenerated on every build: ``frozen_content.c`` is deleted first (platform.md), and the frozen
+``.mpy`` of a contract's own modules are recompiled because makemanifest recompiles a source
+whose mtime is not older than its ``.mpy`` and we stage fresh copies of those sources.
+
+Several processes may build at once (pytest in several workers): the folder is guarded by an
+exclusive ``fcntl.flock`` held for the whole build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import deque
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import BuildError
+
+INSTALL_EMSCRIPTEN = "install emscripten: apt-get install -y emscripten"
+
+# Bump when the way we drive the toolchain changes (invalidates toolchain folders and Wasm keys).
+BUILDER_FORMAT = "1"
+
+
+def cache_root() -> Path:
+    """``$NEAR_SAFE_CACHE`` or ``~/.cache/near_safe``."""
+    env = os.environ.get("NEAR_SAFE_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "near_safe"
+
+
+def nearc_assets() -> Path:
+    """nearc's package folder (``assets_dir`` in nearc.builder.compile_contract)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("nearc")
+    if spec is None or not spec.submodule_search_locations:
+        raise BuildError("nearc is not installed: pip install 'near-safe[build]' (nearc==0.8.8)")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+@lru_cache(maxsize=1)
+def nearc_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nearc")
+    except PackageNotFoundError:
+        raise BuildError(
+            "nearc is not installed: pip install 'near-safe[build]' (nearc==0.8.8)"
+        ) from None
+
+
+def find_emcc() -> Path:
+    emcc = shutil.which("emcc")
+    if emcc is None:
+        raise BuildError(f"emcc (the emscripten compiler) was not found on PATH: {INSTALL_EMSCRIPTEN}")
+    if shutil.which("make") is None:
+        raise BuildError("make was not found on PATH: install it: apt-get install -y make")
+    return Path(emcc)
+
+
+@lru_cache(maxsize=4)
+def emcc_version(emcc: Path) -> str:
+    """The emscripten version, cheaply: Debian's emcc is a symlink into the emscripten folder,
+    which holds emscripten-version.txt; otherwise ask ``emcc --version`` (about 0.2 s)."""
+    version_file = Path(os.path.realpath(emcc)).parent / "emscripten-version.txt"
+    if version_file.is_file():
+        return version_file.read_text().strip().strip('"')
+    try:
+        out = subprocess.run([str(emcc), "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildError(f"emcc at {emcc} does not run ({exc}): {INSTALL_EMSCRIPTEN}") from None
+    if out.returncode != 0:
+        raise BuildError(f"emcc at {emcc} fails to run: {out.stderr.strip()[-500:]}: {INSTALL_EMSCRIPTEN}")
+    return out.stdout.splitlines()[0].strip() if out.stdout else "unknown"
+
+
+def toolchain_id(emcc: Path) -> str:
+    """Names the shared build folder: a change of nearc or emscripten gets a fresh one."""
+    text = f"{BUILDER_FORMAT}|nearc {nearc_version()}|emcc {emcc_version(emcc)}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class Toolchain:
+    """The shared build folder of one toolchain, and the make invocations on it."""
+
+    def __init__(self, emcc: Path | None = None, root: Path | None = None):
+        self.emcc = emcc or find_emcc()
+        self.root = (root or cache_root()) / "toolchain" / toolchain_id(self.emcc)
+        self.build_dir = self.root / "build"
+        self.lock_path = self.root / "lock"
+        self.assets = nearc_assets()
+        self.mpy_cross_dir = self.assets / "micropython" / "mpy-cross"
+        self.port_dir = self.assets / "micropython" / "ports" / "webassembly-near"
+        self.mpy_cross = self.build_dir / "mpy-cross" / "mpy-cross"
+
+    @contextlib.contextmanager
+    def locked(self, progress=None):
+        """Exclusive use of the shared build folder (blocks while another process builds)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if progress is not None:
+                    progress.say("waiting for another build to release the toolchain lock")
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield self
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @property
+    def is_warm(self) -> bool:
+        """mpy-cross built and the port's objects compiled (a link has succeeded)."""
+        return (self.root / "warm").is_file()
+
+    def mark_warm(self) -> None:
+        (self.root / "warm").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+
+    def jobs(self) -> int:
+        return max(1, os.cpu_count() or 1)
+
+    def build_mpy_cross(self, progress) -> None:
+        if self.mpy_cross.is_file():
+            return
+        progress.stage("building the MicroPython cross-compiler (once per toolchain, ~20 s)")
+        (self.build_dir / "mpy-cross").mkdir(parents=True, exist_ok=True)
+        self._make(
+            ["-C", str(self.mpy_cross_dir), f"BUILD={self.build_dir / 'mpy-cross'}"],
+            progress,
+            log=self.root / "mpy-cross.log",
+            what="building mpy-cross (MicroPython's cross-compiler)",
+        )
+
+    def build_wasm(self, manifest: Path, wrappers: Path, exports: list[str], output: Path,
+                   progress, log: Path) -> None:
+        """Freeze the manifest's modules and link the Wasm, reusing the warmed objects."""
+        frozen = self.build_dir / "frozen_content.c"
+        if frozen.exists():
+            frozen.unlink()  # forces makemanifest to regenerate it for this contract
+        if self.is_warm:
+            progress.stage("freezing modules and linking the Wasm")
+        else:
+            progress.stage("compiling the MicroPython port (first build of this toolchain, ~60-90 s)")
+        self._make(
+            [
+                "-C", str(self.port_dir),
+                f"BUILD={self.build_dir}",
+                f"MICROPY_MPYCROSS={self.mpy_cross}",
+                f"MICROPY_MPYCROSS_DEPENDENCY={self.mpy_cross}",
+                f"FROZEN_MANIFEST={manifest}",
+                f"SRC_C_GENERATED={wrappers}",
+                "EXPORTED_FUNCTIONS=" + ",".join("_" + e for e in sorted(exports)),
+                f"OUTPUT_WASM={output}",
+            ],
+            progress,
+            log=log,
+            what="compiling the contract's Wasm",
+        )
+        if not output.is_file():
+            raise BuildError(f"the toolchain finished but wrote no Wasm at {output}; see {log}")
+        if not self.is_warm:
+            self.mark_warm()
+
+    def _make(self, args: list[str], progress, log: Path, what: str) -> None:
+        """Run make with -j, output to ``log``; on failure raise BuildError with its tail."""
+        cmd = ["make", f"-j{self.jobs()}", *args]
+        log.parent.mkdir(parents=True, exist_ok=True)
+        tail: deque[str] = deque(maxlen=25)
+        last_beat = time.monotonic()
+        env = dict(os.environ)
+        env.setdefault("PYTHON", sys.executable)
+        with open(log, "w") as fh:
+            fh.write("$ " + " ".join(cmd) + "\n")
+            fh.flush()
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True, errors="replace", env=env)
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                fh.write(line)
+                tail.append(line.rstrip("\n"))
+                now = time.monotonic()
+                if now - last_beat >= 15:
+                    last_beat = now
+                    progress.heartbeat("still running")
+            code = proc.wait()
+        if code != 0:
+            shown = "\n".join("    " + t for t in tail)
+            raise BuildError(
+                f"toolchain failure while {what} (make exit code {code}); last lines of the "
+                f"compiler output (full log: {log}):\n{shown}\n"
+                "fix the error shown above (a MicroPython-incompatible construct, an export "
+                "name, ...); if the toolchain itself is broken, rebuild it with "
+                "`near-safe build --warm --rebuild`"
+            )
+
+    def reset(self) -> None:
+        """Throw the shared build folder away (next build is a cold one)."""
+        if self.build_dir.exists():
+            shutil.rmtree(self.build_dir)
+        (self.root / "warm").unlink(missing_ok=True)
