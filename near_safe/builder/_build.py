@@ -216,6 +216,11 @@ def _build_locked(plan, key, toolchain: Toolchain, prog: Progress, cached: Path,
     wrappers = _manifest.write_wrappers(work / "export_wrappers.c", staged.name, exports)
 
     toolchain.build_mpy_cross(prog)
+    toolchain.forget_frozen(
+        [staged.name, *plan.local_modules]
+        + ["near_safe/"] * bool(plan.near_safe_files)
+        + [name + "/" if loc.is_dir() else loc.name for name, loc in plan.packages.items()]
+    )
     out = work / "contract.wasm"
     toolchain.build_wasm(manifest, wrappers, exports, out, prog, log=work / "build.log")
     prog.end_stage()

@@ -146,6 +146,19 @@ class Toolchain:
             what="building mpy-cross (MicroPython's cross-compiler)",
         )
 
+    def forget_frozen(self, targets: list[str]) -> None:
+        """Delete the cached ``.mpy`` of these frozen targets (``pkg/mod.py`` or a package
+        name ending in ``/``).  makemanifest reuses a ``.mpy`` newer than its source, which is
+        wrong when the same target comes from another file (another contract's ``helper.py``,
+        near_sdk_py from another venv); so every file that is not part of the toolchain itself
+        is recompiled each build (mpy-cross is fast: well under a second for all of them)."""
+        frozen_mpy = self.build_dir / "frozen_mpy"
+        for target in targets:
+            if target.endswith("/"):
+                shutil.rmtree(frozen_mpy / target, ignore_errors=True)
+            else:
+                (frozen_mpy / (target[:-3] + ".mpy")).unlink(missing_ok=True)
+
     def build_wasm(self, manifest: Path, wrappers: Path, exports: list[str], output: Path,
                    progress, log: Path) -> None:
         """Freeze the manifest's modules and link the Wasm, reusing the warmed objects."""
@@ -200,12 +213,18 @@ class Toolchain:
             code = proc.wait()
         if code != 0:
             shown = "\n".join("    " + t for t in tail)
+            rejected = [t.split("error compiling ", 1)[1].rstrip(":") for t in tail
+                        if "error compiling " in t]
+            if rejected:
+                fix = (f"MicroPython's compiler (mpy-cross) rejected {rejected[-1]}: MicroPython "
+                       "lacks some newer Python syntax (match statements, for example): "
+                       "rewrite that code with the constructs MicroPython supports")
+            else:
+                fix = ("fix the error shown above; if the toolchain itself is broken, rebuild "
+                       "it with `near-safe build --warm --rebuild`")
             raise BuildError(
                 f"toolchain failure while {what} (make exit code {code}); last lines of the "
-                f"compiler output (full log: {log}):\n{shown}\n"
-                "fix the error shown above (a MicroPython-incompatible construct, an export "
-                "name, ...); if the toolchain itself is broken, rebuild it with "
-                "`near-safe build --warm --rebuild`"
+                f"compiler output (full log: {log}):\n{shown}\n{fix}"
             )
 
     def reset(self) -> None:
