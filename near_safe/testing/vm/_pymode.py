@@ -1,0 +1,1039 @@
+"""CPython mode: run a contract's Python source under CPython against the same VMLogic.
+
+Issue 2, section 3: "A second mode runs the contract's Python source under CPython against the
+same runtime (a `near` module bound to the runtime), for fast debugging and coverage; the same
+test can run in both modes.  Gas figures come from Wasm mode."
+
+How it mirrors Wasm mode (nearc 0.8.8's MicroPython port, ``ports/webassembly-near``):
+
+* ``near`` module: :class:`NearHost` has one method per function of nearc's ``modnear.c``, with
+  the same argument conversions (str-only vs str-or-bytes arguments, 32-bit
+  ``mp_obj_get_int`` vs u64/u128 conversions, the same TypeError/OverflowError/UnicodeError
+  cases) and the same return types.  Each method makes the same VMLogic host calls, in the same
+  order, as the C code, through a scratch memory (``_pymemory.ScratchMemory``) standing in for
+  the Wasm's linear memory.  So host semantics and host (ext) costs are shared between modes.
+* One call = ``run_frozen_fn`` of nearc's ``main.c``: execute the contract module (as
+  ``__main__``, like ``pyexec_frozen_module``) in a fresh namespace, with the code nearc appends
+  (class exports from ``nearc.exports``, the ABI and NEP-330 metadata functions), then look the
+  method up and call it with no arguments.  Exports are exactly nearc's
+  (``nearc.analyzer.find_exports``): any other method name is ``MethodNotFound``.
+* stdout and stderr (``print``, uncaught exceptions) go through ``main.c``'s 120-byte log
+  buffer: each line, cut into 119-byte pieces, becomes one ``log_utf8`` host call; empty lines
+  are dropped.
+* An exception escaping the module body is printed (MicroPython's format) and execution goes
+  on to the method lookup (``pyexec_frozen_module`` swallows it; SystemExit silently).  An
+  exception escaping the method is printed, then ``NEAR_ABORT()``: ``panic()``, i.e.
+  ``Smart contract panicked: explicit guest panic``.
+* A host error (panic, gas exhausted, any ``HostError``) ends the call at once in the Wasm; here
+  it is raised as :class:`HostAbort`, a BaseException contract code's ``except Exception`` does
+  not catch; should contract code catch it anyway (bare ``except:``), every later ``near.*``
+  call re-raises it, and the recorded abort decides the outcome.
+
+Differences from Wasm mode (inherent to running CPython instead of MicroPython):
+
+* Gas: only host (ext) costs and action fees are charged, by the same VMLogic.  No Wasm
+  instruction gas and no contract-loading fee are counted, so ``burnt_gas``/``used_gas`` are
+  lower than in Wasm mode (a trivial near-sdk-py method burns several Tgas of Wasm op gas in
+  Wasm mode, a few hundred Ggas of host costs here).  Gas figures come from Wasm mode.
+  Consequently a call that runs out of gas in Wasm mode may succeed here; gas *exhausted by
+  host costs or attached gas* is reported as GasExceeded exactly as in Wasm mode.  Refunds and
+  gas-weight distribution follow from the lower used gas.
+* Module state: the contract module and its local sibling modules are executed afresh each
+  call (as MicroPython is re-instantiated per call), but installed packages it imports
+  (``near_sdk_py``, ``near_safe``, anything else from site-packages) are imported once per
+  process, so *their* module-level state survives between calls, unlike in Wasm.
+* Python itself: CPython's standard library and error messages, not MicroPython's (e.g.
+  ``json.loads`` error texts, ``KeyError`` formatting, "is not defined" vs "isn't defined"); no
+  64 MiB memory limit, CPython's recursion limit; float formatting and dict ordering agree.
+  Tracebacks printed into the logs keep MicroPython's format and file names but list only the
+  frames MicroPython would have (contract, local modules, packages); line numbers of
+  multi-line statements may differ.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import sys
+import types
+
+from ._pymemory import ScratchMemory
+
+U64 = (1 << 64) - 1
+U128 = (1 << 128) - 1
+_SMALL_INT_MIN, _SMALL_INT_MAX = -(1 << 30), (1 << 30) - 1  # MicroPython small ints, 32-bit port
+_MP_INT_MIN, _MP_INT_MAX = -(1 << 31), (1 << 31) - 1  # mp_int_t is a 32-bit int (wasm32)
+TEMP_REGISTER = 0  # modnear.c default_temp_register_id
+
+
+class HostAbort(BaseException):
+    """A host function aborted the call (VMLogicError).  BaseException so that contract code's
+    ``except Exception`` cannot swallow it: in the Wasm the instance stops at once."""
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+
+
+# ------------------------------------------------------------------ modnear.c's conversions
+
+
+def _mp_obj_get_int(value) -> int:
+    """``mp_obj_get_int`` on the 32-bit port: bool or int that fits a C ``int``."""
+    t = type(value)
+    if t is int or t is bool:
+        if _MP_INT_MIN <= value <= _MP_INT_MAX:
+            return int(value)
+        raise OverflowError("overflow converting long int to machine word")
+    if t is float:
+        raise TypeError("can't convert float to int")
+    raise TypeError(f"can't convert {t.__name__} to int")
+
+
+def _as_u64(c_int: int) -> int:
+    """A C ``int`` passed as ``uint64_t`` (sign-extended)."""
+    return c_int & U64
+
+
+def _mp_int_to_u128(value) -> int:
+    """``mp_int_to_u128``: any int (not bool), two's complement modulo 2**128."""
+    if type(value) is not int:
+        raise TypeError("Input must be an integer")
+    return value & U128
+
+
+def _mp_int_to_u64(value) -> int:
+    """``mp_int_to_u64``: small ints through ``mp_obj_get_int``, the rest through u128's low
+    64 bits."""
+    if type(value) is int and _SMALL_INT_MIN <= value <= _SMALL_INT_MAX:
+        return value & U64
+    return _mp_int_to_u128(value) & U64
+
+
+def _str_data(value) -> bytes:
+    if type(value) is str:
+        return value.encode("utf-8", "surrogatepass")
+    raise TypeError("A str value is required")
+
+
+def _bytes_data(value) -> bytes:
+    if type(value) is bytes:
+        return value
+    raise TypeError("A bytes value is required")
+
+
+def _str_or_bytes_data(value) -> bytes:
+    t = type(value)
+    if t is str:
+        return value.encode("utf-8", "surrogatepass")
+    if t is bytes:
+        return value
+    raise TypeError("A str or bytes value is required")
+
+
+def _new_str(data: bytes) -> str:
+    """``mp_obj_new_str`` with MICROPY_PY_BUILTINS_STR_UNICODE_CHECK: invalid UTF-8 raises a
+    bare UnicodeError."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnicodeError() from None
+
+
+# --------------------------------------------------------------------------- the near module
+
+
+class NearHost:
+    """The ``near`` module of nearc's ``modnear.c``, one method per function, same names and
+    conversions, implemented on VMLogic's host functions through a scratch memory.  Bound as
+    ``near`` with ``near_safe._host.bind``.  Methods take positional arguments only (MicroPython
+    builtins reject keywords)."""
+
+    def __init__(self, logic, memory: ScratchMemory, abort_types=()):
+        self._logic = logic
+        self._mem = memory
+        self._abort_types = abort_types
+        self._abort = None  # the HostAbort that ended the call, if any
+
+    # -- helpers (modnear.c's read_register_as_* ) -----------------------------------------
+
+    def _read_register_as_bytes(self, register_id: int) -> bytes:
+        logic = self._logic
+        n = logic.register_len(register_id)
+        # malloc(u64::MAX) is NULL: read_register then fails on the unset register
+        ptr = 0 if n == U64 else self._mem.reserve(n)
+        logic.read_register(register_id, ptr)
+        return self._mem.read(ptr, n)
+
+    def _read_register_as_str(self, register_id: int) -> str:
+        return _new_str(self._read_register_as_bytes(register_id))
+
+    def _u128_out(self, fn, *args) -> int:
+        ptr = self._mem.reserve(16)
+        fn(*args, ptr)
+        return int.from_bytes(self._mem.read(ptr, 16), "little")
+
+    def _u128_in(self, value: int) -> int:
+        return self._mem.put(value.to_bytes(16, "little"))
+
+    # -- module functions --------------------------------------------------------------------
+
+    def export(self, fn, /):
+        return fn
+
+    def test_method(self, contract_path, method_name, input, /):
+        return None
+
+    def build_contract(self, contract_path, /):
+        return None
+
+    def test_account_id(self, /):
+        return None
+
+    def test_add_extra_balance(self, /):
+        return None
+
+    # Registers
+    def read_register(self, register_id, /):
+        return self._read_register_as_bytes(_as_u64(_mp_obj_get_int(register_id)))
+
+    def read_register_as_str(self, register_id, /):
+        return self._read_register_as_str(_as_u64(_mp_obj_get_int(register_id)))
+
+    def register_len(self, register_id, /):
+        return self._logic.register_len(_as_u64(_mp_obj_get_int(register_id)))
+
+    def write_register(self, register_id, data, /):
+        data = _str_or_bytes_data(data)
+        self._logic.write_register(_as_u64(_mp_obj_get_int(register_id)), len(data),
+                                   self._mem.put(data))
+
+    # Context API
+    def current_account_id(self, /):
+        self._logic.current_account_id(TEMP_REGISTER)
+        return self._read_register_as_str(TEMP_REGISTER)
+
+    def signer_account_id(self, /):
+        self._logic.signer_account_id(TEMP_REGISTER)
+        return self._read_register_as_str(TEMP_REGISTER)
+
+    def signer_account_pk(self, /):
+        self._logic.signer_account_pk(TEMP_REGISTER)
+        return self._read_register_as_bytes(TEMP_REGISTER)
+
+    def predecessor_account_id(self, /):
+        self._logic.predecessor_account_id(TEMP_REGISTER)
+        return self._read_register_as_str(TEMP_REGISTER)
+
+    def input(self, /):
+        self._logic.input(TEMP_REGISTER)
+        return self._read_register_as_bytes(TEMP_REGISTER)
+
+    def input_as_str(self, /):
+        # modnear.c returns bytes here too (it calls read_default_temp_register_as_bytes)
+        self._logic.input(TEMP_REGISTER)
+        return self._read_register_as_bytes(TEMP_REGISTER)
+
+    def block_height(self, /):
+        return self._logic.block_index()  # modnear.c uses the deprecated block_index()
+
+    def block_timestamp(self, /):
+        return self._logic.block_timestamp()
+
+    def epoch_height(self, /):
+        return self._logic.epoch_height()
+
+    def storage_usage(self, /):
+        return self._logic.storage_usage()
+
+    # Economics API
+    def account_balance(self, /):
+        return self._u128_out(self._logic.account_balance)
+
+    def account_locked_balance(self, /):
+        return self._u128_out(self._logic.account_locked_balance)
+
+    def attached_deposit(self, /):
+        return self._u128_out(self._logic.attached_deposit)
+
+    def prepaid_gas(self, /):
+        return self._logic.prepaid_gas()
+
+    def used_gas(self, /):
+        return self._logic.used_gas()
+
+    # Math API
+    def random_seed(self, /):
+        self._logic.random_seed(TEMP_REGISTER)
+        return self._read_register_as_bytes(TEMP_REGISTER)
+
+    def _hash(self, fn, value):
+        data = _bytes_data(value)
+        fn(len(data), self._mem.put(data), TEMP_REGISTER)
+        return self._read_register_as_bytes(TEMP_REGISTER)
+
+    def sha256(self, value, /):
+        return self._hash(self._logic.sha256, value)
+
+    def keccak256(self, value, /):
+        return self._hash(self._logic.keccak256, value)
+
+    def keccak512(self, value, /):
+        return self._hash(self._logic.keccak512, value)
+
+    def ripemd160(self, value, /):
+        return self._hash(self._logic.ripemd160, value)
+
+    def ecrecover(self, hash, sig, v, malleability_flag, /):
+        if type(hash) is not bytes or type(sig) is not bytes or type(malleability_flag) is not bool:
+            raise TypeError("hash and sig must be bytes and malleability_flag must be bool")
+        mem = self._mem
+        result = self._logic.ecrecover(len(hash), mem.put(hash), len(sig), mem.put(sig),
+                                       _as_u64(_mp_obj_get_int(v)), int(malleability_flag),
+                                       TEMP_REGISTER)
+        return self._read_register_as_bytes(TEMP_REGISTER) if result else None
+
+    def ed25519_verify(self, sig, msg, pub_key, _unused, /):
+        # modnear.c declares 4 arguments (MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN 4, 4) and uses 3
+        if type(sig) is not bytes or type(msg) is not bytes or type(pub_key) is not bytes:
+            raise TypeError("sig, msg and pub_key must be bytes")
+        mem = self._mem
+        return bool(self._logic.ed25519_verify(len(sig), mem.put(sig), len(msg), mem.put(msg),
+                                               len(pub_key), mem.put(pub_key)))
+
+    # Miscellaneous API
+    def value_return(self, value, /):
+        data = _str_or_bytes_data(value)
+        self._logic.value_return(len(data), self._mem.put(data))
+
+    def panic(self, /):
+        self._logic.panic()
+
+    def panic_utf8(self, msg, /):
+        if type(msg) is str:
+            data = _str_data(msg)
+            self._logic.panic_utf8(len(data), self._mem.put(data))
+        else:
+            self._logic.panic()
+
+    def log_utf8(self, msg, /):
+        data = _str_or_bytes_data(msg)
+        self._logic.log_utf8(len(data), self._mem.put(data))
+
+    def log(self, msg, /):
+        data = _str_or_bytes_data(msg)
+        self._logic.log_utf8(len(data), self._mem.put(data))
+
+    def log_utf16(self, msg, /):
+        data = _bytes_data(msg)
+        self._logic.log_utf16(len(data), self._mem.put(data))
+
+    def abort(self, msg, filename, line, col, /):
+        # modnear.c: "near_abort doesn't seem to work as we expect", so panic_utf8(msg)
+        data = _str_data(msg)
+        self._logic.panic_utf8(len(data), self._mem.put(data))
+
+    # Promises API
+    def promise_create(self, account_id, function_name, arguments, amount, gas, /):
+        acc, fn, args = _str_data(account_id), _str_data(function_name), _str_data(arguments)
+        amount = _mp_int_to_u128(amount)
+        mem = self._mem
+        return self._logic.promise_create(len(acc), mem.put(acc), len(fn), mem.put(fn),
+                                          len(args), mem.put(args), self._u128_in(amount),
+                                          _mp_int_to_u64(gas))
+
+    def promise_then(self, promise_index, account_id, function_name, arguments, amount, gas, /):
+        acc, fn, args = _str_data(account_id), _str_data(function_name), _str_data(arguments)
+        amount = _mp_int_to_u128(amount)
+        mem = self._mem
+        return self._logic.promise_then(_as_u64(_mp_obj_get_int(promise_index)),
+                                        len(acc), mem.put(acc), len(fn), mem.put(fn),
+                                        len(args), mem.put(args), self._u128_in(amount),
+                                        _mp_int_to_u64(gas))
+
+    def promise_and(self, promise_indices, /):
+        if type(promise_indices) is not list:
+            raise TypeError("promise_indices should be a list of promise indices")
+        buf = bytearray()
+        for item in promise_indices:
+            if type(item) is not int:
+                raise TypeError("Each promise index should be an integer")
+            buf += _as_u64(_mp_obj_get_int(item)).to_bytes(8, "little")
+        return self._logic.promise_and(self._mem.put(bytes(buf)), len(promise_indices))
+
+    def promise_batch_create(self, account_id, /):
+        acc = _str_data(account_id)
+        return self._logic.promise_batch_create(len(acc), self._mem.put(acc))
+
+    def promise_batch_then(self, promise_index, account_id, /):
+        acc = _str_data(account_id)
+        return self._logic.promise_batch_then(_mp_int_to_u64(promise_index), len(acc),
+                                              self._mem.put(acc))
+
+    def promise_batch_action_create_account(self, promise_index, /):
+        self._logic.promise_batch_action_create_account(_mp_int_to_u64(promise_index))
+
+    def promise_batch_action_deploy_contract(self, promise_index, code, /):
+        code = _bytes_data(code)
+        self._logic.promise_batch_action_deploy_contract(_mp_int_to_u64(promise_index),
+                                                         len(code), self._mem.put(code))
+
+    def promise_batch_action_function_call(self, promise_index, function_name, arguments,
+                                           amount, gas, /):
+        fn, args = _str_data(function_name), _str_data(arguments)
+        amount = _mp_int_to_u128(amount)
+        mem = self._mem
+        self._logic.promise_batch_action_function_call(
+            _mp_int_to_u64(promise_index), len(fn), mem.put(fn), len(args), mem.put(args),
+            self._u128_in(amount), _mp_int_to_u64(gas))
+
+    def promise_batch_action_function_call_weight(self, promise_index, function_name, arguments,
+                                                  amount, gas, weight, /):
+        fn, args = _str_data(function_name), _str_data(arguments)
+        amount = _mp_int_to_u128(amount)
+        mem = self._mem
+        self._logic.promise_batch_action_function_call_weight(
+            _mp_int_to_u64(promise_index), len(fn), mem.put(fn), len(args), mem.put(args),
+            self._u128_in(amount), _mp_int_to_u64(gas), _mp_int_to_u64(weight))
+
+    def promise_batch_action_transfer(self, promise_index, amount, /):
+        amount = _mp_int_to_u128(amount)
+        self._logic.promise_batch_action_transfer(_mp_int_to_u64(promise_index),
+                                                  self._u128_in(amount))
+
+    def promise_batch_action_stake(self, promise_index, amount, pub_key, /):
+        amount = _mp_int_to_u128(amount)
+        pk = _str_or_bytes_data(pub_key)
+        self._logic.promise_batch_action_stake(_mp_int_to_u64(promise_index),
+                                               self._u128_in(amount), len(pk),
+                                               self._mem.put(pk))
+
+    def promise_batch_action_add_key_with_full_access(self, promise_index, public_key, nonce, /):
+        pk = _str_or_bytes_data(public_key)
+        self._logic.promise_batch_action_add_key_with_full_access(
+            _mp_int_to_u64(promise_index), len(pk), self._mem.put(pk), _mp_int_to_u64(nonce))
+
+    def promise_batch_action_add_key_with_function_call(self, promise_index, public_key, nonce,
+                                                        allowance, receiver_id,
+                                                        function_names, /):
+        pk = _str_or_bytes_data(public_key)
+        allowance = _mp_int_to_u128(allowance)
+        receiver = _str_data(receiver_id)
+        names = _str_data(function_names)  # modnear.c: "todo: support function_names as list"
+        mem = self._mem
+        self._logic.promise_batch_action_add_key_with_function_call(
+            _mp_int_to_u64(promise_index), len(pk), mem.put(pk), _mp_int_to_u64(nonce),
+            self._u128_in(allowance), len(receiver), mem.put(receiver), len(names),
+            mem.put(names))
+
+    def promise_batch_action_delete_key(self, promise_index, public_key, /):
+        pk = _str_or_bytes_data(public_key)
+        self._logic.promise_batch_action_delete_key(_mp_int_to_u64(promise_index), len(pk),
+                                                    self._mem.put(pk))
+
+    def promise_batch_action_delete_account(self, promise_index, beneficiary_id, /):
+        ben = _str_or_bytes_data(beneficiary_id)
+        self._logic.promise_batch_action_delete_account(_mp_int_to_u64(promise_index),
+                                                        len(ben), self._mem.put(ben))
+
+    def promise_yield_create(self, function_name, arguments, gas, gas_weight, /):
+        fn, args = _str_data(function_name), _str_data(arguments)
+        mem = self._mem
+        # modnear.c converts gas and gas_weight with mp_obj_get_int (a 32-bit C int)
+        promise_id = self._logic.promise_yield_create(
+            len(fn), mem.put(fn), len(args), mem.put(args), _as_u64(_mp_obj_get_int(gas)),
+            _as_u64(_mp_obj_get_int(gas_weight)), TEMP_REGISTER)
+        return (promise_id, self._read_register_as_str(TEMP_REGISTER))
+
+    def promise_yield_resume(self, data_id, payload, /):
+        did = _str_data(data_id)
+        data = _str_or_bytes_data(payload)
+        mem = self._mem
+        return bool(self._logic.promise_yield_resume(len(did), mem.put(did), len(data),
+                                                     mem.put(data)))
+
+    def promise_results_count(self, /):
+        return self._logic.promise_results_count()
+
+    def promise_result(self, result_idx, /):
+        status = self._logic.promise_result(_as_u64(_mp_obj_get_int(result_idx)), TEMP_REGISTER)
+        data = self._read_register_as_bytes(TEMP_REGISTER) if status == 1 else None
+        return (status, data)
+
+    def promise_result_as_str(self, result_idx, /):
+        status = self._logic.promise_result(_as_u64(_mp_obj_get_int(result_idx)), TEMP_REGISTER)
+        data = self._read_register_as_str(TEMP_REGISTER) if status == 1 else None
+        return (status, data)
+
+    def promise_return(self, promise_id, /):
+        self._logic.promise_return(_as_u64(_mp_obj_get_int(promise_id)))
+
+    # Storage API
+    def storage_write(self, key, value, /):
+        k, v = _str_or_bytes_data(key), _str_or_bytes_data(value)
+        mem = self._mem
+        result = self._logic.storage_write(len(k), mem.put(k), len(v), mem.put(v),
+                                           TEMP_REGISTER)
+        return self._read_register_as_bytes(TEMP_REGISTER) if result == 1 else None
+
+    def storage_read(self, key, /):
+        k = _str_or_bytes_data(key)
+        result = self._logic.storage_read(len(k), self._mem.put(k), TEMP_REGISTER)
+        return self._read_register_as_bytes(TEMP_REGISTER) if result == 1 else None
+
+    def storage_remove(self, key, /):
+        k = _str_or_bytes_data(key)
+        result = self._logic.storage_remove(len(k), self._mem.put(k), TEMP_REGISTER)
+        return self._read_register_as_bytes(TEMP_REGISTER) if result == 1 else None
+
+    def storage_has_key(self, key, /):
+        k = _str_or_bytes_data(key)
+        return self._logic.storage_has_key(len(k), self._mem.put(k)) > 0
+
+    # Validator API
+    def validator_stake(self, account_id, /):
+        acc = _str_data(account_id)
+        return self._u128_out(self._logic.validator_stake, len(acc), self._mem.put(acc))
+
+    def validator_total_stake(self, /):
+        return self._u128_out(self._logic.validator_total_stake)
+
+    # Alt BN128 API
+    def alt_bn128_g1_multiexp(self, value, /):
+        return self._hash(self._logic.alt_bn128_g1_multiexp, value)
+
+    def alt_bn128_g1_sum(self, value, /):
+        return self._hash(self._logic.alt_bn128_g1_sum, value)
+
+    def alt_bn128_pairing_check(self, value, /):
+        data = _bytes_data(value)
+        return bool(self._logic.alt_bn128_pairing_check(len(data), self._mem.put(data)))
+
+
+def _guard(name, fn):
+    """Wrap a NearHost function: start from an empty scratch memory, refuse to run after an
+    abort, and turn VMLogic's abort into HostAbort (see module docstring)."""
+
+    def method(self, *args):
+        if self._abort is not None:
+            raise self._abort
+        self._mem.top = ScratchMemory.BASE
+        try:
+            return fn(self, *args)
+        except self._abort_types as error:
+            self._abort = HostAbort(_as_vm_error(error))
+            raise self._abort from None
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = fn.__doc__
+    return method
+
+
+NEAR_FUNCTIONS = tuple(
+    name for name, value in list(vars(NearHost).items())
+    if not name.startswith("_") and callable(value)
+)
+for _name in NEAR_FUNCTIONS:
+    setattr(NearHost, _name, _guard(_name, vars(NearHost)[_name]))
+del _name
+
+
+# ------------------------------------------------------------ main.c's stdout/stderr buffer
+
+LOG_LINE_MAX = 119  # main.c: char log_buffer[120]; flushed before it would hold 120 bytes
+
+
+class LogBuffer:
+    """``log_buffer_append`` / ``log_buffer_flush`` of nearc's ``main.c``: bytes written to
+    stdout or stderr collect in a 120-byte buffer that becomes one ``log_utf8`` per line (or per
+    119 bytes of a longer line); a ``\\n`` flushes and is dropped, empty lines are not logged."""
+
+    def __init__(self, host: NearHost):
+        self._host = host
+        self._buf = bytearray()
+
+    def write_bytes(self, data: bytes) -> None:
+        buf = self._buf
+        start, n = 0, len(data)
+        while start < n:
+            nl = data.find(b"\n", start)
+            end = n if nl < 0 else nl
+            while start < end:
+                room = LOG_LINE_MAX - len(buf)
+                if room <= 0:
+                    self.flush()
+                    room = LOG_LINE_MAX
+                buf += data[start:start + room] if start + room < end else data[start:end]
+                start = min(start + room, end)
+            if nl < 0:
+                break
+            self.flush()
+            start = nl + 1
+
+    def flush(self) -> None:
+        if self._buf:
+            data = bytes(self._buf)
+            self._buf.clear()
+            self._host.log_utf8(data)
+
+
+class _LogStream:
+    """A text stream for ``sys.stdout``/``sys.stderr`` during a call (MicroPython writes both
+    to the Wasm's fd 1/2, which nearc routes into the log buffer)."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, log: LogBuffer):
+        self._log = log
+
+    def write(self, text: str) -> int:
+        self._log.write_bytes(text.encode("utf-8", "surrogatepass"))
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:  # main.c flushes only on newline, when full and at the end
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+
+# ------------------------------------------------------- MicroPython's exception printing
+
+_NEAR_SAFE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_STDLIB_DIRS = tuple(
+    os.path.join(os.path.realpath(p), "")
+    for p in {__import__("sysconfig").get_paths()[k] for k in ("stdlib", "platstdlib")}
+)
+
+
+def _frozen_source_name(filename: str, module_name, contract) -> "str | None":
+    """The name MicroPython's traceback shows for a frame (the frozen module's path relative
+    to its base, e.g. ``near_sdk_py/decorators.py``), or None for a frame MicroPython would not
+    have (CPython's own library, the simulator)."""
+    if filename == contract.path:
+        return contract.frozen_name
+    if filename.startswith(contract.dir_prefix):
+        return filename[len(contract.dir_prefix):].replace(os.sep, "/")
+    if filename.startswith("<"):
+        return None
+    if filename.startswith(os.path.join(_NEAR_SAFE_DIR, "")):
+        rel = filename[len(_NEAR_SAFE_DIR) + 1:].replace(os.sep, "/")
+        # only the contract side is frozen into the Wasm (docs/architecture.md)
+        return "near_safe/" + rel if rel == "__init__.py" or rel.startswith("contract/") else None
+    real = os.path.realpath(filename)
+    if real.startswith(_STDLIB_DIRS) and "-packages" + os.sep not in real:
+        return None
+    if not module_name:
+        return os.path.basename(filename)
+    tail = "/__init__.py" if os.path.basename(filename) == "__init__.py" else ".py"
+    return module_name.replace(".", "/") + tail
+
+
+def _mp_exception_text(exc: BaseException) -> str:
+    """``mp_obj_print_helper(exc, PRINT_EXC)``: ``Name: arg`` (str of a single argument, the
+    tuple's repr for several, nothing for none)."""
+    args = exc.args
+    if not args:
+        text = ""
+    elif len(args) == 1:
+        text = str(args[0])
+    else:
+        text = repr(tuple(args))
+    return f"{type(exc).__name__}: {text}"
+
+
+def format_mp_exception(exc: BaseException, tb, contract) -> str:
+    """``mp_obj_print_exception``: MicroPython's traceback format, frames outermost first."""
+    lines = []
+    while tb is not None:
+        frame = tb.tb_frame
+        name = _frozen_source_name(frame.f_code.co_filename, frame.f_globals.get("__name__"),
+                                   contract)
+        if name is not None:
+            lines.append(f'  File "{name}", line {tb.tb_lineno}, in {frame.f_code.co_name}\n')
+        tb = tb.tb_next
+    head = "Traceback (most recent call last):\n" if lines else ""
+    return head + "".join(lines) + _mp_exception_text(exc) + "\n"
+
+
+# ------------------------------------------------------------------ the contract's code
+
+
+class _Contract:
+    """A contract source compiled the way nearc freezes it (cached per path, mtime and size).
+
+    ``code``: the source plus what ``nearc.exports.inject_contract_exports`` appends for
+    class-based contracts (``<class>()`` instance, module-level names bound to its exported
+    methods), compiled with the real file name so debuggers and coverage see the real file.
+    ``exports``: ``nearc.analyzer.find_exports`` (decorator names, plus the two functions nearc
+    always injects).  ``frozen_name``: the module name nearc's build gives the file
+    (``<stem>[_with_exports]_with_abi[_with_metadata].py``), shown in tracebacks."""
+
+    def __init__(self, path: str, source: str):
+        self.path = path
+        self.dir = os.path.dirname(path)
+        self.dir_prefix = os.path.join(self.dir, "")
+        self.source = source
+        self.exports = frozenset(_nearc_exports(path))
+        exports_code = _nearc_class_exports(source)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        self.has_metadata = "def contract_source_metadata()" in source
+        self.frozen_name = (stem + ("_with_exports" if exports_code else "") + "_with_abi"
+                            + ("" if self.has_metadata else "_with_metadata") + ".py")
+        self.code = compile(source + exports_code, path, "exec", dont_inherit=True)
+        self._injected = {}  # name -> code object of nearc's injected function, made lazily
+
+    def injected(self, name: str):
+        """The code nearc appends for ``__contract_abi`` / ``contract_source_metadata``, built
+        on first use (the ABI needs nearc's ABI generator and zstd, slow-ish)."""
+        code = self._injected.get(name)
+        if code is None:
+            if name == "__contract_abi":
+                text = _nearc_abi_code(self.path, self.source)
+            elif name == "contract_source_metadata" and not self.has_metadata:
+                text = _nearc_metadata_code(self.path)
+            else:
+                return None
+            code = self._injected[name] = compile(text, self.path, "exec", dont_inherit=True)
+        return code
+
+
+def _quiet_nearc():
+    """nearc prints progress through a rich console; silence it while we borrow its code."""
+    from nearc.utils import console
+
+    class _Quiet:
+        def __enter__(self):
+            self.was = console.quiet
+            console.quiet = True
+
+        def __exit__(self, *exc):
+            console.quiet = self.was
+
+    return _Quiet()
+
+
+def _nearc_exports(path: str) -> set:
+    from nearc.analyzer import find_exports
+
+    return find_exports(path)
+
+
+def _nearc_class_exports(source: str) -> str:
+    """What ``inject_contract_exports`` appends (run on a private copy of the source so that
+    nothing is written next to the user's contract)."""
+    import tempfile
+    from pathlib import Path
+
+    from nearc.exports import inject_contract_exports
+
+    if "# Auto-generated contract exports" in source:
+        return ""
+    with tempfile.TemporaryDirectory() as tmp, _quiet_nearc():
+        copy = Path(tmp) / "contract.py"
+        copy.write_text(source)
+        out = inject_contract_exports(copy)
+        if out == copy:
+            return ""
+        return out.read_text()[len(source):]
+
+
+def _nearc_abi_code(path: str, source: str) -> str:
+    """``nearc.abi.inject_abi``'s appended function, for the contract at ``path``."""
+    import json
+
+    import zstd
+    from nearc.abi import generate_abi
+
+    pyproject = os.path.join(os.path.dirname(path), "pyproject.toml")
+    package_path = pyproject if os.path.exists(pyproject) else None
+    with _quiet_nearc():
+        abi = generate_abi(contract_file=path, package_path=str(package_path))
+    compressed = zstd.compress(json.dumps(abi).encode())
+    return f"""
+# Auto-generated ABI function
+import near
+
+@near.export
+def __contract_abi():
+    near.value_return({compressed!r})
+
+"""
+
+
+def _nearc_metadata_code(path: str) -> str:
+    """``nearc.metadata.inject_metadata_function``'s appended function."""
+    import json
+    from pathlib import Path
+
+    from nearc.metadata import extract_metadata_from_pyproject
+    from nearc.reproducible import get_git_info
+
+    metadata = {"standards": [{"standard": "nep330", "version": "1.0.0"}]}
+    folder = Path(path).parent
+    with _quiet_nearc():
+        if (folder / "pyproject.toml").exists():
+            try:
+                metadata = extract_metadata_from_pyproject(folder / "pyproject.toml", metadata)
+            except Exception:  # nearc only warns here too
+                pass
+        git_info = get_git_info(folder)
+    if git_info and "repository" in git_info and "commit" in git_info:
+        metadata.setdefault("build_info", {})["source_code_snapshot"] = (
+            f"git+{git_info['repository']}#{git_info['commit']}")
+    return f"""
+
+# Auto-generated NEP-330 metadata function
+import near
+
+@near.export
+def contract_source_metadata():
+    near.value_return('{json.dumps(metadata)}')
+"""
+
+
+_contracts: dict = {}  # path -> (stat key, _Contract)
+_module_code: dict = {}  # local module path -> (stat key, code)
+
+
+def _stat_key(path: str):
+    st = os.stat(path)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def load_contract(path: str, source: "bytes | None" = None) -> _Contract:
+    """The compiled contract at ``path``, recompiled when the file changes."""
+    path = os.path.abspath(path)
+    key = _stat_key(path)
+    hit = _contracts.get(path)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    if source is None:
+        with open(path, "rb") as f:
+            source = f.read()
+    contract = _Contract(path, source.decode("utf-8"))
+    _contracts[path] = (key, contract)
+    return contract
+
+
+# ------------------------------------------------------------- local sibling modules
+
+
+# imported once per process and shared between calls (see module docstring)
+SHARED_MODULES = frozenset({"near", "near_sdk_py", "near_safe"})
+
+
+def _local_code(path: str):
+    key = _stat_key(path)
+    hit = _module_code.get(path)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    with open(path, "rb") as f:
+        code = compile(f.read(), path, "exec", dont_inherit=True)
+    _module_code[path] = (key, code)
+    return code
+
+
+class _LocalLoader:
+    def __init__(self, path: str):
+        self.path = path
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        exec(_local_code(self.path), module.__dict__)
+
+
+class _LocalFinder:
+    """Imports the contract folder's own modules afresh for each call (nearc freezes every
+    ``.py`` under the contract's folder; MicroPython re-runs them per call)."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.prefix = os.path.join(root, "")
+        self.loaded = []
+
+    def find_spec(self, fullname, path=None, target=None):
+        import importlib.util
+
+        if path is None:
+            if fullname in SHARED_MODULES:
+                return None
+            base, name = self.root, fullname
+        else:
+            base = next((p for p in path if p == self.root or p.startswith(self.prefix)), None)
+            if base is None:
+                return None
+            name = fullname.rpartition(".")[2]
+        candidate = os.path.join(base, name)
+        if os.path.isfile(candidate + ".py"):
+            file, search = candidate + ".py", None
+        elif os.path.isfile(os.path.join(candidate, "__init__.py")):
+            file, search = os.path.join(candidate, "__init__.py"), [candidate]
+        else:
+            return None
+        self.loaded.append(fullname)
+        return importlib.util.spec_from_file_location(
+            fullname, file, loader=_LocalLoader(file), submodule_search_locations=search)
+
+    def local_names(self):
+        """Top-level names this finder serves (modules and packages in the folder)."""
+        names = []
+        for entry in os.listdir(self.root):
+            stem, ext = os.path.splitext(entry)
+            if ext == ".py" or os.path.isfile(os.path.join(self.root, entry, "__init__.py")):
+                name = stem if ext == ".py" else entry
+                if name not in SHARED_MODULES:
+                    names.append(name)
+        return names
+
+
+class _LocalImports:
+    """Context manager: serve the contract folder's modules fresh, then put ``sys.modules``
+    back as it was (modules of the same names imported by the caller are restored)."""
+
+    _names_cache: dict = {}  # folder -> (mtime, names)
+
+    def __init__(self, root: str):
+        self.finder = _LocalFinder(root)
+        st = os.stat(root).st_mtime_ns
+        hit = self._names_cache.get(root)
+        if hit is None or hit[0] != st:
+            hit = self._names_cache[root] = (st, tuple(self.finder.local_names()))
+        self.names = hit[1]
+
+    def __enter__(self):
+        modules = sys.modules
+        self.saved = {}
+        for name in self.names:
+            if name in modules:
+                self.saved[name] = modules.pop(name)
+        sys.meta_path.insert(0, self.finder)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            sys.meta_path.remove(self.finder)
+        except ValueError:
+            pass
+        modules = sys.modules
+        for name in self.finder.loaded:
+            modules.pop(name, None)
+        modules.update(self.saved)
+
+
+# ----------------------------------------------------------------------------- one call
+
+
+def _abort_types():
+    from .gas import GasError, IntegerOverflow
+    from .logic import VMLogicError
+
+    return (VMLogicError, GasError, IntegerOverflow)
+
+
+def _as_vm_error(error):
+    """GasCounter errors raised by a host function directly become VMLogic aborts, as
+    ``VMLogic.call_host`` does for the Wasm runner."""
+    from .gas import GasError, IntegerOverflow
+    from .logic import host_error
+
+    if isinstance(error, GasError):
+        return host_error(error.kind)
+    if isinstance(error, IntegerOverflow):
+        return host_error("IntegerOverflow")
+    return error
+
+
+def nop_outcome(kind: str, message: str):
+    """nearcore ``VMOutcome::nop_outcome``: a call that never started (empty or missing
+    method): no gas, no logs, and the runtime charges no contract-loading fee (spec 0.8)."""
+    from .._types import FunctionCallError, VMOutcome
+
+    return VMOutcome(balance=0, storage_usage=0, return_data=None, burnt_gas=0, used_gas=0,
+                     aborted=FunctionCallError(kind, message, kind), nop=True)
+
+
+def run_python(code, method_name: str, context, storage: dict, ext, config):
+    """Run ``method_name`` of the contract at ``code.source_path`` under CPython (CPython mode's
+    ``vm.run``).  Returns the VMOutcome, like the Wasm runner."""
+    from .logic import VMLogic
+
+    if not method_name:
+        return nop_outcome("MethodEmptyName", "MethodEmptyName")
+    contract = load_contract(code.source_path, getattr(code, "code", None))
+    if method_name not in contract.exports:
+        return nop_outcome("MethodNotFound", "MethodNotFound")
+
+    memory = ScratchMemory()
+    logic = VMLogic(context, storage, ext, config, memory)
+    host = NearHost(logic, memory, _abort_types())
+    log = LogBuffer(host)
+    stream = _LogStream(log)
+    try:
+        _call(contract, method_name, host, log, stream)
+    except HostAbort:
+        pass
+    aborted = host._abort
+    return logic.outcome(aborted.error.error if aborted is not None else None)
+
+
+def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer, stream):
+    """``run_frozen_fn(file, fn)`` of nearc's main.c."""
+    from ..._host import bind  # importing it installs the `near` stand-in module
+
+    previous = bind(host)
+    saved_streams = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = stream
+    try:
+        with _LocalImports(contract.dir):
+            namespace = {"__name__": "__main__", "__file__": contract.path,
+                         "__builtins__": builtins}
+            # pyexec_frozen_module: an exception escaping the module body is printed and the
+            # call goes on; SystemExit silently
+            try:
+                exec(contract.code, namespace)
+                injected = contract.injected(method_name)
+                if injected is not None:
+                    exec(injected, namespace)
+            except HostAbort:
+                raise
+            except SystemExit:
+                pass
+            except BaseException as exc:  # noqa: BLE001  mirrors MicroPython's handler
+                _print_exception(exc, contract, log)
+            # mp_load_name + mp_call_function_0; uncaught -> handle_uncaught_exception
+            try:
+                fn = namespace.get(method_name)
+                if fn is None:
+                    fn = getattr(builtins, method_name, None)
+                if fn is None:
+                    raise NameError(f"name '{method_name}' isn't defined")
+                fn()
+            except HostAbort:
+                raise
+            except BaseException as exc:  # noqa: BLE001
+                _print_exception(exc, contract, log)
+                log.flush()
+                host.panic()  # NEAR_ABORT(): panic() -> "explicit guest panic"
+            log.flush()
+    finally:
+        sys.stdout, sys.stderr = saved_streams
+        bind(previous)
+
+
+def _print_exception(exc: BaseException, contract: _Contract, log: LogBuffer) -> None:
+    tb = exc.__traceback__
+    # drop this module's own frames (run_frozen_fn is C in the Wasm)
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    log.write_bytes(format_mp_exception(exc, tb, contract).encode("utf-8", "surrogatepass"))
