@@ -150,6 +150,8 @@ class FunctionCallError:
     kind: str
     message: str
     detail: Optional[str] = None
+    # the variant's fields, e.g. {'limit': 100} for NumberOfLogsExceeded (added by the VM)
+    data: Optional[dict] = None
 
 
 @dataclass

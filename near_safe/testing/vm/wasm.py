@@ -1,0 +1,331 @@
+"""Wasm mode: run a contract's Wasm in wasmtime with NEAR's gas metering (spec 3.5, 5.7).
+
+Per module (cached in memory and on disk, keyed by code hash + wasmtime version + metering
+version): the compiled ``wasmtime.Module``, a ``Linker`` whose ``env.*`` host functions are
+closures built once, and (when the module has its own memory) an ``InstancePre``.  Per call: a
+new ``Store`` and instance, as NEAR instantiates per call (MicroPython's module state must be
+fresh), and a new :class:`VMLogic`.
+
+Gas (spec 5.7, mirroring nearcore's wasmtime runner): before entering Wasm and after every host
+call ``store.set_fuel((gas_limit - burnt) // regular_op_cost)``; at every host-call entry the
+fuel consumed since is burnt as ``consumed * regular_op_cost``; OutOfFuel burns everything
+(GasExceeded / GasLimitExceeded).  The per-call frame charge that wasmtime fuel lacks is added by
+``metering.py`` (see docs/gas-model.md for what is approximate and by how much).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Optional
+
+import wasmtime
+
+from .._types import FunctionCallError, VMContext, VMOutcome
+from ..params import Config
+from .gas import GasError, IntegerOverflow, U64_MAX
+from .logic import HOST_FUNCTIONS, MemoryOutOfBounds, VMLogic, VMLogicError, host_error
+from . import metering
+
+_I64_SIGN = 1 << 63
+_U32 = 0xFFFFFFFF
+
+_TRAPS = {
+    wasmtime.TrapCode.UNREACHABLE: "Unreachable",
+    wasmtime.TrapCode.MEMORY_OUT_OF_BOUNDS: "MemoryOutOfBounds",
+    wasmtime.TrapCode.HEAP_MISALIGNED: "MisalignedAtomicAccess",
+    wasmtime.TrapCode.TABLE_OUT_OF_BOUNDS: "MemoryOutOfBounds",
+    wasmtime.TrapCode.INDIRECT_CALL_TO_NULL: "IndirectCallToNull",
+    wasmtime.TrapCode.BAD_SIGNATURE: "IncorrectCallIndirectSignature",
+    wasmtime.TrapCode.INTEGER_OVERFLOW: "IllegalArithmetic",
+    wasmtime.TrapCode.INTEGER_DIVISION_BY_ZERO: "IllegalArithmetic",
+    wasmtime.TrapCode.BAD_CONVERSION_TO_INTEGER: "IllegalArithmetic",
+    wasmtime.TrapCode.STACK_OVERFLOW: "StackOverflow",
+}
+
+
+def cache_dir() -> Path:
+    """near_safe's cache dir (``NEAR_SAFE_CACHE`` or ``~/.cache/near-safe``)."""
+    base = os.environ.get("NEAR_SAFE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "near-safe")
+    return Path(base)
+
+
+_engine: Optional[wasmtime.Engine] = None
+_modules: dict = {}
+_lock = threading.Lock()
+
+
+def engine() -> wasmtime.Engine:
+    global _engine
+    if _engine is None:
+        cfg = wasmtime.Config()
+        cfg.consume_fuel = True
+        cfg.wasm_bulk_memory = True  # protocol 84 enables bulk memory (spec 5.6)
+        cfg.wasm_reference_types = True
+        _engine = wasmtime.Engine(cfg)
+    return _engine
+
+
+def _wasmtime_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("wasmtime")
+    except Exception:  # pragma: no cover
+        return "unknown"
+
+
+class _Holder:
+    """Per-module mutable slot the host closures read: the call currently running."""
+
+    __slots__ = ("logic", "store", "fuel_set", "op_cost", "abort")
+
+    def __init__(self):
+        self.logic = None
+        self.store = None
+        self.fuel_set = 0
+        self.op_cost = 0
+        self.abort = None
+
+
+class WasmMemory:
+    """VMLogic memory view over a wasmtime Memory of the current store."""
+
+    __slots__ = ("mem", "store")
+
+    def __init__(self, mem: wasmtime.Memory, store: wasmtime.Store):
+        self.mem = mem
+        self.store = store
+
+    def read(self, ptr: int, n: int) -> bytes:
+        if ptr + n > self.mem.data_len(self.store):
+            raise MemoryOutOfBounds()
+        return bytes(self.mem.read(self.store, ptr, ptr + n))
+
+    def write(self, ptr: int, data: bytes) -> None:
+        if ptr + len(data) > self.mem.data_len(self.store):
+            raise MemoryOutOfBounds()
+        self.mem.write(self.store, data, ptr)
+
+
+class LoadedModule:
+    """A compiled contract plus its linker; shared by every call of that code."""
+
+    def __init__(self, code: bytes, code_hash: str):
+        self.code_len = len(code)
+        eng = engine()
+        self.meter = metering.MeteringInfo.analyse(code)
+        self.module = _compile(eng, code, code_hash, self.meter)
+        self.holder = _Holder()
+        self.linker = wasmtime.Linker(eng)
+        self.linker.allow_shadowing = True
+        self.exports = {}
+        for exp in self.module.exports:
+            if isinstance(exp.type, wasmtime.FuncType):
+                self.exports[exp.name] = not exp.type.params and not exp.type.results
+        self.imports_memory = None
+        self.link_error = None
+        for imp in self.module.imports:
+            if imp.module != "env":
+                self.link_error = f"{imp.module}.{imp.name}"
+                continue
+            if isinstance(imp.type, wasmtime.MemoryType):
+                self.imports_memory = imp.name
+                continue
+            if not isinstance(imp.type, wasmtime.FuncType):
+                self.link_error = f"env.{imp.name}"
+                continue
+            self.linker.define_func("env", imp.name, imp.type,
+                                    _host_closure(self.holder, imp.name, imp.type))
+        self.pre = None
+        if self.imports_memory is None and self.link_error is None:
+            self.pre = self.linker.instantiate_pre(self.module)
+
+
+def _compile(eng, code: bytes, code_hash: str, meter) -> wasmtime.Module:
+    key = f"{code_hash}-{metering.VERSION}-wt{_wasmtime_version()}"
+    path = cache_dir() / "wasmtime" / (key + ".cwasm")
+    if path.exists():
+        try:
+            return wasmtime.Module.deserialize_file(eng, str(path))
+        except Exception:
+            pass  # stale or corrupt: recompile
+    module = wasmtime.Module(eng, meter.instrumented)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(module.serialize())
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return module
+
+
+def load(code) -> LoadedModule:
+    """The LoadedModule for a ContractCode (memory cache, then disk cache, then compile)."""
+    h = code.hash
+    mod = _modules.get(h)
+    if mod is None:
+        with _lock:
+            mod = _modules.get(h)
+            if mod is None:
+                mod = _modules[h] = LoadedModule(code.code, h)
+    return mod
+
+
+def _host_closure(holder: _Holder, name: str, ty: wasmtime.FuncType):
+    """A wasmtime host function for ``env.name``: fuel sync (spec 5.7) around VMLogic.name.
+
+    Wasm passes i64 as signed: arguments are converted to u64 (u32 for i32), results back."""
+    kinds = [str(p) for p in ty.params]
+    i64_result = bool(ty.results) and str(ty.results[0]) == "i64"
+    has_result = bool(ty.results)
+    known = name in HOST_FUNCTIONS
+
+    def call(*args):
+        h = holder
+        logic = h.logic
+        store = h.store
+        try:
+            consumed = h.fuel_set - store.get_fuel()
+            logic.gas_counter.burn_gas(consumed * h.op_cost)
+            if not known:
+                raise host_error("UnsupportedHostFunction", method_name=name)
+            u = [a & U64_MAX if a < 0 else a for a in args] if args else args
+            r = getattr(logic, name)(*u)
+        except GasError as e:
+            h.abort = host_error(e.kind).error
+            raise
+        except IntegerOverflow as e:
+            h.abort = host_error("IntegerOverflow").error
+            raise RuntimeError("abort") from e
+        except VMLogicError as e:
+            h.abort = e.error
+            raise
+        gc = logic.gas_counter
+        fuel = (gc.gas_limit - gc.burnt) // h.op_cost
+        store.set_fuel(fuel)
+        h.fuel_set = fuel
+        if has_result:
+            if r is None:
+                r = 0
+            if i64_result and r >= _I64_SIGN:
+                r -= 1 << 64
+            elif not i64_result and r > 0x7FFFFFFF:
+                r -= 1 << 32
+            return r
+        return None
+
+    del kinds
+    return call
+
+
+def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
+             config: Config) -> VMOutcome:
+    """spec 3.5 steps 3-8 for Wasm code."""
+    from . import nop_outcome
+
+    try:
+        mod = load(code)
+    except wasmtime.WasmtimeError as e:
+        return nop_outcome(context, FunctionCallError(
+            "CompilationError", f"PrepareError: {e}".splitlines()[0], "PrepareError"))
+    if mod.link_error is not None:
+        return nop_outcome(context, FunctionCallError(
+            "CompilationError", f"PrepareError: Instantiate (import {mod.link_error})",
+            "PrepareError"))
+    # method lookup: nop outcome, no loading fee (fix_contract_loading_cost = false; TV5)
+    sig_ok = mod.exports.get(method_name)
+    if sig_ok is None:
+        return nop_outcome(context, FunctionCallError(
+            "MethodNotFound", "MethodNotFound", "MethodNotFound"))
+    if not sig_ok:
+        return nop_outcome(context, FunctionCallError(
+            "MethodInvalidSignature", "MethodInvalidSignature", "MethodInvalidSignature"))
+
+    store = wasmtime.Store(engine())
+    logic = VMLogic(context, storage, ext, config, None)
+    c = config.ext_costs
+    op_cost = c["regular_op_cost"]
+    gc = logic.gas_counter
+    # contract loading fee (spec 3.5 step 4), charged on the original code length
+    try:
+        gc.burn_gas(c["contract_loading_base"] + c["contract_loading_bytes"] * mod.code_len)
+    except GasError as e:
+        return logic.outcome(aborted=host_error(e.kind).error)
+
+    h = mod.holder
+    prev = (h.logic, h.store, h.fuel_set, h.op_cost, h.abort)  # re-entrancy (nested runs)
+    h.logic, h.store, h.op_cost, h.abort = logic, store, op_cost, None
+    try:
+        fuel = (gc.gas_limit - gc.burnt) // op_cost
+        store.set_fuel(fuel)
+        h.fuel_set = fuel
+        try:
+            if mod.pre is not None:
+                instance = mod.pre.instantiate(store)
+            else:
+                mem = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(
+                    config.limits["initial_memory_pages"], config.limits["max_memory_pages"])))
+                mod.linker.define(store, "env", mod.imports_memory, mem)
+                instance = mod.linker.instantiate(store, mod.module)
+            exports = instance.exports(store)
+            if mod.imports_memory is not None:
+                logic.memory = WasmMemory(mem, store)
+            else:
+                mem = exports.get("memory")
+                logic.memory = WasmMemory(mem, store) if isinstance(mem, wasmtime.Memory) \
+                    else _NoMemory()
+            func = exports[method_name]
+            func(store)
+        except (wasmtime.Trap, wasmtime.WasmtimeError, RuntimeError, GasError, VMLogicError) as e:
+            return logic.outcome(aborted=_abort_reason(e, h, logic, store))
+        # success: burn the fuel consumed since the last host call
+        try:
+            gc.burn_gas((h.fuel_set - store.get_fuel()) * op_cost)
+        except GasError as e:
+            return logic.outcome(aborted=host_error(e.kind).error)
+        return logic.outcome()
+    finally:
+        h.logic, h.store, h.fuel_set, h.op_cost, h.abort = prev
+
+
+class _NoMemory:
+    def read(self, ptr, n):
+        raise MemoryOutOfBounds()
+
+    def write(self, ptr, data):
+        raise MemoryOutOfBounds()
+
+
+def _abort_reason(e, h: _Holder, logic: VMLogic, store) -> FunctionCallError:
+    """The FunctionCallError of an aborted call: a host error recorded by a closure, out of
+    fuel (= gas, spec 5.7 step 4), or a Wasm trap."""
+    if h.abort is not None:
+        return h.abort
+    if isinstance(e, VMLogicError):
+        return e.error
+    if isinstance(e, GasError):
+        return host_error(e.kind).error
+    code = getattr(e, "trap_code", None) if isinstance(e, wasmtime.Trap) else None
+    gc = logic.gas_counter
+    if code == wasmtime.TrapCode.OUT_OF_FUEL:
+        try:
+            gc.burn_gas(gc.gas_limit - gc.burnt + 1)
+        except GasError as ge:
+            return host_error(ge.kind).error
+    # burn the fuel the trapping code consumed
+    try:
+        gc.burn_gas(max(0, h.fuel_set - store.get_fuel()) * h.op_cost)
+    except GasError as ge:
+        return host_error(ge.kind).error
+    except Exception:
+        pass
+    if isinstance(e, wasmtime.Trap):
+        kind = _TRAPS.get(code, "GenericTrap")
+        return FunctionCallError("WasmTrap", f"WebAssembly trap: {kind}", kind)
+    msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+    if "unknown import" in msg or "incompatible import" in msg:
+        return FunctionCallError("LinkError", f"LinkError: {msg}", "LinkError")
+    return FunctionCallError("WasmTrap", f"WebAssembly trap: {msg}", "GenericTrap")
