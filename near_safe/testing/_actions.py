@@ -1,0 +1,331 @@
+"""``apply_action``: one function per action kind (spec 1.1, 1.2, 3.5).
+
+Each function works on a :class:`ReceiptRun`, the working copy of one receipt's execution:
+the receiver's account clone, the current actor, the new receipts and the gas tallies.  A
+failing action raises :class:`ActionFailed`; the caller (``_runtime.apply_action_receipt``)
+turns it into ``ActionError{index, kind}`` and discards the whole receipt (spec 4 rule 1).
+
+CPython only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from . import params
+from ._fees import account_type
+from ._outcomes import ActionError
+from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt,
+                     access_key_storage_size)
+from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
+                     FunctionCall, FunctionCallError, Stake, Transfer, VMContext)
+
+REGISTRAR_ACCOUNT = "registrar"
+GENESIS_TIMESTAMP_NS = 1_700_000_000 * 10**9
+BLOCK_TIME_NS = 10**9  # one block per second
+EPOCH_LENGTH = 43_200  # blocks per epoch on mainnet
+
+
+class ActionFailed(Exception):
+    """An action failed: ``kind`` is nearcore's ActionErrorKind variant name."""
+
+    def __init__(self, kind: str, message: str, detail: Optional[str] = None, **data):
+        super().__init__(message)
+        self.kind, self.message, self.detail, self.data = kind, message, detail, data
+
+    def to_error(self, index: Optional[int]) -> ActionError:
+        return ActionError(index, self.kind, self.message, self.detail, dict(self.data))
+
+
+@dataclass
+class ReceiptRun:
+    """The working state of ``apply_action_receipt`` for one receipt (spec 3.4)."""
+
+    runtime: object
+    receipt: ActionReceipt
+    account: Optional[Account]  # a clone of the committed account (None: does not exist)
+    actor_id: str
+    promise_results: list
+    gas_burnt: int = 0
+    gas_used: int = 0
+    vm_gas_burnt: int = 0  # gas_burnt_for_function_call: basis of the 30% reward
+    new_receipts: list = field(default_factory=list)  # ActionReceipts, creation order
+    yield_resumes: list = field(default_factory=list)
+    logs: list = field(default_factory=list)
+    # result of the last action: ("value", bytes) | ("receipt", ActionReceipt) | None
+    result: Optional[tuple] = None
+
+    @property
+    def receiver_id(self) -> str:
+        return self.receipt.receiver_id
+
+    @property
+    def height(self) -> int:
+        return self.runtime.height
+
+
+# ---------------------------------------------------------------------------------- checks
+
+
+def check_account_existence(run: ReceiptRun, action, is_only_action: bool) -> None:
+    """actions.rs ``check_account_existence`` (spec 1.1)."""
+    receiver = run.receiver_id
+    if isinstance(action, CreateAccount):
+        if run.account is not None:
+            raise ActionFailed("AccountAlreadyExists",
+                               f"Can't create a new account {receiver}, because it already "
+                               "exists", account_id=receiver)
+        return
+    if run.account is not None:
+        return
+    if (isinstance(action, Transfer) and is_only_action and not run.receipt.is_refund
+            and account_type(receiver) != "named"):
+        return  # implicit account creation (spec 1.1)
+    raise ActionFailed("AccountDoesNotExist",
+                       f"Can't complete the action because account {receiver} doesn't exist",
+                       account_id=receiver)
+
+
+_OWNER_ONLY = (DeployContract, Stake, AddKey, DeleteKey, DeleteAccount)
+
+
+def check_actor_permissions(run: ReceiptRun, action) -> None:
+    """actions.rs ``check_actor_permissions`` (spec 1.1)."""
+    if not isinstance(action, _OWNER_ONLY):
+        return
+    if run.actor_id != run.receiver_id:
+        raise ActionFailed("ActorNoPermission",
+                           f"Actor {run.actor_id} doesn't have permission to account "
+                           f"{run.receiver_id} to complete the action",
+                           actor_id=run.actor_id, account_id=run.receiver_id)
+    if isinstance(action, DeleteAccount) and run.account.locked != 0:
+        raise ActionFailed("DeleteAccountStaking",
+                           f"Account {run.receiver_id} is staking and can not be deleted",
+                           account_id=run.receiver_id)
+
+
+# ---------------------------------------------------------------------------------- actions
+
+
+def apply_create_account(run: ReceiptRun, action: CreateAccount) -> None:
+    """actions.rs ``action_create_account``: who may create which id, and the new account's
+    initial state (amount 0, storage 100 bytes); the actor becomes the new account."""
+    account_id, predecessor = run.receiver_id, run.receipt.predecessor_id
+    if "." not in account_id:  # top-level
+        limit = params.MIN_ALLOWED_TOP_LEVEL_ACCOUNT_LENGTH
+        if len(account_id) < limit and predecessor != REGISTRAR_ACCOUNT:
+            raise ActionFailed(
+                "CreateAccountOnlyByRegistrar",
+                f"A top-level account ID {account_id} can't be created by {predecessor}, "
+                f"short top-level account IDs can only be created by {REGISTRAR_ACCOUNT}",
+                account_id=account_id, predecessor_id=predecessor)
+    elif not account_id.endswith("." + predecessor):
+        raise ActionFailed("CreateAccountNotAllowed",
+                           f"A sub-account ID {account_id} can't be created by account "
+                           f"{predecessor}", account_id=account_id, predecessor_id=predecessor)
+    run.account = Account(amount=0, storage_usage=params.STORAGE_NUM_BYTES_ACCOUNT)
+    run.actor_id = account_id
+
+
+def apply_deploy_contract(run: ReceiptRun, action: DeployContract) -> None:
+    """actions.rs ``action_deploy_contract``: storage_usage drops the old code, adds the new."""
+    account = run.account
+    code = run.runtime._contract_code_for(action.code)
+    account.storage_usage += len(action.code) - account.code_len
+    account.code = code
+    account.code_hash = hashlib.sha256(action.code).digest()
+
+
+def apply_transfer(run: ReceiptRun, action: Transfer) -> None:
+    """actions.rs ``action_transfer`` / implicit account creation; a gas refund to the signer
+    also tops up a function-call key's allowance (spec 4 rule 5)."""
+    receipt = run.receipt
+    if run.account is None:  # implicit account creation (existence check allowed it)
+        run.account = _implicit_account(run.receiver_id, run.height)
+    run.account.amount += action.deposit
+    if receipt.is_refund and receipt.signer_id == run.receiver_id:
+        key = run.account.keys.get(receipt.signer_public_key)
+        if key is not None and not key.full_access and key.allowance is not None:
+            keys = dict(run.account.keys)
+            keys[receipt.signer_public_key] = replace(key, allowance=key.allowance
+                                                      + action.deposit)
+            run.account.keys = keys
+
+
+def _implicit_account(account_id: str, height: int) -> Account:
+    """A NEAR-implicit account gets the full-access key its id encodes (storage 182 bytes).
+    APPROXIMATION: an ETH-implicit account (0x...) is created without the wallet contract
+    nearcore deploys on it (storage 100 bytes instead of 100 + the wallet's size)."""
+    account = Account(amount=0, storage_usage=params.STORAGE_NUM_BYTES_ACCOUNT)
+    if account_type(account_id) == "near-implicit":
+        pk = b"\x00" + bytes.fromhex(account_id)
+        key = AccessKey(nonce=(height - 1) * 1_000_000)
+        account.keys = {pk: key}
+        account.storage_usage += access_key_storage_size(pk, key)
+    return account
+
+
+def apply_stake(run: ReceiptRun, action: Stake) -> None:
+    """actions.rs ``action_stake``, minimal: raising the stake moves liquid to locked
+    balance.  APPROXIMATION: there are no validators or epochs, so lowering the stake (which
+    nearcore releases at an epoch boundary) changes nothing."""
+    account = run.account
+    if action.stake > account.locked:
+        increase = action.stake - account.locked
+        if account.amount < increase:
+            raise ActionFailed("TriesToStake",
+                               f"Account {run.receiver_id} tries to stake {action.stake}, but "
+                               f"has staked {account.locked} and only has {account.amount}",
+                               account_id=run.receiver_id, stake=action.stake,
+                               locked=account.locked, balance=account.amount)
+        account.amount -= increase
+        account.locked = action.stake
+    elif action.stake == 0 and account.locked == 0:
+        raise ActionFailed("TriesToUnstake",
+                           f"Account {run.receiver_id} is not yet staked, but tries to unstake",
+                           account_id=run.receiver_id)
+
+
+def apply_add_key(run: ReceiptRun, action: AddKey) -> None:
+    """actions.rs ``action_add_key``: nonce = (height - 1) * 10^6 (spec 1.2), storage per
+    spec 6."""
+    account = run.account
+    if action.public_key in account.keys:
+        raise ActionFailed("AddKeyAlreadyExists",
+                           f"The public key {action.public_key.hex()} is already used for an "
+                           "existing access key", account_id=run.receiver_id)
+    key = replace(action.access_key, nonce=(run.height - 1) * 1_000_000)
+    account.keys = {**account.keys, action.public_key: key}
+    account.storage_usage += access_key_storage_size(action.public_key, key)
+
+
+def apply_delete_key(run: ReceiptRun, action: DeleteKey) -> None:
+    account = run.account
+    key = account.keys.get(action.public_key)
+    if key is None:
+        raise ActionFailed("DeleteKeyDoesNotExist",
+                           f"Account {run.receiver_id} tries to remove an access key that "
+                           "doesn't exist", account_id=run.receiver_id)
+    keys = dict(account.keys)
+    del keys[action.public_key]
+    account.keys = keys
+    account.storage_usage -= access_key_storage_size(action.public_key, key)
+
+
+def apply_delete_account(run: ReceiptRun, action: DeleteAccount) -> None:
+    """actions.rs ``action_delete_account``: the whole balance goes to the beneficiary as a
+    balance refund (predecessor ``system``); the account, code, keys and data disappear."""
+    account = run.account
+    if account.storage_usage - account.code_len > params.MAX_ACCOUNT_DELETION_STORAGE_USAGE:
+        raise ActionFailed("DeleteAccountWithLargeState",
+                           f"The state of account {run.receiver_id} is too large and therefore "
+                           "cannot be deleted", account_id=run.receiver_id)
+    if account.amount > 0:
+        run.new_receipts.append(run.runtime._balance_refund(
+            run.receipt, action.beneficiary_id, account.amount))
+    run.account = None
+
+
+def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) -> None:
+    """function_call.rs ``action_function_call`` + ``execute_function_call`` (spec 3.5)."""
+    rt = run.runtime
+    account = run.account
+    if account.code is None:  # nop outcome: no VM gas, no reward (spec 3.5 step 2, TV4)
+        raise ActionFailed("FunctionCallError",
+                           f"cannot find contract code for account {run.receiver_id}",
+                           detail="CodeDoesNotExist", account_id=run.receiver_id)
+    receipt = run.receipt
+    context = VMContext(
+        current_account_id=run.receiver_id,
+        signer_account_id=receipt.signer_id,
+        signer_account_pk=receipt.signer_public_key,
+        predecessor_account_id=receipt.predecessor_id,
+        refund_to_account_id=receipt.refund_to or receipt.predecessor_id,
+        input=action.args,
+        promise_results=list(run.promise_results),
+        block_height=run.height,
+        block_timestamp=GENESIS_TIMESTAMP_NS + run.height * BLOCK_TIME_NS,
+        epoch_height=1 + run.height // EPOCH_LENGTH,
+        random_seed=hashlib.sha256(receipt.receipt_id + run.height.to_bytes(8, "little")
+                                   ).digest(),
+        account_balance=account.amount,
+        account_locked_balance=account.locked,
+        storage_usage=account.storage_usage,
+        attached_deposit=action.deposit,
+        prepaid_gas=action.gas,
+        output_data_receivers=([r for _, r in receipt.output_data_receivers]
+                               if is_last else []),
+    )
+    outcome = rt._execute_vm(account.code, action.method_name, context, account.data, receipt)
+    run.gas_burnt += outcome.burnt_gas
+    run.gas_used += outcome.used_gas
+    run.vm_gas_burnt += outcome.burnt_gas
+    run.logs.extend(outcome.logs)
+    if outcome.aborted is not None:
+        raise _function_call_failed(outcome.aborted)
+    # success (spec 3.5 step 8): the VM's balance / storage / receipts become the account's
+    account.amount = outcome.balance
+    account.storage_usage = outcome.storage_usage
+    if outcome.storage is not None:
+        account.data = outcome.storage
+    created = [rt._receipt_from_vm(receipt, nr) for nr in outcome.new_receipts]
+    for nr, new in zip(outcome.new_receipts, created):
+        for k in nr.input_receipt_indices:  # promise_then / promise_and dependencies
+            data_id = rt._new_id("data")
+            created[k].output_data_receivers.append((data_id, new.receiver_id))
+            new.input_data_ids.append(data_id)
+    run.new_receipts.extend(created)
+    run.yield_resumes.extend(outcome.yield_resumes)
+    if outcome.return_data is None:
+        run.result = None
+    elif outcome.return_data[0] == "receipt":
+        run.result = ("receipt", created[outcome.return_data[1]])
+    else:
+        run.result = ("value", bytes(outcome.return_data[1]))
+
+
+def _function_call_failed(error: FunctionCallError) -> ActionFailed:
+    return ActionFailed("FunctionCallError", error.message, detail=error.kind,
+                        host_error=error.detail)
+
+
+def apply_action(run: ReceiptRun, action, index: int) -> None:
+    """lib.rs ``apply_action`` (spec 3.5): existence, permissions, then the action itself.
+    The action's exec fee was already added to the run's gas by the caller."""
+    actions = run.receipt.actions
+    check_account_existence(run, action, len(actions) == 1)
+    check_actor_permissions(run, action)
+    run.result = None  # ReturnData::None unless a FunctionCall sets it
+    if isinstance(action, CreateAccount):
+        apply_create_account(run, action)
+    elif isinstance(action, DeployContract):
+        apply_deploy_contract(run, action)
+    elif isinstance(action, FunctionCall):
+        apply_function_call(run, action, index == len(actions) - 1)
+    elif isinstance(action, Transfer):
+        apply_transfer(run, action)
+    elif isinstance(action, Stake):
+        apply_stake(run, action)
+    elif isinstance(action, AddKey):
+        apply_add_key(run, action)
+    elif isinstance(action, DeleteKey):
+        apply_delete_key(run, action)
+    elif isinstance(action, DeleteAccount):
+        apply_delete_account(run, action)
+    else:
+        raise TypeError(f"unknown action {action!r}")
+
+
+def storage_stake_shortfall(account: Account) -> int:
+    """spec 6: how much balance the account lacks to cover its storage (0 if none)."""
+    if account.storage_usage <= params.ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT:
+        return 0
+    required = account.storage_usage * params.STORAGE_AMOUNT_PER_BYTE
+    available = account.amount + account.locked
+    return max(0, required - available)
+
+
+__all__ = ["ActionFailed", "ReceiptRun", "apply_action", "storage_stake_shortfall",
+           "SYSTEM_ACCOUNT", "ZERO_PUBLIC_KEY"]

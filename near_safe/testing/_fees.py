@@ -1,0 +1,168 @@
+"""Action fees, transaction cost and action validation (spec 3.1, 4 rule 9, 5.1, 5.3).
+
+Mirrors nearcore's ``runtime/runtime/src/config.rs`` (``total_send_fees``, ``exec_fee``,
+``calculate_tx_cost``) and ``verifier.rs`` (``validate_actions``).  CPython only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._types import (AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
+                     FunctionCall, Stake, Transfer)
+
+_NEAR_IMPLICIT = re.compile(r"^[0-9a-f]{64}$")
+_ETH_IMPLICIT = re.compile(r"^0x[0-9a-f]{40}$")
+
+
+def account_type(account_id: str) -> str:
+    """'near-implicit' (64 hex), 'eth-implicit' (0x + 40 hex) or 'named' (spec 1.1)."""
+    if _NEAR_IMPLICIT.match(account_id):
+        return "near-implicit"
+    if _ETH_IMPLICIT.match(account_id):
+        return "eth-implicit"
+    return "named"
+
+
+def _parts(action, receiver_id):
+    """[(fee name, multiplier)] whose fees make up this action's send and exec fee."""
+    if isinstance(action, CreateAccount):
+        return [("create_account", 1)]
+    if isinstance(action, DeployContract):
+        return [("deploy_contract_base", 1), ("deploy_contract_per_byte", len(action.code))]
+    if isinstance(action, FunctionCall):
+        n = len(action.method_name.encode()) + len(action.args)
+        return [("function_call_base", 1), ("function_call_per_byte", n)]
+    if isinstance(action, Transfer):
+        # implicit-account transfers also pay for creating the account (+ its key) (spec 3.1)
+        kind = account_type(receiver_id)
+        if kind == "near-implicit":
+            return [("transfer", 1), ("create_account", 1), ("add_full_access_key", 1)]
+        if kind == "eth-implicit":
+            return [("transfer", 1), ("create_account", 1)]
+        return [("transfer", 1)]
+    if isinstance(action, Stake):
+        return [("stake", 1)]
+    if isinstance(action, AddKey):
+        if action.access_key.full_access:
+            return [("add_full_access_key", 1)]
+        n = sum(len(name.encode()) + 1 for name in (action.access_key.method_names or []))
+        return [("add_function_call_key_base", 1), ("add_function_call_key_per_byte", n)]
+    if isinstance(action, DeleteKey):
+        return [("delete_key", 1)]
+    if isinstance(action, DeleteAccount):
+        return [("delete_account", 1)]
+    raise TypeError(f"unknown action {action!r}")
+
+
+def send_fee(config, action, sir: bool, receiver_id: str) -> int:
+    fees = config.action_fees
+    return sum(fees[name].send(sir) * n for name, n in _parts(action, receiver_id))
+
+
+def exec_fee(config, action, receiver_id: str) -> int:
+    fees = config.action_fees
+    return sum(fees[name].execution * n for name, n in _parts(action, receiver_id))
+
+
+def receipt_exec_fee(config) -> int:
+    return config.action_fees["action_receipt_creation"].execution
+
+
+def total_prepaid_gas(actions) -> int:
+    return sum(a.gas for a in actions if isinstance(a, FunctionCall))
+
+
+def total_deposit(actions) -> int:
+    """Σ Transfer and FunctionCall deposits: what a failed receipt refunds (spec 4 rule 3)."""
+    return sum(a.deposit for a in actions if isinstance(a, (Transfer, FunctionCall)))
+
+
+def total_prepaid_exec_fees(config, actions, receiver_id: str) -> int:
+    return receipt_exec_fee(config) + sum(exec_fee(config, a, receiver_id) for a in actions)
+
+
+@dataclass(frozen=True)
+class TxCost:
+    """spec 3.1: what converting a transaction burns and what the signer is debited."""
+
+    gas_burnt: int  # receipt creation send + Σ send fees
+    gas_remaining: int  # Σ prepaid FunctionCall gas + receipt exec + Σ exec fees
+    gas_price: int
+    total_cost: int  # (gas_burnt + gas_remaining) * price + Σ deposits
+    burnt_amount: int  # gas_burnt * price
+
+
+def tx_cost(config, signer_id: str, receiver_id: str, actions) -> TxCost:
+    sir = signer_id == receiver_id
+    fees = config.action_fees
+    gas_burnt = fees["action_receipt_creation"].send(sir) + sum(
+        send_fee(config, a, sir, receiver_id) for a in actions)
+    gas_remaining = total_prepaid_gas(actions) + total_prepaid_exec_fees(config, actions,
+                                                                         receiver_id)
+    price = config.gas_price  # pessimistic inflation 1/1 since v78
+    total = (gas_burnt + gas_remaining) * price + total_deposit(actions)
+    return TxCost(gas_burnt, gas_remaining, price, total, gas_burnt * price)
+
+
+class ActionsValidationError(Exception):
+    """nearcore ``ActionsValidationError``: ``kind`` is the variant name, ``message`` its text."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def validate_actions(config, actions) -> None:
+    """verifier.rs ``validate_actions`` for a transaction's or a new receipt's actions
+    (spec 1.1 DeleteAccount last, 4 rule 9, 5.3 limits).  Raises ActionsValidationError."""
+    limits = config.limits
+    if len(actions) > limits["max_actions_per_receipt"]:
+        raise ActionsValidationError(
+            "TotalNumberOfActionsExceeded",
+            f"The total number of actions {len(actions)} exceeds the limit "
+            f"{limits['max_actions_per_receipt']}")
+    deploys = sum(isinstance(a, DeployContract) for a in actions)
+    if deploys > limits["max_deploy_actions_per_receipt"]:
+        raise ActionsValidationError(
+            "TotalNumberOfDeployActionsExceeded",
+            f"The total number of deploy actions {deploys} exceeds the limit "
+            f"{limits['max_deploy_actions_per_receipt']}")
+    for i, action in enumerate(actions):
+        if isinstance(action, DeleteAccount) and i != len(actions) - 1:
+            raise ActionsValidationError(
+                "DeleteActionMustBeFinal",
+                "The delete action must be the final action in transaction")
+        if isinstance(action, FunctionCall):
+            _validate_function_call(limits, action)
+        if isinstance(action, DeployContract) and len(action.code) > limits["max_contract_size"]:
+            raise ActionsValidationError(
+                "ContractSizeExceeded",
+                f"The length of the contract size {len(action.code)} exceeds the maximum "
+                f"allowed size {limits['max_contract_size']}")
+    prepaid = total_prepaid_gas(actions)
+    if prepaid > limits["max_total_prepaid_gas"]:
+        raise ActionsValidationError(
+            "TotalPrepaidGasExceeded",
+            f"The total prepaid gas {prepaid} for all given actions exceeded the limit "
+            f"{limits['max_total_prepaid_gas']}")
+
+
+def _validate_function_call(limits, action) -> None:
+    if action.gas == 0:
+        raise ActionsValidationError("FunctionCallZeroAttachedGas",
+                                     "The attached amount of gas in a FunctionCall action "
+                                     "has to be a positive number.")
+    n = len(action.method_name.encode())
+    if n > limits["max_length_method_name"]:
+        raise ActionsValidationError(
+            "FunctionCallMethodNameLengthExceeded",
+            f"The length of the method name {n} exceeds the maximum allowed length "
+            f"{limits['max_length_method_name']}")
+    if len(action.args) > limits["max_arguments_length"]:
+        raise ActionsValidationError(
+            "FunctionCallArgumentsLengthExceeded",
+            f"The length of the arguments {len(action.args)} exceeds the maximum allowed "
+            f"length {limits['max_arguments_length']}")

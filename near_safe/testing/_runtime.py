@@ -1,0 +1,948 @@
+"""The embedded NEAR runtime: accounts, transactions, receipts, blocks (spec 1, 3, 4, 6).
+
+One :class:`Runtime` is one single-shard chain.  Work happens block by block exactly as
+spec 3.2 orders it; :meth:`Runtime.step` runs one receipt at a time so a test can stop a flow
+between a call and its callback, and :meth:`Runtime.run` runs to idle.
+
+Where the simulator approximates nearcore (each also noted where it is implemented):
+* no chunk gas limit, so no delayed receipts (spec 3.2 step 4): every receipt runs in the
+  block it is due in, however much gas the block burns;
+* constant gas price (the floor, spec 5.4), no validators, epochs or stake release;
+* ETH-implicit accounts are created without their wallet contract;
+* transactions are not signed (keys are checked for existence, nonce and permission only);
+* receipt, data and transaction ids are unique deterministic hashes, not nearcore's.
+
+CPython only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Optional, Union
+
+from ..errors import ExecutionFailure, RuntimeSimError
+from . import params
+from ._actions import (BLOCK_TIME_NS, EPOCH_LENGTH, GENESIS_TIMESTAMP_NS, ActionFailed,
+                       ReceiptRun, apply_action, storage_stake_shortfall)
+from ._fees import (ActionsValidationError, exec_fee, receipt_exec_fee, total_deposit,
+                    total_prepaid_exec_fees, total_prepaid_gas, tx_cost, validate_actions)
+from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingReceipt,
+                        ReceiptOutcome, TxOutcome, decode_value, fmt_near)
+from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt, DataReceipt, State,
+                     Transaction, Yield, access_key_storage_size, base58, derive_id,
+                     ed25519_public_key)
+from ._types import AccessKey, FunctionCall, FunctionCallError, Transfer, VMContext, VMOutcome
+
+NEAR = params.NEAR
+TGAS = params.TGAS
+DEFAULT_GAS = 300 * TGAS
+
+_ACCOUNT_ID = re.compile(r"^(([a-z\d]+[-_])*[a-z\d]+\.)*([a-z\d]+[-_])*[a-z\d]+$")
+
+
+def validate_account_id(account_id: str) -> str:
+    """NEAR account id rules: 2-64 chars of lowercase letters, digits and separators."""
+    if not isinstance(account_id, str) or not 2 <= len(account_id) <= 64 \
+            or not _ACCOUNT_ID.match(account_id):
+        raise RuntimeSimError(
+            f"invalid NEAR account id {account_id!r}: use 2-64 characters, lowercase letters, "
+            "digits and single '-', '_' or '.' separators (e.g. 'alice.test.near')")
+    return account_id
+
+
+def encode_args(args) -> bytes:
+    """Call arguments: a dict/list is sent as JSON, str as UTF-8, bytes as they are."""
+    if args is None:
+        return b""
+    if isinstance(args, (bytes, bytearray)):
+        return bytes(args)
+    if isinstance(args, str):
+        return args.encode()
+    return json.dumps(args, separators=(",", ":")).encode()
+
+
+def _id(account) -> str:
+    return account if isinstance(account, str) else account.id
+
+
+@dataclass(frozen=True)
+class TxRecord:
+    """What the runtime remembers of a transaction's tree (immutable; replaced on update)."""
+
+    tx: Transaction
+    first_receipt_id: Optional[bytes] = None
+    conversion_gas: int = 0
+    conversion_tokens: int = 0
+    outcomes: tuple = ()
+    invalid: Optional[str] = None
+    included_at: Optional[int] = None
+
+
+class Snapshot:
+    """An opaque copy of a runtime's state, for :meth:`Runtime.restore`."""
+
+    def __init__(self, state: State):
+        self._state = state
+
+    def __repr__(self):
+        return f"<Snapshot height={self._state.height} accounts={len(self._state.accounts)}>"
+
+
+class Runtime:
+    """A single-shard NEAR chain running real contracts.
+
+    ``mode="wasm"`` runs compiled Wasm in wasmtime (gas figures come from this mode);
+    ``mode="python"`` runs a ``.py`` contract's source under CPython against the same host
+    functions (fast, debuggable; Wasm op gas is not counted)."""
+
+    def __init__(self, mode: str = "wasm", config: Optional[params.Config] = None):
+        if mode not in ("wasm", "python"):
+            raise RuntimeSimError(f"Runtime(mode={mode!r}): use mode='wasm' or mode='python'")
+        self.mode = mode
+        self.config = config or params.Config()
+        self._state = State()
+        self._code_by_hash = {}  # sha256(code bytes) -> ContractCode (python-mode sources)
+        # before_receipt hooks: fn(runtime, receipt) called before an action receipt is
+        # applied; failure injection (fail_next) is one of them.
+        self.before_receipt_hooks = []
+        self._faults = []  # [(receiver, method, kind)], consumed by _execute_vm
+
+    # ============================================================ state inspection
+
+    @property
+    def height(self) -> int:
+        """Height of the current (last started) block."""
+        return self._state.height
+
+    @property
+    def accounts(self) -> list:
+        return list(self._state.accounts)
+
+    def _get_account(self, account) -> Account:
+        account_id = _id(account)
+        acc = self._state.accounts.get(account_id)
+        if acc is None:
+            raise RuntimeSimError(f"account {account_id!r} does not exist: create it with "
+                                  "rt.create_account(...) or rt.deploy(...) first")
+        return acc
+
+    def exists(self, account) -> bool:
+        return _id(account) in self._state.accounts
+
+    def account(self, account) -> AccountView:
+        acc = self._get_account(account)
+        return AccountView(_id(account), acc.amount, acc.locked, acc.storage_usage,
+                           acc.code_hash, acc.code_len, len(acc.keys))
+
+    def balance(self, account) -> int:
+        """Liquid balance (``amount``) in yoctoNEAR."""
+        return self._get_account(account).amount
+
+    def storage(self, account) -> dict:
+        """A copy of the contract's data: ``{key bytes: value bytes}``."""
+        return dict(self._get_account(account).data)
+
+    def access_keys(self, account) -> dict:
+        """``{borsh public key: AccessKey}``."""
+        return dict(self._get_account(account).keys)
+
+    def handle(self, account_id: str) -> "AccountHandle":
+        self._get_account(account_id)
+        return AccountHandle(self, account_id)
+
+    # ============================================================ genesis-style set-up
+
+    def create_account(self, account_id: str, balance: int = 100 * NEAR,
+                       public_key: Optional[bytes] = None) -> "AccountHandle":
+        """A top-level test account with one full-access ED25519 key (storage 182 bytes,
+        spec 6).  Set up directly, like a genesis record: no registrar rule, no fee."""
+        validate_account_id(account_id)
+        if account_id in self._state.accounts:
+            raise RuntimeSimError(f"account {account_id!r} already exists: pick another id")
+        pk = public_key or ed25519_public_key(account_id)
+        key = AccessKey(nonce=0)
+        self._state.accounts[account_id] = Account(
+            amount=balance,
+            storage_usage=params.STORAGE_NUM_BYTES_ACCOUNT + access_key_storage_size(pk, key),
+            keys={pk: key})
+        return AccountHandle(self, account_id)
+
+    def deploy(self, account_id, contract, balance: int = 10 * NEAR) -> "AccountHandle":
+        """Deploy ``contract`` (a ``.py`` / ``.wasm`` / ``.wat`` path, Wasm bytes, WAT text or
+        a ContractCode) to ``account_id``, creating the account with ``balance`` if needed.
+        A ``.py`` is built to Wasm (cached) in wasm mode and runs as source in python mode."""
+        account_id = _id(account_id)
+        code = self.contract_code(contract)
+        if account_id not in self._state.accounts:
+            self.create_account(account_id, balance)
+        acc = self._state.accounts[account_id].clone()
+        acc.storage_usage += len(code.code) - acc.code_len
+        acc.code = code
+        acc.code_hash = hashlib.sha256(code.code).digest()
+        lack = storage_stake_shortfall(acc)
+        if lack:
+            raise RuntimeSimError(
+                f"deploying {len(code.code):,} bytes of code to {account_id} needs "
+                f"{fmt_near(acc.storage_usage * params.STORAGE_AMOUNT_PER_BYTE)} for storage "
+                f"(spec 6) but it holds {fmt_near(acc.amount)}: pass a larger balance=")
+        self._state.accounts[account_id] = acc
+        return AccountHandle(self, account_id)
+
+    def contract_code(self, contract):
+        """A ``vm.ContractCode`` for ``contract`` (see :meth:`deploy`)."""
+        from .vm import ContractCode
+
+        if isinstance(contract, ContractCode):
+            code = contract
+        elif isinstance(contract, (bytes, bytearray)):
+            code = ContractCode(self._wasm_bytes(bytes(contract)), kind="wasm")
+        elif isinstance(contract, str) and contract.lstrip().startswith("(module"):
+            code = ContractCode(self._wasm_bytes(contract.encode()), kind="wasm")
+        else:
+            path = Path(contract)
+            if not path.is_file():
+                raise RuntimeSimError(f"contract file {str(path)!r} not found: pass the path "
+                                      "of a .py, .wasm or .wat file, or Wasm bytes")
+            if path.suffix == ".py":
+                if self.mode == "python":
+                    code = ContractCode(path.read_bytes(), kind="python", source_path=path)
+                else:
+                    from ..builder import build_contract
+
+                    wasm = Path(build_contract(path))
+                    code = ContractCode(wasm.read_bytes(), kind="wasm", source_path=path)
+            elif path.suffix in (".wasm", ".wat"):
+                code = ContractCode(self._wasm_bytes(path.read_bytes()), kind="wasm",
+                                    source_path=path)
+            else:
+                raise RuntimeSimError(f"cannot deploy {str(path)!r}: expected a .py, .wasm "
+                                      "or .wat file")
+        self._code_by_hash[hashlib.sha256(code.code).digest()] = code
+        return code
+
+    @staticmethod
+    def _wasm_bytes(data: bytes) -> bytes:
+        if data[:4] == b"\0asm":
+            return data
+        import wasmtime
+
+        return bytes(wasmtime.wat2wasm(data.decode()))
+
+    def _contract_code_for(self, code_bytes: bytes):
+        """ContractCode for a DeployContract action's bytes: a code this runtime already knows
+        (e.g. a python-mode source deployed by a factory) keeps its kind; else Wasm."""
+        from .vm import ContractCode
+
+        known = self._code_by_hash.get(hashlib.sha256(code_bytes).digest())
+        return known if known is not None else ContractCode(code_bytes, kind="wasm")
+
+    # ============================================================ transactions
+
+    def submit_transaction(self, signer, receiver, actions: list,
+                           public_key: Optional[bytes] = None) -> "TxHandle":
+        """Queue a transaction for the next block (not run).  Raises InvalidTransaction if it
+        is invalid against the current state (spec 1.2, 3.1); it is checked again when the
+        block includes it."""
+        st = self._state
+        signer_id, receiver_id = _id(signer), _id(receiver)
+        validate_account_id(receiver_id)
+        acc = self._get_account(signer_id)
+        pk = public_key if public_key is not None else next(iter(acc.keys), None)
+        if pk is None or pk not in acc.keys:
+            raise InvalidTransaction("InvalidAccessKeyError",
+                                     f"{signer_id} has no such access key; add one with an "
+                                     "AddKey action or sign with one of rt.access_keys(...)")
+        nonce = max(acc.keys[pk].nonce, st.pending_nonces.get((signer_id, pk), 0)) + 1
+        st.counter += 1
+        tx = Transaction(derive_id("tx", signer_id, nonce, st.counter), signer_id, pk, nonce,
+                         receiver_id, list(actions))
+        self._verify_transaction(tx, st.height + 1, charge=False)
+        st.pending_nonces[(signer_id, pk)] = nonce
+        st.tx_pool.append(tx)
+        st.tx_records[tx.tx_id] = TxRecord(tx)
+        return TxHandle(self, tx.tx_id)
+
+    def submit(self, signer, receiver, method: str, args=None, deposit: int = 0,
+               gas: int = DEFAULT_GAS, public_key: Optional[bytes] = None) -> "TxHandle":
+        """Queue a one-FunctionCall transaction (not run)."""
+        action = FunctionCall(method_name=method, args=encode_args(args), gas=gas,
+                              deposit=deposit)
+        return self.submit_transaction(signer, receiver, [action], public_key)
+
+    def call(self, signer, receiver, method: str, args=None, deposit: int = 0,
+             gas: int = DEFAULT_GAS, public_key: Optional[bytes] = None) -> TxOutcome:
+        """Submit a function call and run to idle; returns its outcome."""
+        tx = self.submit(signer, receiver, method, args, deposit, gas, public_key)
+        self.run()
+        return tx.outcome()
+
+    def execute(self, signer, receiver, actions: list,
+                public_key: Optional[bytes] = None) -> TxOutcome:
+        """Submit a transaction with any actions (a batch) and run to idle."""
+        tx = self.submit_transaction(signer, receiver, actions, public_key)
+        self.run()
+        return tx.outcome()
+
+    def transfer(self, signer, receiver, amount: int) -> TxOutcome:
+        return self.execute(signer, receiver, [Transfer(deposit=amount)])
+
+    def _verify_transaction(self, tx: Transaction, height: int, charge: bool):
+        """verifier.rs ``validate_transaction`` + ``verify_and_charge_tx_ephemeral``
+        (spec 1.2, 3.1): actions, key, nonce, function-call key rules, balance, storage stake.
+        Raises InvalidTransaction.  With ``charge``, debits the signer and updates the key."""
+        st, cfg = self._state, self.config
+        try:
+            validate_actions(cfg, tx.actions)
+        except ActionsValidationError as e:
+            raise InvalidTransaction("ActionsValidation", f"{e.kind}: {e.message}") from None
+        signer = st.accounts.get(tx.signer_id)
+        if signer is None:
+            raise InvalidTransaction("SignerDoesNotExist",
+                                     f"Signer {tx.signer_id} does not exist")
+        key = signer.keys.get(tx.public_key)
+        if key is None:
+            raise InvalidTransaction("InvalidAccessKeyError",
+                                     f"Signer {tx.signer_id} has no access key "
+                                     f"{tx.public_key.hex()}")
+        if tx.nonce <= key.nonce:
+            raise InvalidTransaction("InvalidNonce", f"Transaction nonce {tx.nonce} must be "
+                                     f"larger than nonce of the used access key {key.nonce}")
+        if tx.nonce >= height * 1_000_000:
+            raise InvalidTransaction("NonceTooLarge", f"Transaction nonce {tx.nonce} must be "
+                                     f"smaller than {height * 1_000_000}")
+        cost = tx_cost(cfg, tx.signer_id, tx.receiver_id, tx.actions)
+        if not key.full_access:
+            self._check_function_call_key(tx, key, cost.total_cost)
+        if signer.amount < cost.total_cost:
+            raise InvalidTransaction("NotEnoughBalance",
+                                     f"Sender {tx.signer_id} does not have enough balance "
+                                     f"{signer.amount} for operation costing {cost.total_cost}")
+        charged = signer.clone()
+        charged.amount -= cost.total_cost
+        lack = storage_stake_shortfall(charged)
+        if lack:
+            raise InvalidTransaction("LackBalanceForState",
+                                     f"Failed to execute, because the account {tx.signer_id} "
+                                     f"wouldn't have enough balance to cover storage, required "
+                                     f"to have {lack} yoctoNEAR more")
+        if charge:
+            new_key = replace(key, nonce=tx.nonce)
+            if not key.full_access and key.allowance is not None:
+                new_key = replace(new_key, allowance=key.allowance - cost.total_cost)
+            charged.keys = {**charged.keys, tx.public_key: new_key}
+            st.accounts[tx.signer_id] = charged
+        return cost
+
+    @staticmethod
+    def _check_function_call_key(tx: Transaction, key: AccessKey, total_cost: int) -> None:
+        """spec 1.2: what a function-call access key may sign."""
+        if key.allowance is not None and key.allowance < total_cost:
+            raise InvalidTransaction("NotEnoughAllowance",
+                                     f"Access key allowance {key.allowance} is not enough "
+                                     f"for a transaction costing {total_cost}")
+        if len(tx.actions) != 1 or not isinstance(tx.actions[0], FunctionCall):
+            raise InvalidTransaction("RequiresFullAccess",
+                                     "The transaction contains more than one action or a "
+                                     "non-FunctionCall action; it requires a full access key")
+        call = tx.actions[0]
+        if call.deposit > 0:
+            raise InvalidTransaction("DepositWithFunctionCall",
+                                     "Having a deposit with a function call action is not "
+                                     "allowed with a function call access key")
+        if tx.receiver_id != key.receiver_id:
+            raise InvalidTransaction("ReceiverMismatch",
+                                     f"Transaction receiver_id {tx.receiver_id} doesn't match "
+                                     f"the access key receiver_id {key.receiver_id}")
+        if key.method_names and call.method_name not in key.method_names:
+            raise InvalidTransaction("MethodNameMismatch",
+                                     f"Transaction method name {call.method_name} isn't "
+                                     "allowed by the access key")
+
+    def _convert_transaction(self, tx: Transaction) -> Optional[ActionReceipt]:
+        """lib.rs ``process_transactions`` (spec 1.3, 3.1): verify, charge, make the receipt.
+        An invalid transaction is recorded as such and produces nothing."""
+        st = self._state
+        record = st.tx_records[tx.tx_id]
+        try:
+            cost = self._verify_transaction(tx, st.height, charge=True)
+        except InvalidTransaction as e:
+            st.tx_records[tx.tx_id] = replace(record, invalid=str(e), included_at=st.height)
+            return None
+        receipt = ActionReceipt(
+            receipt_id=derive_id("receipt", tx.tx_id), predecessor_id=tx.signer_id,
+            receiver_id=tx.receiver_id, signer_id=tx.signer_id, signer_public_key=tx.public_key,
+            gas_price=cost.gas_price, actions=list(tx.actions), tx_id=tx.tx_id)
+        st.tx_records[tx.tx_id] = replace(
+            record, first_receipt_id=receipt.receipt_id, conversion_gas=cost.gas_burnt,
+            conversion_tokens=cost.burnt_amount, included_at=st.height)
+        return receipt
+
+    # ============================================================ blocks (spec 3.2)
+
+    def step(self) -> Optional[ReceiptOutcome]:
+        """Run the next receipt and return its outcome; None when idle.  Starts new blocks as
+        needed.  Data receipts that only deliver data run silently: the step ends at the next
+        action receipt that executes."""
+        st = self._state
+        while True:
+            if st.queue:
+                outcome = self._process_receipt(st.queue.pop(0))
+                if outcome is not None:
+                    return outcome
+                continue
+            if st.block_open:
+                self._resolve_yield_timeouts()
+                st.block_open = False
+                continue
+            if not st.tx_pool and not st.outgoing:
+                return None
+            self._start_block()
+
+    def run(self, max_receipts: int = 100_000) -> list:
+        """Run to idle (yields still waiting for a resume do not keep it busy: see
+        :meth:`produce_blocks`).  Returns the outcomes of the receipts that ran."""
+        outcomes = []
+        while True:
+            outcome = self.step()
+            if outcome is None:
+                return outcomes
+            outcomes.append(outcome)
+            if len(outcomes) >= max_receipts:
+                raise RuntimeSimError(f"run() executed {max_receipts} receipts without "
+                                      "becoming idle: a contract may be calling itself forever")
+
+    def produce_blocks(self, count: int = 1) -> list:
+        """Finish the current block, then produce ``count`` more complete blocks (empty or
+        not): time passes, so yield timeouts fire (spec 2.8, TV25).  Returns the outcomes of
+        the receipts that ran."""
+        outcomes = self._finish_block()
+        for _ in range(count):
+            self._start_block()
+            outcomes += self._finish_block()
+        return outcomes
+
+    def _finish_block(self) -> list:
+        st = self._state
+        outcomes = []
+        while st.queue:
+            outcome = self._process_receipt(st.queue.pop(0))
+            if outcome is not None:
+                outcomes.append(outcome)
+        if st.block_open:
+            self._resolve_yield_timeouts()
+            st.block_open = False
+        return outcomes
+
+    def _start_block(self) -> None:
+        """Open block height + 1: convert the pooled transactions (local receipts first, spec
+        3.2 steps 2-3), then the previous block's outgoing receipts (step 5)."""
+        st = self._state
+        st.height += 1
+        incoming, st.outgoing = st.outgoing, []
+        local = []
+        txs, st.tx_pool = st.tx_pool, []
+        for tx in txs:
+            receipt = self._convert_transaction(tx)
+            if receipt is None:
+                continue
+            if tx.signer_id == tx.receiver_id:
+                local.append(receipt)
+            else:
+                st.outgoing.append(receipt)
+        st.pending_nonces = {}  # the pool is empty now; nonces live in the keys again
+        st.queue = local + incoming
+        st.block_open = True
+
+    def _resolve_yield_timeouts(self) -> None:
+        """spec 3.2 step 6: yields whose timeout has come emit PromiseResume{None}."""
+        st = self._state
+        for key, y in list(st.yields.items()):
+            if not y.timeout_sent and y.expires_at <= st.height:
+                st.yields[key] = replace(y, timeout_sent=True)
+                st.outgoing.append(DataReceipt(self._new_id("receipt"), y.receipt.receiver_id,
+                                               y.receipt.receiver_id, y.data_id, None,
+                                               is_resume=True, tx_id=y.receipt.tx_id))
+
+    # ============================================================ receipts (spec 3.3)
+
+    def _process_receipt(self, receipt) -> Optional[ReceiptOutcome]:
+        """lib.rs ``process_receipt``: deliver data, postpone or apply."""
+        st = self._state
+        if isinstance(receipt, DataReceipt):
+            if receipt.is_resume:
+                return self._process_resume(receipt)
+            key = (receipt.receiver_id, receipt.data_id)
+            st.received_data[key] = receipt.data
+            receipt_id = st.postponed_by_data.pop(key, None)
+            if receipt_id is None:
+                return None
+            pkey = (receipt.receiver_id, receipt_id)
+            st.pending_data_count[pkey] -= 1
+            if st.pending_data_count[pkey]:
+                return None
+            del st.pending_data_count[pkey]
+            return self._apply_action_receipt(st.postponed.pop(pkey))
+        missing = 0
+        for data_id in receipt.input_data_ids:
+            key = (receipt.receiver_id, data_id)
+            if key not in st.received_data:
+                st.postponed_by_data[key] = receipt.receipt_id
+                missing += 1
+        if not missing:
+            return self._apply_action_receipt(receipt)
+        pkey = (receipt.receiver_id, receipt.receipt_id)
+        st.pending_data_count[pkey] = missing
+        st.postponed[pkey] = receipt
+        return None
+
+    def _process_resume(self, receipt: DataReceipt) -> Optional[ReceiptOutcome]:
+        """PromiseResume: the first resume delivered wins; later ones are ignored (spec 2.8)."""
+        st = self._state
+        y = st.yields.pop((receipt.receiver_id, receipt.data_id), None)
+        if y is None:
+            return None
+        st.received_data[(receipt.receiver_id, receipt.data_id)] = receipt.data
+        return self._apply_action_receipt(y.receipt)
+
+    def _apply_action_receipt(self, receipt: ActionReceipt) -> ReceiptOutcome:
+        """lib.rs ``apply_action_receipt`` (spec 3.4), step by step."""
+        st, cfg = self._state, self.config
+        for hook in self.before_receipt_hooks:
+            hook(self, receipt)
+        # 1. promise results, in input_data_ids order; consume the received data
+        results = [st.received_data.pop((receipt.receiver_id, d)) for d in receipt.input_data_ids]
+        # 2. the receiver's account (a clone: the committed one stays intact for rollback)
+        committed = st.accounts.get(receipt.receiver_id)
+        run = ReceiptRun(self, receipt, committed.clone() if committed else None,
+                         actor_id=receipt.predecessor_id, promise_results=results)
+        run.gas_burnt = run.gas_used = receipt_exec_fee(cfg)
+        # 3. the actions, stopping at the first failure
+        error = self._apply_actions(run)
+        # 4. storage staking of the receiver (spec 6)
+        if error is None and run.account is not None:
+            lack = storage_stake_shortfall(run.account)
+            if lack:
+                error = ActionError(None, "LackBalanceForState",
+                                    f"The account {receipt.receiver_id} wouldn't have enough "
+                                    f"balance to cover storage, required to have {lack} "
+                                    "yoctoNEAR more", data={"account_id": receipt.receiver_id,
+                                                            "amount": lack})
+        if error is not None:  # a failed receipt creates nothing (spec 4 rule 1)
+            run.new_receipts.clear()
+            run.yield_resumes.clear()
+        # 5. refunds
+        refunds = self._refunds(run, error)
+        # 6. commit, or discard every change of this receipt
+        if error is None:
+            if run.account is None:
+                st.accounts.pop(receipt.receiver_id, None)
+            else:
+                st.accounts[receipt.receiver_id] = run.account
+        # 7. burn accounting and the contract's 30% reward, also after a failure
+        tokens_burnt = 0 if receipt.is_refund else run.gas_burnt * receipt.gas_price
+        num, den = params.BURNT_GAS_REWARD
+        reward = (run.vm_gas_burnt * num // den) * receipt.gas_price
+        if reward and receipt.receiver_id in st.accounts:
+            rewarded = st.accounts[receipt.receiver_id].clone()
+            rewarded.amount += reward
+            st.accounts[receipt.receiver_id] = rewarded
+        elif reward:
+            reward = 0
+        # 8. outgoing data for the receivers waiting on this receipt's result
+        data_receipts = self._output_data(run, error)
+        # 9. emit, in nearcore's order (spec 3.4)
+        resumes = [DataReceipt(self._new_id("receipt"), receipt.receiver_id, receipt.receiver_id,
+                               r.data_id, r.payload, is_resume=True, tx_id=receipt.tx_id)
+                   for r in run.yield_resumes]
+        emitted = run.new_receipts + resumes + refunds + data_receipts
+        for new in emitted:
+            if isinstance(new, ActionReceipt) and new.is_yield:  # InstantPromiseYield (v83+)
+                data_id = new.input_data_ids[0]
+                st.yields[(new.receiver_id, data_id)] = Yield(
+                    new, data_id, st.height + cfg.limits["yield_timeout_length_in_blocks"])
+            else:
+                st.outgoing.append(new)
+        # 10. the outcome
+        outcome = self._outcome(run, error, tokens_burnt, reward, emitted)
+        record = st.tx_records.get(receipt.tx_id)
+        if record is not None:
+            st.tx_records[receipt.tx_id] = replace(record, outcomes=record.outcomes + (outcome,))
+        return outcome
+
+    def _apply_actions(self, run: ReceiptRun) -> Optional[ActionError]:
+        """spec 3.4 step 3: each action pays its exec fee, runs, and has its new receipts
+        validated (spec 4 rule 9); the first failure stops the receipt."""
+        cfg = self.config
+        for index, action in enumerate(run.receipt.actions):
+            fee = exec_fee(cfg, action, run.receiver_id)
+            run.gas_burnt += fee
+            run.gas_used += fee
+            try:
+                apply_action(run, action, index)
+                for new in run.new_receipts:
+                    self._validate_new_receipt(new)
+            except ActionFailed as failure:
+                return failure.to_error(index)
+        return None
+
+    def _validate_new_receipt(self, receipt: ActionReceipt) -> None:
+        try:
+            validate_actions(self.config, receipt.actions)
+        except ActionsValidationError as e:
+            raise ActionFailed("NewReceiptValidationError",
+                               "An new action receipt created during a FunctionCall is not "
+                               f"valid: {e.message}", detail=e.kind) from None
+
+    def _refunds(self, run: ReceiptRun, error: Optional[ActionError]) -> list:
+        """spec 3.4 step 5 / spec 4 rules 3-5: the deposit back to refund_to or the
+        predecessor if the receipt failed, unused gas to the signer at the receipt's price.
+        Refund receipts themselves refund nothing (a failed refund's amount is burnt)."""
+        receipt, cfg = run.receipt, self.config
+        if receipt.is_refund:
+            return []
+        out = []
+        deposit_refund = total_deposit(receipt.actions) if error is not None else 0
+        prepaid = (total_prepaid_gas(receipt.actions)
+                   + total_prepaid_exec_fees(cfg, receipt.actions, receipt.receiver_id))
+        gas_refund = prepaid - (run.gas_burnt if error is not None else run.gas_used)
+        # NEP-536 refund penalty: gas_refund_penalty 0/100, min 0 at protocol 84 -> 0
+        if deposit_refund > 0:
+            out.append(self._balance_refund(receipt, receipt.refund_to or receipt.predecessor_id,
+                                            deposit_refund))
+        if gas_refund > 0:
+            out.append(ActionReceipt(
+                self._new_id("receipt"), SYSTEM_ACCOUNT, receipt.signer_id, receipt.signer_id,
+                receipt.signer_public_key, receipt.gas_price,
+                [Transfer(deposit=gas_refund * receipt.gas_price)], tx_id=receipt.tx_id))
+        return out
+
+    def _balance_refund(self, receipt: ActionReceipt, to: str, amount: int) -> ActionReceipt:
+        """A deposit ('balance') refund: predecessor and signer ``system`` (spec 1.4)."""
+        return ActionReceipt(self._new_id("receipt"), SYSTEM_ACCOUNT, to, SYSTEM_ACCOUNT,
+                             ZERO_PUBLIC_KEY, receipt.gas_price, [Transfer(deposit=amount)],
+                             tx_id=receipt.tx_id)
+
+    def _output_data(self, run: ReceiptRun, error: Optional[ActionError]) -> list:
+        """spec 3.4 step 8 / 3.6: hand a returned promise our data receivers, or send our
+        result (None if we failed) to each of them."""
+        receipt = run.receipt
+        if not receipt.output_data_receivers:
+            return []
+        if error is None and run.result is not None and run.result[0] == "receipt":
+            run.result[1].output_data_receivers.extend(receipt.output_data_receivers)
+            return []
+        if error is not None:
+            data = None
+        else:
+            data = run.result[1] if run.result is not None else b""
+        return [DataReceipt(self._new_id("receipt"), receipt.receiver_id, receiver, data_id, data,
+                            tx_id=receipt.tx_id)
+                for data_id, receiver in receipt.output_data_receivers]
+
+    def _outcome(self, run: ReceiptRun, error, tokens_burnt, reward, emitted) -> ReceiptOutcome:
+        receipt = run.receipt
+        raw_value = return_id = None
+        if error is None:
+            if run.result is not None and run.result[0] == "receipt":
+                return_id = base58(run.result[1].receipt_id)
+            else:
+                raw_value = run.result[1] if run.result is not None else b""
+        return ReceiptOutcome(
+            receipt_id=base58(receipt.receipt_id), receiver=receipt.receiver_id,
+            predecessor=receipt.predecessor_id, signer=receipt.signer_id,
+            method=receipt.method, actions=tuple(type(a).__name__ for a in receipt.actions),
+            status="success" if error is None else "failure", raw_value=raw_value,
+            return_receipt_id=return_id, failure=error, logs=tuple(run.logs),
+            gas_burnt=run.gas_burnt, tokens_burnt=tokens_burnt, vm_gas_burnt=run.vm_gas_burnt,
+            contract_reward=reward, block_height=self._state.height,
+            is_refund=receipt.is_refund,
+            produced=tuple(base58(r.receipt_id) for r in emitted
+                           if isinstance(r, ActionReceipt)),
+            deposit=total_deposit(receipt.actions), tx_id=base58(receipt.tx_id))
+
+    def _receipt_from_vm(self, parent: ActionReceipt, new) -> ActionReceipt:
+        """A NewReceipt from the VM becomes an ActionReceipt: predecessor = the contract,
+        signer and gas price copied from the executing receipt (spec 1.4)."""
+        return ActionReceipt(
+            self._new_id("receipt"), parent.receiver_id, new.receiver_id, parent.signer_id,
+            parent.signer_public_key, parent.gas_price, list(new.actions),
+            input_data_ids=[new.yield_data_id] if new.is_yield else [],
+            refund_to=new.refund_to, is_yield=new.is_yield, tx_id=parent.tx_id)
+
+    def _new_id(self, kind: str) -> bytes:
+        st = self._state
+        st.counter += 1
+        return derive_id(kind, st.counter)
+
+    # ============================================================ the VM
+
+    def _execute_vm(self, code, method: str, context: VMContext, storage: dict,
+                    receipt: Optional[ActionReceipt]) -> VMOutcome:
+        from . import vm
+
+        fault = self._take_fault(context.current_account_id, method) if receipt else None
+        outcome = vm.run(code, method, context, storage, _Ext(self), self.config)
+        if fault is None:
+            return outcome
+        return self._inject(fault, outcome, context)
+
+    # ------------------------------------------------------------ failure injection
+
+    def fail_next(self, receiver, method: Optional[str] = None, kind: str = "panic") -> None:
+        """Make the next function call to ``receiver`` (and ``method``, if given) fail.
+        ``kind="panic"``: the call runs, then aborts with GuestPanic('injected failure'),
+        keeping the gas it burnt; ``kind="out_of_gas"``: it aborts with GasExceeded having
+        burnt all its prepaid gas (like a contract stuck in a loop)."""
+        if kind not in ("panic", "out_of_gas"):
+            raise RuntimeSimError(f"fail_next(kind={kind!r}): use 'panic' or 'out_of_gas'")
+        self._faults.append((_id(receiver), method, kind))
+
+    def _take_fault(self, receiver: str, method: str):
+        for i, (r, m, kind) in enumerate(self._faults):
+            if r == receiver and (m is None or m == method):
+                del self._faults[i]
+                return kind
+        return None
+
+    def _inject(self, kind: str, outcome: VMOutcome, context: VMContext) -> VMOutcome:
+        if kind == "out_of_gas":
+            burnt = min(context.prepaid_gas, self.config.limits["max_gas_burnt"])
+            error = FunctionCallError("GasExceeded", "Exceeded the prepaid gas.")
+            return VMOutcome(outcome.balance, outcome.storage_usage, None, burnt, burnt,
+                             list(outcome.logs), error)
+        error = FunctionCallError("GuestPanic", "Smart contract panicked: injected failure")
+        return VMOutcome(outcome.balance, outcome.storage_usage, None, outcome.burnt_gas,
+                         outcome.used_gas, list(outcome.logs), error)
+
+    # ============================================================ views
+
+    def view(self, account, method: str, args=None):
+        """Run a view call (no receipt, no state change) and return its decoded value.
+        Raises ExecutionFailure if it aborts."""
+        outcome = self.view_outcome(account, method, args)
+        if outcome.aborted is not None:
+            raise ExecutionFailure(f"view {_id(account)}.{method} failed: "
+                                   f"{outcome.aborted.message}", outcome)
+        if outcome.return_data is None or outcome.return_data[0] != "value":
+            return None
+        return decode_value(bytes(outcome.return_data[1]))
+
+    def view_outcome(self, account, method: str, args=None) -> VMOutcome:
+        """The raw VMOutcome of a view call (logs, gas, return data)."""
+        account_id = _id(account)
+        acc = self._get_account(account_id)
+        if acc.code is None:
+            raise ExecutionFailure(f"view {account_id}.{method} failed: cannot find contract "
+                                   f"code for account {account_id}")
+        h = self._state.height
+        context = VMContext(
+            current_account_id=account_id, signer_account_id=account_id,
+            signer_account_pk=b"", predecessor_account_id=account_id,
+            refund_to_account_id=account_id, input=encode_args(args), promise_results=[],
+            block_height=h, block_timestamp=GENESIS_TIMESTAMP_NS + h * BLOCK_TIME_NS,
+            epoch_height=1 + h // EPOCH_LENGTH, random_seed=bytes(32),
+            account_balance=acc.amount, account_locked_balance=acc.locked,
+            storage_usage=acc.storage_usage, attached_deposit=0,
+            prepaid_gas=self.config.limits["max_gas_burnt_view"], is_view=True)
+        return self._execute_vm(acc.code, method, context, acc.data, None)
+
+    # ============================================================ pending / outcomes
+
+    def pending(self) -> list:
+        """Receipts (and pooled transactions) that have not run yet, in the order they will:
+        this block's queue, the next block's, then those waiting for data or a resume."""
+        st = self._state
+        out = [_pending(r, st.height) for r in st.queue]
+        out += [_pending(r, st.height + 1) for r in st.outgoing]
+        out += [_pending(r, None) for r in st.postponed.values()]
+        out += [replace(_pending(y.receipt, None), kind="yield")
+                for y in st.yields.values()]
+        for tx in st.tx_pool:
+            local = tx.signer_id == tx.receiver_id
+            out.append(PendingReceipt("transaction", base58(tx.tx_id), tx.receiver_id,
+                                      tx.signer_id, _first_method(tx.actions), False,
+                                      st.height + (1 if local else 2), False, base58(tx.tx_id)))
+        return out
+
+    def _tx_pending(self, tx_id: bytes) -> bool:
+        st = self._state
+        if any(tx.tx_id == tx_id for tx in st.tx_pool):
+            return True
+        for r in st.queue + st.outgoing + list(st.postponed.values()):
+            if r.tx_id == tx_id:
+                return True
+        return any(y.receipt.tx_id == tx_id for y in st.yields.values())
+
+    def tx_outcome(self, tx_id: bytes) -> TxOutcome:
+        record = self._state.tx_records[tx_id]
+        tx = record.tx
+        status, raw, failure = "pending", None, None
+        if record.invalid:
+            status = "invalid"
+        elif not self._tx_pending(tx_id):
+            status, raw, failure = _final_result(record)
+        return TxOutcome(base58(tx_id), tx.signer_id, tx.receiver_id, status, raw, failure,
+                         record.outcomes, record.conversion_gas, record.conversion_tokens,
+                         record.invalid)
+
+    # ============================================================ snapshots
+
+    def snapshot(self) -> Snapshot:
+        """Cheap: committed accounts are never mutated in place, so this copies a few dicts
+        whose values are shared (see _state.py)."""
+        return Snapshot(self._state.copy())
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Return to ``snapshot``'s state; the snapshot stays usable for later restores."""
+        self._state = snapshot._state.copy()
+
+    def __repr__(self):
+        return (f"<Runtime mode={self.mode} height={self.height} "
+                f"accounts={len(self._state.accounts)} pending={len(self.pending())}>")
+
+
+def _first_method(actions) -> Optional[str]:
+    for a in actions:
+        if isinstance(a, FunctionCall):
+            return a.method_name
+    return None
+
+
+def _pending(receipt, runs_at) -> PendingReceipt:
+    if isinstance(receipt, DataReceipt):
+        return PendingReceipt("resume" if receipt.is_resume else "data",
+                              base58(receipt.receipt_id), receipt.receiver_id,
+                              receipt.predecessor_id, None, False, runs_at,
+                              tx_id=base58(receipt.tx_id))
+    return PendingReceipt("action", base58(receipt.receipt_id), receipt.receiver_id,
+                          receipt.predecessor_id, receipt.method, runs_at is None, runs_at,
+                          receipt.is_refund, base58(receipt.tx_id))
+
+
+def _final_result(record: TxRecord):
+    """spec 3.6: follow SuccessReceiptId links from the first receipt to a value or failure."""
+    by_id = {o.receipt_id: o for o in record.outcomes}
+    current = by_id.get(base58(record.first_receipt_id)) if record.first_receipt_id else None
+    while current is not None:
+        if current.failure is not None:
+            return "failure", None, current.failure
+        if current.return_receipt_id is None:
+            return "success", current.raw_value, None
+        current = by_id.get(current.return_receipt_id)
+    return "pending", None, None
+
+
+class _Ext:
+    """What the VM asks the runtime during a call (see vm.run)."""
+
+    def __init__(self, runtime: Runtime):
+        self._rt = runtime
+
+    def new_data_id(self) -> bytes:
+        return self._rt._new_id("data")
+
+    def yield_is_pending(self, account_id: str, data_id: bytes) -> bool:
+        return (account_id, bytes(data_id)) in self._rt._state.yields
+
+
+# ==================================================================== handles
+
+
+class TxHandle:
+    """A submitted transaction.  ``outcome()`` gives its outcome so far (status "pending"
+    until every receipt of its tree has run)."""
+
+    def __init__(self, runtime: Runtime, tx_id: bytes):
+        self._rt, self.tx_id = runtime, tx_id
+
+    @property
+    def id(self) -> str:
+        return base58(self.tx_id)
+
+    def outcome(self) -> TxOutcome:
+        return self._rt.tx_outcome(self.tx_id)
+
+    @property
+    def done(self) -> bool:
+        return self.outcome().done
+
+    def wait(self) -> TxOutcome:
+        """Run the runtime to idle and return this transaction's outcome."""
+        self._rt.run()
+        return self.outcome()
+
+    def __repr__(self):
+        o = self.outcome()
+        return f"<Tx {self.id[:8]} {o.signer} -> {o.receiver} {o.status}>"
+
+
+class AccountHandle:
+    """An account of a :class:`Runtime`: sign transactions as it, view its contract."""
+
+    def __init__(self, runtime: Runtime, account_id: str):
+        self.runtime, self.id = runtime, account_id
+
+    def call(self, receiver, method: str, args=None, deposit: int = 0, gas: int = DEFAULT_GAS,
+             public_key: Optional[bytes] = None) -> TxOutcome:
+        """Sign a function call to ``receiver`` and run to idle."""
+        return self.runtime.call(self.id, receiver, method, args, deposit, gas, public_key)
+
+    def submit(self, receiver, method: str, args=None, deposit: int = 0,
+               gas: int = DEFAULT_GAS, public_key: Optional[bytes] = None) -> TxHandle:
+        """Queue a function call to ``receiver`` for the next block (not run)."""
+        return self.runtime.submit(self.id, receiver, method, args, deposit, gas, public_key)
+
+    def execute(self, receiver, actions: list, public_key: Optional[bytes] = None) -> TxOutcome:
+        """Sign a transaction with any actions and run to idle."""
+        return self.runtime.execute(self.id, receiver, actions, public_key)
+
+    def submit_actions(self, receiver, actions: list,
+                       public_key: Optional[bytes] = None) -> TxHandle:
+        return self.runtime.submit_transaction(self.id, receiver, actions, public_key)
+
+    def transfer(self, receiver, amount: int) -> TxOutcome:
+        return self.runtime.transfer(self.id, receiver, amount)
+
+    def view(self, method: str, args=None):
+        """A view call on this account's contract."""
+        return self.runtime.view(self.id, method, args)
+
+    @property
+    def balance(self) -> int:
+        return self.runtime.balance(self.id)
+
+    @property
+    def state(self) -> AccountView:
+        return self.runtime.account(self.id)
+
+    @property
+    def storage(self) -> dict:
+        return self.runtime.storage(self.id)
+
+    @property
+    def public_key(self) -> bytes:
+        """The account's first access key (the one create_account gave it)."""
+        return next(iter(self.runtime.access_keys(self.id)))
+
+    def __str__(self):
+        return self.id
+
+    def __repr__(self):
+        return f"<AccountHandle {self.id}>"
+
+    def __eq__(self, other):
+        if isinstance(other, AccountHandle):
+            return other.runtime is self.runtime and other.id == self.id
+        if isinstance(other, str):
+            return other == self.id
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.id)
+
+
+ContractLike = Union[str, Path, bytes]

@@ -1,0 +1,210 @@
+"""The runtime's state: accounts, access keys, receipts and the block-level queues (spec 1, 3.2).
+
+Why the shapes below: snapshots must be cheap (issue 2 asks for snapshot + restore of a contract
+holding 1,000 keys in at most 1 ms) and a failing receipt must roll back exactly its own
+changes (spec 4 rule 1).  Both follow from one discipline: **a committed :class:`Account` is
+never mutated in place**.  The runtime clones it (a shallow copy: the contract-data and key
+dicts are shared), works on the clone and replaces the committed object only when the receipt
+succeeds.  The contract-data dict is replaced wholesale by the VM's copy after each call, and
+the key dict is copied before a key changes.  So a snapshot is a copy of a few small dicts whose
+values are shared with the live state, and a receipt's rollback is "drop the clone".
+
+CPython only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from . import params
+from ._types import AccessKey
+
+SYSTEM_ACCOUNT = "system"  # predecessor (and signer, for deposit refunds) of refund receipts
+ZERO_PUBLIC_KEY = b"\x00" + bytes(32)  # ED25519 of 32 zero bytes: deposit refunds' signer key
+
+
+# ---------------------------------------------------------------------------------- accounts
+
+
+@dataclass
+class Account:
+    """spec 1.1: ``Account{amount, locked, contract, storage_usage}`` plus what the trie holds
+    under the account: its contract data and its access keys."""
+
+    amount: int
+    locked: int = 0
+    code: object = None  # vm.ContractCode or None
+    code_hash: Optional[bytes] = None
+    storage_usage: int = params.STORAGE_NUM_BYTES_ACCOUNT
+    data: dict = field(default_factory=dict)  # bytes -> bytes; replaced, never mutated
+    keys: dict = field(default_factory=dict)  # borsh public key -> AccessKey; replaced
+
+    def clone(self) -> "Account":
+        return replace(self)
+
+    @property
+    def code_len(self) -> int:
+        return len(self.code.code) if self.code is not None else 0
+
+
+def ed25519_public_key(seed: str) -> bytes:
+    """A deterministic borsh-serialised ED25519 public key (key type 0 + 32 bytes) for ``seed``.
+    The simulator does not check signatures, so any 32 bytes serve as a key."""
+    return b"\x00" + hashlib.sha256(b"near_safe key:" + seed.encode()).digest()
+
+
+def access_key_storage_size(public_key: bytes, key: AccessKey) -> int:
+    """Bytes an access key adds to ``storage_usage`` (spec 6): borsh(public key) +
+    borsh(AccessKey) + 40.  AccessKey borsh = nonce u64 + permission tag, plus for a
+    function-call key Option<u128> allowance + receiver string + Vec<String> method names."""
+    size = len(public_key) + 8 + 1
+    if not key.full_access:
+        size += 1 + (16 if key.allowance is not None else 0)
+        size += 4 + len(key.receiver_id.encode())
+        size += 4 + sum(4 + len(name.encode()) for name in (key.method_names or []))
+    return size + params.STORAGE_NUM_EXTRA_BYTES_RECORD
+
+
+# ---------------------------------------------------------------------------------- receipts
+
+
+@dataclass
+class ActionReceipt:
+    """spec 1.4 ``Receipt{..., Action(ActionReceipt)}`` (ActionV2: with ``refund_to``).
+    ``is_yield`` marks a PromiseYield receipt.  ``output_data_receivers`` is a list of
+    ``(data_id, receiver_id)``; it may grow only while the receipt that creates this one is
+    still executing (promise_then, promise_return forwarding), never after it was emitted."""
+
+    receipt_id: bytes
+    predecessor_id: str
+    receiver_id: str
+    signer_id: str
+    signer_public_key: bytes
+    gas_price: int
+    actions: list
+    input_data_ids: list = field(default_factory=list)
+    output_data_receivers: list = field(default_factory=list)
+    refund_to: Optional[str] = None
+    is_yield: bool = False
+    tx_id: bytes = b""  # the transaction whose tree this receipt belongs to (for outcomes)
+
+    @property
+    def is_refund(self) -> bool:
+        return self.predecessor_id == SYSTEM_ACCOUNT
+
+    @property
+    def method(self) -> Optional[str]:
+        """The first FunctionCall's method name, if any (for display and filters)."""
+        for action in self.actions:
+            if hasattr(action, "method_name"):
+                return action.method_name
+        return None
+
+
+@dataclass
+class DataReceipt:
+    """spec 1.4 ``DataReceipt{data_id, data}``; ``data is None`` means the producer failed.
+    ``is_resume`` marks a PromiseResume (yield payload or yield timeout)."""
+
+    receipt_id: bytes
+    predecessor_id: str
+    receiver_id: str
+    data_id: bytes
+    data: Optional[bytes]
+    is_resume: bool = False
+    tx_id: bytes = b""
+
+    is_refund = False
+    method = None
+
+
+@dataclass
+class Transaction:
+    """spec 1.3.  ``tx_id`` doubles as the transaction hash."""
+
+    tx_id: bytes
+    signer_id: str
+    public_key: bytes
+    nonce: int
+    receiver_id: str
+    actions: list
+
+
+def derive_id(*parts) -> bytes:
+    """Unique, deterministic 32-byte ids (receipt, data and transaction ids).  nearcore derives
+    them by hashing the parent id, block height and an index (spec 1.4); any deterministic
+    unique scheme is equivalent for a simulator."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"|")
+    return h.digest()
+
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def base58(data: bytes) -> str:
+    """NEAR shows hashes in base58; so do our outcomes."""
+    n = int.from_bytes(data, "big")
+    out = ""
+    while n:
+        n, r = divmod(n, 58)
+        out = _B58[r] + out
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
+
+
+# ---------------------------------------------------------------------------------- state
+
+
+@dataclass
+class Yield:
+    """A PromiseYield receipt waiting for its resume (spec 2.8, 3.3)."""
+
+    receipt: ActionReceipt
+    data_id: bytes
+    expires_at: int
+    timeout_sent: bool = False  # PromiseResume{None} already emitted
+
+
+@dataclass
+class State:
+    """Everything a snapshot must capture.  Containers are copied by :meth:`copy`; their
+    values (accounts, receipts, outcome tuples) are immutable once stored, so sharing them
+    between snapshots is safe."""
+
+    height: int = 0
+    accounts: dict = field(default_factory=dict)  # account id -> Account
+    tx_pool: list = field(default_factory=list)  # Transactions waiting for the next block
+    queue: list = field(default_factory=list)  # receipts still to run in block `height`
+    outgoing: list = field(default_factory=list)  # produced in `height`, run at height + 1
+    block_open: bool = False  # block `height` converted its txs and still has work to finish
+    received_data: dict = field(default_factory=dict)  # (receiver, data_id) -> Optional[bytes]
+    postponed_by_data: dict = field(default_factory=dict)  # (receiver, data_id) -> receipt_id
+    pending_data_count: dict = field(default_factory=dict)  # (receiver, receipt_id) -> int
+    postponed: dict = field(default_factory=dict)  # (receiver, receipt_id) -> ActionReceipt
+    yields: dict = field(default_factory=dict)  # (receiver, data_id) -> Yield
+    # outcome bookkeeping per transaction: tx_id -> TxRecord (immutable, replaced on update)
+    tx_records: dict = field(default_factory=dict)
+    pending_nonces: dict = field(default_factory=dict)  # (signer, key) -> last nonce handed out
+    counter: int = 0  # feeds deterministic ids
+
+    def copy(self) -> "State":
+        return State(
+            height=self.height,
+            accounts=dict(self.accounts),
+            tx_pool=list(self.tx_pool),
+            queue=list(self.queue),
+            outgoing=list(self.outgoing),
+            block_open=self.block_open,
+            received_data=dict(self.received_data),
+            postponed_by_data=dict(self.postponed_by_data),
+            pending_data_count=dict(self.pending_data_count),
+            postponed=dict(self.postponed),
+            yields=dict(self.yields),
+            tx_records=dict(self.tx_records),
+            pending_nonces=dict(self.pending_nonces),
+            counter=self.counter,
+        )
