@@ -1,0 +1,254 @@
+"""Safe cross-contract calls and their settlement (contract side, MicroPython-safe).
+
+One construct, ``safe_call``, carries every pattern of NEAR's callback security guidance
+(docs/safety.md maps each rule):
+
+* gas: before any state change it checks that the prepaid gas covers this method's remaining
+  work, the external call's minimum and the callback's reservation, else panics with the Tgas to
+  attach.  The callback gets static gas with weight 0; the external call gets its minimum plus
+  all unused gas by weight 1 (spec 5.5);
+* ``refund=``: on failure the amount goes back to the original caller (a claimable balance
+  when it cannot be sent safely);
+* ``credit=``: deferred crediting, applied only in the callback after success;
+* ``debit=``: debit now, restored in the callback on failure;
+* ``lock=``: a key held from the call to the callback, released on both paths.
+
+The original caller and the amounts travel in the callback's arguments (key ``_ns``); an
+in-flight record sits under a key unique to the operation (``_ns:op:<n>``) until the callback
+settles it, so settlement happens at most once and in-flight amounts are visible in state.
+"""
+
+import json
+
+import near
+
+from . import _state
+from ._args import convert
+
+TGAS = 1000000000000
+
+# Reserved gas for a near_safe callback (static, weight 0).  Measured on the embedded runtime
+# (Wasm mode) with bench/bench_safety.py: the heaviest settlement path (failure: restore +
+# refund + unlock, body included) burns RESERVE_MEASURED; the reservation adds headroom for a
+# small callback body.  A Rust contract's 5 Tgas does not carry over: MicroPython's start-up
+# alone burns several Tgas per call.
+CALLBACK_GAS = 20 * TGAS
+# Minimum static gas for the external call when the caller gives none (it also gets all unused
+# gas by weight).
+EXTERNAL_GAS = 10 * TGAS
+# This method's own work after safe_call's gas check: the promises' receipt fees (prepaid exec
+# fees count as used gas, spec 2.7), in-flight record, lock, return and MicroPython tear-down.
+# Measured like CALLBACK_GAS.
+OWN_GAS = 5 * TGAS
+# Gas a refund transfer needs in the callback (receipt creation + transfer fees, spec 5.1,
+# plus the host calls), with margin.  Below it the refund becomes a claimable balance.
+REFUND_GAS = 1 * TGAS
+# Results larger than this are treated as failures (the bytes are still copied by the host).
+MAX_RESULT = 16384
+
+STORAGE_BYTE_COST = 10000000000000000000  # yocto per byte (spec 6)
+CLAIM = "_ns:claim"  # ledger of refunds that could not be sent
+_OP = "_ns:op:"
+_SEQ = "_ns:seq"
+
+method = ""  # name of the exported method running now (set by the decorators)
+
+
+class Promise:
+    """What ``safe_call`` returns: returning it from a method makes the callback's result the
+    method's result (``promise_return``)."""
+
+    def __init__(self, index):
+        self.index = index
+
+
+class Result:
+    """One promise result in a callback: ``ok``, ``value`` (JSON-decoded, or None), ``raw``
+    (bytes, or None on failure) and ``error`` (why it is not ok)."""
+
+    def __init__(self, ok, raw, value, error):
+        self.ok = ok
+        self.raw = raw
+        self.value = value
+        self.error = error
+
+
+def read_result(i, limit, kind):
+    """Promise result ``i`` as a Result: bounded size, JSON-decoded, kind-checked."""
+    status, raw = near.promise_result(i)
+    if status != 1:
+        return Result(False, None, None, "failed")
+    if len(raw) > limit:
+        return Result(False, None, None, "result too large")
+    value = None
+    if raw:
+        try:
+            value = json.loads(raw)
+        except Exception:
+            if kind is not None:
+                return Result(False, raw, None, "result is not JSON")
+    if kind is not None:
+        good, value = convert(kind, value)
+        if not good:
+            return Result(False, raw, None, "result has the wrong kind")
+    return Result(True, raw, value, None)
+
+
+class Operation:
+    """The settlement near_safe owes for one safe_call, seen by the callback body through
+    ``operation()``.  ``ok`` starts as "every promise result succeeded"; the amounts to apply
+    follow from it and the body may change them (for example refund only the unused part)."""
+
+    def __init__(self, ns, ok):
+        self.id = ns["o"]
+        self.caller = ns["u"]
+        self.lock = ns.get("l")
+        self._ns = ns
+        self._ok0 = ok
+        self.set_ok(ok)
+
+    def reset(self):
+        """Back to the defaults (used when the callback body raised)."""
+        self.set_ok(self._ok0)
+
+    def set_ok(self, ok):
+        """Recompute the default amounts for success (``ok``) or failure."""
+        ns = self._ns
+        self.ok = ok
+        self.refund = 0 if ok else int(ns.get("r", "0"))
+        c = ns.get("c")
+        self.credit = int(c[2]) if ok and c else 0
+        d = ns.get("d")
+        self.restore = 0 if ok or not d else int(d[2])
+
+
+_op = None  # the Operation of the running callback
+
+
+def operation():
+    """Inside a callback body: the Operation being settled (None for a plain callback)."""
+    return _op
+
+
+def _norm(entry, caller, amount, what):
+    """``ledger`` or ``(ledger, account, amount)`` -> JSON-ready ``[ledger, account, str]``."""
+    if type(entry) is str:
+        return [entry, caller, str(amount)]
+    if type(entry) is tuple and len(entry) == 3:
+        return [entry[0], entry[1], str(entry[2])]
+    raise TypeError("safe_call: " + what + "= takes a ledger name or (ledger, account, amount)")
+
+
+def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=None,
+              then_args=None, callback_gas=CALLBACK_GAS, caller=None, refund=0, credit=None,
+              debit=None, lock=None, claimable=False):
+    """Call ``receiver.function(args)`` and then this contract's callback ``then``; see the
+    module docstring and docs/safety.md.  Returns a Promise to return from the method."""
+    if not then:
+        raise TypeError("safe_call needs then='<callback method>': a call without a callback "
+                        "cannot settle refunds, credits, debits or locks")
+    # 1. Gas, before any state change of ours.
+    need = near.used_gas() + OWN_GAS + gas + callback_gas
+    if near.prepaid_gas() < need:
+        near.panic_utf8("Method " + method + ": not enough gas: attach at least "
+                        + str(-(-need // TGAS)) + " Tgas")
+    if caller is None:
+        caller = near.predecessor_account_id()
+    # 2. Settlement record: travels in the callback args, kept in flight under its own key.
+    ns = None
+    if refund or credit or debit or lock:
+        seq = near.storage_read(_SEQ)
+        n = 1 if seq is None else int(seq) + 1
+        near.storage_write(_SEQ, str(n))
+        ns = {"o": n, "u": caller}
+        if refund:
+            ns["r"] = str(refund)
+            if claimable:
+                ns["k"] = 1
+        if credit:
+            ns["c"] = _norm(credit, caller, deposit, "credit")
+        if debit:
+            d = _norm(debit, caller, deposit, "debit")
+            _state.debit(d[0], d[1], int(d[2]))
+            ns["d"] = d
+        if lock:
+            if near.storage_has_key(_state.LOCK + lock):
+                near.panic_utf8("Locked: " + lock)
+            near.storage_write(_state.LOCK + lock, str(n))
+            ns["l"] = lock
+        near.storage_write(_OP + str(n), json.dumps(ns))
+    # 3. Promises: external call by weight, callback with static reserved gas.
+    cb_args = dict(then_args) if then_args else {}
+    if ns is not None:
+        cb_args["_ns"] = ns
+    p = near.promise_batch_create(receiver)
+    near.promise_batch_action_function_call_weight(
+        p, function, json.dumps(args) if args is not None else "{}", deposit, gas, 1)
+    c = near.promise_batch_then(p, near.current_account_id())
+    near.promise_batch_action_function_call_weight(c, then, json.dumps(cb_args), 0, callback_gas, 0)
+    return Promise(c)
+
+
+def open_op(ns, results):
+    """Start settling: remove the in-flight record (panics if it was already settled)."""
+    global _op
+    if near.storage_remove(_OP + str(ns["o"])) is None:
+        near.panic_utf8("Method " + method + ": unknown operation " + str(ns["o"]))
+    ok = True
+    for r in results:
+        if not r.ok:
+            ok = False
+    _op = Operation(ns, ok)
+    return _op
+
+
+def close_op():
+    global _op
+    _op = None
+
+
+def settle(op):
+    """Apply the settlement: unlock, credit (success), restore and refund (failure)."""
+    ns = op._ns
+    if op.lock:
+        near.storage_remove(_state.LOCK + op.lock)
+    if op.credit:
+        c = ns["c"]
+        _state.credit(c[0], c[1], op.credit)
+    if op.restore:
+        d = ns["d"]
+        _state.credit(d[0], d[1], op.restore)
+    if op.refund:
+        send_or_hold(op.caller, op.refund, ns.get("k"))
+
+
+def send_or_hold(account, amount, hold=False):
+    """Transfer ``amount`` to ``account`` when that is safe: enough gas left for the transfer
+    and the contract stays covered for storage (a LackBalanceForState would roll back the whole
+    callback, spec 6).  Otherwise record it as claimable (``claim()`` pays it out)."""
+    if not hold and near.prepaid_gas() - near.used_gas() >= REFUND_GAS and (
+        near.account_balance() - amount
+        >= (near.storage_usage() + 200) * STORAGE_BYTE_COST
+    ):
+        p = near.promise_batch_create(account)
+        near.promise_batch_action_transfer(p, amount)
+        return True
+    _state.credit(CLAIM, account, amount)
+    near.log_utf8("refund of " + str(amount) + " to " + account + " is claimable")
+    return False
+
+
+def claimable(account):
+    return _state.balance(CLAIM, account)
+
+
+def claim():
+    """Pay the caller's claimable refunds (use in a ``@call`` method of your contract)."""
+    who = near.predecessor_account_id()
+    amount = _state.balance(CLAIM, who)
+    if not amount:
+        near.panic_utf8("Method " + method + ": nothing to claim")
+    _state.debit(CLAIM, who, amount)
+    p = near.promise_batch_create(who)
+    near.promise_batch_action_transfer(p, amount)
+    return str(amount)

@@ -1,0 +1,13 @@
+"""Another contract that calls a victim's callback directly (it must be refused)."""
+
+import json
+
+import near
+
+from near_safe import ACCOUNT, ANY, STR, call
+
+
+@call(args={"victim": ACCOUNT, "method": STR, "args": ANY})
+def poke(victim, method, args):
+    p = near.promise_create(victim, method, json.dumps(args), 0, 30 * 10**12)
+    near.promise_return(p)
