@@ -167,7 +167,7 @@ def find_exports(tree: ast.Module) -> tuple[list[str], list[str]]:
         for dec in node.decorator_list:
             written = _attribute_decorator(dec)
             if written:
-                lookalikes.append(f"{node.name} (@{written}, line {node.lineno})")
+                lookalikes.append(f"{node.name} (@{written}, line {dec.lineno})")
                 break
     return sorted(exports), lookalikes
 

@@ -1,0 +1,15 @@
+"""Builder fixture: a local module the counter contract imports."""
+
+from near_sdk_py import Storage
+
+from counter_util import label
+
+
+def describe(version):
+    return label("near_safe " + version)
+
+
+def bump(by):
+    value = int(Storage.get_string("count") or "0") + by
+    Storage.set("count", str(value))
+    return value

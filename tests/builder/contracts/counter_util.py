@@ -1,0 +1,5 @@
+"""Builder fixture: imported by counter_lib only (a transitive local import)."""
+
+
+def label(text):
+    return "[" + text + "]"

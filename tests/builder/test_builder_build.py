@@ -1,0 +1,158 @@
+"""Real builds through the shared toolchain: the Wasm, what is frozen in it, the cache.
+
+Distinct real builds here are kept few (each costs a few seconds on a warm toolchain): the
+counter fixture (cached across runs), one unique contract per run (cache miss + invalidation),
+one unique contract built by two processes at once (the lock).
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import wasmtime
+
+from builder_wasm_call import call
+from near_safe.builder import build, build_contract, build_count, cache_root, warm
+from near_safe.builder._analyze import near_safe_contract_files
+
+
+COUNTER = Path(__file__).parent / "contracts" / "counter.py"
+
+
+@pytest.fixture(scope="module")
+def counter():
+    return build(COUNTER, progress=False)
+
+
+def frozen_names(wasm_bytes):
+    """Module paths in the Wasm's frozen-module table (mp_frozen_names)."""
+    return set(re.findall(rb"([A-Za-z_][\w/]*\.py)\x00", wasm_bytes))
+
+
+@pytest.fixture
+def unique_contract(tmp_path):
+    """A contract no earlier run has built; its cache entries are removed afterwards."""
+    made = []
+
+    def make(name="fresh.py", body='return "fresh"'):
+        tag = uuid.uuid4().hex
+        path = tmp_path / name
+        path.write_text(
+            f'"""unique contract {tag}"""\nfrom near_sdk_py import view\n\n\n'
+            f"@view\ndef hello():\n    {body}\n"
+        )
+        made.append(path)
+        return path
+
+    yield make
+    for key_file in (cache_root() / "wasm").glob("*.json"):
+        info = json.loads(key_file.read_text())
+        if info["contract"] in {str(p.resolve()) for p in made}:
+            for suffix in (".wasm", ".json", ".manifest.py"):
+                key_file.with_suffix("").with_suffix(suffix).unlink(missing_ok=True)
+
+
+def test_wasm_imports_only_env_host_functions(counter):
+    module = wasmtime.Module.from_file(wasmtime.Engine(), str(counter.wasm))
+    assert module.imports, "a near-sdk-py contract imports NEAR host functions"
+    assert {imp.module for imp in module.imports} == {"env"}
+    exported = {exp.name for exp in module.exports}
+    assert {"version", "bump", "memory", "contract_source_metadata"} <= exported
+
+
+def test_built_contract_runs_its_frozen_local_modules_and_near_safe(counter):
+    import near_safe
+
+    value, _logs, _ = call(counter.wasm, "version")
+    assert value == f"[near_safe {near_safe.__version__}]".encode()
+    storage = {}
+    assert call(counter.wasm, "bump", b'{"by": 2}', storage)[0] == b"2"
+    assert call(counter.wasm, "bump", b'{"by": 3}', storage)[0] == b"5"
+
+
+def test_only_contract_side_near_safe_files_are_frozen(counter):
+    allowed = {f"near_safe/{f}" for f in near_safe_contract_files()}
+    manifest = counter.manifest.read_text()
+    (line,) = [ln for ln in manifest.splitlines() if ln.startswith('package("near_safe"')]
+    listed = set(re.findall(r'"([\w/]+\.py)"', line))
+    assert {f"near_safe/{f}" for f in listed} == allowed
+    in_wasm = {n.decode() for n in frozen_names(counter.wasm.read_bytes()) if n.startswith(b"near_safe/")}
+    assert in_wasm == allowed
+    assert "near_safe/errors.py" not in in_wasm and not any("testing" in n for n in in_wasm)
+
+
+def test_only_imported_local_modules_are_frozen(counter):
+    names = {n.decode() for n in frozen_names(counter.wasm.read_bytes())}
+    assert {"counter.py", "counter_lib.py", "counter_util.py"} <= names
+    for other in ("unrelated_script.py", "no_exports.py", "match_statement.py", "builder_wasm_call.py"):
+        assert other not in names
+        assert other not in counter.manifest.read_text()
+
+
+def test_unchanged_contract_is_a_cache_hit(counter):
+    before_count = build_count(counter.key)
+    before_mtime = os.stat(counter.wasm).st_mtime_ns
+    again = build(COUNTER, progress=False)
+    assert again.cached and again.key == counter.key and again.wasm == counter.wasm
+    assert build_count(counter.key) == before_count
+    assert os.stat(counter.wasm).st_mtime_ns == before_mtime
+
+
+def test_new_contract_builds_then_hits_then_invalidates_on_change(unique_contract, tmp_path):
+    path = unique_contract()
+    before_files = sorted(p.name for p in tmp_path.iterdir())
+    lines = []
+    first = build(path, progress=lines.append)
+    assert not first.cached and build_count(first.key) == 1
+    assert any("freezing modules and linking" in ln for ln in lines)
+    assert call(first.wasm, "hello")[0] == b"fresh"
+    # nothing written next to the contract (nearc would leave *_with_*.py and build/)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before_files
+
+    second = build(path, progress=lines.append)
+    assert second.cached and second.key == first.key and build_count(first.key) == 1
+
+    path.write_text(path.read_text().replace('"fresh"', '"changed"'))
+    third = build(path, progress=False)
+    assert third.key != first.key and not third.cached
+    assert call(third.wasm, "hello")[0] == b"changed"
+    assert build_count(third.key) == 1
+
+
+def test_output_option_writes_a_copy_and_cli_prints_path_and_size(counter, cli, tmp_path):
+    out = tmp_path / "out" / "counter.wasm"
+    code, stdout, stderr = cli(COUNTER, "-o", out, "--quiet")
+    assert code == 0, stderr
+    assert out.read_bytes() == counter.wasm.read_bytes()
+    assert stdout.strip() == f"{out} {out.stat().st_size} bytes (cached)"
+    assert stderr == ""
+    assert build_contract(COUNTER, progress=False) == counter.wasm
+
+
+def test_two_processes_building_the_same_new_contract_build_it_once(unique_contract):
+    path = unique_contract("raced.py", 'return "raced"')
+    script = (
+        "import sys; from near_safe.builder import build; "
+        "r = build(sys.argv[1], progress=False); print(r.key, r.cached)"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=600) for p in procs]
+    assert all(p.returncode == 0 for p in procs), results
+    keys = {out.split()[0] for out, _ in results}
+    cached_flags = sorted(out.split()[1] for out, _ in results)
+    assert len(keys) == 1
+    assert cached_flags == ["False", "True"]  # one built, the other waited and reused it
+    assert build_count(keys.pop()) == 1
+
+
+def test_warm_is_idempotent_and_cached():
+    first = warm(progress=False)
+    second = warm(progress=False)
+    assert second.cached and second.key == first.key
+    assert call(second.wasm, "warm_up")[0] == b"warm"
