@@ -1,0 +1,150 @@
+"""The analysis and the cache key, without running the toolchain (cheap)."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from near_safe.builder import _analyze, _build, cache_key
+from near_safe.builder._analyze import plan_build
+from near_safe.builder._toolchain import find_emcc
+
+CONTRACTS = Path(__file__).parent / "contracts"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+VIEW = "from near_sdk_py import view\n\n@view\ndef get():\n    return 1\n"
+
+
+def test_local_modules_are_followed_transitively_and_nothing_else(tmp_path):
+    write(tmp_path / "a.py", "import b\n")
+    write(tmp_path / "b.py", "from pkg import sub\n")
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "pkg" / "sub.py", "from . import inner\nfrom .deep.mod import x\n")
+    write(tmp_path / "pkg" / "inner.py", "")
+    write(tmp_path / "pkg" / "deep" / "__init__.py", "")
+    write(tmp_path / "pkg" / "deep" / "mod.py", "x = 1\n")
+    write(tmp_path / "test_contract.py", "import pytest\n")  # never imported: not frozen
+    write(tmp_path / "script.py", "import subprocess\n")
+    contract = write(tmp_path / "contract.py", "import a\n" + VIEW)
+    plan = plan_build(contract)
+    assert sorted(plan.local_modules) == [
+        "a.py", "b.py", "pkg/__init__.py", "pkg/deep/__init__.py", "pkg/deep/mod.py",
+        "pkg/inner.py", "pkg/sub.py",
+    ]
+    assert plan.near_safe_files == []  # not imported: not frozen
+    assert set(plan.packages) == {"near_sdk_py"}
+
+
+def test_near_safe_import_freezes_exactly_the_contract_side(tmp_path):
+    contract = write(tmp_path / "c.py", "from near_safe import __version__\n" + VIEW)
+    plan = plan_build(contract)
+    assert plan.near_safe_files[0] == "__init__.py"
+    assert all(f.startswith("contract/") and f.count("/") == 1 for f in plan.near_safe_files[1:])
+    root = _analyze.near_safe_root()
+    assert plan.near_safe_files[1:] == sorted(
+        "contract/" + p.name for p in (root / "contract").glob("*.py")
+    )
+
+
+def test_guarded_imports_do_not_stop_the_build():
+    plan = plan_build(CONTRACTS / "guarded_imports.py")
+    assert plan.exports == ["ok"]
+    assert "decimal" not in plan.packages and "frobnicate_optional" not in plan.packages
+
+
+def test_micropython_modules_and_typing_are_accepted(tmp_path):
+    contract = write(
+        tmp_path / "c.py",
+        "import json, math, re, struct, ujson, near\nfrom typing import Optional\n"
+        "from collections import OrderedDict\nimport functools, hashlib\n" + VIEW,
+    )
+    assert plan_build(contract).packages.keys() == {"near_sdk_py"}
+
+
+def test_exports_follow_nearcs_decorator_rule(tmp_path):
+    contract = write(
+        tmp_path / "c.py",
+        "from near_sdk_py import view, call, init\nimport near\n"
+        "@view\ndef a():\n    pass\n"
+        "@call(payable=True)\ndef b():\n    pass\n"
+        "@near.export\ndef c():\n    pass\n"
+        "class K:\n    @init\n    def d(self):\n        pass\n"
+        "def not_exported():\n    pass\n",
+    )
+    assert plan_build(contract).exports == ["a", "b", "c", "d"]
+
+
+def test_c_keyword_export_is_rejected(tmp_path):
+    contract = write(tmp_path / "c.py", "from near_sdk_py import view\n@view\ndef switch():\n    pass\n")
+    with pytest.raises(Exception, match="C keywords"):
+        plan_build(contract)
+
+
+@pytest.fixture
+def keyed(tmp_path):
+    write(tmp_path / "helper.py", "X = 1\n")
+    contract = write(tmp_path / "c.py", "import helper\nimport near_safe\n" + VIEW)
+    emcc = find_emcc()
+    return contract, emcc, lambda: cache_key(plan_build(contract), emcc)
+
+
+def test_key_is_stable_for_unchanged_inputs(keyed, tmp_path):
+    contract, _, key = keyed
+    first = key()
+    contract.touch()  # mtime alone is not content
+    assert key() == first
+    # the same contract in another folder: same content, same key
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    shutil.copy(contract, other / "c.py")
+    shutil.copy(tmp_path / "helper.py", other / "helper.py")
+    assert cache_key(plan_build(other / "c.py"), keyed[1]) == first
+
+
+def test_key_changes_with_every_input(keyed, tmp_path, monkeypatch):
+    contract, _, key = keyed
+    seen = {key()}
+
+    def changed():
+        k = key()
+        assert k not in seen
+        seen.add(k)
+
+    write(tmp_path / "helper.py", "X = 2\n")  # a frozen local module
+    changed()
+    contract.write_text(contract.read_text() + "# edit\n")  # the contract
+    changed()
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'c'\n")  # nearc reads its metadata
+    changed()
+    # near_safe's contract-side files
+    fake_root = tmp_path / "fake_ns" / "near_safe"
+    shutil.copytree(_analyze.near_safe_root(), fake_root,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(_analyze, "near_safe_root", lambda: fake_root)
+    assert key() in seen  # same content, same key
+    (fake_root / "contract" / "__init__.py").write_text("# edited\n")
+    changed()
+    # toolchain versions and build options
+    monkeypatch.setattr(_build, "nearc_version", lambda: "0.0.0-other")
+    changed()
+    monkeypatch.setattr(_build, "emcc_version", lambda emcc: "9.9.9")
+    changed()
+    monkeypatch.setitem(_build.BUILD_OPTIONS, "abi", False)
+    changed()
+
+
+def test_key_ignores_cpython_only_near_safe_files(keyed, tmp_path, monkeypatch):
+    _, _, key = keyed
+    fake_root = tmp_path / "fake_ns" / "near_safe"
+    shutil.copytree(_analyze.near_safe_root(), fake_root,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(_analyze, "near_safe_root", lambda: fake_root)
+    first = key()
+    (fake_root / "errors.py").write_text("# CPython-only: never frozen\n")
+    assert key() == first
