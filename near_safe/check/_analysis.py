@@ -1,0 +1,370 @@
+"""The rules, as predicates over the facts of :mod:`._model`.
+
+Each ``_nsXXX`` function yields ``(node, message)`` pairs; :func:`analyze` turns them into
+findings.  Messages name the line and the construct; the rule catalogue (``_rules.py``) holds
+the why and the fix.  Where a rule trades recall for precision it says so in its docstring.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+
+from ._model import EXPORT_KINDS, Func, Module
+
+# C keywords nearc rejects as export names (nearc.analyzer.validate_export_names).
+_C_KEYWORDS = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+    "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex", "_Imaginary",
+}
+_AMOUNT_NAME = re.compile(r"(amount|balance|deposit|yocto|supply|price|stake|total|fee)", re.I)
+
+
+def _entry_points(m: Module) -> list[Func]:
+    return [f for f in m.func_list if f.export is not None]
+
+
+def _callback_targets(m: Module) -> dict[str, ast.AST]:
+    """Names of this module's functions used as callback targets -> first place naming them."""
+    out: dict[str, ast.AST] = {}
+    for f in m.func_list:
+        for ev in m.events_of(f):
+            name = ev.data.get("method") if ev.kind == "callback" else None
+            if name and name in m.funcs and name not in out:
+                out[name] = ev.node
+    return out
+
+
+def _is_callback(m: Module, f: Func, targets) -> bool:
+    return f.name in targets or f.kind in ("callback", "multi_callback") or any(
+        ev.kind == "result_read" for ev in m.events_of(f))
+
+
+def _callbacks_of(m: Module, events) -> list[Func | None]:
+    """The local functions the callback events point to (None for an unresolved target)."""
+    return [m.funcs.get(ev.data.get("method") or "") for ev in events if ev.kind == "callback"]
+
+
+def _line(node) -> int:
+    return node.lineno
+
+
+# ---------------------------------------------------------------- NS101
+def ns101(m: Module):
+    """Exported callback targets with no predecessor == current-account restriction.
+
+    near-sdk-py's own @callback/@multi_callback check predecessor == current account (their
+    source does), so they pass this rule; NS109 still looks at their bodies."""
+    targets = _callback_targets(m)
+    for f in _entry_points(m):
+        if not _is_callback(m, f, targets):
+            continue
+        if f.kind in ("callback", "multi_callback") and f.origin in ("near_sdk_py", "near_safe"):
+            continue
+        if f.origin == "near_safe" and f.option("private"):
+            continue
+        if any(ev.kind == "private_check" for ev in m.events_of(f)):
+            continue
+        how = (f"is named as a callback on line {_line(targets[f.name])}"
+               if f.name in targets else "reads promise results")
+        yield f.node, (f"line {f.node.lineno}: '{f.name}' {how} but is exported as "
+                       f"@{f.export.spelled} without a check that the caller is this contract; "
+                       f"anyone can call it")
+
+
+# ---------------------------------------------------------------- NS102 / NS105
+def ns102(m: Module):
+    """Cross-contract function calls that carry a deposit, or come after a state write in the
+    same method, while the method attaches no callback at all (transfers are NS104's)."""
+    for f in _entry_points(m):
+        events = m.events_of(f)
+        if any(ev.kind == "callback" for ev in events):
+            continue
+        writes = []
+        for ev in sorted(events, key=lambda e: e.order):
+            if ev.kind == "write":
+                writes.append(ev)
+            elif ev.kind == "call_ext":
+                method = ev.data.get("method") or "a method"
+                if ev.data.get("nonzero"):
+                    yield ev.node, (f"line {ev.line}: call to '{method}' attaches a deposit and "
+                                    f"nothing handles its failure (no callback)")
+                elif writes:
+                    yield ev.node, (f"line {ev.line}: call to '{method}' follows the state "
+                                    f"change on line {writes[0].line} and nothing handles its "
+                                    f"failure (no callback)")
+
+
+def _fwd(ev) -> bool:
+    """Is this call's amount the attached deposit (or derived from it)?"""
+    return bool(ev.data.get("fwd"))
+
+
+def ns105(m: Module):
+    """The attached deposit forwarded in a call whose callbacks neither transfer anything back
+    nor record a credit (a claimable refund). With no callback at all, NS102 reports it."""
+    for f in _entry_points(m):
+        events = m.events_of(f)
+        cbs = _callbacks_of(m, events)
+        if not cbs or any(cb is None for cb in cbs):
+            continue
+        refunds = any(
+            (ev.kind == "transfer" and ev.data["path"] != "success") or ev.kind == "near_safe"
+            or (ev.kind == "write" and ev.data["op"] in ("credit", "set")
+                and ev.data["path"] == "failure")
+            for cb in cbs for ev in m.events_of(cb))
+        if refunds:
+            continue
+        for ev in events:
+            if ev.kind == "call_ext" and _fwd(ev):
+                names = ", ".join(sorted({cb.name for cb in cbs}))
+                yield ev.node, (f"line {ev.line}: forwards the attached deposit to "
+                                f"'{ev.data.get('method') or 'a method'}' but the callback "
+                                f"({names}) never refunds it on failure")
+
+
+# ---------------------------------------------------------------- NS103 / NS104
+def ns103(m: Module):
+    """A storage credit using the attached deposit, before an external call in the same method."""
+    for f in _entry_points(m):
+        events = sorted(m.events_of(f), key=lambda e: e.order)
+        calls = [ev for ev in events if ev.kind == "call_ext"]
+        if not calls:
+            continue
+        for ev in events:
+            if ev.kind == "write" and ev.data["op"] == "credit" and ev.data["deposit"]:
+                later = [c for c in calls if c.order > ev.order]
+                if later:
+                    yield ev.node, (f"line {ev.line}: credits the attached deposit before the "
+                                    f"external call on line {later[0].line} that it depends on")
+
+
+def ns104(m: Module):
+    """A storage debit before a transfer or call, where no callback writes storage (restores)."""
+    for f in _entry_points(m):
+        events = sorted(m.events_of(f), key=lambda e: e.order)
+        # a transfer back to the predecessor (who just called) cannot meet a missing account
+        outs = [ev for ev in events if ev.kind == "call_ext" or
+                (ev.kind == "transfer" and not ev.data.get("to_pred"))]
+        if not outs:
+            continue
+        cbs = _callbacks_of(m, events)
+        if any(cb is None for cb in cbs):
+            continue  # a callback we cannot see: assume it restores
+        restores = any(ev.kind == "near_safe" or
+                       (ev.kind == "write" and ev.data["op"] != "remove"
+                        and ev.data["path"] != "success")
+                       for cb in cbs for ev in m.events_of(cb))
+        if cbs and restores:
+            continue
+        for ev in events:
+            if ev.kind == "write" and ev.data["op"] == "debit":
+                later = [o for o in outs if o.order > ev.order]
+                if later:
+                    what = "transfer" if later[0].kind == "transfer" else "external call"
+                    yield ev.node, (f"line {ev.line}: debits a balance before the {what} on "
+                                    f"line {later[0].line} and nothing restores it if that fails")
+
+
+# ---------------------------------------------------------------- NS106
+def ns106(m: Module, min_gas: int):
+    """Callbacks whose gas is a known constant (or an SDK default) below the minimum."""
+    tg = 10**12
+    seen = set()
+    for f in _entry_points(m):
+        for ev in m.events_of(f):
+            if ev.kind != "callback" or id(ev.node) in seen:
+                continue
+            seen.add(id(ev.node))
+            gas = ev.data.get("gas")
+            name = ev.data.get("method") or "the callback"
+            if ev.data.get("dynamic"):
+                yield ev.node, (f"line {ev.line}: callback '{name}' gets gas computed from the "
+                                f"gas left (prepaid_gas/used_gas); a caller attaching little gas "
+                                f"starves it below {min_gas / tg:g} Tgas")
+            elif gas is None:
+                continue
+            elif not ev.data.get("explicit"):
+                yield ev.node, (f"line {ev.line}: callback '{name}' gets near-sdk-py's default "
+                                f"{gas / tg:g} Tgas (no gas given); a MicroPython callback "
+                                f"needs at least {min_gas / tg:g} Tgas")
+            elif gas < min_gas:
+                yield ev.node, (f"line {ev.line}: callback '{name}' gets {gas / tg:g} Tgas; a "
+                                f"MicroPython callback needs at least {min_gas / tg:g} Tgas")
+
+
+# ---------------------------------------------------------------- NS107
+def ns107(m: Module):
+    """near-sdk-py @call / near.export methods that write state and never look at the deposit.
+
+    Callbacks and init are left out (callbacks are private; init is the deployer's)."""
+    targets = _callback_targets(m)
+    for f in _entry_points(m):
+        if f.origin == "near_safe" or f.kind not in ("call", "export"):
+            continue
+        if _is_callback(m, f, targets):
+            continue
+        events = m.events_of(f)
+        if any(ev.kind == "deposit_read" for ev in events):
+            continue
+        if any(ev.kind == "private_check" for ev in events):
+            continue
+        writes = [ev for ev in events if ev.kind == "write"]
+        if writes:
+            yield f.node, (f"line {f.node.lineno}: '{f.name}' changes state (line "
+                           f"{writes[0].line}) and silently accepts any attached deposit")
+
+
+# ---------------------------------------------------------------- NS108
+def ns108(m: Module):
+    """A constant storage key written in a method that attaches a callback, when that callback
+    reads or writes the same key: all in-flight operations share the record."""
+    for f in _entry_points(m):
+        events = m.events_of(f)
+        cbs = [cb for cb in _callbacks_of(m, events) if cb is not None]
+        if not cbs:
+            continue
+        cb_keys = {(ev.data["container"], ev.data["key"])
+                   for cb in cbs for ev in m.events_of(cb)
+                   if ev.kind in ("read", "write") and ev.data.get("key") is not None}
+        read_before = set()
+        for ev in sorted(events, key=lambda e: e.order):
+            if ev.kind == "read":
+                read_before.add((ev.data["container"], ev.data["key"]))
+            slot = (ev.data.get("container"), ev.data.get("key"))
+            # a read-modify-write (a list of open operations) keeps every operation's entry
+            if ev.kind == "write" and ev.data["op"] != "remove" and ev.data["key"] is not None \
+                    and slot in cb_keys and slot not in read_before:
+                yield ev.node, (f"line {ev.line}: in-flight data for the callback is stored "
+                                f"under the fixed key {ev.data['key']!r}, shared by every "
+                                f"operation in flight")
+
+
+# ---------------------------------------------------------------- NS109
+def ns109(m: Module):
+    """raise/assert/unwrap outside a try with a broad handler, and host panics (which no try
+    catches), in callbacks that are not near_safe's @callback. Checks of the caller
+    (predecessor/current account, promise_results_count) are allowed to panic."""
+    targets = _callback_targets(m)
+    for f in m.func_list:
+        if f.export is None or not _is_callback(m, f, targets):
+            continue
+        if f.origin == "near_safe" and f.kind in ("callback", "multi_callback"):
+            continue
+        seen = set()
+        for ev in m.events_of(f):
+            if ev.kind != "panic" or ev.data["guarded"] or ev.data["access"]:
+                continue
+            if id(ev.node) in seen:
+                continue
+            seen.add(id(ev.node))
+            how = {"raise": "raises", "assert": "asserts", "host": "panics",
+                   "unwrap": "calls .unwrap(), which raises on a failed result,"}[ev.data["how"]]
+            yield ev.node, (f"line {ev.line}: callback '{f.name}' {how} outside a guarded "
+                            f"region; an abort here skips its refund/rollback")
+
+
+# ---------------------------------------------------------------- NS110
+def ns110(m: Module):
+    """Export decorators nearc will not see, private names, C keywords."""
+    for f in m.func_list:
+        for d in f.decorators:
+            if d.nearc_exports or d.kind not in EXPORT_KINDS:
+                continue
+            if d.origin == "local":
+                continue
+            shown = ast.unparse(d.node)
+            yield d.node, (f"line {d.node.lineno}: '@{shown}' on '{f.name}' is not a decorator "
+                           f"name nearc recognises; '{f.name}' will not be exported")
+        d = f.export
+        if d is None:
+            continue
+        if f.cls is not None and f.name.startswith("_"):
+            yield f.node, (f"line {f.node.lineno}: '{f.name}' starts with an underscore; nearc "
+                           f"does not bind private methods, so it will not be callable")
+        elif f.name in _C_KEYWORDS or keyword.iskeyword(f.name):
+            yield f.node, (f"line {f.node.lineno}: '{f.name}' is a C keyword; nearc refuses "
+                           f"it as an export name")
+
+
+# ---------------------------------------------------------------- NS111
+def ns111(m: Module):
+    """@init not from near_safe with no storage check that panics/returns before writing."""
+    for f in _entry_points(m):
+        if f.kind != "init" or f.origin == "near_safe":
+            continue
+        if any(ev.kind == "init_guard" for ev in m.events_of(f)):
+            continue
+        yield f.node, (f"line {f.node.lineno}: init '{f.name}' never checks that the contract "
+                       f"is already initialised; a second call overwrites the state")
+
+
+# ---------------------------------------------------------------- NS112
+def ns112(m: Module):
+    """Methods that compare the caller with a stored/owner account, without one-yocto."""
+    for f in _entry_points(m):
+        if f.kind in ("view", "init", "callback", "multi_callback"):
+            continue
+        if f.origin == "near_safe" and (f.option("one_yocto") or f.option("private")):
+            continue
+        events = m.events_of(f)
+        owner = [ev for ev in events if ev.kind == "owner_check"]
+        if not owner or any(ev.kind in ("one_yocto_check", "private_check") for ev in events):
+            continue
+        yield f.node, (f"line {f.node.lineno}: '{f.name}' is restricted to a privileged caller "
+                       f"(check on line {owner[0].line}) but does not require 1 yoctoNEAR")
+
+
+# ---------------------------------------------------------------- NS113
+def ns113(m: Module):
+    """yoctoNEAR amounts (the deposit, balances, ONE_NEAR multiples, literals > 2^53) sent as
+    JSON numbers: returned, dumped, or passed as call/callback arguments; and int-annotated
+    amount parameters of exported methods (JSON input)."""
+    for f in _entry_points(m):
+        a = f.node.args
+        for arg in a.posonlyargs + a.args + a.kwonlyargs:
+            ann = arg.annotation
+            if isinstance(ann, ast.Name) and ann.id == "int" and _AMOUNT_NAME.search(arg.arg):
+                yield arg, (f"line {arg.lineno}: parameter '{arg.arg}' takes a yoctoNEAR amount "
+                            f"as a JSON number")
+        facts = f.facts
+        for ev in f.events:
+            if ev.kind != "json_out":
+                continue
+            if ev.data["via"] == "return" and f.export is None:
+                continue
+            for value in _json_values(ev.node):
+                if facts.big_value(value):
+                    yield value, (f"line {value.lineno}: '{ast.unparse(value)}' is a yoctoNEAR "
+                                  f"amount sent as a JSON number")
+
+
+def _json_values(node):
+    if isinstance(node, ast.Dict):
+        for v in node.values:
+            yield from _json_values(v)
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        for v in node.elts:
+            yield from _json_values(v)
+    else:
+        yield node
+
+
+def analyze(m: Module, min_callback_gas: int):
+    """Yield ``(rule_id, node, message)`` for every finding in the module (unfiltered)."""
+    checks = [("NS101", ns101(m)), ("NS102", ns102(m)), ("NS103", ns103(m)),
+              ("NS104", ns104(m)), ("NS105", ns105(m)), ("NS106", ns106(m, min_callback_gas)),
+              ("NS107", ns107(m)), ("NS108", ns108(m)), ("NS109", ns109(m)),
+              ("NS110", ns110(m)), ("NS111", ns111(m)), ("NS112", ns112(m)),
+              ("NS113", ns113(m))]
+    seen = set()
+    for rule_id, gen in checks:
+        for node, message in gen:
+            key = (rule_id, node.lineno, node.col_offset)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield rule_id, node, message

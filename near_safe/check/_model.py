@@ -1,0 +1,949 @@
+"""What a contract module does, as facts the rules read.
+
+For every function the checker records an ordered list of :class:`Event`: storage reads and
+writes (credit, debit, set, remove), cross-contract calls (with their deposit and gas),
+callbacks attached with ``.then(...)``/``promise_then`` (with the gas they get), transfers,
+promise-result reads, access checks, panics (and whether a ``try`` guards them), JSON outputs.
+The rules in ``_analysis.py`` are then small predicates over these facts.
+
+The analysis is intra-procedural with one twist: calls to other functions of the module
+(``self._helper(...)``, ``helper(...)``) are inlined at the call site when rules read a method's
+facts, so a method that delegates its promise to a helper is still understood.  Values are
+followed through local assignments (``amount = Context.attached_deposit()``), flow-insensitively.
+
+It models near-sdk-py 1.0.0's promise API exactly as written in its source:
+``CrossContract(acct, gas=10 Tgas, deposit=0).call(m)`` returns ``Promise(id, gas=<its gas>)``;
+``Promise.then(m)`` gives the callback the promise's gas and returns ``Promise(id)`` (5 Tgas);
+``Promise.create_batch(acct)`` is a ``PromiseBatch`` with 5 Tgas; ``PromiseBatch.then(acct)``
+returns a batch on ``acct`` whose ``function_call`` without gas uses the batch's gas.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ._names import Imports, TGAS, call_name, const_int, const_str
+
+# ---------------------------------------------------------------- recognised API names
+EXPORT_SPELLINGS = {"export", "view", "call", "init", "callback", "multi_callback", "near.export"}
+EXPORT_KINDS = {"export", "view", "call", "init", "callback", "multi_callback", "contract_method"}
+SOURCE_ROOTS = {"near", "near_sdk_py", "near_safe", "self"}
+SOURCES = {
+    "deposit": {"attached_deposit"},
+    "pred": {"predecessor_account_id", "signer_account_id", "predecessor"},
+    "current": {"current_account_id"},
+    "big": {"attached_deposit", "account_balance", "account_locked_balance"},
+    "gasleft": {"prepaid_gas", "used_gas"},
+}
+SUCCESS_ATTRS = {"success", "ok", "is_ok", "is_success", "succeeded"}
+RESULT_READS = {"near.promise_result", "near.promise_result_as_str", "near.promise_results_count",
+                "near_sdk_py.PromiseResult"}
+HOST_PANICS = {"near.panic_utf8", "near.panic", "near.abort", "near.panic_utf16"}
+STORAGE_WRITES = {"near_sdk_py.Storage.set": "set", "near_sdk_py.Storage.set_json": "set",
+                  "near.storage_write": "set", "near_sdk_py.Storage.remove": "remove",
+                  "near.storage_remove": "remove"}
+STORAGE_READS = {"near_sdk_py.Storage.get", "near_sdk_py.Storage.get_string",
+                 "near_sdk_py.Storage.get_json", "near_sdk_py.Storage.has",
+                 "near.storage_read", "near.storage_has_key"}
+COLLECTION_CLASSES = {"Vector", "LookupMap", "UnorderedMap", "IterableMap", "LookupSet",
+                      "UnorderedSet", "IterableSet", "TreeMap"}
+COLL_KEYED_WRITES = {"set", "insert", "remove", "pop", "swap_remove"}
+COLL_UNKEYED_WRITES = {"add", "append", "discard", "extend", "clear"}
+COLL_READS = {"get", "contains", "has", "keys", "values", "items", "len"}
+DEFAULT_PROMISE_GAS = 5 * TGAS     # near_sdk_py Promise(...) and PromiseBatch(...) default
+DEFAULT_CROSS_GAS = 10 * TGAS      # near_sdk_py CrossContract(...) default
+BIG = 2**53
+
+
+@dataclass
+class Event:
+    kind: str
+    node: ast.AST
+    data: dict = field(default_factory=dict)
+    order: tuple = ()
+    owner: "Func | None" = None   # the function whose body holds the node (for its values)
+
+    @property
+    def line(self) -> int:
+        return self.node.lineno
+
+    @property
+    def col(self) -> int:
+        return self.node.col_offset
+
+
+@dataclass
+class Chain:
+    """What a promise-API expression evaluates to (see the module docstring)."""
+    type: str                 # cc, promise, batch, then_batch, raw, raw_batch, raw_then_batch
+    gas: int | None = None    # gas the next call/callback gets (None: not a constant)
+    gas_explicit: bool = False
+    deposit: ast.AST | None = None
+    to_self: bool = False     # then-batch whose receiver is this contract
+    account: ast.AST | None = None  # a batch's receiver
+
+
+@dataclass
+class Decorator:
+    node: ast.AST
+    qual: str | None          # canonical name of the decorator
+    spelled: str | None       # the form nearc's name matching sees, None if not matchable
+    kind: str | None          # view/call/init/callback/multi_callback/export/contract_method
+    origin: str               # near_safe, near_sdk_py, near, local
+    options: dict
+
+    @property
+    def nearc_exports(self) -> bool:
+        return self.spelled in EXPORT_SPELLINGS
+
+
+@dataclass
+class Func:
+    node: ast.FunctionDef
+    name: str
+    cls: str | None
+    decorators: list
+    events: list = field(default_factory=list)
+    facts: "_FuncFacts | None" = None
+
+    @property
+    def export(self) -> Decorator | None:
+        """The decorator nearc exports this function through (None: not exported)."""
+        for d in self.decorators:
+            if d.nearc_exports:
+                return d
+        return None
+
+    @property
+    def kind(self) -> str | None:
+        d = self.export
+        if d is None:
+            return None
+        if d.spelled == "near.export":
+            return "export"
+        return d.kind or d.spelled
+
+    @property
+    def origin(self) -> str | None:
+        d = self.export
+        return d.origin if d else None
+
+    def option(self, name: str) -> bool:
+        d = self.export
+        return bool(d and d.options.get(name) is True)
+
+
+class Module:
+    """A parsed contract module: its functions (with facts), collections and constants."""
+
+    def __init__(self, tree: ast.Module, imports: Imports, constants: dict, gas_consts: dict):
+        self.tree = tree
+        self.imports = imports
+        self.constants = constants
+        self.gas_consts = gas_consts
+        self.collections: set[str] = set()
+        self.attr_chains: dict[str, Chain] = {}
+        self.funcs: dict[str, Func] = {}
+        self._inlined: dict = {}
+        self.func_list: list[Func] = []
+        self._collect_defs()
+        self._collect_state()
+        for f in self.func_list:
+            f.facts = _FuncFacts(self, f)
+            f.events = f.facts.run()
+
+    # -- structure
+    def _collect_defs(self):
+        def add(node, cls):
+            f = Func(node, node.name, cls, [self._decorator(d) for d in node.decorator_list])
+            self.func_list.append(f)
+            self.funcs.setdefault(node.name, f)
+
+        for stmt in self.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                add(stmt, None)
+            elif isinstance(stmt, ast.ClassDef):
+                for item in stmt.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        add(item, stmt.name)
+
+    def _decorator(self, d: ast.AST) -> Decorator:
+        target = d.func if isinstance(d, ast.Call) else d
+        qual = self.imports.qualify(target)
+        if isinstance(target, ast.Name):
+            spelled = target.id
+        elif isinstance(d, ast.Attribute) and isinstance(d.value, ast.Name) \
+                and d.value.id == "near" and d.attr == "export":
+            spelled = "near.export"
+        else:
+            spelled = None
+        root = (qual or "").split(".")[0]
+        last = (qual or "").rsplit(".", 1)[-1]
+        if root in ("near_safe", "near_sdk_py", "near"):
+            origin = root
+        else:
+            origin = "local"
+        kind = last if last in EXPORT_KINDS else None
+        if origin == "local" and spelled in EXPORT_SPELLINGS:
+            kind = spelled.replace("near.", "")
+        options = {}
+        if isinstance(d, ast.Call):
+            for kw in d.keywords:
+                if kw.arg and isinstance(kw.value, ast.Constant):
+                    options[kw.arg] = kw.value.value
+        return Decorator(d, qual, spelled, kind, origin, options)
+
+    def _collect_state(self):
+        """Persistent collections (``self.x = UnorderedMap(...)``, module-level ones) and
+        promise-API objects kept on ``self`` (``self.pool = CrossContract(POOL)``)."""
+        def is_collection(value):
+            if isinstance(value, ast.Call):
+                q = self.imports.qualify(value.func) or ""
+                return q.rsplit(".", 1)[-1] in COLLECTION_CLASSES
+            return False
+
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.Assign) and is_collection(stmt.value):
+                for t in stmt.targets:
+                    if isinstance(t, ast.Name):
+                        self.collections.add(t.id)
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, ast.Assign) and is_collection(item.value):
+                        for t in item.targets:
+                            if isinstance(t, ast.Name):
+                                self.collections.add("self." + t.id)
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for t in targets:
+                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) \
+                            and t.value.id == "self" and node.value is not None:
+                        if is_collection(node.value):
+                            self.collections.add("self." + t.attr)
+                        elif isinstance(node.value, ast.Call):
+                            chain = _FuncFacts(self, None).chain_of(node.value, record=False)
+                            if chain is not None:
+                                self.attr_chains["self." + t.attr] = chain
+
+    # -- inlining
+    def events_of(self, func: Func, _stack=None) -> list:
+        """The function's events with calls to module functions inlined at the call site.
+
+        An inlined event is reported at the call site (its node becomes the call) and the
+        values it depends on are re-read there when they are the helper's parameters:
+        ``_set_balance(user, bal + amount)`` is a credit of ``amount`` in the caller."""
+        stack = _stack or frozenset()
+        key = (func.name, stack)
+        if key in self._inlined:
+            return self._inlined[key]
+        if func.name in stack:
+            return []
+        inner = stack | {func.name}
+        out = []
+        for ev in func.events:
+            if ev.kind == "self_call":
+                callee = self.funcs.get(ev.data["name"])
+                if callee is not None:
+                    binding = _bind(callee, ev.node, ev.data["method_call"])
+                    for sub in self.events_of(callee, inner):
+                        data = _rebind(sub, binding, func.facts) if binding else sub.data
+                        if ev.data.get("path") and not data.get("path"):
+                            data = {**data, "path": ev.data["path"]}
+                        out.append(Event(sub.kind, ev.node, data, ev.order + sub.order,
+                                         func if binding and data is not sub.data else sub.owner))
+                continue
+            out.append(ev)
+        self._inlined[key] = out
+        return out
+
+
+def _bind(callee: Func, call: ast.Call, method_call: bool) -> dict:
+    """Callee parameter name -> argument node at this call site (given arguments only)."""
+    params = [a.arg for a in callee.node.args.posonlyargs + callee.node.args.args]
+    if method_call and params and params[0] == "self":
+        params = params[1:]
+    out = {}
+    for name, value in zip(params, call.args):
+        if isinstance(value, ast.Starred):
+            break
+        out[name] = value
+    for kw in call.keywords:
+        if kw.arg:
+            out[kw.arg] = kw.value
+    return out
+
+
+def _unwrap(node):
+    while isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.func, ast.Name) \
+            and node.func.id in ("str", "int"):
+        node = node.args[0]
+    return node
+
+
+def _rebind(ev: Event, binding: dict, facts: "_FuncFacts") -> dict:
+    """The event's data with the helper's parameters replaced by the caller's arguments."""
+    d = ev.data
+
+    def bound(node):
+        node = _unwrap(node) if node is not None else None
+        if isinstance(node, ast.Name) and node.id in binding:
+            return binding[node.id]
+        return None
+
+    new = dict(d)
+    changed = False
+    if ev.kind == "write":
+        arg = bound(d.get("value"))
+        if arg is not None:
+            if not d.get("fixed_op"):
+                new["op"] = facts._value_op(arg)
+            new["deposit"] = facts.has(arg, "deposit")
+            new["value"] = arg
+            changed = True
+        arg = bound(d.get("key_node"))
+        if arg is not None:
+            new["key"], new["key_node"], changed = facts._str(arg), arg, True
+    elif ev.kind in ("call_ext", "callback", "transfer"):
+        arg = bound(d.get("method_node"))
+        if arg is not None:
+            new["method"], new["method_node"], changed = facts._str(arg), arg, True
+        arg = bound(d.get("gas_node"))
+        if arg is not None:
+            new["gas"], new["gas_node"], new["explicit"] = facts._int(arg), arg, True
+            new["dynamic"] = new["gas"] is None and facts.has(arg, "gasleft")
+            changed = True
+        arg = bound(d.get("account"))
+        if arg is not None:
+            new["account"], new["to_pred"], changed = arg, facts.has(arg, "pred"), True
+        arg = bound(d.get("amount"))
+        if arg is not None:
+            new["amount"], new["nonzero"] = arg, facts._nonzero(arg)
+            new["fwd"] = facts.has(arg, "deposit")
+            changed = True
+    return new if changed else d
+
+
+def _flip(p):
+    return {"success": "failure", "failure": "success"}.get(p)
+
+
+def _terminates(stmts) -> bool:
+    """Does this block always leave the function (return, raise, host panic)?"""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    return isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and \
+        isinstance(last.value.func, ast.Attribute) and last.value.func.attr in (
+            "panic_utf8", "panic", "abort")
+
+
+def _is_broad_handler(h: ast.ExceptHandler) -> bool:
+    if h.type is None:
+        return True
+    names = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+    return any(isinstance(n, ast.Name) and n.id in ("Exception", "BaseException") for n in names)
+
+
+class _FuncFacts(ast.NodeVisitor):
+    """Walks one function body in source order and records its events."""
+
+    def __init__(self, module: Module, func: Func | None):
+        self.m = module
+        self.imp = module.imports
+        self.func = func
+        self.events: list[Event] = []
+        self.taint: dict[str, set] = {k: set() for k in SOURCES}
+        self.status_names: set = set()   # status of a promise result (1 success, 2 failure)
+        self.ok_names: set = set()       # truthy when the promise result succeeded
+        self.path = None                 # "success"/"failure" branch of a result test
+        self.name_op: dict[str, str] = {}
+        self.name_chain: dict[str, Chain] = {}
+        self.memo: dict[int, Chain | None] = {}
+        self.defaults = {}
+        if func is not None:
+            a = func.node.args
+            pos = a.posonlyargs + a.args
+            for p, d in zip(pos[len(pos) - len(a.defaults):], a.defaults):
+                self.defaults[p.arg] = d
+            for p, d in zip(a.kwonlyargs, a.kw_defaults):
+                if d is not None:
+                    self.defaults[p.arg] = d
+        self.guarded = 0       # inside try: with a broad handler
+        self.access = 0        # inside an if testing predecessor/current/results_count
+
+    # ------------------------------------------------------------ driver
+    def run(self) -> list:
+        node = self.func.node
+        self._taint_pass(node)
+        self._block(node.body)
+        for i, ev in enumerate(self.events):
+            ev.order = (i,)  # evaluation order (arguments before the call that takes them)
+        return self.events
+
+    def _emit(self, kind, node, **data):
+        data["path"] = self.path
+        self.events.append(Event(kind, node, data, (), self.func))
+
+    # ------------------------------------------------------------ success/failure paths
+    def _block(self, stmts):
+        """Visit statements; after ``if <result failed>: ...; return`` the rest of the block
+        is the other path."""
+        saved = self.path
+        for stmt in stmts:
+            self.visit(stmt)
+            if isinstance(stmt, ast.If) and self.path is None:
+                p = self._polarity(stmt.test)
+                if p is not None and _terminates(stmt.body):
+                    self.path = _flip(p)
+                elif p is not None and stmt.orelse and _terminates(stmt.orelse):
+                    self.path = p
+        self.path = saved
+
+    def _polarity(self, t):
+        """'success' / 'failure' when the test checks the promise result, else None."""
+        if isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not):
+            return _flip(self._polarity(t.operand))
+        if isinstance(t, ast.Compare) and len(t.ops) == 1:
+            left, right, op = t.left, t.comparators[0], t.ops[0]
+            if isinstance(left, ast.Constant):
+                left, right = right, left
+            if isinstance(right, ast.Constant) and self._is_status(left) \
+                    and isinstance(op, (ast.Eq, ast.NotEq)) and right.value in (0, 1, 2):
+                eq = "success" if right.value == 1 else "failure"
+                return eq if isinstance(op, ast.Eq) else _flip(eq)
+            if isinstance(right, ast.Constant) and isinstance(right.value, bool) \
+                    and isinstance(op, (ast.Eq, ast.Is, ast.NotEq, ast.IsNot)):
+                p = self._polarity(left)
+                positive = right.value == isinstance(op, (ast.Eq, ast.Is))
+                return p if positive else _flip(p)
+            return None
+        if isinstance(t, ast.Attribute) and t.attr in SUCCESS_ATTRS:
+            return "success"
+        if isinstance(t, ast.Name) and t.id in self.ok_names:
+            return "success"
+        if isinstance(t, ast.Call):
+            if isinstance(t.func, ast.Attribute) and t.func.attr in SUCCESS_ATTRS:
+                return "success"
+            name = t.func.attr if isinstance(t.func, ast.Attribute) else getattr(t.func, "id", None)
+            f = self.m.funcs.get(name or "")
+            if f is not None and f is not self.func and any(
+                    ev.kind == "result_read" for ev in f.events):
+                return "failure" if "fail" in f.name else "success"
+        return None
+
+    def _is_status(self, node) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.status_names
+        if isinstance(node, ast.Attribute):
+            return node.attr in ("status_code", "status")
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call):
+            return call_name(self.imp, node.value) == "near.promise_result"
+        return False
+
+    # ------------------------------------------------------------ values
+    def _source(self, node, cat) -> bool:
+        if isinstance(node, (ast.Call, ast.Attribute)):
+            target = node.func if isinstance(node, ast.Call) else node
+            q = self.imp.qualify(target)
+            if q:
+                parts = q.split(".")
+                if parts[0] in SOURCE_ROOTS and parts[-1] in SOURCES[cat]:
+                    return True
+        if cat == "big":
+            if isinstance(node, ast.Constant) and isinstance(node.value, int) \
+                    and not isinstance(node.value, bool) and abs(node.value) > BIG:
+                return True
+            q = self.imp.qualify(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+            if q == "near_sdk_py.ONE_NEAR":
+                return True
+        return False
+
+    def has(self, expr, cat) -> bool:
+        """Does the value of ``expr`` come from a value of this category (deposit, pred,
+        current, big)?  Values flow through names, arithmetic, int()/str()/min()/max() and
+        f-strings; not through storage reads or other calls (a balance read under the
+        caller's key is not the caller)."""
+        if expr is None:
+            return False
+        if self._source(expr, cat):
+            return True
+        if isinstance(expr, ast.Name):
+            return expr.id in self.taint[cat]
+        if isinstance(expr, ast.BinOp):
+            return self.has(expr.left, cat) or self.has(expr.right, cat)
+        if isinstance(expr, ast.UnaryOp):
+            return self.has(expr.operand, cat)
+        if isinstance(expr, ast.IfExp):
+            return self.has(expr.body, cat) or self.has(expr.orelse, cat)
+        if isinstance(expr, ast.BoolOp):
+            return any(self.has(v, cat) for v in expr.values)
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) \
+                and expr.func.id in ("int", "str", "abs", "min", "max"):
+            if cat == "big" and expr.func.id == "str":
+                return False
+            return any(self.has(a, cat) for a in expr.args)
+        if isinstance(expr, ast.JoinedStr) and cat != "big":
+            return any(self.has(v.value, cat) for v in expr.values
+                       if isinstance(v, ast.FormattedValue))
+        return False
+
+    def big_value(self, expr) -> bool:
+        """Is this expression itself a (possibly > 2^53) integer amount, not a string of one?"""
+        return self.has(expr, "big")
+
+    def _taint_pass(self, fnode):
+        assigns = []
+        for n in ast.walk(fnode):
+            if isinstance(n, ast.Assign):
+                assigns.append((n.targets, n.value))
+            elif isinstance(n, ast.AnnAssign) and n.value is not None:
+                assigns.append(([n.target], n.value))
+            elif isinstance(n, ast.AugAssign):
+                assigns.append(([n.target], n.value))
+        for _ in range(3):
+            changed = False
+            for targets, value in assigns:
+                names = [t.id for t in targets if isinstance(t, ast.Name)]
+                for cat in SOURCES:
+                    if self.has(value, cat):
+                        for nm in names:
+                            if nm not in self.taint[cat]:
+                                self.taint[cat].add(nm)
+                                changed = True
+            if not changed:
+                break
+        for targets, value in assigns:
+            if isinstance(value, ast.Call) and call_name(self.imp, value) == "near.promise_result":
+                for t in targets:
+                    if isinstance(t, ast.Tuple) and t.elts and isinstance(t.elts[0], ast.Name):
+                        self.status_names.add(t.elts[0].id)
+            if isinstance(value, ast.Subscript) and self._is_status(value):
+                self.status_names.update(t.id for t in targets if isinstance(t, ast.Name))
+            if isinstance(value, ast.Attribute) and value.attr in SUCCESS_ATTRS:
+                self.ok_names.update(t.id for t in targets if isinstance(t, ast.Name))
+            op = self._value_op(value)
+            if op != "set":
+                for t in targets:
+                    if isinstance(t, ast.Name):
+                        self.name_op[t.id] = op
+
+    def _value_op(self, value) -> str:
+        while isinstance(value, ast.Call) and len(value.args) == 1 and (
+                (isinstance(value.func, ast.Name) and value.func.id in ("str", "int"))
+                or self.imp.qualify(value.func) == "json.dumps"):
+            value = value.args[0]
+        if isinstance(value, ast.BinOp):
+            if isinstance(value.op, ast.Add):
+                return "credit"
+            if isinstance(value.op, ast.Sub):
+                return "debit"
+        if isinstance(value, ast.Name):
+            return self.name_op.get(value.id, "set")
+        return "set"
+
+    def _int(self, node):
+        """Constant value of ``node``; a parameter counts as its constant default."""
+        if isinstance(node, ast.Name) and node.id in self.defaults:
+            node = self.defaults[node.id]
+        return const_int(node, self.imp, self.m.constants, self.m.gas_consts)
+
+    def _str(self, node):
+        return const_str(node, self.m.constants)
+
+    def _is_local(self, name) -> bool:
+        return name is not None and name in self.m.funcs
+
+    # ------------------------------------------------------------ statements
+    def visit_FunctionDef(self, node):  # nested functions are not followed
+        return None
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_Lambda = visit_FunctionDef
+    visit_ClassDef = visit_FunctionDef
+
+    def visit_Try(self, node):
+        broad = any(_is_broad_handler(h) for h in node.handlers)
+        self.guarded += broad
+        self._block(node.body)
+        self.guarded -= broad
+        for h in node.handlers:
+            self._block(h.body)
+        self._block(node.orelse)
+        self._block(node.finalbody)
+
+    def _mentions_access(self, expr) -> bool:
+        for n in ast.walk(expr):
+            if self.has(n, "pred") or self.has(n, "current"):
+                return True
+            if isinstance(n, ast.Call) and call_name(self.imp, n) == "near.promise_results_count":
+                return True
+        return False
+
+    def _reads_storage(self, expr) -> bool:
+        for n in ast.walk(expr):
+            if isinstance(n, ast.Call):
+                q = call_name(self.imp, n) or ""
+                if q in STORAGE_READS:
+                    return True
+                if isinstance(n.func, ast.Attribute):
+                    owner = self.imp.qualify(n.func.value)
+                    if (owner == "self.storage" or owner in self.m.collections) \
+                            and n.func.attr in COLL_READS | {"__contains__"}:
+                        return True
+                if isinstance(n.func, ast.Name) and n.func.id == "len" and n.args \
+                        and self.imp.qualify(n.args[0]) in self.m.collections:
+                    return True
+            if isinstance(n, ast.Subscript) and self._container(n.value):
+                return True
+            if isinstance(n, ast.Compare) and any(self._container(c) for c in n.comparators):
+                return True
+        return False
+
+    def visit_If(self, node):
+        self.visit(node.test)
+        access = self._mentions_access(node.test)
+        if self._reads_storage(node.test) and any(
+                isinstance(n, (ast.Raise, ast.Return)) or
+                (isinstance(n, ast.Call) and call_name(self.imp, n) in HOST_PANICS)
+                for s in node.body for n in ast.walk(s)):
+            self._emit("init_guard", node)
+        self.access += access
+        p = self._polarity(node.test) if self.path is None else None
+        saved = self.path
+        if p is not None:
+            self.path = p
+        self._block(node.body)
+        if p is not None:
+            self.path = _flip(p)
+        self._block(node.orelse)
+        self.path = saved
+        self.access -= access
+
+    def visit_Assert(self, node):
+        if self._reads_storage(node.test):
+            self._emit("init_guard", node)
+        self.visit(node.test)
+        if self._mentions_access(node.test):
+            return
+        self._emit("panic", node, how="assert", guarded=bool(self.guarded), access=bool(self.access))
+
+    def visit_Raise(self, node):
+        self._emit("panic", node, how="raise", guarded=bool(self.guarded), access=bool(self.access))
+        self.generic_visit(node)
+
+    def visit_Return(self, node):
+        if node.value is not None:
+            self.visit(node.value)
+            self._emit("json_out", node.value, via="return")
+
+    def _container(self, node) -> str | None:
+        q = self.imp.qualify(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        if q == "self.storage":
+            return "storage"
+        if q in self.m.collections:
+            return q
+        return None
+
+    def _write(self, node, container, key, value, op=None):
+        fixed = op is not None
+        if op is None:
+            op = self._value_op(value) if value is not None else "set"
+        self._emit("write", node, container=container, key=self._str(key), key_node=key,
+                   value=value, op=op, fixed_op=fixed, deposit=self.has(value, "deposit"))
+
+    def visit_Assign(self, node):
+        self.visit(node.value)
+        for t in node.targets:
+            if isinstance(t, ast.Subscript):
+                c = self._container(t.value)
+                if c:
+                    self._write(t, c, t.slice, node.value)
+            elif isinstance(t, ast.Name):
+                chain = self.memo.get(id(node.value))
+                if chain is not None:
+                    self.name_chain[t.id] = chain
+            self.visit(t) if not isinstance(t, ast.Subscript) else self.visit(t.slice)
+
+    def visit_AugAssign(self, node):
+        self.visit(node.value)
+        t = node.target
+        if isinstance(t, ast.Subscript):
+            c = self._container(t.value)
+            if c:
+                op = {ast.Add: "credit", ast.Sub: "debit"}.get(type(node.op), "set")
+                self._write(t, c, t.slice, node.value, op)
+                self._emit("read", t, container=c, key=self._str(t.slice))
+            self.visit(t.slice)
+
+    def visit_Delete(self, node):
+        for t in node.targets:
+            if isinstance(t, ast.Subscript):
+                c = self._container(t.value)
+                if c:
+                    self._write(t, c, t.slice, None, "remove")
+            self.generic_visit(t)
+
+    def visit_Subscript(self, node):
+        c = self._container(node.value)
+        if c and isinstance(node.ctx, ast.Load):
+            self._emit("read", node, container=c, key=self._str(node.slice))
+        self.generic_visit(node)
+
+    def visit_Compare(self, node):
+        sides = [node.left, *node.comparators]
+        preds = [self.has(s, "pred") for s in sides]
+        currents = [self.has(s, "current") for s in sides]
+        if any(preds):
+            if any(c and not p for c, p in zip(currents, preds)):
+                self._emit("private_check", node)
+            else:
+                self._emit("owner_check", node)
+        if any(self.has(s, "deposit") for s in sides) and any(
+                isinstance(s, ast.Constant) and s.value == 1 for s in sides):
+            self._emit("one_yocto_check", node)
+        for op, right in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.In, ast.NotIn)):
+                c = self._container(right)
+                if c:
+                    self._emit("read", node, container=c, key=self._str(node.left))
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node):
+        if self._source(node, "deposit"):
+            self._emit("deposit_read", node)
+        self.generic_visit(node)
+
+    # ------------------------------------------------------------ calls
+    def visit_Call(self, node):
+        self.generic_visit(node)  # arguments are evaluated before the call
+        self.chain_of(node)
+        q = call_name(self.imp, node) or ""
+        last = q.rsplit(".", 1)[-1]
+        if self._source(node, "deposit"):
+            self._emit("deposit_read", node)
+        if q in RESULT_READS:
+            self._emit("result_read", node)
+        if q in HOST_PANICS:
+            self._emit("panic", node, how="host", guarded=False, access=bool(self.access))
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "unwrap":
+            self._emit("panic", node, how="unwrap", guarded=bool(self.guarded),
+                       access=bool(self.access))
+        if q.startswith("self.") and last in ("assert_one_yocto", "assert_owner",
+                                              "assert_min_deposit") and last not in self.m.funcs:
+            self._emit("panic", node, how="raise", guarded=bool(self.guarded),
+                       access=bool(self.access))
+            if last == "assert_one_yocto":
+                self._emit("one_yocto_check", node)
+                self._emit("deposit_read", node)
+            elif last == "assert_owner":
+                self._emit("owner_check", node)
+            else:
+                self._emit("deposit_read", node)
+        # module-level helpers and self.<method>(...) are inlined by Module.events_of
+        if isinstance(node.func, ast.Name) and node.func.id in self.m.funcs \
+                and self.m.funcs[node.func.id].cls is None:
+            self._emit("self_call", node, name=node.func.id, method_call=False)
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == "self" and node.func.attr in self.m.funcs:
+            self._emit("self_call", node, name=node.func.attr, method_call=True)
+        # storage
+        if q in STORAGE_WRITES:
+            key = node.args[0] if node.args else None
+            value = node.args[1] if len(node.args) > 1 else None
+            op = "remove" if STORAGE_WRITES[q] == "remove" else None
+            self._write(node, "storage", key, value, op)
+        elif q in STORAGE_READS:
+            self._emit("read", node, container="storage",
+                       key=self._str(node.args[0]) if node.args else None)
+        elif isinstance(node.func, ast.Attribute):
+            c = self._container(node.func.value)
+            attr = node.func.attr
+            if c:
+                key = node.args[0] if node.args else None
+                if c == "storage" and attr in ("set", "delete"):
+                    self._write(node, c, key, node.args[1] if len(node.args) > 1 else None,
+                                "remove" if attr == "delete" else None)
+                elif c != "storage" and attr in COLL_KEYED_WRITES:
+                    value = node.args[1] if len(node.args) > 1 else None
+                    self._write(node, c, key, value,
+                                "set" if attr in ("set", "insert") else "remove")
+                elif c != "storage" and attr in COLL_UNKEYED_WRITES:
+                    self._write(node, c, None, None, "set")
+                elif attr in COLL_READS | {"get"}:
+                    self._emit("read", node, container=c, key=self._str(key))
+        # JSON outputs
+        if q in ("json.dumps", "near_sdk_py.ValueReturn.json") and node.args:
+            self._emit("json_out", node.args[0], via=q)
+        if q.startswith("near_safe.") and q.rsplit(".", 1)[-1] not in EXPORT_KINDS:
+            self._emit("near_safe", node, name=q)
+
+    def _arg(self, call, pos, kw):
+        for k in call.keywords:
+            if k.arg == kw:
+                return k.value
+        if len(call.args) > pos and not any(isinstance(a, ast.Starred) for a in call.args[:pos + 1]):
+            return call.args[pos]
+        return None
+
+    def _is_current(self, expr) -> bool:
+        return self.has(expr, "current")
+
+    def _kw_outputs(self, call, record):
+        if not record:
+            return
+        for k in call.keywords:
+            if k.arg is not None:
+                self._emit("json_out", k.value, via="kwargs")
+
+    def chain_of(self, node, record=True) -> Chain | None:
+        """The promise-API object an expression denotes; records the events its call makes."""
+        if isinstance(node, ast.Name):
+            return self.name_chain.get(node.id)
+        if isinstance(node, ast.Attribute):
+            q = self.imp.qualify(node)
+            return self.m.attr_chains.get(q) if q else None
+        if not isinstance(node, ast.Call):
+            return None
+        if id(node) in self.memo:
+            return self.memo[id(node)]
+        self.memo[id(node)] = None
+        result = self._chain_call(node, record)
+        self.memo[id(node)] = result
+        return result
+
+    def _call_ext(self, emit, node, method_node, amount, gas_node, gas=None):
+        emit("call_ext", node, method=self._str(method_node), method_node=method_node,
+             amount=amount, nonzero=self._nonzero(amount), fwd=self.has(amount, "deposit"),
+             gas=self._int(gas_node) if gas_node is not None else gas, gas_node=gas_node)
+
+    def _callback(self, emit, node, method_node, gas, explicit, gas_node=None):
+        emit("callback", node, method=self._str(method_node), method_node=method_node,
+             gas=gas, explicit=explicit, gas_node=gas_node,
+             dynamic=gas is None and self.has(gas_node, "gasleft"))
+
+    def _transfer(self, emit, node, batch, amount):
+        account = batch.account if batch is not None else None
+        emit("transfer", node, amount=amount, account=account,
+             to_pred=self.has(account, "pred"))
+
+    def _nonzero(self, amount) -> bool:
+        return amount is not None and self._int(amount) != 0
+
+    def _gas(self, expr, default):
+        if expr is None:
+            return default, False
+        return self._int(expr), True
+
+    def _chain_call(self, node, record) -> Chain | None:
+        emit = self._emit if record else (lambda *a, **k: None)
+        q = call_name(self.imp, node) or ""
+        arg = self._arg
+        if q == "near_sdk_py.CrossContract":
+            gas, explicit = self._gas(arg(node, 1, "gas"), DEFAULT_CROSS_GAS)
+            return Chain("cc", gas, explicit, arg(node, 2, "deposit"),
+                         account=arg(node, 0, "account_id"))
+        if q == "near_sdk_py.Promise.create_batch":
+            return Chain("batch", DEFAULT_PROMISE_GAS, False, account=arg(node, 0, "account_id"))
+        if q == "near_sdk_py.Promise":
+            gas, explicit = self._gas(arg(node, 1, "gas"), DEFAULT_PROMISE_GAS)
+            return Chain("promise", gas, explicit, arg(node, 2, "deposit"))
+        if q == "near.promise_create":
+            self._call_ext(emit, node, arg(node, 1, "function_name"), arg(node, 3, "amount"),
+                           arg(node, 4, "gas"))
+            return Chain("raw")
+        if q == "near.promise_then":
+            mnode = arg(node, 2, "function_name")
+            if self._is_current(arg(node, 1, "account_id")) or self._is_local(self._str(mnode)):
+                gas, explicit = self._gas(arg(node, 5, "gas"), None)
+                self._callback(emit, node, mnode, gas, explicit, arg(node, 5, "gas"))
+            else:
+                self._call_ext(emit, node, mnode, arg(node, 4, "amount"), arg(node, 5, "gas"))
+            return Chain("raw")
+        if q == "near.promise_and":
+            return Chain("raw")
+        if q == "near.promise_batch_create":
+            return Chain("raw_batch", account=arg(node, 0, "account_id"))
+        if q == "near.promise_batch_then":
+            return Chain("raw_then_batch", to_self=self._is_current(arg(node, 1, "account_id")))
+        if q in ("near.promise_batch_action_function_call",
+                 "near.promise_batch_action_function_call_weight"):
+            batch = self.chain_of(arg(node, 0, "promise_index"), record)
+            mnode = arg(node, 1, "function_name")
+            method = self._str(mnode)
+            if (batch is not None and batch.type == "raw_then_batch"
+                    and (batch.to_self or self._is_local(method))) or (
+                    batch is None and self._is_local(method)):
+                gas, explicit = self._gas(arg(node, 4, "gas"), None)
+                self._callback(emit, node, mnode, gas, explicit, arg(node, 4, "gas"))
+            else:
+                self._call_ext(emit, node, mnode, arg(node, 3, "amount"), arg(node, 4, "gas"))
+            return batch
+        if q == "near.promise_batch_action_transfer":
+            batch = self.chain_of(arg(node, 0, "promise_index"), record)
+            self._transfer(emit, node, batch, arg(node, 1, "amount"))
+            return batch
+        if not isinstance(node.func, ast.Attribute):
+            return None
+        recv = self.chain_of(node.func.value, record)
+        meth = node.func.attr
+        if recv is None:
+            first = node.args[0] if node.args else None
+            if meth == "then" and self._is_local(self._str(first)):
+                self._callback(emit, node, first, None, False)
+                self._kw_outputs(node, record)
+                return Chain("promise", DEFAULT_PROMISE_GAS, False)
+            return None
+        t = recv.type
+        if t in ("cc", "promise") and meth == "gas":
+            gas, _ = self._gas(arg(node, 0, "amount"), None)
+            return Chain(t, gas, True, recv.deposit, account=recv.account)
+        if t in ("cc", "promise") and meth == "deposit":
+            return Chain(t, recv.gas, recv.gas_explicit, arg(node, 0, "amount"),
+                         account=recv.account)
+        if t == "cc" and meth == "call":
+            self._call_ext(emit, node, arg(node, 0, "method"), recv.deposit, None, recv.gas)
+            self._kw_outputs(node, record)
+            return Chain("promise", recv.gas, recv.gas_explicit)
+        if t == "cc" and meth == "batch":
+            return Chain("batch", recv.gas, recv.gas_explicit, account=recv.account)
+        if t == "promise" and meth == "then":
+            self._callback(emit, node, arg(node, 0, "method"), recv.gas, recv.gas_explicit)
+            self._kw_outputs(node, record)
+            return Chain("promise", DEFAULT_PROMISE_GAS, False)
+        if t == "promise" and meth == "join":
+            self._callback(emit, node, arg(node, 1, "callback"), recv.gas, recv.gas_explicit)
+            self._kw_outputs(node, record)
+            return Chain("promise", DEFAULT_PROMISE_GAS, False)
+        if t == "promise" and meth == "then_call":
+            self._call_ext(emit, node, arg(node, 1, "method"), recv.deposit, None, recv.gas)
+            self._kw_outputs(node, record)
+            return Chain("promise", DEFAULT_PROMISE_GAS, False)
+        if t == "promise" and meth == "then_batch":
+            return Chain("then_batch", recv.gas, recv.gas_explicit,
+                         to_self=self._is_current(arg(node, 0, "account_id")))
+        if t in ("batch", "then_batch") and meth == "then":
+            return Chain("then_batch", recv.gas, recv.gas_explicit,
+                         to_self=self._is_current(arg(node, 0, "account_id")))
+        if t in ("batch", "then_batch") and meth == "function_call":
+            mnode = arg(node, 0, "method")
+            method = self._str(mnode)
+            args = arg(node, 1, "args")
+            if record and args is not None:
+                self._emit("json_out", args, via="args")
+            gas_node = arg(node, 3, "gas")
+            if t == "then_batch" and (recv.to_self or self._is_local(method)):
+                gas, explicit = self._gas(gas_node, recv.gas)
+                self._callback(emit, node, mnode, gas, explicit, gas_node)
+            else:
+                self._call_ext(emit, node, mnode, arg(node, 2, "amount"), gas_node, recv.gas)
+            return recv
+        if t in ("batch", "then_batch") and meth == "transfer":
+            self._transfer(emit, node, recv, arg(node, 0, "amount"))
+            return recv
+        if meth == "value":
+            return None
+        return recv if t in ("batch", "then_batch", "raw_batch", "raw_then_batch") else None

@@ -1,0 +1,160 @@
+"""The rule catalogue of ``near-safe check``: one entry per unsafe pattern.
+
+Each rule has a stable id (``NS1xx``; ids are never reused), a short kebab-case name, a default
+severity, and the three texts every finding carries: what is wrong (the per-finding message is
+built by the analysis), *why* it is unsafe on NEAR, and the *fix* with a near_safe construct.
+
+The texts follow NEAR's callback security guidance (docs.near.org, smart-contracts/security:
+callbacks, reentrancy, one-yocto, storage) and issue 3's near_safe primitives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Severity names, most severe first. They are SARIF 2.1.0 ``level`` values as well.
+SEVERITIES = ("error", "warning", "note")
+
+
+def severity_rank(level: str) -> int:
+    """0 for error, 1 for warning, 2 for note: lower is more severe."""
+    return SEVERITIES.index(level)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: str
+    summary: str  # one line: the pattern (SARIF shortDescription)
+    why: str      # why it is unsafe
+    fix: str      # the fix, naming the near_safe construct
+
+    @property
+    def help_anchor(self) -> str:
+        return f"{self.id.lower()}-{self.name}"
+
+
+_RULES = [
+    Rule(
+        "NS101", "public-callback", "error",
+        "A callback target is not restricted to the contract itself.",
+        "The method is named in .then(...)/promise_then or reads promise results, and it is "
+        "exported, so anyone can call it directly and forge the result it trusts (for example "
+        "a 'successful' stake that credits a balance nobody paid for).",
+        "Decorate it with near_safe's @callback (or @multi_callback): it panics unless "
+        "predecessor == current account and at least one promise result is present. "
+        "For a plain method use @call(private=True).",
+    ),
+    Rule(
+        "NS102", "call-without-callback", "error",
+        "A cross-contract call carries a deposit or follows a state change, with no callback.",
+        "Only the failing receipt rolls back on NEAR. If the external call fails, the state "
+        "already changed here stays changed and an attached deposit goes back to this contract, "
+        "not to the user: nothing observes the failure.",
+        "Make the call through near_safe's safe call primitive, which attaches a callback with "
+        "reserved gas that refunds the deposit and rolls back on failure; or chain "
+        ".then(<@callback method>) that handles the failure path.",
+    ),
+    Rule(
+        "NS103", "credit-before-call", "error",
+        "A balance is credited with the attached deposit before the external call it depends on.",
+        "Between the call and its callback other transactions run. A credit written first can "
+        "be withdrawn in that window; when the external call then fails and the callback "
+        "removes the credit, the user has been paid twice (NEAR's deposit-and-stake example).",
+        "Use near_safe's deferred credit: the deposit becomes spendable only in the callback, "
+        "after the external call succeeded, under a key unique to the operation.",
+    ),
+    Rule(
+        "NS104", "debit-without-rollback", "error",
+        "A balance is debited before an external call or transfer with no restore on failure.",
+        "If the transfer or call fails (missing account, panic, out of gas) the tokens come back "
+        "to the contract, but the user's balance stays debited: the funds are lost to the user.",
+        "Use near_safe's debit-with-rollback primitive: it debits, makes the call, and restores "
+        "the balance in its callback when the call failed; or restore it yourself in a "
+        "@callback on the failure branch.",
+    ),
+    Rule(
+        "NS105", "deposit-without-refund", "error",
+        "An attached deposit is forwarded to another contract and the callback never refunds it.",
+        "When the external call fails its deposit returns to this contract, not to the user. "
+        "A callback that does not send it back (or record it as claimable) keeps the user's money.",
+        "Use near_safe's safe call with automatic refund: on failure the callback returns the "
+        "exact deposit to the original caller, or records it as a claimable balance.",
+    ),
+    Rule(
+        "NS106", "callback-gas-too-low", "warning",
+        "A callback gets no explicit gas or less than a MicroPython callback needs.",
+        "A MicroPython contract burns several Tgas just to start (a trivial near-sdk-py method "
+        "burns about 7 Tgas). near-sdk-py's defaults (5 Tgas for Promise/PromiseBatch, 10 Tgas "
+        "for CrossContract) starve the callback: it fails and its refund or rollback never runs.",
+        "Use near_safe's safe call, which reserves measured callback gas (weight 0) and checks "
+        "the prepaid gas up front; or pass gas >= the configured minimum explicitly.",
+    ),
+    Rule(
+        "NS107", "unintended-deposit", "warning",
+        "A state-changing method accepts attached deposits without using them.",
+        "near-sdk-py's @call (and near.export) accept any attached deposit. A user who attaches "
+        "NEAR by mistake loses it to the contract; nothing rejects or refunds it.",
+        "Use near_safe's @call, which rejects deposits unless declared @call(payable=True); or "
+        "read and check Context.attached_deposit().",
+    ),
+    Rule(
+        "NS108", "shared-inflight-key", "error",
+        "Data kept for an in-flight call is stored under one key shared by all operations.",
+        "Two operations can be in flight at once (call and callback are separate receipts). The "
+        "second overwrites the first one's pending record and the first callback settles with "
+        "the wrong data.",
+        "Key in-flight data by operation (an id or nonce), or pass it in the callback's "
+        "arguments; near_safe's safe call and deferred credit do both for you.",
+    ),
+    Rule(
+        "NS109", "panic-in-callback", "warning",
+        "A callback can raise, assert or panic outside a guarded region.",
+        "A callback that aborts reverts only its own changes: the refund, rollback or unlock it "
+        "was meant to perform never happens and the contract is left inconsistent.",
+        "Use near_safe's @callback: an exception in its body is caught and logged, the body's "
+        "writes are discarded, and the settlement (refund, rollback, lock release) still "
+        "commits. Otherwise handle the failure without raising.",
+    ),
+    Rule(
+        "NS110", "not-exported", "error",
+        "A method meant to be exported will not be exported by nearc.",
+        "nearc finds exports by decorator NAME in the source: a bare view, call, init, "
+        "callback, multi_callback or export (also called with arguments), or near.export. "
+        "Aliases and dotted forms (@near_safe.call, @sdk.view, @contract_method), private "
+        "(_underscore) methods and C keywords are silently not exported.",
+        "Import the decorator by its own name (from near_safe import call) and write @call / "
+        "@call(...) on a public method whose name is not a C keyword.",
+    ),
+    Rule(
+        "NS111", "init-twice", "error",
+        "An init method can run more than once.",
+        "near-sdk-py's @init is a plain wrapper: a second call reinitialises the state, so anyone "
+        "can reset the owner or balances of a deployed contract.",
+        "Use near_safe's @init, which refuses to run twice (optionally @init(private=True)); or "
+        "check a storage flag and panic before writing.",
+    ),
+    Rule(
+        "NS112", "privileged-without-one-yocto", "warning",
+        "A privileged method does not require exactly one yoctoNEAR.",
+        "Owner-only methods checked against the predecessor can be called through a "
+        "function-call access key (which cannot attach a deposit) by any dapp the owner logged "
+        "into. Requiring 1 yoctoNEAR forces a full-access key, i.e. a wallet confirmation.",
+        "Use near_safe's @call(one_yocto=True), which requires exactly 1 yoctoNEAR; or assert "
+        "Context.attached_deposit() == 1.",
+    ),
+    Rule(
+        "NS113", "json-int-above-2-53", "warning",
+        "A yoctoNEAR amount crosses a JSON interface as a number.",
+        "JSON numbers above 2^53 lose precision in JavaScript clients, and Rust contracts expect "
+        "U128 amounts as decimal strings: 1 NEAR is 10^24 yoctoNEAR.",
+        "Send and accept amounts as decimal strings (str(amount)); near_safe's input kinds "
+        "validate yoctoNEAR amounts given as strings.",
+    ),
+]
+
+RULES = {r.id: r for r in _RULES}
+
+#: Pseudo-rule for files that cannot be parsed (reported, exit code 2).
+PARSE_ERROR_ID = "NS000"
