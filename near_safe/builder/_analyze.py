@@ -178,6 +178,26 @@ def _type_checking_test(test: ast.expr) -> bool:
     )
 
 
+def _cpython_only_branch(test: ast.expr) -> str | None:
+    """Which branch of an ``if`` never runs in the Wasm: "body" for ``if TYPE_CHECKING`` and
+    ``if sys.implementation.name != "micropython"``, "orelse" for ``== "micropython"``."""
+    if _type_checking_test(test):
+        return "body"
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.left, ast.Attribute)
+        and ast.unparse(test.left) == "sys.implementation.name"
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "micropython"
+    ):
+        if isinstance(test.ops[0], ast.NotEq):
+            return "body"
+        if isinstance(test.ops[0], ast.Eq):
+            return "orelse"
+    return None
+
+
 def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
     for h in handlers:
         if h.type is None:
@@ -206,12 +226,14 @@ def find_imports(tree: ast.Module, file: Path, package: str | None) -> list[Impo
         return ".".join(base + ([module] if module else []))
 
     def visit(node: ast.AST, optional: bool) -> None:
-        if isinstance(node, ast.If) and _type_checking_test(node.test):
-            for child in node.body:
-                visit(child, True)
-            for child in node.orelse:
-                visit(child, optional)
-            return
+        if isinstance(node, ast.If):
+            cpython_only = _cpython_only_branch(node.test)
+            if cpython_only is not None:
+                for child in node.body:
+                    visit(child, optional or cpython_only == "body")
+                for child in node.orelse:
+                    visit(child, optional or cpython_only == "orelse")
+                return
         if isinstance(node, ast.Try):
             guarded = optional or _catches_import_error(node.handlers)
             for child in node.body:
@@ -378,7 +400,20 @@ def _add_near_safe_dependencies(plan: Plan, ns_root: Path) -> None:
         tree = parse_source(file, file.read_text(encoding="utf-8"))
         for imp in find_imports(tree, file, "near_safe" if rel == "__init__.py" else "near_safe.contract"):
             top = imp.name.split(".")[0]
-            if imp.optional or imp.candidate or top == NEAR_SAFE or _is_mpy_available(top):
+            if imp.optional:
+                continue
+            if top == NEAR_SAFE:
+                allowed = {"near_safe", "near_safe.contract"} | {
+                    "near_safe." + f[:-3].replace("/", ".") for f in plan.near_safe_files[1:]
+                }
+                if imp.name not in allowed and not (
+                    imp.candidate and not _module_exists_in(ns_root, imp.name.split(".")[1:])
+                ):
+                    _unfreezable(imp, top, "near_safe's contract side imports its CPython-only "
+                                 "part outside an `if sys.implementation.name != "
+                                 "\"micropython\"` guard: this is a near_safe bug, please report it")
+                continue
+            if imp.candidate or _is_mpy_available(top):
                 continue
             if top in plan.packages:
                 continue

@@ -148,3 +148,18 @@ def test_key_ignores_cpython_only_near_safe_files(keyed, tmp_path, monkeypatch):
     first = key()
     (fake_root / "errors.py").write_text("# CPython-only: never frozen\n")
     assert key() == first
+
+
+def test_cpython_only_branches_are_not_frozen(tmp_path):
+    contract = write(
+        tmp_path / "c.py",
+        "import sys\n"
+        'if sys.implementation.name != "micropython":\n    import decimal\n'
+        'if sys.implementation.name == "micropython":\n    import json\nelse:\n    import sqlite3\n'
+        + VIEW,
+    )
+    assert plan_build(contract).packages.keys() == {"near_sdk_py"}
+    # outside such a guard the same import is an error
+    bad = write(tmp_path / "bad.py", "import sys\nimport sqlite3\n" + VIEW)
+    with pytest.raises(Exception, match="cannot freeze import 'sqlite3'"):
+        plan_build(bad)
