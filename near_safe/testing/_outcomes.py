@@ -144,6 +144,7 @@ class TxOutcome:
     conversion_gas_burnt: int
     conversion_tokens_burnt: int
     invalid: Optional[str] = None
+    included_at: Optional[int] = None  # block height that included (converted) the tx
 
     @property
     def value(self):

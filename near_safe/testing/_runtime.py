@@ -192,6 +192,33 @@ class Runtime:
         self._state.accounts[account_id] = acc
         return AccountHandle(self, account_id)
 
+    def patch_state(self, account, amount: Optional[int] = None, locked: Optional[int] = None,
+                    data: Optional[dict] = None) -> AccountView:
+        """Edit an account directly, like near-workspaces' ``patch_state``: set its balances
+        and/or write contract data (``{key: value}``, bytes or str; a value of None deletes
+        the key).  ``storage_usage`` follows the records (spec 6).  Not a transaction: no gas,
+        no checks."""
+        acc = self._get_account(account).clone()
+        if amount is not None:
+            acc.amount = amount
+        if locked is not None:
+            acc.locked = locked
+        if data:
+            new = dict(acc.data)
+            extra = params.STORAGE_NUM_EXTRA_BYTES_RECORD
+            for key, value in data.items():
+                key = key.encode() if isinstance(key, str) else bytes(key)
+                old = new.pop(key, None)
+                if old is not None:
+                    acc.storage_usage -= len(key) + len(old) + extra
+                if value is not None:
+                    value = value.encode() if isinstance(value, str) else bytes(value)
+                    new[key] = value
+                    acc.storage_usage += len(key) + len(value) + extra
+            acc.data = new
+        self._state.accounts[_id(account)] = acc
+        return self.account(account)
+
     def contract_code(self, contract):
         """A ``vm.ContractCode`` for ``contract`` (see :meth:`deploy`)."""
         from .vm import ContractCode
@@ -787,7 +814,7 @@ class Runtime:
             status, raw, failure = _final_result(record)
         return TxOutcome(base58(tx_id), tx.signer_id, tx.receiver_id, status, raw, failure,
                          record.outcomes, record.conversion_gas, record.conversion_tokens,
-                         record.invalid)
+                         record.invalid, record.included_at)
 
     # ============================================================ snapshots
 
