@@ -174,3 +174,7 @@ class VMOutcome:
     storage: Optional[dict] = None
     # nop outcome (missing code / missing method): no loading fee, no reward
     nop: bool = False
+    # where the gas went (added by the VM): cost name -> gas, e.g. 'wasm_ops',
+    # 'contract_loading', 'base', 'storage_write_base', 'function_call_base' (action fees:
+    # the burnt + reserved amount).  Diagnostic only; burnt_gas/used_gas are authoritative.
+    profile: Optional[dict] = None

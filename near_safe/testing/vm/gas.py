@@ -87,9 +87,14 @@ class GasCounter:
         if use > U64_MAX:
             raise IntegerOverflow()
         p = self.profile
-        p[name] = p.get(name, 0) + use
+        p[name] = p.get(name, 0) + burn
+        if use > burn:
+            r = name + " (reserved)"
+            p[r] = p.get(r, 0) + use - burn
         self.deduct_gas(burn, use)
 
     def prepay_gas(self, use: int) -> None:
         """Gas attached to a promise: reserved, not burnt."""
+        p = self.profile
+        p["attached_gas (reserved)"] = p.get("attached_gas (reserved)", 0) + use
         self.deduct_gas(0, use)

@@ -189,7 +189,7 @@ class VMLogic:
     # ------------------------------------------------------------------ internal helpers
 
     def _pay_base(self):
-        self.gas_counter.burn_gas(self._base)
+        self.gas_counter.pay_base("base", self._base)
 
     def _view_check(self, name: str):
         if self.is_view:
@@ -198,7 +198,7 @@ class VMLogic:
     def mem_read(self, ptr: int, n: int) -> bytes:
         """memory.view: read_memory_base + byte*n, then the bounds check (vmstate.rs)."""
         c = self.ext_costs
-        self.gas_counter.burn_gas(c["read_memory_base"])
+        self.gas_counter.pay_base("read_memory_base", c["read_memory_base"])
         self.gas_counter.pay_per("read_memory_byte", c["read_memory_byte"], n)
         try:
             return self.memory.read(ptr, n)
@@ -207,7 +207,7 @@ class VMLogic:
 
     def mem_write(self, ptr: int, data: bytes) -> None:
         c = self.ext_costs
-        self.gas_counter.burn_gas(c["write_memory_base"])
+        self.gas_counter.pay_base("write_memory_base", c["write_memory_base"])
         self.gas_counter.pay_per("write_memory_byte", c["write_memory_byte"], len(data))
         try:
             self.memory.write(ptr, data)
@@ -225,14 +225,14 @@ class VMLogic:
         if data is None:
             raise host_error("InvalidRegisterId", register_id=register_id)
         c = self.ext_costs
-        self.gas_counter.burn_gas(c["read_register_base"])
+        self.gas_counter.pay_base("read_register_base", c["read_register_base"])
         self.gas_counter.pay_per("read_register_byte", c["read_register_byte"], len(data))
         return data
 
     def _register_set(self, register_id: int, data: bytes, charge_bytes: bool = True) -> None:
         """Registers::set (spec 2.0): charge, then the size/count/memory limits."""
         c = self.ext_costs
-        self.gas_counter.burn_gas(c["write_register_base"])
+        self.gas_counter.pay_base("write_register_base", c["write_register_base"])
         if charge_bytes:
             self.gas_counter.pay_per("write_register_byte", c["write_register_byte"], len(data))
         lim = self.limits
@@ -262,7 +262,7 @@ class VMLogic:
     def _read_account_id(self, ptr: int, n: int) -> str:
         buf = self.get_vec(ptr, n)
         c = self.ext_costs
-        self.gas_counter.burn_gas(c["utf8_decoding_base"])
+        self.gas_counter.pay_base("utf8_decoding_base", c["utf8_decoding_base"])
         self.gas_counter.pay_per("utf8_decoding_byte", c["utf8_decoding_byte"], len(buf))
         try:
             account_id = buf.decode("utf-8")
@@ -274,7 +274,7 @@ class VMLogic:
 
     def _get_utf8_string(self, n: int, ptr: int) -> str:
         c = self.ext_costs
-        self.gas_counter.burn_gas(c["utf8_decoding_base"])
+        self.gas_counter.pay_base("utf8_decoding_base", c["utf8_decoding_base"])
         max_len = max(0, self.limits["max_total_log_length"] - self.total_log_length)
         if n != U64_MAX:
             if n > max_len:
@@ -300,7 +300,7 @@ class VMLogic:
 
     def _get_utf16_string(self, n: int, ptr: int) -> str:
         c = self.ext_costs
-        self.gas_counter.burn_gas(c["utf16_decoding_base"])
+        self.gas_counter.pay_base("utf16_decoding_base", c["utf16_decoding_base"])
         max_len = max(0, self.limits["max_total_log_length"] - self.total_log_length)
         if n != U64_MAX:
             if n > max_len:
@@ -573,7 +573,7 @@ class VMLogic:
         for receiver in self.context.output_data_receivers:
             sir = receiver == self.context.current_account_id
             burn += (f.send(sir) + f.execution) * n
-        self.gas_counter.burn_gas(burn)
+        self.gas_counter.pay_base("data_receipt_creation_per_byte", burn)
         self.return_data = ("value", bytes(value))
 
     def panic(self):
@@ -621,7 +621,7 @@ class VMLogic:
 
     def gas(self, opcodes):
         """Legacy injected gas counter (spec 2.9)."""
-        self.gas_counter.burn_gas(opcodes * self.ext_costs["regular_op_cost"])
+        self.gas_counter.pay_base("wasm_ops", opcodes * self.ext_costs["regular_op_cost"])
 
     # ==================================================================== 2.6 storage
 
@@ -1033,6 +1033,7 @@ class VMLogic:
             new_receipts=[] if aborted else self.receipts,
             yield_resumes=[] if aborted else self.yield_resumes,
             storage=None if aborted else self._storage,
+            profile=dict(self.gas_counter.profile),
         )
 
     def call_host(self, name: str, *args):

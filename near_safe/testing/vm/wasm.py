@@ -46,10 +46,10 @@ _TRAPS = {
 
 
 def cache_dir() -> Path:
-    """near_safe's cache dir (``NEAR_SAFE_CACHE`` or ``~/.cache/near-safe``)."""
-    base = os.environ.get("NEAR_SAFE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "near-safe")
-    return Path(base)
+    """near_safe's cache dir, shared with the builder: ``$NEAR_SAFE_CACHE`` or
+    ``~/.cache/near_safe``."""
+    env = os.environ.get("NEAR_SAFE_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "near_safe"
 
 
 _engine: Optional[wasmtime.Engine] = None
@@ -115,8 +115,7 @@ class LoadedModule:
     def __init__(self, code: bytes, code_hash: str):
         self.code_len = len(code)
         eng = engine()
-        self.meter = metering.MeteringInfo.analyse(code)
-        self.module = _compile(eng, code, code_hash, self.meter)
+        self.module = _compile(eng, code, code_hash)
         self.holder = _Holder()
         self.linker = wasmtime.Linker(eng)
         self.linker.allow_shadowing = True
@@ -143,7 +142,8 @@ class LoadedModule:
             self.pre = self.linker.instantiate_pre(self.module)
 
 
-def _compile(eng, code: bytes, code_hash: str, meter) -> wasmtime.Module:
+def _compile(eng, code: bytes, code_hash: str) -> wasmtime.Module:
+    """The metered module (metering.py), from the disk cache when there."""
     key = f"{code_hash}-{metering.VERSION}-wt{_wasmtime_version()}"
     path = cache_dir() / "wasmtime" / (key + ".cwasm")
     if path.exists():
@@ -151,7 +151,8 @@ def _compile(eng, code: bytes, code_hash: str, meter) -> wasmtime.Module:
             return wasmtime.Module.deserialize_file(eng, str(path))
         except Exception:
             pass  # stale or corrupt: recompile
-    module = wasmtime.Module(eng, meter.instrumented)
+    wasmtime.Module.validate(eng, code)  # a clear CompilationError before instrumenting
+    module = wasmtime.Module(eng, metering.MeteringInfo.analyse(code).instrumented)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -189,7 +190,7 @@ def _host_closure(holder: _Holder, name: str, ty: wasmtime.FuncType):
         store = h.store
         try:
             consumed = h.fuel_set - store.get_fuel()
-            logic.gas_counter.burn_gas(consumed * h.op_cost)
+            logic.gas_counter.pay_base("wasm_ops", consumed * h.op_cost)
             if not known:
                 raise host_error("UnsupportedHostFunction", method_name=name)
             u = [a & U64_MAX if a < 0 else a for a in args] if args else args
@@ -251,7 +252,8 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
     gc = logic.gas_counter
     # contract loading fee (spec 3.5 step 4), charged on the original code length
     try:
-        gc.burn_gas(c["contract_loading_base"] + c["contract_loading_bytes"] * mod.code_len)
+        gc.pay_base("contract_loading",
+                    c["contract_loading_base"] + c["contract_loading_bytes"] * mod.code_len)
     except GasError as e:
         return logic.outcome(aborted=host_error(e.kind).error)
 
@@ -283,7 +285,7 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
             return logic.outcome(aborted=_abort_reason(e, h, logic, store))
         # success: burn the fuel consumed since the last host call
         try:
-            gc.burn_gas((h.fuel_set - store.get_fuel()) * op_cost)
+            gc.pay_base("wasm_ops", (h.fuel_set - store.get_fuel()) * op_cost)
         except GasError as e:
             return logic.outcome(aborted=host_error(e.kind).error)
         return logic.outcome()
@@ -317,7 +319,7 @@ def _abort_reason(e, h: _Holder, logic: VMLogic, store) -> FunctionCallError:
             return host_error(ge.kind).error
     # burn the fuel the trapping code consumed
     try:
-        gc.burn_gas(max(0, h.fuel_set - store.get_fuel()) * h.op_cost)
+        gc.pay_base("wasm_ops", max(0, h.fuel_set - store.get_fuel()) * h.op_cost)
     except GasError as ge:
         return host_error(ge.kind).error
     except Exception:
