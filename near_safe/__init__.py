@@ -40,6 +40,7 @@ from .contract._xcc import (
     claim,
     claimable,
     operation,
+    refund,
     safe_call,
 )
 
@@ -47,6 +48,6 @@ __all__ = [
     "ACCOUNT", "AMOUNT", "ANY", "BOOL", "CALLBACK_GAS", "ContractError", "DICT", "EXTERNAL_GAS",
     "INT", "LIST", "MisuseError", "Operation", "Promise", "Result", "STR", "TGAS",
     "assert_unlocked", "call", "callback", "claim", "claimable", "init", "is_account_id",
-    "is_locked", "multi_callback", "operation", "optional", "require", "safe_call", "state",
+    "is_locked", "multi_callback", "operation", "optional", "refund", "require", "safe_call", "state",
     "view",
 ]

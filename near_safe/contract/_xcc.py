@@ -154,7 +154,10 @@ def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=N
                         + str(-(-need // TGAS)) + " Tgas")
     if caller is None:
         caller = near.predecessor_account_id()
-    # 2. Settlement record: travels in the callback args, kept in flight under its own key.
+    # 2. A conflicting operation in flight: say what is locked.
+    if lock and near.storage_has_key(_state.LOCK + lock):
+        near.panic_utf8("Locked: " + lock)
+    # 3. Settlement record: travels in the callback args, kept in flight under its own key.
     ns = None
     if refund or credit or debit or lock:
         seq = near.storage_read(_SEQ)
@@ -172,12 +175,10 @@ def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=N
             _state.debit(d[0], d[1], int(d[2]))
             ns["d"] = d
         if lock:
-            if near.storage_has_key(_state.LOCK + lock):
-                near.panic_utf8("Locked: " + lock)
             near.storage_write(_state.LOCK + lock, str(n))
             ns["l"] = lock
         near.storage_write(_OP + str(n), json.dumps(ns))
-    # 3. Promises: external call by weight, callback with static reserved gas.
+    # 4. Promises: external call by weight, callback with static reserved gas.
     cb_args = dict(then_args) if then_args else {}
     if ns is not None:
         cb_args["_ns"] = ns
@@ -219,10 +220,10 @@ def settle(op):
         d = ns["d"]
         _state.credit(d[0], d[1], op.restore)
     if op.refund:
-        send_or_hold(op.caller, op.refund, ns.get("k"))
+        refund(op.caller, op.refund, ns.get("k"))
 
 
-def send_or_hold(account, amount, hold=False):
+def refund(account, amount, hold=False):
     """Transfer ``amount`` to ``account`` when that is safe: enough gas left for the transfer
     and the contract stays covered for storage (a LackBalanceForState would roll back the whole
     callback, spec 6).  Otherwise record it as claimable (``claim()`` pays it out)."""

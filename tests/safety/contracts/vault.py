@@ -22,6 +22,7 @@ from near_safe import (
     multi_callback,
     operation,
     optional,
+    refund,
     require,
     safe_call,
     state,
@@ -72,6 +73,22 @@ def withdraw(amount):
 @view(args={"account_id": ACCOUNT})
 def staked_of(account_id):
     return str(state.balance(STAKED, account_id))
+
+
+@call(payable=True)
+def deposit_and_stake_pull():
+    """Same flow, but a failed stake is always refunded as a claimable balance (pull)."""
+    user = near.predecessor_account_id()
+    amount = near.attached_deposit()
+    return safe_call(
+        state.get("cfg")[0], "deposit_and_stake", deposit=amount,
+        then="on_staked", refund=amount, claimable=True, credit=STAKED, lock=user,
+    )
+
+
+@call(private=True, args={"account_id": ACCOUNT, "amount": AMOUNT})
+def pay_out(account_id, amount):
+    return refund(account_id, amount)
 
 
 @call
@@ -130,9 +147,15 @@ def fetch_number(n):
                      then_args={"label": "n"})
 
 
+@call
+def fetch_blob_as_number():
+    return safe_call(state.get("cfg")[0], "blob", {"n": 3}, then="on_number",
+                     then_args={"label": "n"})
+
+
 @callback(result=INT, args={"label": STR})
 def on_number(result, label):
-    return {label: result.value, "ok": result.ok}
+    return {label: result.value, "ok": result.ok, "error": result.error}
 
 
 @call
