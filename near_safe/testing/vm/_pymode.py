@@ -76,18 +76,29 @@ class HostAbort(BaseException):
 
 
 # ------------------------------------------------------------------ modnear.c's conversions
+#
+# nearc's MicroPython uses MICROPY_NLR_WASM: ``mp_raise_*`` inside C code does NOT unwind.  It
+# records the exception (``nlr_exc``, the last one raised wins) and returns, the C function goes
+# on with a fallback value (a NULL/0-length pointer, 0), making its host calls, and the VM raises
+# the pending exception when the builtin returns.  So ``near.storage_write(1, b"v")`` still
+# writes the empty key before raising TypeError, and an over-large ``gas`` becomes 0.  The
+# helpers below mirror that: they record into ``_PENDING`` and return the fallback; the
+# wrapper made by ``_guard`` raises the last pending exception after the function ran.
+
+_PENDING = [None]  # the pending exception of the running near.* function (one call at a time)
 
 
 def _mp_obj_get_int(value) -> int:
-    """``mp_obj_get_int`` on the 32-bit port: bool or int that fits a C ``int``."""
+    """``mp_obj_get_int`` on the 32-bit port: bool or int that fits a C ``int``; on error the
+    exception is pending and the value is 0."""
     t = type(value)
     if t is int or t is bool:
         if _MP_INT_MIN <= value <= _MP_INT_MAX:
             return int(value)
-        raise OverflowError("overflow converting long int to machine word")
-    if t is float:
-        raise TypeError("can't convert float to int")
-    raise TypeError(f"can't convert {t.__name__} to int")
+        _PENDING[0] = OverflowError("overflow converting long int to machine word")
+        return 0
+    _PENDING[0] = TypeError(f"can't convert {t.__name__} to int")
+    return 0
 
 
 def _as_u64(c_int: int) -> int:
@@ -96,9 +107,10 @@ def _as_u64(c_int: int) -> int:
 
 
 def _mp_int_to_u128(value) -> int:
-    """``mp_int_to_u128``: any int (not bool), two's complement modulo 2**128."""
+    """``mp_int_to_u128``: any int (not bool), two's complement modulo 2**128; else 0."""
     if type(value) is not int:
-        raise TypeError("Input must be an integer")
+        _PENDING[0] = TypeError("Input must be an integer")
+        return 0
     return value & U128
 
 
@@ -113,13 +125,15 @@ def _mp_int_to_u64(value) -> int:
 def _str_data(value) -> bytes:
     if type(value) is str:
         return value.encode("utf-8", "surrogatepass")
-    raise TypeError("A str value is required")
+    _PENDING[0] = TypeError("A str value is required")
+    return b""
 
 
 def _bytes_data(value) -> bytes:
     if type(value) is bytes:
         return value
-    raise TypeError("A bytes value is required")
+    _PENDING[0] = TypeError("A bytes value is required")
+    return b""
 
 
 def _str_or_bytes_data(value) -> bytes:
@@ -128,16 +142,18 @@ def _str_or_bytes_data(value) -> bytes:
         return value.encode("utf-8", "surrogatepass")
     if t is bytes:
         return value
-    raise TypeError("A str or bytes value is required")
+    _PENDING[0] = TypeError("A str or bytes value is required")
+    return b""
 
 
-def _new_str(data: bytes) -> str:
-    """``mp_obj_new_str`` with MICROPY_PY_BUILTINS_STR_UNICODE_CHECK: invalid UTF-8 raises a
-    bare UnicodeError."""
+def _new_str(data: bytes):
+    """``mp_obj_new_str`` with MICROPY_PY_BUILTINS_STR_UNICODE_CHECK: invalid UTF-8 gives a
+    bare UnicodeError (pending) and NULL."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UnicodeError() from None
+        _PENDING[0] = UnicodeError()
+        return None
 
 
 # --------------------------------------------------------------------------- the near module
@@ -286,17 +302,20 @@ class NearHost:
 
     def ecrecover(self, hash, sig, v, malleability_flag, /):
         if type(hash) is not bytes or type(sig) is not bytes or type(malleability_flag) is not bool:
-            raise TypeError("hash and sig must be bytes and malleability_flag must be bool")
+            _PENDING[0] = TypeError("hash and sig must be bytes and malleability_flag must be bool")
+            return None
         mem = self._mem
         result = self._logic.ecrecover(len(hash), mem.put(hash), len(sig), mem.put(sig),
                                        _as_u64(_mp_obj_get_int(v)), int(malleability_flag),
                                        TEMP_REGISTER)
         return self._read_register_as_bytes(TEMP_REGISTER) if result else None
 
-    def ed25519_verify(self, sig, msg, pub_key, _unused, /):
-        # modnear.c declares 4 arguments (MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN 4, 4) and uses 3
+    def ed25519_verify(self, sig, msg, pub_key, /):
+        # modnear.c declares 4 arguments (MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN 4, 4) and reads 3
+        # (see _ARITY)
         if type(sig) is not bytes or type(msg) is not bytes or type(pub_key) is not bytes:
-            raise TypeError("sig, msg and pub_key must be bytes")
+            _PENDING[0] = TypeError("sig, msg and pub_key must be bytes")
+            return None
         mem = self._mem
         return bool(self._logic.ed25519_verify(len(sig), mem.put(sig), len(msg), mem.put(msg),
                                                len(pub_key), mem.put(pub_key)))
@@ -328,8 +347,9 @@ class NearHost:
         data = _bytes_data(msg)
         self._logic.log_utf16(len(data), self._mem.put(data))
 
-    def abort(self, msg, filename, line, col, /):
-        # modnear.c: "near_abort doesn't seem to work as we expect", so panic_utf8(msg)
+    def abort(self, msg, /):
+        # modnear.c declares 4 arguments (msg, filename, line, col) and reads only msg: "near_abort
+        # doesn't seem to work as we expect", so panic_utf8(msg) (see _ARITY)
         data = _str_data(msg)
         self._logic.panic_utf8(len(data), self._mem.put(data))
 
@@ -353,11 +373,14 @@ class NearHost:
 
     def promise_and(self, promise_indices, /):
         if type(promise_indices) is not list:
-            raise TypeError("promise_indices should be a list of promise indices")
+            # modnear.c then reads the object as a list anyway (undefined behaviour); we stop
+            _PENDING[0] = TypeError("promise_indices should be a list of promise indices")
+            return None
         buf = bytearray()
         for item in promise_indices:
-            if type(item) is not int:
-                raise TypeError("Each promise index should be an integer")
+            if type(item) is not int:  # mp_obj_is_int: small or big int, not bool
+                _PENDING[0] = TypeError("Each promise index should be an integer")
+                return None
             buf += _as_u64(_mp_obj_get_int(item)).to_bytes(8, "little")
         return self._logic.promise_and(self._mem.put(bytes(buf)), len(promise_indices))
 
@@ -510,19 +533,52 @@ class NearHost:
         return bool(self._logic.alt_bn128_pairing_check(len(data), self._mem.put(data)))
 
 
-def _guard(name, fn):
-    """Wrap a NearHost function: start from an empty scratch memory, refuse to run after an
-    abort, and turn VMLogic's abort into HostAbort (see module docstring)."""
+# modnear.c arities that differ from what the function reads: (declared, read)
+_ARITY = {"ed25519_verify": (4, 3), "abort": (4, 1)}
 
-    def method(self, *args):
+
+def _guard(name, fn):
+    """Wrap a NearHost function like MicroPython calls a C builtin under NLR_WASM:
+
+    * argument checks (``mp_arg_check_num_sig``) leave their TypeError pending and the function
+      still runs on the C argument array (positional arguments, then each keyword's name and
+      value), so ``near.log_utf8(msg="x")`` logs "msg" and then raises; with fewer arguments
+      than it reads, C would read past the array, and we raise at once instead;
+    * the last pending exception is raised when the function returns (module comment above);
+    * a host error aborts the whole call: HostAbort, re-raised by any later near.* call."""
+    import inspect
+
+    params = [p for p in inspect.signature(fn).parameters.values()][1:]
+    declared, reads = _ARITY.get(name, (len(params), len(params)))
+    too_many_or_few = f"function takes {declared} positional arguments but {{}} were given"
+
+    def method(self, *args, **kwargs):
         if self._abort is not None:
             raise self._abort
+        pending = None
+        if kwargs:
+            pending = TypeError("function doesn't take keyword arguments")
+        if len(args) != declared:
+            pending = TypeError(too_many_or_few.format(len(args)))
+        if kwargs:
+            args += tuple(x for item in kwargs.items() for x in item)
+        if len(args) < reads:
+            raise pending
+        if len(args) > reads:
+            args = args[:reads]
+        _PENDING[0] = pending
         self._mem.top = ScratchMemory.BASE
         try:
-            return fn(self, *args)
+            result = fn(self, *args)
         except self._abort_types as error:
+            _PENDING[0] = None
             self._abort = HostAbort(_as_vm_error(error))
             raise self._abort from None
+        exc = _PENDING[0]
+        if exc is not None:
+            _PENDING[0] = None
+            raise exc
+        return result
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = fn.__doc__
@@ -578,8 +634,9 @@ class LogBuffer:
 
 
 class _LogStream:
-    """A text stream for ``sys.stdout``/``sys.stderr`` during a call (MicroPython writes both
-    to the Wasm's fd 1/2, which nearc routes into the log buffer)."""
+    """``sys.stdout``/``sys.stderr`` during a call.  MicroPython's text streams are "cooked":
+    ``\n`` goes out as ``\r\n`` (so a line logged through ``sys.stdout.write`` ends with
+    ``\r``, as seen in Wasm mode), into main.c's log buffer."""
 
     encoding = "utf-8"
     errors = "strict"
@@ -588,7 +645,7 @@ class _LogStream:
         self._log = log
 
     def write(self, text: str) -> int:
-        self._log.write_bytes(text.encode("utf-8", "surrogatepass"))
+        self._log.write_bytes(text.replace("\n", "\r\n").encode("utf-8", "surrogatepass"))
         return len(text)
 
     def writelines(self, lines) -> None:
@@ -603,6 +660,20 @@ class _LogStream:
 
     def writable(self) -> bool:
         return True
+
+
+_real_print = builtins.print
+
+
+def _mp_print(*args, sep=" ", end="\n", file=None, flush=False):
+    """``print`` inside nearc's Wasm: its output never reaches the logs (measured: print to
+    stdout or stderr logs nothing, while ``sys.stdout.write`` does).  The arguments are still
+    converted with ``str`` (their ``__str__`` runs).  A print to another file object works."""
+    if file is None or isinstance(file, _LogStream):
+        for arg in args:
+            str(arg)
+        return None
+    return _real_print(*args, sep=sep, end=end, file=file, flush=flush)
 
 
 # ------------------------------------------------------- MicroPython's exception printing
@@ -668,136 +739,70 @@ def format_mp_exception(exc: BaseException, tb, contract) -> str:
 
 
 class _Contract:
-    """A contract source compiled the way nearc freezes it (cached per path, mtime and size).
+    """A contract source compiled the way near_safe's builder freezes it (cached per path,
+    mtime and size).
 
-    ``code``: the source plus what ``nearc.exports.inject_contract_exports`` appends for
-    class-based contracts (``<class>()`` instance, module-level names bound to its exported
-    methods), compiled with the real file name so debuggers and coverage see the real file.
-    ``exports``: ``nearc.analyzer.find_exports`` (decorator names, plus the two functions nearc
-    always injects).  ``frozen_name``: the module name nearc's build gives the file
-    (``<stem>[_with_exports]_with_abi[_with_metadata].py``), shown in tracebacks."""
+    ``code``: the module the Wasm runs - the source plus what nearc's injections append
+    (``inject_contract_exports`` for class-based contracts: an instance and module-level names
+    bound to its exported methods; ``inject_abi``: ``__contract_abi``;
+    ``inject_metadata_function``: ``contract_source_metadata``), produced by the same nearc
+    functions on a staged copy, as ``near_safe.builder`` does.  Compiled with the real file
+    name, so debuggers and coverage see the real file (the injected code follows its last
+    line).  ``exports``: the builder's export list (``near_safe.builder._analyze``).
+    ``frozen_name``: the frozen module's name, the contract's file name (tracebacks)."""
 
     def __init__(self, path: str, source: str):
+        import ast
+
+        from ...builder import _analyze
+
         self.path = path
         self.dir = os.path.dirname(path)
         self.dir_prefix = os.path.join(self.dir, "")
-        self.source = source
-        self.exports = frozenset(_nearc_exports(path))
-        exports_code = _nearc_class_exports(source)
-        stem = os.path.splitext(os.path.basename(path))[0]
-        self.has_metadata = "def contract_source_metadata()" in source
-        self.frozen_name = (stem + ("_with_exports" if exports_code else "") + "_with_abi"
-                            + ("" if self.has_metadata else "_with_metadata") + ".py")
-        self.code = compile(source + exports_code, path, "exec", dont_inherit=True)
-        self._injected = {}  # name -> code object of nearc's injected function, made lazily
-
-    def injected(self, name: str):
-        """The code nearc appends for ``__contract_abi`` / ``contract_source_metadata``, built
-        on first use (the ABI needs nearc's ABI generator and zstd, slow-ish)."""
-        code = self._injected.get(name)
-        if code is None:
-            if name == "__contract_abi":
-                text = _nearc_abi_code(self.path, self.source)
-            elif name == "contract_source_metadata" and not self.has_metadata:
-                text = _nearc_metadata_code(self.path)
-            else:
-                return None
-            code = self._injected[name] = compile(text, self.path, "exec", dont_inherit=True)
-        return code
+        self.frozen_name = os.path.basename(path)
+        exports, _ = _analyze.find_exports(ast.parse(source, path))
+        self.exports = frozenset(exports) | _analyze.NEARC_INJECTED_EXPORTS
+        self.code = compile(_nearc_injected_source(path, source), path, "exec",
+                            dont_inherit=True)
 
 
-def _quiet_nearc():
-    """nearc prints progress through a rich console; silence it while we borrow its code."""
-    from nearc.utils import console
-
-    class _Quiet:
-        def __enter__(self):
-            self.was = console.quiet
-            console.quiet = True
-
-        def __exit__(self, *exc):
-            console.quiet = self.was
-
-    return _Quiet()
-
-
-def _nearc_exports(path: str) -> set:
-    from nearc.analyzer import find_exports
-
-    return find_exports(path)
-
-
-def _nearc_class_exports(source: str) -> str:
-    """What ``inject_contract_exports`` appends (run on a private copy of the source so that
-    nothing is written next to the user's contract)."""
+def _nearc_injected_source(path: str, source: str) -> str:
+    """The contract source after nearc's three injections, run exactly as
+    ``near_safe.builder._build._stage_sources`` runs them: on a copy in a side folder holding
+    the contract's pyproject.toml, never in the user's folder.  Without nearc installed (CPython
+    mode does not need the build toolchain) the source runs as written: ``__contract_abi`` and
+    ``contract_source_metadata`` are then missing (the call panics with a NameError)."""
+    import shutil
     import tempfile
     from pathlib import Path
 
-    from nearc.exports import inject_contract_exports
-
-    if "# Auto-generated contract exports" in source:
-        return ""
-    with tempfile.TemporaryDirectory() as tmp, _quiet_nearc():
-        copy = Path(tmp) / "contract.py"
-        copy.write_text(source)
-        out = inject_contract_exports(copy)
-        if out == copy:
-            return ""
-        return out.read_text()[len(source):]
-
-
-def _nearc_abi_code(path: str, source: str) -> str:
-    """``nearc.abi.inject_abi``'s appended function, for the contract at ``path``."""
-    import json
-
-    import zstd
-    from nearc.abi import generate_abi
-
-    pyproject = os.path.join(os.path.dirname(path), "pyproject.toml")
-    package_path = pyproject if os.path.exists(pyproject) else None
-    with _quiet_nearc():
-        abi = generate_abi(contract_file=path, package_path=str(package_path))
-    compressed = zstd.compress(json.dumps(abi).encode())
-    return f"""
-# Auto-generated ABI function
-import near
-
-@near.export
-def __contract_abi():
-    near.value_return({compressed!r})
-
-"""
-
-
-def _nearc_metadata_code(path: str) -> str:
-    """``nearc.metadata.inject_metadata_function``'s appended function."""
-    import json
-    from pathlib import Path
-
-    from nearc.metadata import extract_metadata_from_pyproject
-    from nearc.reproducible import get_git_info
-
-    metadata = {"standards": [{"standard": "nep330", "version": "1.0.0"}]}
-    folder = Path(path).parent
-    with _quiet_nearc():
-        if (folder / "pyproject.toml").exists():
+    try:
+        from nearc.abi import inject_abi
+        from nearc.exports import inject_contract_exports
+        from nearc.metadata import inject_metadata_function
+        from nearc.utils import console
+    except ImportError:
+        return source
+    pyproject = Path(path).parent / "pyproject.toml"
+    quiet = console.quiet
+    console.quiet = True
+    try:
+        with tempfile.TemporaryDirectory(prefix="near_safe_pymode_") as tmp:
+            inject = Path(tmp) / "inject"
+            inject.mkdir()
+            staged = inject / os.path.basename(path)
+            staged.write_text(source, encoding="utf-8")
+            if pyproject.is_file():
+                shutil.copyfile(pyproject, inject / "pyproject.toml")
+            step = inject_contract_exports(staged)
             try:
-                metadata = extract_metadata_from_pyproject(folder / "pyproject.toml", metadata)
-            except Exception:  # nearc only warns here too
+                step = inject_abi(step)
+            except Exception:  # noqa: BLE001  the builder refuses such a contract (BuildError)
                 pass
-        git_info = get_git_info(folder)
-    if git_info and "repository" in git_info and "commit" in git_info:
-        metadata.setdefault("build_info", {})["source_code_snapshot"] = (
-            f"git+{git_info['repository']}#{git_info['commit']}")
-    return f"""
-
-# Auto-generated NEP-330 metadata function
-import near
-
-@near.export
-def contract_source_metadata():
-    near.value_return('{json.dumps(metadata)}')
-"""
+            step = inject_metadata_function(step)
+            return step.read_text(encoding="utf-8")
+    finally:
+        console.quiet = quiet
 
 
 _contracts: dict = {}  # path -> (stat key, _Contract)
@@ -809,10 +814,15 @@ def _stat_key(path: str):
     return (st.st_mtime_ns, st.st_size)
 
 
-def load_contract(path: str, source: "bytes | None" = None) -> _Contract:
-    """The compiled contract at ``path``, recompiled when the file changes."""
+def load_contract(path, source: "bytes | None" = None, digest=None) -> _Contract:
+    """The compiled contract at ``path``.  With ``source`` (the deployed bytes) and its
+    ``digest``, cached per (path, digest): what runs is what was deployed, even if the file
+    changed since.  Without, the file is read and cached per (path, mtime, size)."""
     path = os.path.abspath(path)
-    key = _stat_key(path)
+    if source is not None:
+        key = digest if digest is not None else hash(source)
+    else:
+        key = _stat_key(path)
     hit = _contracts.get(path)
     if hit is not None and hit[0] == key:
         return hit[1]
@@ -954,25 +964,24 @@ def _as_vm_error(error):
     return error
 
 
-def nop_outcome(kind: str, message: str):
-    """nearcore ``VMOutcome::nop_outcome``: a call that never started (empty or missing
-    method): no gas, no logs, and the runtime charges no contract-loading fee (spec 0.8)."""
-    from .._types import FunctionCallError, VMOutcome
-
-    return VMOutcome(balance=0, storage_usage=0, return_data=None, burnt_gas=0, used_gas=0,
-                     aborted=FunctionCallError(kind, message, kind), nop=True)
-
-
 def run_python(code, method_name: str, context, storage: dict, ext, config):
     """Run ``method_name`` of the contract at ``code.source_path`` under CPython (CPython mode's
     ``vm.run``).  Returns the VMOutcome, like the Wasm runner."""
+    from .._types import FunctionCallError
+    from . import nop_outcome
     from .logic import VMLogic
 
     if not method_name:
-        return nop_outcome("MethodEmptyName", "MethodEmptyName")
-    contract = load_contract(code.source_path, getattr(code, "code", None))
+        return nop_outcome(context, FunctionCallError(
+            "MethodEmptyName", "MethodEmptyName", "MethodEmptyName"))
+    source = getattr(code, "code", None) or None
+    contract = load_contract(code.source_path, source,
+                             getattr(code, "hash", None) if source is not None else None)
+    # the Wasm exports exactly the builder's list: anything else is a nop MethodNotFound, with
+    # no loading fee (as wasm.run_wasm)
     if method_name not in contract.exports:
-        return nop_outcome("MethodNotFound", "MethodNotFound")
+        return nop_outcome(context, FunctionCallError(
+            "MethodNotFound", "MethodNotFound", "MethodNotFound"))
 
     memory = ScratchMemory()
     logic = VMLogic(context, storage, ext, config, memory)
@@ -987,53 +996,83 @@ def run_python(code, method_name: str, context, storage: dict, ext, config):
     return logic.outcome(aborted.error.error if aborted is not None else None)
 
 
+NEAR_ABORT_LINE = b"NEAR_ABORT() called by handle_uncaught_exception() (main.c:143), terminating\n"
+
+
+def _trap_unreachable():
+    from .._types import FunctionCallError
+    from .logic import VMLogicError
+
+    return HostAbort(VMLogicError(FunctionCallError(
+        "WasmTrap", "WebAssembly trap: Unreachable", "Unreachable")))
+
+
+def _is_lookup_name_error(exc: BaseException) -> bool:
+    """A NameError from looking up an undefined name (not ``raise NameError(...)``).  Under
+    nearc's NLR_WASM the lookup's pending exception leaves a NULL object on the stack and the
+    Wasm traps (``unreachable``), even inside ``try``; measured in Wasm mode."""
+    return type(exc) is NameError and getattr(exc, "name", None) is not None
+
+
 def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer, stream):
     """``run_frozen_fn(file, fn)`` of nearc's main.c."""
     from ..._host import bind  # importing it installs the `near` stand-in module
 
     previous = bind(host)
-    saved_streams = sys.stdout, sys.stderr
+    saved = sys.stdout, sys.stderr, builtins.print
     sys.stdout = sys.stderr = stream
+    builtins.print = _mp_print
     try:
         with _LocalImports(contract.dir):
             namespace = {"__name__": "__main__", "__file__": contract.path,
                          "__builtins__": builtins}
-            # pyexec_frozen_module: an exception escaping the module body is printed and the
-            # call goes on; SystemExit silently
+            # pyexec_frozen_module: an exception escaping the module body is printed (through
+            # mp_plat_print: cooked, "\r\n") and the call goes on; SystemExit silently
             try:
                 exec(contract.code, namespace)
-                injected = contract.injected(method_name)
-                if injected is not None:
-                    exec(injected, namespace)
             except HostAbort:
                 raise
             except SystemExit:
                 pass
             except BaseException as exc:  # noqa: BLE001  mirrors MicroPython's handler
-                _print_exception(exc, contract, log)
-            # mp_load_name + mp_call_function_0; uncaught -> handle_uncaught_exception
+                if _is_lookup_name_error(exc):
+                    raise _trap(host) from None
+                _print_exception(exc, contract, log, cooked=True)
+            # mp_load_name + mp_call_function_0; uncaught -> handle_uncaught_exception:
+            # mp_obj_print_exception(&mp_stderr_print) (raw), NEAR_ABORT() = printf + panic()
+            fn = namespace.get(method_name, getattr(builtins, method_name, None))
+            if fn is None:  # mp_load_name's NameError leaves NULL: the Wasm traps
+                raise _trap(host)
             try:
-                fn = namespace.get(method_name)
-                if fn is None:
-                    fn = getattr(builtins, method_name, None)
-                if fn is None:
-                    raise NameError(f"name '{method_name}' isn't defined")
                 fn()
             except HostAbort:
                 raise
             except BaseException as exc:  # noqa: BLE001
-                _print_exception(exc, contract, log)
+                if _is_lookup_name_error(exc):
+                    raise _trap(host) from None
+                _print_exception(exc, contract, log, cooked=False)
                 log.flush()
-                host.panic()  # NEAR_ABORT(): panic() -> "explicit guest panic"
+                log.write_bytes(NEAR_ABORT_LINE)
+                log.flush()
+                host.panic()  # -> "Smart contract panicked: explicit guest panic"
             log.flush()
     finally:
-        sys.stdout, sys.stderr = saved_streams
+        sys.stdout, sys.stderr, builtins.print = saved
         bind(previous)
 
 
-def _print_exception(exc: BaseException, contract: _Contract, log: LogBuffer) -> None:
+def _trap(host: NearHost) -> HostAbort:
+    host._abort = _trap_unreachable()
+    return host._abort
+
+
+def _print_exception(exc: BaseException, contract: _Contract, log: LogBuffer,
+                     cooked: bool) -> None:
     tb = exc.__traceback__
     # drop this module's own frames (run_frozen_fn is C in the Wasm)
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
         tb = tb.tb_next
-    log.write_bytes(format_mp_exception(exc, tb, contract).encode("utf-8", "surrogatepass"))
+    text = format_mp_exception(exc, tb, contract)
+    if cooked:
+        text = text.replace("\n", "\r\n")
+    log.write_bytes(text.encode("utf-8", "surrogatepass"))
