@@ -1,0 +1,385 @@
+"""The exploration loop: a tree of schedules walked from a seed, with snapshots (CPython only).
+
+Every node of the tree is a system state reached by a schedule prefix; its children are the
+choices available there (see ``_choices``):
+
+* deliver the next receipt normally, or, if it is an external function call, make it fail in
+  each of the configured ways (``_faults.py``);
+* while nothing is running, or while a call between contracts (or a callback waiting for one)
+  is in flight, call any rule (arguments drawn from its strategies), also with attached gas at
+  the boundaries probed for that rule, and let the attacker replay an observed internal call.
+
+Refund receipts (predecessor ``system``) are delivered as part of the step before them: they
+are not decision points (what a user does while its own refund is in flight does not change
+what the contracts owe it), which keeps the tree small.
+
+The walk: from the root, at each node prefer a child never tried (drawn at random from the
+seed's generator), otherwise descend into a child whose subtree is not exhausted.  A node
+keeps its runtime snapshot, so a walk re-executes nothing along known prefixes: it restores
+the deepest known node and runs only the new steps.  A schedule is counted each time a walk
+reaches a new idle state after at least one rule call.  The first broken invariant stops the
+exploration; the schedule is then shrunk (``_shrink.py``) and reported (``_report.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ._machine import DEFAULT_GAS, TGAS
+from ._run import Run, Violation
+from ._schedule import Attack, Call, Deliver, Drain, apply_step
+
+MAX_ATTACKS_PER_NODE = 3
+MAX_GAS_PROBES = 40
+
+
+class Node:
+    __slots__ = ("parent", "step", "calls", "steps", "snap", "choices", "children",
+                 "exhausted", "idle")
+
+    def __init__(self, parent, step, calls, steps):
+        self.parent, self.step, self.calls, self.steps = parent, step, calls, steps
+        self.snap = None
+        self.choices = ()
+        self.children = {}
+        self.exhausted = False
+        self.idle = False
+
+    def path(self) -> list:
+        out, node = [], self
+        while node.parent is not None:
+            out.append(node.step)
+            node = node.parent
+        return out[::-1]
+
+
+@dataclass
+class ExploreResult:
+    machine: type
+    settings: object
+    schedules: int
+    nodes: int
+    receipts: int
+    elapsed: float
+    exhausted: bool
+    violation: Optional[Violation] = None
+    schedule: list = field(default_factory=list)  # the (shrunk) failing schedule
+    original_length: int = 0
+    report: str = ""
+    time_to_violation: Optional[float] = None
+
+    @property
+    def found(self) -> bool:
+        return self.violation is not None
+
+    def raise_on_violation(self):
+        if self.violation is not None:
+            from ._run import InvariantViolation
+
+            raise ViolationFound(self.report, self)
+
+    def summary(self) -> str:
+        rate = self.schedules / self.elapsed if self.elapsed else 0.0
+        head = (f"{self.machine.__name__}: {self.schedules} schedules, {self.nodes} states, "
+                f"{self.receipts} receipts in {self.elapsed:.2f} s ({rate:.0f} schedules/s), "
+                f"seed={self.settings.seed}")
+        if self.violation:
+            return head + f"; VIOLATION of {self.violation.invariant}"
+        return head + ("; tree exhausted" if self.exhausted else "; no violation")
+
+
+class ViolationFound(AssertionError):
+    """An invariant broke during exploration; the message is the full report."""
+
+    def __init__(self, report: str, result: ExploreResult):
+        super().__init__(report)
+        self.result = result
+
+
+class Explorer:
+    def __init__(self, machine_cls, settings):
+        self.machine_cls = machine_cls
+        self.settings = settings
+        self.rng = random.Random(settings.seed)
+        self.rules = {spec.name: spec for spec in machine_cls.rules()}
+        self.run = Run.start(machine_cls, settings, raise_on_violation=False)
+        self.root = Node(None, None, 0, 0)
+        self.root.snap = self.run.snapshot()
+        self.current = self.root  # the node whose state the runtime holds (None: unknown)
+        self.nodes = 1
+        self.receipts = 0
+        self.schedules = 0
+        self.gas_points = {}  # rule name -> [gas values] probed at the boundaries
+        self.users = tuple(u for u in self.run.users if u != machine_cls.attacker
+                           or not settings.attacker)
+
+    # ---------------------------------------------------------------- the loop
+    def explore(self) -> ExploreResult:
+        started = time.perf_counter()
+        violation = self.run.check()
+        path = []
+        if violation is None:
+            self.root.choices = self._choices(self.root)
+            if not self.root.choices:
+                self.root.exhausted = True
+        deadline = (started + self.settings.time_limit) if self.settings.time_limit else None
+        while violation is None and not self.root.exhausted:
+            if self.schedules >= self.settings.budget:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+            violation, path = self._walk()
+        elapsed = time.perf_counter() - started
+        result = ExploreResult(self.machine_cls, self.settings, self.schedules, self.nodes,
+                               self.receipts, elapsed, self.root.exhausted and violation is None,
+                               violation)
+        if violation is not None:
+            result.time_to_violation = elapsed
+            result.original_length = len(path)
+            from ._report import report
+            from ._shrink import shrink
+
+            schedule = shrink(self, path, violation) if self.settings.shrink else path
+            result.schedule = schedule
+            result.violation, result.report = report(self, schedule, violation, result)
+        return result
+
+    def _walk(self):
+        node = self.root
+        while True:
+            if not node.choices:
+                node.exhausted = True
+                self._propagate(node)
+                return None, []
+            untried = [c for c in node.choices if c not in node.children]
+            if untried:
+                choice = untried[self.rng.randrange(len(untried))]
+                child, violation = self._expand(node, choice)
+                if violation is not None:
+                    return violation, child.path()
+                node = child
+                continue
+            live = [c for c in node.choices if not node.children[c].exhausted]
+            if not live:  # pragma: no cover - exhaustion is propagated eagerly
+                node.exhausted = True
+                self._propagate(node)
+                return None, []
+            node = node.children[live[self.rng.randrange(len(live))]]
+
+    def _propagate(self, node):
+        parent = node.parent
+        while parent is not None:
+            if len(parent.children) < len(parent.choices):
+                return
+            if not all(c.exhausted for c in parent.children.values()):
+                return
+            parent.exhausted = True
+            parent.snap = None  # never restored again: free it
+            parent = parent.parent
+
+    def _expand(self, parent: Node, choice):
+        if self.current is not parent:
+            self.run.restore(parent.snap)
+        calls = parent.calls + (1 if isinstance(choice, (Call, Attack)) else 0)
+        child = Node(parent, choice, calls, parent.steps)
+        parent.children[choice] = child
+        self.nodes += 1
+        violation = self._apply(child, choice)
+        self.current = child
+        if violation is not None:
+            return child, violation
+        child.choices = self._choices(child)
+        if child.choices:
+            child.snap = self.run.snapshot()
+        else:
+            child.exhausted = True
+            self._propagate(child)
+        return child, None
+
+    def _apply(self, node: Node, step) -> Optional[Violation]:
+        """Run one step, then the refunds it released; check invariants after each receipt."""
+        run = self.run
+        if isinstance(step, Deliver):
+            did = apply_step(run, step, self.rules)
+            if did[0] == "step":
+                self.receipts += 1
+                node.steps += 1
+                violation = run.check()
+                if violation is not None:
+                    return violation
+        elif isinstance(step, Drain):
+            while run.next_receipt() is not None:
+                run.step()
+                self.receipts += 1
+                violation = run.check()
+                if violation is not None:
+                    return violation
+        else:
+            apply_step(run, step, self.rules)
+        violation = run.check()
+        node.idle = run.idle()
+        if node.idle and node.calls:
+            self.schedules += 1
+        return violation
+
+    # ---------------------------------------------------------------- choices
+    def _choices(self, node: Node) -> tuple:
+        run, settings = self.run, self.settings
+        nxt = run.next_receipt()
+        if nxt is not None and node.steps >= settings.max_steps:
+            return (Drain(),)
+        out = []
+        if nxt is not None:
+            out.append(Deliver(None))
+            if nxt.external:
+                out += [Deliver(f) for f in settings.faults]
+        if node.calls < settings.depth and (nxt is None or run.rt.in_flight_cross_contract()):
+            out += self._rule_choices(node)
+            if settings.attacker and self.machine_cls.attacker:
+                out += self._attack_choices()
+        # dict.fromkeys: drop duplicates (two rules drawing the same call), keep order
+        return tuple(dict.fromkeys(out))
+
+    def _rule_choices(self, node: Node) -> list:
+        out = []
+        for spec in self.rules.values():
+            pre = self.machine_cls.precondition_of(spec)
+            if pre is not None and not _call_pre(pre, self.run.machine, self.run.rt):
+                continue
+            kwargs = self._draw(spec)
+            out.append(Call(spec.name, kwargs, None))
+            if self.settings.gas_variants:
+                for gas in self._gas_points(spec, kwargs):
+                    out.append(Call(spec.name, kwargs, gas))
+        return out
+
+    def _draw(self, spec) -> tuple:
+        kwargs = {}
+        if spec.wants_user:
+            kwargs["user"] = self.users[self.rng.randrange(len(self.users))]
+        for name, strategy in spec.strategies.items():
+            kwargs[name] = strategy.draw(self.rng)
+        return tuple(sorted(kwargs.items()))
+
+    def _attack_choices(self) -> list:
+        observed = list(self.run.rt.observed.values())
+        if not observed:
+            return []
+        picks = observed if len(observed) <= MAX_ATTACKS_PER_NODE else \
+            self.rng.sample(observed, MAX_ATTACKS_PER_NODE)
+        attacker = self.machine_cls.attacker
+        out = []
+        for obs in picks:
+            args = _hijack(obs.args, set(self.users), attacker, self.rng)
+            out.append(Attack(obs.receiver, obs.method, args))
+        return out
+
+    # ---------------------------------------------------------------- gas boundaries
+    def _gas_points(self, spec, kwargs) -> list:
+        """Attached-gas values around the boundaries of ``spec``, probed once per rule from
+        the initial state with the first arguments drawn (an approximation: the boundary of a
+        later state or other arguments may differ slightly).
+
+        ``entry``: the least gas (1 Tgas steps) at which the transaction's first receipt
+        succeeds; ``full``: the least at which no receipt of its tree fails.  Between the two,
+        the method accepted the call but something after it ran short (a starved callback):
+        the points tried are just below ``entry``, ``entry``, and the middle of the gap."""
+        if spec.name in self.gas_points:
+            return self.gas_points[spec.name]
+        self.gas_points[spec.name] = []  # re-entrancy guard while probing
+        saved = self.run.snapshot()
+        try:
+            points = self._probe(spec, kwargs)
+        finally:
+            self.run.restore(saved)
+        self.gas_points[spec.name] = points
+        return points
+
+    def _probe(self, spec, kwargs) -> list:
+        run, root = self.run, self.root
+        probes = [0]
+
+        def trial(gas):
+            probes[0] += 1
+            run.restore(root.snap)
+            submitted = run.call_rule(spec, dict(kwargs), gas)
+            if not submitted:
+                return None
+            outcomes = [o for o in run.rt.run() if not o.is_refund]
+            self.receipts += len(outcomes)
+            if not outcomes:
+                return None
+            return outcomes[0].succeeded, all(o.succeeded for o in outcomes)
+
+        first = trial(DEFAULT_GAS)
+        if first is None or not first[1]:
+            return []  # the rule does not complete from the initial state: no boundary to find
+
+        def least(ok_index, lo, hi):
+            # least gas in (lo, hi] (Tgas steps) with trial()[ok_index] true; hi is known true
+            while hi - lo > TGAS and probes[0] < MAX_GAS_PROBES:
+                mid = (lo + hi) // 2 // TGAS * TGAS
+                if mid <= lo:
+                    break
+                res = trial(mid)
+                if res is not None and res[ok_index]:
+                    hi = mid
+                else:
+                    lo = mid
+            return hi
+
+        entry = least(0, 0, DEFAULT_GAS)
+        full = least(1, entry - TGAS, DEFAULT_GAS)
+        points = [entry]
+        if entry > TGAS:
+            points.insert(0, entry - TGAS)
+        if full - entry > TGAS:
+            points.append((entry + full) // 2 // TGAS * TGAS)
+        return list(dict.fromkeys(p for p in points if p != DEFAULT_GAS))
+
+
+def _call_pre(pre, machine, rt):
+    import inspect
+
+    if len(inspect.signature(pre).parameters) >= 2:
+        return pre(machine, rt)
+    return pre(machine)
+
+
+def _hijack(args: bytes, users: set, attacker: str, rng) -> str:
+    """The observed call's arguments with every user account replaced by the attacker (and,
+    half the time, amounts multiplied by 10): what an outsider would try."""
+    try:
+        data = json.loads(args or b"{}")
+    except ValueError:
+        return args.decode("utf-8", "replace")
+    scale = 10 if rng.random() < 0.5 else 1
+
+    def walk(v):
+        if isinstance(v, str):
+            if v in users:
+                return attacker
+            if v.isdigit() and len(v) > 6:
+                return str(int(v) * scale)
+            return v
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int) and v > 10**6:
+            return v * scale
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        return v
+
+    return json.dumps(walk(data), sort_keys=True)
+
+
+def explore(machine_cls, **overrides) -> ExploreResult:
+    """Explore ``machine_cls`` with its settings, overridden by keyword arguments."""
+    settings = machine_cls.settings.replace(**overrides)
+    return Explorer(machine_cls, settings).explore()

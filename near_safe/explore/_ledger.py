@@ -1,0 +1,69 @@
+"""Per-user money accounting behind the built-in invariants (CPython only).
+
+What a user "has" in a system of contracts is split three ways:
+
+* **paid in** (``deposited``): deposits the user attached to its transactions;
+* **got back** (``returned``): value that reached the user's wallet from the system: transfers
+  and function-call deposits sent by contracts, and the runtime's deposit refund of the user's
+  own failed receipts (spec 4.3, counted when the failure happens: the refund receipt cannot
+  fail, the user exists);
+* **credited**: what tracked contracts say they owe the user (their view methods).
+
+Gas is deliberately outside the ledger: gas refunds (refund receipts to the signer, spec 4.4)
+and tokens burnt are not counted, so the accounting is exact in yoctoNEAR with no tolerance.
+
+The built-in invariants are then, per user ``u``:
+
+* ``no_unbacked_credit`` (always): ``credited(u) + returned(u) <= deposited(u)``; no user is
+  ever owed or paid more than it put in;
+* ``conservation`` (when no receipt is in flight): ``credited(u) + returned(u) ==
+  deposited(u)``; nothing was lost either.  In-flight amounts are the difference while
+  receipts run, which is why equality is only demanded when idle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._outcome_view import fmt_near
+
+
+@dataclass
+class Ledger:
+    users: tuple
+    deposited: dict = field(default_factory=dict)
+    returned: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for u in self.users:
+            self.deposited.setdefault(u, 0)
+            self.returned.setdefault(u, 0)
+
+    def copy(self) -> "Ledger":
+        return Ledger(self.users, dict(self.deposited), dict(self.returned))
+
+    def on_submit(self, signer: str, deposit: int) -> None:
+        if signer in self.deposited:
+            self.deposited[signer] += deposit
+
+    def on_receipt(self, outcome) -> None:
+        """Account one executed receipt (a near_safe.testing ReceiptOutcome)."""
+        if outcome is None or getattr(outcome, "is_refund", False):
+            return  # deposit refunds are counted at the failure below; gas refunds are not value
+        deposit = getattr(outcome, "deposit", 0) or 0
+        if not deposit:
+            return
+        pred, recv = outcome.predecessor, outcome.receiver
+        if outcome.status == "failure":
+            if pred in self.returned:  # the runtime refunds the user's own failed deposit
+                self.returned[pred] += deposit
+        elif recv in self.returned and pred not in self.returned:
+            self.returned[recv] += deposit
+
+    def row(self, user: str, credited: int) -> str:
+        d, r = self.deposited[user], self.returned[user]
+        diff = credited + r - d
+        tag = "" if diff == 0 else (f"  GAIN {fmt_near(diff)}" if diff > 0 else
+                                    f"  LOSS {fmt_near(-diff)}")
+        return (f"{user:<20} paid in {fmt_near(d):>14}   got back {fmt_near(r):>14}   "
+                f"credited {fmt_near(credited):>14}{tag}")

@@ -1,0 +1,304 @@
+"""The user-facing half of the explorer: :class:`Machine`, ``@rule``, ``@invariant``,
+``@precondition`` and :class:`Settings` (CPython only).
+
+Modelled on hypothesis's ``RuleBasedStateMachine``: rules and invariants are plain decorated
+methods, and the decorators check their own use when they are applied (a rule parameter with
+no strategy, an invariant that takes arguments) so mistakes surface at import time with the fix
+in the message.  Unlike hypothesis, a rule does not act immediately: it *submits* transactions
+(``self.submit``) and the explorer decides when their receipts run, which is what lets it put
+other actions between a cross-contract call and its callback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from ..errors import UsageError
+from ._strategies import Strategy, as_strategy
+
+NEAR = 10**24
+TGAS = 10**12
+DEFAULT_GAS = 300 * TGAS
+
+#: The ways the explorer makes an external receipt fail (see docs/explorer.md).
+FAULTS = ("panic", "out_of_gas", "missing_account", "missing_method", "oversized_result")
+#: Faults that can be switched on in Settings.faults but are not on by default.
+EXTRA_FAULTS = ("large_result",)
+
+#: Built-in invariants, switched on by ``Machine.track`` (names usable in Settings.builtins).
+BUILTINS = ("conservation", "no_unbacked_credit", "unlocked_when_idle")
+
+_RULE = "_near_explore_rule"
+_INVARIANT = "_near_explore_invariant"
+_PRECONDITION = "_near_explore_precondition"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How far and how long to explore.
+
+    depth       rule calls (transactions) per schedule
+    budget      schedules (root-to-idle paths) to explore before giving up
+    max_steps   receipts per schedule; past it the rest runs without faults
+    seed        every choice and every drawn argument is a function of this seed
+    faults      which failures to inject into external receipts (subset of FAULTS)
+    gas_variants  also try each rule with attached gas at the boundaries found by probing
+    attacker    add a rule that replays observed internal calls (callbacks) from an outsider
+    builtins    built-in invariants to check for tracked contracts (subset of BUILTINS)
+    shrink      shrink a found violation to a minimal schedule
+    time_limit  seconds; None = no limit (the budget alone bounds the run)
+    large_bytes size of the result the opt-in ``large_result`` fault returns
+    """
+
+    depth: int = 3
+    budget: int = 1000
+    max_steps: int = 40
+    seed: int = 0
+    faults: tuple = FAULTS
+    gas_variants: bool = True
+    attacker: bool = True
+    builtins: tuple = BUILTINS
+    shrink: bool = True
+    time_limit: Optional[float] = None
+    large_bytes: int = 64 * 1024
+
+    def __post_init__(self):
+        for name in ("depth", "budget", "max_steps"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise UsageError(f"Settings.{name}={value!r}: must be a positive int")
+        unknown = [f for f in self.faults if f not in FAULTS + EXTRA_FAULTS]
+        if unknown:
+            raise UsageError(f"Settings.faults has unknown fault(s) {unknown!r}: use any of "
+                             f"{FAULTS + EXTRA_FAULTS!r}")
+        unknown = [b for b in self.builtins if b not in BUILTINS]
+        if unknown:
+            raise UsageError(f"Settings.builtins has unknown invariant(s) {unknown!r}: use any "
+                             f"of {BUILTINS!r}")
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    name: str
+    fn: Callable
+    strategies: dict  # parameter name -> Strategy
+    wants_user: bool
+
+
+@dataclass(frozen=True)
+class InvariantSpec:
+    name: str
+    fn: Callable
+    idle_only: bool
+
+
+def rule(**strategies) -> Callable:
+    """Mark a method as a user action.  Keyword arguments give a strategy (or a list of values,
+    or a constant) per parameter; a parameter named ``user`` is drawn from the machine's users.
+    The method submits transactions with ``self.submit(...)``."""
+    strategies = {k: as_strategy(v) for k, v in strategies.items()}
+
+    def decorate(fn):
+        if not callable(fn):
+            raise UsageError("@rule(...) must decorate a method: write @rule(amount=...) "
+                             "above `def name(self, ...)`")
+        params = list(inspect.signature(fn).parameters)
+        if not params or params[0] != "self":
+            raise UsageError(f"@rule on {fn.__qualname__}: the first parameter must be `self`")
+        wants_user = "user" in params[1:]
+        missing = [p for p in params[1:] if p != "user" and p not in strategies]
+        if missing:
+            raise UsageError(
+                f"@rule on {fn.__qualname__}: parameter(s) {missing} have no strategy; give "
+                f"one, e.g. @rule({missing[0]}=amounts(1, 10)) or @rule({missing[0]}=[1, 2])")
+        extra = [k for k in strategies if k not in params]
+        if extra:
+            raise UsageError(f"@rule on {fn.__qualname__}: strategies {extra} name no "
+                             f"parameter of the method; its parameters are {params[1:]}")
+        setattr(fn, _RULE, RuleSpec(fn.__name__, fn, strategies, wants_user))
+        return fn
+
+    if strategies.get("__fn__") is not None:  # pragma: no cover - defensive
+        raise UsageError("@rule takes keyword strategies only")
+    return decorate
+
+
+def invariant(idle_only: bool = False) -> Callable:
+    """Mark a method ``(self, rt)`` as an invariant: it returns False or raises AssertionError
+    when violated.  ``idle_only=True`` checks it only when no receipt is in flight."""
+    if callable(idle_only):
+        raise UsageError("write @invariant() with parentheses (or @invariant(idle_only=True))")
+
+    def decorate(fn):
+        params = list(inspect.signature(fn).parameters)
+        if params not in (["self"], ["self", "rt"]):
+            raise UsageError(f"@invariant on {fn.__qualname__}: takes (self) or (self, rt), "
+                             f"not {params}")
+        setattr(fn, _INVARIANT, InvariantSpec(fn.__name__, fn, idle_only))
+        return fn
+
+    return decorate
+
+
+def precondition(predicate: Callable) -> Callable:
+    """``@precondition(lambda self, rt: ...)`` above a @rule: the rule is offered only where
+    the predicate holds."""
+    if not callable(predicate):
+        raise UsageError("@precondition takes a function (self, rt) -> bool")
+
+    def decorate(fn):
+        setattr(fn, _PRECONDITION, predicate)
+        return fn
+
+    return decorate
+
+
+@dataclass
+class Tracked:
+    """A contract the built-in invariants watch (see Machine.track)."""
+
+    account_id: str
+    credited: tuple  # view method names (or callables (rt, user) -> int) summed per user
+    locks: Optional[object]  # view method name / callable (rt) -> collection, or None
+    user_arg: str
+
+
+@dataclass
+class Submitted:
+    """One transaction a rule submitted, as the explorer records it for the printed test."""
+
+    signer: str
+    receiver: str
+    method: str
+    args: dict
+    deposit: int
+    gas: int
+
+
+class Machine:
+    """Subclass this.  Class attributes:
+
+    users      {account id: NEAR balance}: the accounts that act (created before ``setup``)
+    attacker   an outsider account for the built-in attacker rule (None disables it)
+    settings   a :class:`Settings`
+    mode       runtime mode, "wasm" (default) or "python"
+
+    Override ``setup(self, rt)`` to deploy contracts and call ``self.track(...)``; write rules
+    with ``@rule`` and invariants with ``@invariant``.  Keep the system's state in the runtime,
+    not on ``self``: the explorer restores runtime snapshots to revisit schedule prefixes and
+    does not restore Python attributes set by rules.
+    """
+
+    users: dict = {"alice.near": 100, "bob.near": 100}
+    attacker: Optional[str] = "mallory.near"
+    attacker_balance: int = 100
+    settings: Settings = Settings()
+    mode: str = "wasm"
+
+    # --------------------------------------------------------------- set-up API
+    def setup(self, rt) -> None:  # pragma: no cover - overridden
+        raise UsageError(f"{type(self).__name__} must define setup(self, rt) to deploy its "
+                         "contracts")
+
+    def track(self, contract, credited=(), locks=None, user_arg: str = "account_id"):
+        """Let the built-in invariants watch ``contract``.
+
+        credited  view method name(s) returning what the contract owes a user (yoctoNEAR, int or
+                  decimal string), called as ``view(contract, name, {user_arg: user})``; or
+                  callables ``(rt, user) -> int``.  Summed over names and tracked contracts.
+        locks     view method name (or callable ``(rt) -> collection``) listing what is locked or
+                  pending; must be empty whenever no receipt is in flight.
+        """
+        account_id = _account_id(contract)
+        if isinstance(credited, (str,)) or callable(credited):
+            credited = (credited,)
+        for item in credited:
+            if not (isinstance(item, str) or callable(item)):
+                raise UsageError(f"track({account_id!r}, credited={item!r}): give a view method "
+                                 "name or a callable (rt, user) -> int")
+        self._tracked.append(Tracked(account_id, tuple(credited), locks, user_arg))
+
+    def submit(self, signer, receiver, method: str, args: Optional[dict] = None,
+               deposit: int = 0, gas: Optional[int] = None):
+        """Queue a transaction (it runs when the explorer steps).  Called from rules."""
+        run = self._run
+        if run is None:
+            raise UsageError("Machine.submit() is for rules, while the explorer runs them")
+        return run.submit(_account_id(signer), _account_id(receiver), method, args or {},
+                          int(deposit), gas)
+
+    # --------------------------------------------------------------- internals
+    _run = None
+
+    def __init__(self):
+        self._tracked = []
+
+    @classmethod
+    def rules(cls) -> list:
+        out = []
+        for name in sorted(dir(cls)):
+            spec = getattr(getattr(cls, name, None), _RULE, None)
+            if spec is not None:
+                out.append(spec)
+        return out
+
+    @classmethod
+    def invariants(cls) -> list:
+        out = []
+        for name in sorted(dir(cls)):
+            spec = getattr(getattr(cls, name, None), _INVARIANT, None)
+            if spec is not None:
+                out.append(spec)
+        return out
+
+    @classmethod
+    def precondition_of(cls, spec: RuleSpec):
+        return getattr(spec.fn, _PRECONDITION, None)
+
+    # --------------------------------------------------------------- entry points
+    @classmethod
+    def explore(cls, **settings):
+        """Explore with this machine's settings (overridden by keyword arguments); returns an
+        :class:`~near_safe.explore.ExploreResult`."""
+        from ._engine import explore
+
+        return explore(cls, **settings)
+
+    @classmethod
+    def check(cls, **settings):
+        """Explore and raise :class:`~near_safe.explore.ViolationFound` (whose message is the
+        report: the minimal schedule as a pytest test, the seed, receipts and balances) if an
+        invariant breaks.  Use it as a test body: ``def test_vault(): VaultMachine.check()``."""
+        result = cls.explore(**settings)
+        result.raise_on_violation()
+        return result
+
+    @classmethod
+    def replay(cls):
+        """A fresh runtime with users and ``setup`` done, for a printed reproduction test."""
+        from ._run import Run
+
+        return Run.start(cls, cls.settings)
+
+
+def _account_id(x) -> str:
+    if isinstance(x, str):
+        return x
+    for attr in ("account_id", "id"):
+        value = getattr(x, attr, None)
+        if isinstance(value, str):
+            return value
+    raise UsageError(f"{x!r} is not an account: give an account id string or an account "
+                     "object returned by the runtime")
+
+
+def _check_strategy(value):
+    if not isinstance(value, Strategy):  # pragma: no cover
+        raise UsageError(f"{value!r} is not a strategy")
+

@@ -1,0 +1,117 @@
+"""The report of a violation: the minimal schedule as a runnable pytest test, the seed, and
+the receipts and balances that show the damage (CPython only)."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+
+from ._machine import DEFAULT_GAS
+from ._outcome_view import gas_literal, near_literal
+from ._schedule import apply_step
+from ._shrink import replay
+
+
+def report(explorer, schedule, violation, result):
+    """Replay ``schedule`` once more, recording what each step did; returns the violation as
+    replayed and the report text."""
+    run = explorer.run
+    run.restore(explorer.root.snap)
+    explorer.current = None
+    lines = []  # test body lines
+    final = None
+    for step in schedule:
+        did = apply_step(run, step, explorer.rules)
+        lines += _lines_for(did)
+        final = run.check()
+        if final is not None:
+            break
+    if final is None:
+        while run.next_receipt() is not None:
+            nxt = run.next_receipt()
+            run.step()
+            lines.append(f"run.step()  # {_next_text(nxt)}")
+            final = run.check()
+            if final is not None:
+                break
+    if final is None:  # pragma: no cover - shrink() only keeps failing schedules
+        final = replay(explorer, schedule) or violation
+    machine = explorer.machine_cls
+    settings = explorer.settings
+    test_name = "test_" + _snake(machine.__name__) + f"_{final.invariant}_seed{settings.seed}"
+    body = [f"run = load_machine({_machine_path(machine)!r}, {machine.__qualname__!r}).replay()"]
+    body += lines
+    body.append("run.finish()  # raises InvariantViolation: " + final.invariant)
+    test = ("from near_safe.explore import load_machine\n"
+            "from near_safe.testing import NEAR, TGAS\n\n\n"
+            f"def {test_name}():\n" + "".join(f"    {line}\n" for line in body))
+    text = [
+        f"near_safe.explore: invariant `{final.invariant}` broken",
+        f"  {final.message}",
+        "",
+        f"found after {result.schedules} schedules ({result.nodes} states) in "
+        f"{result.elapsed:.2f} s with seed={settings.seed}; shrunk from "
+        f"{result.original_length} to {len(schedule)} steps.",
+        f"Reproduce the search: {machine.__name__}.explore(seed={settings.seed}) "
+        f"or `near-safe explore ... --seed {settings.seed}`",
+        "",
+        "What ran (receipts in execution order):",
+        *("  " + t for t in run.trace),
+        "",
+        "Balances (yoctoNEAR-exact; gas is not part of the ledger):",
+        *("  " + row for row in run.balances_table().splitlines()),
+        "",
+        "Minimal schedule as a pytest test (fails until the contract is fixed):",
+        "",
+        test,
+    ]
+    return final, "\n".join(text)
+
+
+def _lines_for(did) -> list:
+    kind = did[0]
+    if kind == "submit":
+        out = []
+        for sub in did[1]:
+            parts = [repr(sub.signer), repr(sub.receiver), repr(sub.method), _py(sub.args)]
+            if sub.deposit:
+                parts.append(f"deposit={near_literal(sub.deposit)}")
+            if sub.gas != DEFAULT_GAS:
+                parts.append(f"gas={gas_literal(sub.gas)}")
+            out.append(f"run.submit({', '.join(parts)})")
+        return out
+    if kind == "step":
+        _, fault, nxt = did
+        if fault:
+            return [f"run.step(fault={fault!r})  # {_next_text(nxt)} FAILS ({fault})"]
+        return [f"run.step()  # {_next_text(nxt)}"]
+    if kind == "drain":
+        return [f"run.step()  # {_next_text(n)}" for n in did[1]]
+    return []
+
+
+def _next_text(nxt) -> str:
+    what = nxt.method or "transfer"
+    tag = " (callback)" if nxt.callback else ""
+    return f"{nxt.predecessor} -> {nxt.receiver}.{what}{tag}"
+
+
+def _py(value) -> str:
+    """Python source for JSON-like args, with big decimal strings left exact."""
+    return repr(value)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _machine_path(machine) -> str:
+    path = inspect.getfile(machine)
+    try:
+        rel = os.path.relpath(path)
+        if not rel.startswith(".."):
+            return rel
+    except ValueError:  # pragma: no cover - other drive on Windows
+        pass
+    return path

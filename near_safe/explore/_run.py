@@ -1,0 +1,273 @@
+"""One live system under exploration: a runtime, the machine instance, the ledger and the trace
+of what ran (CPython only).
+
+The explorer and the printed reproduction tests drive the same object, so a printed test
+replays exactly what the explorer did: ``run.submit(...)`` queues a transaction,
+``run.step(fault=None)`` runs the next receipt (optionally failing it), ``run.finish()`` runs to
+idle; each step checks every invariant.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Optional
+
+from ..errors import NearSafeError, UsageError
+from ..testing import InvalidTransaction
+from ._faults import FaultRuntime, NextReceipt
+from ._ledger import Ledger
+from ._machine import DEFAULT_GAS, EXTRA_FAULTS, FAULTS, Submitted
+from ._outcome_view import describe_receipt, fmt_near
+
+
+class InvariantViolation(NearSafeError, AssertionError):
+    """Raised by a reproduction test (``Run.step``/``Run.finish``) when an invariant breaks."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    invariant: str
+    message: str
+    idle: bool
+
+
+class Run:
+    def __init__(self, machine_cls, settings):
+        self.machine_cls = machine_cls
+        self.settings = settings
+        self.machine = None
+        self.rt = None
+        self.users = ()
+        self.ledger = None
+        self.trace = []  # lines describing executed steps, for the report
+        self.raise_on_violation = False
+        self._gas_override = None
+        self._submitted_now = None
+        self._view_cache = {}
+
+    # ------------------------------------------------------------------ set-up
+    @classmethod
+    def start(cls, machine_cls, settings, raise_on_violation=True) -> "Run":
+        run = cls(machine_cls, settings)
+        run.raise_on_violation = raise_on_violation
+        mode = getattr(machine_cls, "mode", "wasm")
+        run.rt = FaultRuntime(mode=mode, large_bytes=settings.large_bytes)
+        users = dict(machine_cls.users)
+        if machine_cls.attacker and settings.attacker:
+            users.setdefault(machine_cls.attacker, machine_cls.attacker_balance)
+        for account_id, balance in users.items():
+            run.rt.create_account(account_id, balance=int(balance * 10**24))
+        run.users = tuple(users)
+        run.ledger = Ledger(run.users)
+        machine = machine_cls()
+        machine._run = run
+        run.machine = machine
+        machine.setup(run.rt)
+        run.rt.forget_observed()
+        return run
+
+    @property
+    def tracked(self):
+        return self.machine._tracked
+
+    # ------------------------------------------------------------------ acting
+    def submit(self, signer: str, receiver: str, method: str, args: Optional[dict] = None,
+               deposit: int = 0, gas: Optional[int] = None):
+        """Queue a transaction from ``signer`` (it runs when stepped)."""
+        if self._gas_override is not None:
+            gas, self._gas_override = self._gas_override, None
+        gas = DEFAULT_GAS if gas is None else int(gas)
+        args = dict(args or {})
+        try:
+            out = self.rt.submit(signer, receiver, method, args, deposit, gas)
+        except InvalidTransaction as exc:  # rejected before any receipt: nothing moved
+            self.trace.append(f"submit  {signer} -> {receiver}.{method}: rejected ({exc})")
+            return None
+        self.ledger.on_submit(signer, deposit)
+        record = Submitted(signer, receiver, method, args, deposit, gas)
+        if self._submitted_now is not None:
+            self._submitted_now.append(record)
+        self.trace.append(f"submit  {signer} -> {receiver}.{method}({_args_text(args)})"
+                          + (f" deposit {fmt_near(deposit)}" if deposit else "")
+                          + (f" gas {gas / 10**12:g} Tgas" if gas != DEFAULT_GAS else ""))
+        return out
+
+    def call_rule(self, spec, kwargs: dict, gas: Optional[int] = None) -> list:
+        """Run a rule's body with drawn arguments; returns the transactions it submitted."""
+        self._submitted_now = []
+        self._gas_override = gas
+        try:
+            spec.fn(self.machine, **kwargs)
+        finally:
+            submitted, self._submitted_now = self._submitted_now, None
+            self._gas_override = None
+        return submitted
+
+    def next_receipt(self) -> Optional[NextReceipt]:
+        return self.rt.next_receipt()
+
+    def step(self, fault: Optional[str] = None):
+        """Run the next receipt, then the refund receipts right behind it; ``fault`` (one of
+        FAULTS) makes the receipt fail that way if it is an external function call.  Returns
+        the receipt's outcome (None when idle)."""
+        if fault is not None and fault not in FAULTS + EXTRA_FAULTS:
+            raise UsageError(f"step(fault={fault!r}): use one of {FAULTS + EXTRA_FAULTS!r}")
+        if fault is not None:
+            nxt = self.rt.next_receipt()
+            if nxt is None or not nxt.external:
+                fault = None
+        if fault is not None:
+            self.rt.arm_fault(fault)
+        try:
+            outcome = self.rt.step()
+        finally:
+            self.rt.disarm_fault()
+        self._account(outcome, fault)
+        # refund receipts (predecessor "system") are delivered with the receipt before them:
+        # they are not decision points for the explorer
+        while True:
+            nxt = self.rt.next_receipt()
+            if nxt is None or nxt.predecessor != "system":
+                break
+            self._account(self.rt.step(), None)
+        if self.raise_on_violation:
+            self._raise_if_violated()
+        return outcome
+
+    def _account(self, outcome, fault):
+        if outcome is not None and hasattr(outcome, "receiver"):
+            self.ledger.on_receipt(outcome)
+            if not outcome.is_refund:
+                self.trace.append("receipt " + describe_receipt(outcome, fault))
+
+    def finish(self):
+        """Run every remaining receipt (no faults), checking invariants after each."""
+        for _ in range(10_000):
+            if self.idle():
+                break
+            self.step()
+        if self.raise_on_violation:
+            self._raise_if_violated()
+
+    def idle(self) -> bool:
+        return not self.rt.pending()
+
+    # ------------------------------------------------------------------ state
+    def snapshot(self):
+        return (self.rt.snapshot(), self.ledger.copy(), len(self.trace))
+
+    def restore(self, snap) -> None:
+        rt_snap, ledger, trace_len = snap
+        self.rt.restore(rt_snap)
+        self.ledger = ledger.copy()
+        del self.trace[trace_len:]
+
+    # ------------------------------------------------------------------ invariants
+    def credited(self, user: str) -> int:
+        total = 0
+        for t in self.tracked:
+            for item in t.credited:
+                if callable(item):
+                    total += int(item(self.rt, user))
+                else:
+                    total += self._view_int(t.account_id, item, {t.user_arg: user})
+        return total
+
+    def locked(self):
+        out = []
+        for t in self.tracked:
+            if t.locks is None:
+                continue
+            value = t.locks(self.rt) if callable(t.locks) else self._view(t.account_id, t.locks, {})
+            if value:
+                out.append((t.account_id, value))
+        return out
+
+    def _view(self, account_id, method, args):
+        # a view is a pure function of the contract's storage: cache it by the storage dict
+        # (the runtime replaces, never mutates, a contract's data dict; spec-free fast path)
+        data = self.rt.contract_data(account_id)
+        key = (account_id, method, json.dumps(args, sort_keys=True))
+        hit = self._view_cache.get(key)
+        if hit is not None and hit[0] is data:
+            return hit[1]
+        value = self.rt.view(account_id, method, args)
+        value = getattr(value, "value", value)
+        self._view_cache[key] = (data, value)
+        return value
+
+    def _view_int(self, account_id, method, args) -> int:
+        value = self._view(account_id, method, args)
+        try:
+            return int(value or 0)
+        except (TypeError, ValueError):
+            raise UsageError(f"view {account_id}.{method}({args}) returned {value!r}: a credited "
+                             "balance view must return an int or a decimal string") from None
+
+    def check(self) -> Optional[Violation]:
+        """The first broken invariant, or None."""
+        idle = self.idle()
+        builtins = self.settings.builtins if self.tracked else ()
+        if builtins and ("conservation" in builtins or "no_unbacked_credit" in builtins):
+            for user in self.users:
+                credited = self.credited(user)
+                d, r = self.ledger.deposited[user], self.ledger.returned[user]
+                have = credited + r
+                if "no_unbacked_credit" in builtins and have > d:
+                    return Violation(
+                        "no_unbacked_credit",
+                        f"{user} is credited {fmt_near(credited)} and was paid back "
+                        f"{fmt_near(r)}, but deposited only {fmt_near(d)}: "
+                        f"{fmt_near(have - d)} came from nowhere", idle)
+                if "conservation" in builtins and idle and have != d:
+                    return Violation(
+                        "conservation",
+                        f"{user} deposited {fmt_near(d)} but is credited {fmt_near(credited)} "
+                        f"and was paid back {fmt_near(r)}: {fmt_near(d - have)} lost", idle)
+        if "unlocked_when_idle" in builtins and idle:
+            locked = self.locked()
+            if locked:
+                what = "; ".join(f"{acc}: {val!r}" for acc, val in locked)
+                return Violation("unlocked_when_idle",
+                                 f"nothing is in flight but still locked/pending: {what}", idle)
+        for spec in self.machine_cls.invariants():
+            if spec.idle_only and not idle:
+                continue
+            try:
+                ok = _call_invariant(spec, self.machine, self.rt)
+            except AssertionError as exc:
+                return Violation(spec.name, str(exc) or "assertion failed", idle)
+            if ok is False:
+                return Violation(spec.name, f"{spec.name} returned False", idle)
+        return None
+
+    def _raise_if_violated(self):
+        violation = self.check()
+        if violation is not None:
+            raise InvariantViolation(f"invariant {violation.invariant} broken: "
+                                     f"{violation.message}\n\n" + self.balances_table()
+                                     + "\n\nwhat ran:\n  " + "\n  ".join(self.trace))
+
+    def balances_table(self) -> str:
+        lines = []
+        for user in self.users:
+            try:
+                credited = self.credited(user) if self.tracked else 0
+            except Exception as exc:  # a view that fails must not hide the report
+                credited = 0
+                lines.append(f"({user}: credited view failed: {exc})")
+            lines.append(self.ledger.row(user, credited))
+        return "\n".join(lines)
+
+
+def _call_invariant(spec, machine, rt):
+    import inspect
+
+    if len(inspect.signature(spec.fn).parameters) == 2:
+        return spec.fn(machine, rt)
+    return spec.fn(machine)
+
+
+def _args_text(args: dict) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in args.items())

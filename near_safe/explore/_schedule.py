@@ -1,0 +1,89 @@
+"""Schedules: what the explorer does, one step at a time (CPython only).
+
+A schedule is a list of steps, applied to a fresh system (users created, ``setup`` done):
+
+  Call(rule, kwargs, gas)   run a rule's body: it submits one or more transactions
+  Attack(receiver, method, args)   the attacker account sends a call it saw a contract make
+  Deliver(fault)            run the next receipt; ``fault`` makes an external call fail
+  Drain()                   run everything left, without faults
+
+Replaying a schedule is robust to the shrinker deleting steps: a Deliver with nothing to run
+does nothing, and a fault aimed at a receipt that is not an external call is dropped.  After
+the last step the replay runs to idle, so a schedule never needs trailing Delivers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Call:
+    rule: str
+    kwargs: tuple  # sorted (name, value) pairs: hashable, printable
+    gas: Optional[int] = None
+
+    def describe(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs)
+        gas = f" with {self.gas / 10**12:g} Tgas" if self.gas is not None else ""
+        return f"rule {self.rule}({args}){gas}"
+
+
+@dataclass(frozen=True)
+class Attack:
+    receiver: str
+    method: str
+    args: str  # JSON
+
+    def describe(self) -> str:
+        return f"attacker calls {self.receiver}.{self.method}({self.args})"
+
+
+@dataclass(frozen=True)
+class Deliver:
+    fault: Optional[str] = None
+
+    def describe(self) -> str:
+        return "deliver next receipt" + (f" failing it ({self.fault})" if self.fault else "")
+
+
+@dataclass(frozen=True)
+class Drain:
+    def describe(self) -> str:
+        return "run the rest"
+
+
+def apply_step(run, step, rules: dict):
+    """Apply one step to ``run``; returns what it did, for the printed test:
+    ('submit', [Submitted...]) or ('step', fault_or_None, NextReceipt) or ('noop',)."""
+    if isinstance(step, Call):
+        spec = rules[step.rule]
+        return ("submit", run.call_rule(spec, dict(step.kwargs), step.gas))
+    if isinstance(step, Attack):
+        attacker = run.machine_cls.attacker
+        before = len(run.trace)
+        run.submit(attacker, step.receiver, step.method, json.loads(step.args or "{}"))
+        from ._machine import DEFAULT_GAS, Submitted
+
+        ok = len(run.trace) > before and "rejected" not in run.trace[-1]
+        sub = [Submitted(attacker, step.receiver, step.method, json.loads(step.args or "{}"), 0,
+                         DEFAULT_GAS)] if ok else []
+        return ("submit", sub)
+    if isinstance(step, Deliver):
+        nxt = run.next_receipt()
+        if nxt is None:
+            return ("noop",)
+        fault = step.fault if nxt.external else None
+        run.step(fault)
+        return ("step", fault, nxt)
+    if isinstance(step, Drain):
+        done = []
+        while True:
+            nxt = run.next_receipt()
+            if nxt is None:
+                return ("drain", done)
+            run.step()
+            done.append(nxt)
+    raise TypeError(step)
