@@ -49,7 +49,7 @@ MPY_BUILTIN_MODULES = frozenset(
         "array", "binascii", "builtins", "cmath", "collections", "errno", "gc", "hashlib",
         "heapq", "io", "json", "math", "micropython", "msgpack", "near", "os", "platform",
         "random", "re", "select", "struct", "sys", "time", "uctypes", "deflate",
-        "__future__",
+        "framebuf", "_asyncio", "__future__",
     }
 )
 # nearc 0.8.8 analyzer: MPY_MODULES, MPY_LIB_PACKAGES, MPY_STDLIB_PACKAGES (top-level names).
@@ -294,8 +294,15 @@ def plan_build(contract: Path) -> Plan:
     if not contract.is_file():
         hint = "check the path" if contract.suffix == ".py" else "pass a .py contract file"
         raise BuildError(f"contract file not found: {contract} ({hint})")
+    if contract.suffix != ".py":
+        raise BuildError(f"{contract}: a contract is a Python source file ending in .py "
+                         "(rename it, or deploy a .wasm directly instead of building it)")
     contract = contract.resolve()
-    source = contract.read_text(encoding="utf-8")
+    try:
+        source = contract.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"{contract}: not UTF-8 text ({exc.reason} at byte {exc.start}): "
+                         "save the contract as UTF-8") from None
     tree = parse_source(contract, source)
 
     exports, lookalikes = find_exports(tree)

@@ -128,6 +128,8 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False) -> 
     result_path = cached
     if output is not None:
         output = Path(output)
+        if output.is_dir():
+            output = output / (plan.contract.stem + ".wasm")
         output.parent.mkdir(parents=True, exist_ok=True)
         tmp = output.with_name(output.name + f".tmp{os.getpid()}")
         shutil.copyfile(cached, tmp)

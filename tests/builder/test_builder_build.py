@@ -103,23 +103,32 @@ def test_unchanged_contract_is_a_cache_hit(counter):
     assert os.stat(counter.wasm).st_mtime_ns == before_mtime
 
 
-def test_new_contract_builds_then_hits_then_invalidates_on_change(unique_contract, tmp_path):
+def test_new_contract_builds_then_hits_then_invalidates_on_change(unique_contract, tmp_path, cli):
     path = unique_contract()
     before_files = sorted(p.name for p in tmp_path.iterdir())
+    code, stdout, stderr = cli(path)  # the real CLI, progress on stderr
+    assert code == 0, stderr
+    wasm_path, size, unit = stdout.split()
+    assert unit == "bytes" and int(size) == Path(wasm_path).stat().st_size
+    stages = stderr.splitlines()
+    assert any(re.search(r"fresh\.py: staging sources .*\(\d+\.\ds\)$", ln) for ln in stages)
+    assert any(re.search(r"freezing modules and linking the Wasm \(\d+\.\ds\)$", ln) for ln in stages)
+    assert re.search(r"built .*\.wasm \(\d+ KB\) \(\d+\.\ds total\)$", stages[-1])
     lines = []
     first = build(path, progress=lines.append)
-    assert not first.cached and build_count(first.key) == 1
-    assert any("freezing modules and linking" in ln for ln in lines)
+    assert first.cached and first.wasm == Path(wasm_path) and build_count(first.key) == 1
+    assert lines == []  # a cache hit is silent
     assert call(first.wasm, "hello")[0] == b"fresh"
     # nothing written next to the contract (nearc would leave *_with_*.py and build/)
     assert sorted(p.name for p in tmp_path.iterdir()) == before_files
 
-    second = build(path, progress=lines.append)
+    second = build(path, progress=False)
     assert second.cached and second.key == first.key and build_count(first.key) == 1
 
     path.write_text(path.read_text().replace('"fresh"', '"changed"'))
-    third = build(path, progress=False)
+    third = build(path, progress=lines.append)
     assert third.key != first.key and not third.cached
+    assert any("freezing modules and linking" in ln for ln in lines)
     assert call(third.wasm, "hello")[0] == b"changed"
     assert build_count(third.key) == 1
 
@@ -132,6 +141,9 @@ def test_output_option_writes_a_copy_and_cli_prints_path_and_size(counter, cli, 
     assert stdout.strip() == f"{out} {out.stat().st_size} bytes (cached)"
     assert stderr == ""
     assert build_contract(COUNTER, progress=False) == counter.wasm
+    # -o naming a folder writes <contract>.wasm inside it
+    code, stdout, _ = cli(COUNTER, "-o", tmp_path, "-q")
+    assert code == 0 and stdout.startswith(f"{tmp_path / 'counter.wasm'} ")
 
 
 def test_two_processes_building_the_same_new_contract_build_it_once(unique_contract):

@@ -16,6 +16,13 @@ def test_missing_contract_file(cli, tmp_path):
     assert "contract file not found" in err and "nowhere.py" in err
 
 
+def test_contract_must_be_a_python_file(cli, tmp_path):
+    wasm = tmp_path / "c.wasm"
+    wasm.write_bytes(b"\0asm")
+    code, _, err = cli(wasm)
+    assert code == 2 and "ending in .py" in err
+
+
 def test_syntax_error_names_file_line_and_column_before_the_toolchain(cli, tmp_path):
     bad = tmp_path / "broken.py"
     bad.write_text("from near_sdk_py import view\n\n@view\ndef get(:\n    return 1\n")
