@@ -781,12 +781,15 @@ class Runtime:
 
     def pending(self) -> list:
         """Receipts (and pooled transactions) that have not run yet, in the order they will:
-        this block's queue, the next block's, then those waiting for data or a resume."""
+        this block's queue, the next block's, then those waiting for data or a resume.  A
+        receipt whose input data has not arrived is ``waiting_for_data`` (``runs_at`` None),
+        even while it is still travelling to its receiver."""
         st = self._state
-        out = [_pending(r, st.height) for r in st.queue]
-        out += [_pending(r, st.height + 1) for r in st.outgoing]
-        out += [_pending(r, None) for r in st.postponed.values()]
-        out += [replace(_pending(y.receipt, None), kind="yield")
+        out = [self._pending(r, st.height) for r in st.queue]
+        out += [self._pending(r, st.height + 1) for r in st.outgoing]
+        out += [self._pending(r, None) for r in st.postponed.values()]
+        out += [replace(self._pending(y.receipt, None), kind="yield", waiting_for_data=True,
+                        runs_at=None)
                 for y in st.yields.values()]
         for tx in st.tx_pool:
             local = tx.signer_id == tx.receiver_id
@@ -794,6 +797,19 @@ class Runtime:
                                       tx.signer_id, _first_method(tx.actions), False,
                                       st.height + (1 if local else 2), False, base58(tx.tx_id)))
         return out
+
+    def _pending(self, receipt, runs_at) -> PendingReceipt:
+        if isinstance(receipt, DataReceipt):
+            return PendingReceipt("resume" if receipt.is_resume else "data",
+                                  base58(receipt.receipt_id), receipt.receiver_id,
+                                  receipt.predecessor_id, None, False, runs_at,
+                                  tx_id=base58(receipt.tx_id))
+        received = self._state.received_data
+        waiting = any((receipt.receiver_id, d) not in received for d in receipt.input_data_ids)
+        return PendingReceipt("action", base58(receipt.receipt_id), receipt.receiver_id,
+                              receipt.predecessor_id, receipt.method, waiting,
+                              None if waiting else runs_at, receipt.is_refund,
+                              base58(receipt.tx_id))
 
     def _tx_pending(self, tx_id: bytes) -> bool:
         st = self._state
@@ -837,17 +853,6 @@ def _first_method(actions) -> Optional[str]:
         if isinstance(a, FunctionCall):
             return a.method_name
     return None
-
-
-def _pending(receipt, runs_at) -> PendingReceipt:
-    if isinstance(receipt, DataReceipt):
-        return PendingReceipt("resume" if receipt.is_resume else "data",
-                              base58(receipt.receipt_id), receipt.receiver_id,
-                              receipt.predecessor_id, None, False, runs_at,
-                              tx_id=base58(receipt.tx_id))
-    return PendingReceipt("action", base58(receipt.receipt_id), receipt.receiver_id,
-                          receipt.predecessor_id, receipt.method, runs_at is None, runs_at,
-                          receipt.is_refund, base58(receipt.tx_id))
 
 
 def _final_result(record: TxRecord):
