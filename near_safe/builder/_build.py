@@ -15,8 +15,12 @@ Cache layout under ``cache_root()`` (``$NEAR_SAFE_CACHE`` or ``~/.cache/near_saf
     wasm/<key>.wasm                      cached Wasm, key = sha256 of every input (see cache_key)
     wasm/<key>.json                      what went in: contract, exports, frozen files, timings
     wasm/<key>.manifest.py               the MicroPython manifest the Wasm was frozen from
-    work/<key>/                          staging folder of a build (removed after success)
+    work/<key>/                          staging folder of a build (removed after success;
+                                         kept a day after a failure, its build.log is named
+                                         in the error)
     builds.log                           one line per real (non-cached) build
+
+The cache is bounded by :func:`prune`: the newest ``MAX_CACHED_WASM`` Wasm files are kept.
 """
 
 from __future__ import annotations
@@ -249,6 +253,35 @@ def _build_locked(plan, key, toolchain: Toolchain, prog: Progress, cached: Path,
     with open(cache_root() / "builds.log", "a") as fh:
         fh.write(f"{info['built_at']} {key} {seconds:.1f}s {plan.contract}\n")
     shutil.rmtree(work, ignore_errors=True)
+    prune()
+
+
+# Bounds on the cache: every edit of a contract adds a ~400 KB Wasm.
+MAX_CACHED_WASM = 300
+STALE_WORK_SECONDS = 24 * 3600
+
+
+def prune(max_wasm: int = MAX_CACHED_WASM) -> int:
+    """Delete the oldest-built Wasm entries beyond ``max_wasm`` and staging folders of failed
+    builds older than a day; return the number of Wasm entries removed.  Called after every
+    real build.  (An entry removed while another process still wants it is simply rebuilt.)"""
+    wasm_dir = _wasm_dir()
+    entries = sorted(wasm_dir.glob("*.wasm"), key=lambda p: p.stat().st_mtime) if wasm_dir.is_dir() else []
+    removed = 0
+    for wasm in entries[: max(0, len(entries) - max_wasm)]:
+        for suffix in (".wasm", ".json", ".manifest.py"):
+            wasm.with_suffix(suffix).unlink(missing_ok=True)
+        removed += 1
+    work_root = cache_root() / "work"
+    if work_root.is_dir():
+        now = time.time()
+        for work in work_root.iterdir():
+            try:
+                if now - work.stat().st_mtime > STALE_WORK_SECONDS:
+                    shutil.rmtree(work, ignore_errors=True)
+            except FileNotFoundError:
+                pass
+    return removed
 
 
 def build_count(key: str | None = None) -> int:

@@ -163,3 +163,28 @@ def test_cpython_only_branches_are_not_frozen(tmp_path):
     bad = write(tmp_path / "bad.py", "import sys\nimport sqlite3\n" + VIEW)
     with pytest.raises(Exception, match="cannot freeze import 'sqlite3'"):
         plan_build(bad)
+
+
+def test_prune_keeps_the_newest_wasm_entries_and_drops_stale_work(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from near_safe.builder._build import prune
+
+    monkeypatch.setenv("NEAR_SAFE_CACHE", str(tmp_path))
+    wasm_dir = tmp_path / "wasm"
+    wasm_dir.mkdir()
+    for i, key in enumerate(["old", "mid", "new"]):
+        for suffix in (".wasm", ".json", ".manifest.py"):
+            f = wasm_dir / f"{key}{suffix}"
+            f.write_text(key)
+            os.utime(f, (1000 + i, 1000 + i))
+    stale = tmp_path / "work" / "failed"
+    fresh = tmp_path / "work" / "recent"
+    stale.mkdir(parents=True)
+    fresh.mkdir()
+    os.utime(stale, (time.time() - 3 * 86400,) * 2)
+    assert prune(max_wasm=2) == 1
+    assert sorted(p.name for p in wasm_dir.iterdir()) == [
+        "mid.json", "mid.manifest.py", "mid.wasm", "new.json", "new.manifest.py", "new.wasm"]
+    assert not stale.exists() and fresh.exists()
