@@ -143,8 +143,13 @@ def ns103(m: Module):
 
 
 def ns104(m: Module):
-    """A storage debit before a transfer or call, where no callback writes storage (restores)."""
+    """A storage debit before a call or a transfer to another account than the caller, where
+    no callback writes storage on its failure path (restores). Callbacks themselves are left out:
+    they settle, and a refund they send has no later step to restore anything."""
+    targets = _callback_targets(m)
     for f in _entry_points(m):
+        if _is_callback(m, f, targets):
+            continue
         events = sorted(m.events_of(f), key=lambda e: e.order)
         # a transfer back to the predecessor (who just called) cannot meet a missing account
         outs = [ev for ev in events if ev.kind == "call_ext" or

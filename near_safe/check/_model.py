@@ -576,8 +576,10 @@ class _FuncFacts(ast.NodeVisitor):
         self._block(node.finalbody)
 
     def _mentions_access(self, expr) -> bool:
+        """Does a test check who or what invoked the method (caller, deposit, being a callback)?
+        Panicking on such a check is allowed in a callback: a genuine callback never fails it."""
         for n in ast.walk(expr):
-            if self.has(n, "pred") or self.has(n, "current"):
+            if self.has(n, "pred") or self.has(n, "current") or self.has(n, "deposit"):
                 return True
             if isinstance(n, ast.Call) and call_name(self.imp, n) == "near.promise_results_count":
                 return True
@@ -697,7 +699,10 @@ class _FuncFacts(ast.NodeVisitor):
         sides = [node.left, *node.comparators]
         preds = [self.has(s, "pred") for s in sides]
         currents = [self.has(s, "current") for s in sides]
-        if any(preds):
+        # `user in self.balances`: a lookup in a map keyed by account, not a privilege check
+        lookup = any(isinstance(op, (ast.In, ast.NotIn)) and self._container(right)
+                     for op, right in zip(node.ops, node.comparators))
+        if any(preds) and not lookup:
             if any(c and not p for c, p in zip(currents, preds)):
                 self._emit("private_check", node)
             else:
