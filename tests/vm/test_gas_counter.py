@@ -3,7 +3,7 @@
 import pytest
 
 from near_safe.testing.params import TGAS
-from near_safe.testing.vm.gas import GasCounter, GasError, U64_MAX
+from near_safe.testing.vm.gas import U64_MAX, GasCounter, GasError
 
 
 def test_burn_within_limit_accumulates():

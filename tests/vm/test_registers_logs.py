@@ -1,11 +1,20 @@
 """Registers, logs and their limits: TV23, spec 2.0, 2.1, 2.5."""
 
 import pytest
+from vmhelpers import (
+    U64_MAX,
+    C,
+    F,
+    L,
+    context,
+    make_logic,
+    read_mem,
+    read_reg,
+    write_mem,
+    write_reg,
+)
 
 from near_safe.testing.vm.logic import VMLogicError
-
-from conftest import C, F, L, U64_MAX, context, make_logic, read_mem, read_reg, write_mem, \
-    write_reg
 
 
 def err(fn, *args):

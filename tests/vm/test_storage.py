@@ -3,11 +3,10 @@
 import dataclasses
 
 import pytest
+from vmhelpers import U64_MAX, C, L, make_logic, read_mem, write_reg
 
 from near_safe.testing.params import DEFAULT_CONFIG
 from near_safe.testing.vm.logic import VMLogicError
-
-from conftest import C, L, U64_MAX, context, make_logic, read_mem, write_reg
 
 NO_TTN = dataclasses.replace(DEFAULT_CONFIG, ttn_per_write=0)  # TV15: "excluding TTN"
 KEY, V10, V20 = 0, 100, 200

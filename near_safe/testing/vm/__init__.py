@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .._types import FunctionCallError, VMContext, VMOutcome
 from ..params import DEFAULT_CONFIG, Config
@@ -20,8 +19,17 @@ from .gas import GasCounter, GasError
 from .logic import VMLogic, VMLogicError, host_error
 from .weights import distribute_gas
 
-__all__ = ["ContractCode", "run", "nop_outcome", "VMLogic", "VMLogicError", "GasCounter",
-           "GasError", "host_error", "distribute_gas"]
+__all__ = [
+    "ContractCode",
+    "GasCounter",
+    "GasError",
+    "VMLogic",
+    "VMLogicError",
+    "distribute_gas",
+    "host_error",
+    "nop_outcome",
+    "run",
+]
 
 
 @dataclass
@@ -31,8 +39,8 @@ class ContractCode:
 
     code: bytes
     kind: str = "wasm"  # "wasm" | "python"
-    source_path: Optional[str] = None
-    _hash: Optional[str] = field(default=None, repr=False, compare=False)
+    source_path: str | None = None
+    _hash: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def hash(self) -> str:
@@ -52,7 +60,7 @@ def nop_outcome(context: VMContext, error: FunctionCallError) -> VMOutcome:
                      return_data=None, burnt_gas=0, used_gas=0, aborted=error, nop=True)
 
 
-def run(code: Optional[ContractCode], method_name: str, context: VMContext, storage: dict, ext,
+def run(code: ContractCode | None, method_name: str, context: VMContext, storage: dict, ext,
         config: Config = DEFAULT_CONFIG) -> VMOutcome:
     """Run ``method_name`` of ``code`` for one FunctionCall action (spec 3.5).
 

@@ -28,7 +28,7 @@ class GasCounter:
     """spec 2.10.  ``prepaid`` is the FunctionCall's gas (u64::MAX for a view call),
     ``max_burnt`` is ``max_gas_burnt`` (``max_gas_burnt_view`` for a view call)."""
 
-    __slots__ = ("burnt", "promises_gas", "prepaid", "max_burnt", "gas_limit", "profile")
+    __slots__ = ("burnt", "gas_limit", "max_burnt", "prepaid", "profile", "promises_gas")
 
     def __init__(self, prepaid: int, max_burnt: int, is_view: bool = False):
         self.burnt = 0

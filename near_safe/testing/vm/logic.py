@@ -14,14 +14,25 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Optional
 
 from .._types import (
-    AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract, FunctionCall,
-    FunctionCallError, NewReceipt, Stake, Transfer, VMContext, VMOutcome, YieldResume,
+    AccessKey,
+    AddKey,
+    CreateAccount,
+    DeleteAccount,
+    DeleteKey,
+    DeployContract,
+    FunctionCall,
+    FunctionCallError,
+    NewReceipt,
+    Stake,
+    Transfer,
+    VMContext,
+    VMOutcome,
+    YieldResume,
 )
 from ..params import Config
-from .gas import GasCounter, GasError, IntegerOverflow, U64_MAX
+from .gas import U64_MAX, GasCounter, GasError, IntegerOverflow
 from .weights import distribute_gas
 
 U128_MAX = 2**128 - 1
@@ -175,7 +186,7 @@ class VMLogic:
         self._registers_memory = 0
         self.logs: list = []
         self.total_log_length = 0
-        self.return_data: Optional[tuple] = None
+        self.return_data: tuple | None = None
         self.balance = context.account_balance + context.attached_deposit
         self.storage_usage_now = context.storage_usage
         self.receipts: list = []  # NewReceipt, index = receipt index
@@ -1005,7 +1016,7 @@ class VMLogic:
 
     # ==================================================================== outcome
 
-    def outcome(self, aborted: Optional[FunctionCallError] = None) -> VMOutcome:
+    def outcome(self, aborted: FunctionCallError | None = None) -> VMOutcome:
         """VMOutcome (spec 1.6).  On abort balance/storage/return data/receipts are not
         meaningful to the runtime; ``storage`` is None then.
 
@@ -1057,6 +1068,18 @@ def _keccak(bits: int):
             return keccak(data, bits)
     return fn
 
+
+# nearcore host functions this simulator does not implement: a contract importing them links,
+# and a call aborts with UnsupportedHostFunction naming the function (spec 2.9).
+UNSUPPORTED_HOST_FUNCTIONS = [
+    "bls12381_p1_sum", "bls12381_p2_sum", "bls12381_g1_multiexp", "bls12381_g2_multiexp",
+    "bls12381_map_fp_to_g1", "bls12381_map_fp2_to_g2", "bls12381_pairing_check",
+    "bls12381_p1_decompress", "bls12381_p2_decompress", "sandbox_debug_log",
+    "promise_batch_action_deploy_global_contract",
+    "promise_batch_action_deploy_global_contract_by_account_id",
+    "promise_batch_action_use_global_contract",
+    "promise_batch_action_use_global_contract_by_account_id",
+]
 
 # Host functions nearc's Wasm (or near-sdk-rs) may import; VMLogic methods by these names.
 HOST_FUNCTIONS = [

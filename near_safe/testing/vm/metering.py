@@ -160,7 +160,7 @@ class MeteringInfo:
     unsupported: int = 0  # functions left with the frame charge only (undecodable ops)
 
     @classmethod
-    def analyse(cls, code: bytes) -> "MeteringInfo":
+    def analyse(cls, code: bytes) -> MeteringInfo:
         """Parse the module's type/import/function/code sections and add the frame charge.
         Text (WAT) input is converted to binary first."""
         if not code.startswith(b"\0asm"):

@@ -18,15 +18,21 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Optional
 
 import wasmtime
 
 from .._types import FunctionCallError, VMContext, VMOutcome
 from ..params import Config
-from .gas import GasError, IntegerOverflow, U64_MAX
-from .logic import HOST_FUNCTIONS, MemoryOutOfBounds, VMLogic, VMLogicError, host_error
 from . import metering
+from .gas import U64_MAX, GasError, IntegerOverflow
+from .logic import (
+    HOST_FUNCTIONS,
+    UNSUPPORTED_HOST_FUNCTIONS,
+    MemoryOutOfBounds,
+    VMLogic,
+    VMLogicError,
+    host_error,
+)
 
 _I64_SIGN = 1 << 63
 _U32 = 0xFFFFFFFF
@@ -52,7 +58,7 @@ def cache_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "near_safe"
 
 
-_engine: Optional[wasmtime.Engine] = None
+_engine: wasmtime.Engine | None = None
 _modules: dict = {}
 _lock = threading.Lock()
 
@@ -69,17 +75,17 @@ def engine() -> wasmtime.Engine:
 
 
 def _wasmtime_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
     try:
-        from importlib.metadata import version
         return version("wasmtime")
-    except Exception:  # pragma: no cover
+    except PackageNotFoundError:  # pragma: no cover
         return "unknown"
 
 
 class _Holder:
     """Per-module mutable slot the host closures read: the call currently running."""
 
-    __slots__ = ("logic", "store", "fuel_set", "op_cost", "abort")
+    __slots__ = ("abort", "fuel_set", "logic", "op_cost", "store")
 
     def __init__(self):
         self.logic = None
@@ -124,7 +130,8 @@ class LoadedModule:
             if isinstance(exp.type, wasmtime.FuncType):
                 self.exports[exp.name] = not exp.type.params and not exp.type.results
         self.imports_memory = None
-        self.link_error = None
+        self.link_error = None  # non-env import: PrepareError, nothing charged
+        self.unknown_import = None  # unknown env import: LinkError after the loading fee
         for imp in self.module.imports:
             if imp.module != "env":
                 self.link_error = f"{imp.module}.{imp.name}"
@@ -132,13 +139,16 @@ class LoadedModule:
             if isinstance(imp.type, wasmtime.MemoryType):
                 self.imports_memory = imp.name
                 continue
-            if not isinstance(imp.type, wasmtime.FuncType):
-                self.link_error = f"env.{imp.name}"
+            if not isinstance(imp.type, wasmtime.FuncType) or (
+                    imp.name not in HOST_FUNCTIONS and imp.name not in UNSUPPORTED_HOST_FUNCTIONS):
+                # not a NEAR host function: nearcore fails to link (spec 3.5 step 6)
+                self.unknown_import = self.unknown_import or f"env.{imp.name}"
                 continue
             self.linker.define_func("env", imp.name, imp.type,
                                     _host_closure(self.holder, imp.name, imp.type))
         self.pre = None
-        if self.imports_memory is None and self.link_error is None:
+        if self.imports_memory is None and self.link_error is None \
+                and self.unknown_import is None:
             self.pre = self.linker.instantiate_pre(self.module)
 
 
@@ -149,8 +159,8 @@ def _compile(eng, code: bytes, code_hash: str) -> wasmtime.Module:
     if path.exists():
         try:
             return wasmtime.Module.deserialize_file(eng, str(path))
-        except Exception:
-            pass  # stale or corrupt: recompile
+        except wasmtime.WasmtimeError:
+            path.unlink(missing_ok=True)  # stale or corrupt: recompile
     wasmtime.Module.validate(eng, code)  # a clear CompilationError before instrumenting
     module = wasmtime.Module(eng, metering.MeteringInfo.analyse(code).instrumented)
     try:
@@ -257,6 +267,11 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
     except GasError as e:
         return logic.outcome(aborted=host_error(e.kind).error)
 
+    if mod.unknown_import is not None:
+        return logic.outcome(aborted=FunctionCallError(
+            "LinkError", f"LinkError: unknown or invalid import {mod.unknown_import}",
+            "LinkError", {"import": mod.unknown_import}))
+
     h = mod.holder
     prev = (h.logic, h.store, h.fuel_set, h.op_cost, h.abort)  # re-entrancy (nested runs)
     h.logic, h.store, h.op_cost, h.abort = logic, store, op_cost, None
@@ -322,8 +337,6 @@ def _abort_reason(e, h: _Holder, logic: VMLogic, store) -> FunctionCallError:
         gc.pay_base("wasm_ops", max(0, h.fuel_set - store.get_fuel()) * h.op_cost)
     except GasError as ge:
         return host_error(ge.kind).error
-    except Exception:
-        pass
     if isinstance(e, wasmtime.Trap):
         kind = _TRAPS.get(code, "GenericTrap")
         return FunctionCallError("WasmTrap", f"WebAssembly trap: {kind}", kind)
