@@ -126,14 +126,126 @@ def fail(method, what):
     near.panic_utf8("Method " + method + ": " + what)
 
 
-def read_input(method):
-    """The call's JSON object (``{}`` for empty input); panics on anything else."""
+# Byte codes for the strict JSON scan (input is scanned as bytes: indexing a MicroPython str
+# that holds non-ASCII text is O(n) per index).
+_WS = b" \t\n\r"
+_END_TOKEN = b",:]} \t\n\r"
+_NUM = b"0123456789"
+_Q, _BSL, _COLON, _COMMA = 34, 92, 58, 44
+_LBRACE, _RBRACE, _LBRACKET, _RBRACKET = 123, 125, 91, 93
+
+
+def _string_end(s, i):
+    """Index after the string starting at ``s[i] == '"'``, or -1."""
+    j = s.find(b'"', i + 1)
+    while j > 0:
+        k = j - 1
+        while s[k] == _BSL:
+            k -= 1
+        if (j - k) % 2:  # an even number of backslashes before the quote: it closes
+            return j + 1
+        j = s.find(b'"', j + 1)
+    return -1
+
+
+def _literal_ok(t):
+    """JSON's number grammar, or true/false/null."""
+    if t == b"true" or t == b"false" or t == b"null":
+        return True
+    if t[:1] == b"-":
+        t = t[1:]
+    e = max(t.find(b"e"), t.find(b"E"))
+    if e >= 0:
+        exp = t[e + 1:]
+        if exp[:1] in (b"+", b"-"):
+            exp = exp[1:]
+        if not exp or exp.strip(_NUM):
+            return False
+        t = t[:e]
+    d = t.find(b".")
+    if d >= 0:
+        frac = t[d + 1:]
+        if not frac or frac.strip(_NUM):
+            return False
+        t = t[:d]
+    return bool(t) and not t.strip(_NUM) and (t == b"0" or t[0] != 48)
+
+
+def strict_json(s):
+    """True when ``s`` (bytes) is exactly one JSON value with JSON's separators.
+
+    MicroPython's ``json.loads`` treats ``,`` and ``:`` as whitespace (so ``{"a" 1}``,
+    ``[1 2]`` and trailing commas parse) and accepts numbers like ``01``; CPython's does not.
+    This scan, run after ``json.loads`` succeeded, makes both strict.  Strings are skipped with
+    ``find``, so the cost grows with the number of tokens, not the length of the text."""
+    stack = []
+    expect = 0  # 0 value, 1 key, 2 ':', 3 ',' or close, 4 value or ']', 5 key or '}'
+    i, n = 0, len(s)
+    while i < n:
+        c = s[i]
+        if c in _WS:
+            i += 1
+            continue
+        if expect == 2:
+            if c != _COLON:
+                return False
+            expect, i = 0, i + 1
+            continue
+        if expect == 3:
+            if not stack:
+                return False  # content after the value
+            top = stack[-1]
+            if c == _COMMA:
+                expect = 1 if top == _LBRACE else 0
+            elif c == top + 2:  # '{' + 2 == '}', '[' + 2 == ']'
+                stack.pop()
+            else:
+                return False
+            i += 1
+            continue
+        if (expect == 5 and c == _RBRACE) or (expect == 4 and c == _RBRACKET):
+            stack.pop()
+            expect, i = 3, i + 1
+            continue
+        if expect == 1 or expect == 5:
+            if c != _Q:
+                return False
+            i = _string_end(s, i)
+            if i < 0:
+                return False
+            expect = 2
+            continue
+        if c == _Q:
+            i = _string_end(s, i)
+            if i < 0:
+                return False
+        elif c == _LBRACE or c == _LBRACKET:
+            stack.append(c)
+            expect = 5 if c == _LBRACE else 4
+            i += 1
+            continue
+        else:
+            j = i
+            while j < n and s[j] not in _END_TOKEN:
+                j += 1
+            if not _literal_ok(s[i:j]):
+                return False
+            i = j
+        expect = 3
+    return expect == 3 and not stack
+
+
+def read_input(method, strict=True):
+    """The call's JSON object (``{}`` for empty input); panics on anything else.  Callbacks
+    pass ``strict=False``: their input was written by this contract's own json.dumps."""
     raw = near.input()
     if not raw:
         return {}
     try:
         obj = json.loads(raw)
     except Exception:
+        obj = None
+    if obj is None or (strict and not strict_json(raw)):
         fail(method, "invalid JSON input")
     if type(obj) is not dict:
         fail(method, "arguments must be a JSON object")

@@ -180,7 +180,7 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
             near.panic_utf8("Method " + name + " can only be called as a callback")
         if near.attached_deposit():
             near.panic_utf8("Method " + name + " doesn't accept deposit")
-        obj = read_input(name)
+        obj = read_input(name, False)
         ns = obj.pop("_ns", None)
         kwargs = parse(name, spec, obj)
         results = [_xcc.read_result(i, limit, rkind) for i in range(count)]

@@ -217,7 +217,7 @@ def fail_with_contract_error():
 
 @call
 def fail_with_exception():
-    return {}["missing"]
+    return int("not a number")
 
 
 @view
