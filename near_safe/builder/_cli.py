@@ -28,7 +28,7 @@ def run(args) -> int:
         if args.contract or args.output:
             raise UsageError("--warm takes no contract or -o: run `near-safe build --warm` alone")
         result = warm(progress=progress, rebuild=args.rebuild)
-        state = "already warm" if result.cached else "warmed"
+        state = "was already warm" if result.cached else "is warm now"
         print(f"toolchain {state} (warm-up contract: {result.wasm}, {result.size} bytes)")
         return 0
     if not args.contract:
