@@ -35,7 +35,8 @@ from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingRec
 from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt, DataReceipt, State,
                      Transaction, Yield, access_key_storage_size, base58, derive_id,
                      ed25519_public_key)
-from ._types import AccessKey, FunctionCall, FunctionCallError, Transfer, VMContext, VMOutcome
+from ._types import (AccessKey, DeleteAccount, FunctionCall, FunctionCallError, Transfer,
+                     VMContext, VMOutcome)
 
 NEAR = params.NEAR
 TGAS = params.TGAS
@@ -586,13 +587,17 @@ class Runtime:
                                r.data_id, r.payload, is_resume=True, tx_id=receipt.tx_id)
                    for r in run.yield_resumes]
         emitted = run.new_receipts + resumes + refunds + data_receipts
+        instant = []
         for new in emitted:
             if isinstance(new, ActionReceipt) and new.is_yield:  # InstantPromiseYield (v83+)
                 data_id = new.input_data_ids[0]
                 st.yields[(new.receiver_id, data_id)] = Yield(
                     new, data_id, st.height + cfg.limits["yield_timeout_length_in_blocks"])
+            elif _is_instant_delete_account(new, cfg):
+                instant.append(new)
             else:
                 st.outgoing.append(new)
+        st.queue[:0] = instant  # processed right after this receipt (spec 3.2)
         # 10. the outcome
         outcome = self._outcome(run, error, tokens_burnt, reward, emitted)
         record = st.tx_records.get(receipt.tx_id)
@@ -846,6 +851,13 @@ class Runtime:
     def __repr__(self):
         return (f"<Runtime mode={self.mode} height={self.height} "
                 f"accounts={len(self._state.accounts)} pending={len(self.pending())}>")
+
+
+def _is_instant_delete_account(receipt, config) -> bool:
+    """InstantDeleteAccount (protocol 83+, spec 3.2): an action receipt holding a single
+    DeleteAccount action is processed immediately after the receipt that produced it."""
+    return (config.protocol_version >= 83 and isinstance(receipt, ActionReceipt)
+            and len(receipt.actions) == 1 and isinstance(receipt.actions[0], DeleteAccount))
 
 
 def _first_method(actions) -> Optional[str]:

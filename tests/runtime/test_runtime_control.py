@@ -304,3 +304,52 @@ def test_star_import_works():
     ns = {}
     exec("from near_safe.testing import *", ns)
     assert {"Runtime", "NEAR", "TGAS", "TxOutcome"} <= set(ns)
+
+
+def test_refund_to_redirects_the_deposit_refund(rt, alice):
+    """spec 4 rule 3 (v82+): promise_set_refund_to sends a failed receipt's deposit there."""
+    a = Wat()
+    a.method("f", f"""
+      (local.set $p (call $promise_create {a.s("b.near")} {a.s("g")} {a.s("")} {a.u128(NEAR)}
+                                          (i64.const {10 * TGAS})))
+      (call $promise_set_refund_to (local.get $p) {a.s("carol.near")})""")
+    b = Wat()
+    b.method("g", f"(call $panic_utf8 {b.s('no')})")
+    rt.deploy("a.near", a.build(), balance=5 * NEAR)
+    rt.deploy("b.near", b.build())
+    carol = rt.create_account("carol.near", balance=0)
+    out = alice.call("a.near", "f", gas=50 * TGAS)
+    [refund] = out.find(receiver="carol.near")
+    assert refund.is_refund and refund.deposit == NEAR and carol.balance == NEAR
+
+
+def test_delete_account_with_large_state_fails(rt):
+    big = rt.create_account("big.near", balance=NEAR)
+    rt.patch_state(big, data={"k": b"v" * (10_000 - 182 - 40)})  # usage 10_001 bytes
+    out = big.execute(big, [DeleteAccount("alice.near")])
+    assert out.receipts[0].failure.kind == "DeleteAccountWithLargeState"
+    assert rt.exists(big)
+
+
+def test_transfer_to_a_near_implicit_account_creates_it(rt, alice):
+    implicit = bytes(range(32)).hex()
+    out = alice.transfer(implicit, NEAR)
+    assert out.status == "success"
+    view = rt.account(implicit)
+    assert (view.amount, view.storage_usage, view.keys) == (NEAR, 182, 1)
+    assert b"\x00" + bytes(range(32)) in rt.access_keys(implicit)
+    # implicit-account transfers also pay create_account + add_full_access_key (spec 3.1)
+    assert out.conversion_gas_burnt == (send("action_receipt_creation") + send("transfer")
+                                        + send("create_account") + send("add_full_access_key"))
+
+
+def test_a_single_delete_account_receipt_runs_in_the_same_block(rt, alice):
+    """InstantDeleteAccount (v83+, spec 3.2): processed right after the receipt creating it."""
+    w = Wat()
+    w.method("close", f"""(call $promise_batch_action_delete_account
+        (call $promise_batch_create {w.s("temp.near")}) {w.s("alice.near")})""")
+    temp = rt.deploy("temp.near", w.build(), balance=NEAR)
+    out = alice.call(temp, "close", gas=20 * TGAS)
+    close, delete = out.receipt(method="close"), out.receipt(actions=("DeleteAccount",))
+    assert delete.status == "success" and delete.block_height == close.block_height
+    assert not rt.exists("temp.near")
