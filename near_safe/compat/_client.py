@@ -154,9 +154,11 @@ class EmbeddedNearClient(NearClient):
 
     def _create(self, creator_id: str, account_id: str, balance: int) -> None:
         private, public = _new_key_pair()
-        # NearClient ignores the transaction's outcome; so do we, except that an account that
-        # already exists is reported instead of leaving a key-less stand-in behind.
-        self._chain.create_account(creator_id, account_id, public, balance)
+        # NearClient ignores the transaction's outcome; the chain warns about an account that
+        # already exists and raises for a creation that fails (see EmbeddedChain).
+        if self._chain.create_account(creator_id, account_id, public, balance) is None:
+            self._get_or_create_account(account_id)  # existed already: keep its signer
+            return
         self._accounts.pop(account_id, None)
         self._get_or_create_account(account_id, private)
         self._accounts[account_id].public_key = public

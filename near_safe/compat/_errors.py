@@ -23,3 +23,9 @@ SANDBOX_ALTERNATIVE = (
     "Run this test against the real neard sandbox instead: drop -p near_safe.compat.plugin "
     "or pass --near-backend=sandbox (needs the near-sandbox binary)."
 )
+
+
+class AccountCreationFailed(NearSafeError):
+    """near-pytest's ``create_account`` ignores a failed creation on the sandbox (and every
+    later call from the account then fails on its key); the embedded backend reports it at
+    once, with the runtime's reason."""

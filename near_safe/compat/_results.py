@@ -189,7 +189,11 @@ def rpc_error(cause: str, data, info=None) -> Exception:
 
 def invalid_tx_error(kind: str, message: str, fields: dict) -> Exception:
     """py-near's exception for a transaction nearcore rejects at inclusion (InvalidTxError)."""
-    data = {"TxExecutionError": {"InvalidTxError": {kind: _rpc_fields(fields)}}}
+    body = _rpc_fields(fields)
+    inner, sep, _ = message.partition(":")
+    if kind == "ActionsValidation" and sep and inner.isidentifier():
+        body = {inner: body}  # nearcore nests the variant: ActionsValidation{TotalPrepaid...}
+    data = {"TxExecutionError": {"InvalidTxError": {kind: body}}}
     exc = rpc_error("INVALID_TRANSACTION", data)
     exc.args = (f"{kind}: {message}",)
     return exc
@@ -227,6 +231,9 @@ def view_error_text(failure) -> str:
         debug = f"MethodResolveError({detail})"
     elif detail in ("GasExceeded", "GasLimitExceeded"):
         debug = f"HostError({detail})"
+    elif detail == "ProhibitedInView" and " is not allowed in view calls" in failure.message:
+        method = failure.message.split(" is not allowed in view calls")[0]
+        debug = f"HostError(ProhibitedInView {{ method_name: {rust_debug_str(method)} }})"
     elif detail == "WasmTrap":
         debug = f"WasmTrap({rust_debug_str(failure.message)})"
     else:

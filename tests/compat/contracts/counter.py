@@ -17,9 +17,11 @@ class Counter(Contract):
     def get_count(self):
         return self.storage.get("count", 0)
 
+    # near-sdk-py returns a str as raw UTF-8 (not JSON) and py-near JSON-decodes every view
+    # answer: views that return text wrap it in a dict.
     @view
     def get_owner(self):
-        return self.storage.get("owner")
+        return {"owner": self.storage.get("owner")}
 
     @call
     def increment(self, by=1):
@@ -35,7 +37,7 @@ class Counter(Contract):
 
     @view
     def get_note(self, key):
-        return self.storage.get("note:" + key)
+        return {"text": self.storage.get("note:" + key)}
 
     @call
     def delete_note(self, key):
@@ -65,7 +67,7 @@ class Counter(Contract):
 
     @view
     def get_donation(self, account_id):
-        return self.storage.get("donation:" + account_id, "0")
+        return {"amount": self.storage.get("donation:" + account_id, "0")}
 
     @call
     def withdraw(self, amount):
@@ -76,11 +78,12 @@ class Counter(Contract):
 
     @view
     def whoami(self):
-        return {
-            "current": self.current_account_id,
-            "predecessor": self.predecessor_account_id,
-            "signer": self.signer_account_id,
-        }
+        return {"current": self.current_account_id, "height": self.block_height}
+
+    @view
+    def who_called(self):
+        # predecessor_account_id is prohibited in view calls: this view always fails
+        return {"predecessor": self.predecessor_account_id}
 
     @call
     def echo_context(self):

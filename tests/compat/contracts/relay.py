@@ -18,9 +18,10 @@ class Relay(Contract):
     def get_counter(self):
         return self.storage.get("counter")
 
+    # a view returning None sends no value, which py-near cannot JSON-decode: wrap it
     @view
     def get_last(self):
-        return self.storage.get("last")
+        return {"last": self.storage.get("last")}
 
     @view
     def get_settled(self):
