@@ -166,12 +166,16 @@ def ns104(m: Module):
         if cbs and restores:
             continue
         for ev in events:
-            if ev.kind == "write" and ev.data["op"] == "debit":
-                later = [o for o in outs if o.order > ev.order]
-                if later:
-                    what = "transfer" if later[0].kind == "transfer" else "external call"
-                    yield ev.node, (f"line {ev.line}: debits a balance before the {what} on "
-                                    f"line {later[0].line} and nothing restores it if that fails")
+            if ev.kind != "write" or ev.data["op"] not in ("debit", "remove"):
+                continue
+            later = [o for o in outs if o.order > ev.order]
+            if ev.data["op"] == "remove":  # a deleted record paid out by a transfer (escrow)
+                later = [o for o in later if o.kind == "transfer"]
+            if later:
+                what = "transfer" if later[0].kind == "transfer" else "external call"
+                debit = "removes a record" if ev.data["op"] == "remove" else "debits a balance"
+                yield ev.node, (f"line {ev.line}: {debit} before the {what} on line "
+                                f"{later[0].line} and nothing restores it if that fails")
 
 
 # ---------------------------------------------------------------- NS106
@@ -226,7 +230,8 @@ def ns107(m: Module):
 # ---------------------------------------------------------------- NS108
 def ns108(m: Module):
     """A constant storage key written in a method that attaches a callback, when that callback
-    reads or writes the same key: all in-flight operations share the record."""
+    reads the same key: all in-flight operations share the record the settlement relies on.
+    (A marker the callback only deletes is not reported: nothing is settled from it.)"""
     for f in _entry_points(m):
         events = m.events_of(f)
         cbs = [cb for cb in _callbacks_of(m, events) if cb is not None]
@@ -234,7 +239,7 @@ def ns108(m: Module):
             continue
         cb_keys = {(ev.data["container"], ev.data["key"])
                    for cb in cbs for ev in m.events_of(cb)
-                   if ev.kind in ("read", "write") and ev.data.get("key") is not None}
+                   if ev.kind == "read" and ev.data.get("key") is not None}
         read_before = set()
         for ev in sorted(events, key=lambda e: e.order):
             if ev.kind == "read":

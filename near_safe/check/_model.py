@@ -54,6 +54,7 @@ COLL_READS = {"get", "contains", "has", "keys", "values", "items", "len"}
 DEFAULT_PROMISE_GAS = 5 * TGAS     # near_sdk_py Promise(...) and PromiseBatch(...) default
 DEFAULT_CROSS_GAS = 10 * TGAS      # near_sdk_py CrossContract(...) default
 BIG = 2**53
+INIT_NAMES = {"new", "init", "initialize"}
 
 
 @dataclass
@@ -120,9 +121,10 @@ class Func:
         d = self.export
         if d is None:
             return None
-        if d.spelled == "near.export":
-            return "export"
-        return d.kind or d.spelled
+        kind = "export" if d.spelled == "near.export" else (d.kind or d.spelled)
+        if kind == "export" and self.name in INIT_NAMES:
+            return "init"  # raw contracts have no @init: their initializer goes by name
+        return kind
 
     @property
     def origin(self) -> str | None:
