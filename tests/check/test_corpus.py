@@ -84,12 +84,22 @@ def test_near_safe_code_is_recognised_as_safe():
     assert checked >= 12
 
 
+def test_default_minimum_callback_gas_is_read_from_near_safe():
+    """The checker reads near_safe's CALLBACK_GAS statically (it never imports contract-side
+    code); this compares with the value CPython sees."""
+    from near_safe import CALLBACK_GAS
+    from near_safe.check._engine import default_min_callback_gas
+
+    assert default_min_callback_gas() == CALLBACK_GAS
+
+
 def test_full_output_matches_golden_json():
     """Columns and messages too, not only lines and ids (NEAR_SAFE_UPDATE_GOLDEN=1 rewrites)."""
     cwd = os.getcwd()
     os.chdir(CORPUS)
     try:
-        report = check_paths(["."], config=Config())
+        # pinned minimum: the messages must not move with near_safe's measured CALLBACK_GAS
+        report = check_paths(["."], config=Config(min_callback_gas=10 * 10**12))
     finally:
         os.chdir(cwd)
     got = [[f.path, f.line, f.column, f.rule, f.severity, f.message] for f in report.findings]
