@@ -182,3 +182,16 @@ def test_unsupported_host_function_aborts_naming_it():
     lg = make_logic()
     e = err(lg.alt_bn128_g1_sum, 0, 0, 0)
     assert e.detail == "UnsupportedHostFunction" and "alt_bn128_g1_sum" in e.message
+
+
+def test_pure_python_hash_fallbacks_match():
+    # used when pycryptodome / OpenSSL's legacy ripemd160 are missing
+    import hashlib
+
+    from near_safe.testing.vm._keccak import keccak
+    from near_safe.testing.vm._ripemd160 import ripemd160
+    for m in (b"", b"abc", b"x" * 200):
+        assert ripemd160(m) == hashlib.new("ripemd160", m).digest()
+    assert keccak(b"", 256).hex() == \
+        "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
+    assert keccak(b"", 512).hex().startswith("0eab42de4c3ceb9235fc91acffe746b29c29a8c3")
