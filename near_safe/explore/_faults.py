@@ -183,15 +183,23 @@ class FaultRuntime(Runtime):
                                                         for a in receipt.actions),
                            fc.gas if fc else 0, external, callback)
 
+    def is_idle(self) -> bool:
+        """Nothing pending at all (``not pending()`` without building the list)."""
+        st = self._state
+        return not (st.queue or st.outgoing or st.tx_pool or st.postponed or st.yields)
+
     def in_flight_cross_contract(self) -> bool:
-        """Is a call between contracts (or a callback waiting for one) pending?"""
+        """Is a function call made by a contract (or a callback waiting for one) pending?
+        Transfers a contract sends to users do not count: once sent, the contract's side of
+        the operation is settled."""
         st = self._state
         if st.postponed or st.yields:
             return True
-        for r in list(st.queue) + list(st.outgoing):
+        for r in st.queue + st.outgoing:
             if isinstance(r, DataReceipt):
                 return True
-            if r.predecessor_id != SYSTEM_ACCOUNT and self.is_contract(r.predecessor_id):
+            if (r.predecessor_id != SYSTEM_ACCOUNT and self.is_contract(r.predecessor_id)
+                    and any(isinstance(a, FunctionCall) for a in r.actions)):
                 return True
         return False
 

@@ -45,6 +45,7 @@ class Run:
         self._gas_override = None
         self._submitted_now = None
         self._view_cache = {}
+        self._invariants = None
 
     # ------------------------------------------------------------------ set-up
     @classmethod
@@ -151,7 +152,7 @@ class Run:
             self._raise_if_violated()
 
     def idle(self) -> bool:
-        return not self.rt.pending()
+        return self.rt.is_idle()
 
     # ------------------------------------------------------------------ state
     def snapshot(self):
@@ -185,16 +186,20 @@ class Run:
         return out
 
     def _view(self, account_id, method, args):
-        # a view is a pure function of the contract's storage: cache it by the storage dict
-        # (the runtime replaces, never mutates, a contract's data dict; spec-free fast path)
+        """A view's value, cached by the contract's storage CONTENT: the explorer revisits the
+        same contract state along many schedules.  Assumes the view reads only storage and
+        its arguments (a credited-balance or lock view does; one that reads the block height
+        or the balance would need a callable instead)."""
         data = self.rt.contract_data(account_id)
-        key = (account_id, method, json.dumps(args, sort_keys=True))
-        hit = self._view_cache.get(key)
-        if hit is not None and hit[0] is data:
-            return hit[1]
+        key = (account_id, method, json.dumps(args, sort_keys=True),
+               frozenset(data.items()) if data is not None else None)
+        cache = self._view_cache
+        if key in cache:
+            return cache[key]
         value = self.rt.view(account_id, method, args)
-        value = getattr(value, "value", value)
-        self._view_cache[key] = (data, value)
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[key] = value
         return value
 
     def _view_int(self, account_id, method, args) -> int:
@@ -231,7 +236,9 @@ class Run:
                 what = "; ".join(f"{acc}: {val!r}" for acc, val in locked)
                 return Violation("unlocked_when_idle",
                                  f"nothing is in flight but still locked/pending: {what}", idle)
-        for spec in self.machine_cls.invariants():
+        if self._invariants is None:
+            self._invariants = self.machine_cls.invariants()
+        for spec in self._invariants:
             if spec.idle_only and not idle:
                 continue
             try:
