@@ -247,7 +247,7 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
         promise_results=list(run.promise_results),
         block_height=run.height,
         block_timestamp=GENESIS_TIMESTAMP_NS + run.height * BLOCK_TIME_NS,
-        epoch_height=1 + run.height // EPOCH_LENGTH,
+        epoch_height=run.height // EPOCH_LENGTH,
         random_seed=hashlib.sha256(receipt.receipt_id + run.height.to_bytes(8, "little")
                                    ).digest(),
         account_balance=account.amount,

@@ -776,7 +776,7 @@ class Runtime:
             signer_account_pk=b"", predecessor_account_id=account_id,
             refund_to_account_id=account_id, input=encode_args(args), promise_results=[],
             block_height=h, block_timestamp=GENESIS_TIMESTAMP_NS + h * BLOCK_TIME_NS,
-            epoch_height=1 + h // EPOCH_LENGTH, random_seed=bytes(32),
+            epoch_height=h // EPOCH_LENGTH, random_seed=bytes(32),
             account_balance=acc.amount, account_locked_balance=acc.locked,
             storage_usage=acc.storage_usage, attached_deposit=0,
             prepaid_gas=self.config.limits["max_gas_burnt_view"], is_view=True)
