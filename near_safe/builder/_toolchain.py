@@ -137,7 +137,7 @@ class Toolchain:
     def build_mpy_cross(self, progress) -> None:
         if self.mpy_cross.is_file():
             return
-        progress.stage("building the MicroPython cross-compiler (once per toolchain, ~20 s)")
+        progress.stage("building the MicroPython cross-compiler (once per toolchain, 10-30 s)")
         (self.build_dir / "mpy-cross").mkdir(parents=True, exist_ok=True)
         self._make(
             ["-C", str(self.mpy_cross_dir), f"BUILD={self.build_dir / 'mpy-cross'}"],
@@ -168,7 +168,7 @@ class Toolchain:
         if self.is_warm:
             progress.stage("freezing modules and linking the Wasm")
         else:
-            progress.stage("compiling the MicroPython port (first build of this toolchain, ~60-90 s)")
+            progress.stage("compiling the MicroPython port (once per toolchain, 30-120 s on 2 cores)")
         self._make(
             [
                 "-C", str(self.port_dir),
