@@ -15,7 +15,8 @@ CPython only.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from . import params
@@ -42,7 +43,8 @@ class Account:
     keys: dict = field(default_factory=dict)  # borsh public key -> AccessKey; replaced
 
     def clone(self) -> "Account":
-        return replace(self)
+        return Account(self.amount, self.locked, self.code, self.code_hash, self.storage_usage,
+                       self.data, self.keys)
 
     @property
     def code_len(self) -> int:
@@ -136,24 +138,22 @@ def derive_id(*parts) -> bytes:
     """Unique, deterministic 32-byte ids (receipt, data and transaction ids).  nearcore derives
     them by hashing the parent id, block height and an index (spec 1.4); any deterministic
     unique scheme is equivalent for a simulator."""
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else str(part).encode())
-        h.update(b"|")
-    return h.digest()
+    return hashlib.sha256(repr(parts).encode()).digest()
 
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
+@lru_cache(maxsize=8192)
 def base58(data: bytes) -> str:
     """NEAR shows hashes in base58; so do our outcomes."""
     n = int.from_bytes(data, "big")
-    out = ""
+    chars = []
     while n:
         n, r = divmod(n, 58)
-        out = _B58[r] + out
-    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
+        chars.append(_B58[r])
+    pad = len(data) - len(data.lstrip(b"\0"))
+    return "1" * pad + "".join(reversed(chars))
 
 
 # ---------------------------------------------------------------------------------- state
