@@ -195,3 +195,27 @@ def test_pure_python_hash_fallbacks_match():
     assert keccak(b"", 256).hex() == \
         "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
     assert keccak(b"", 512).hex().startswith("0eab42de4c3ceb9235fc91acffe746b29c29a8c3")
+
+
+def test_ecrecover_recovers_the_signing_key():
+    from near_safe.testing.vm import _secp256k1 as k1
+    d, k = 0xC0FFEE1234, 0xABCDEF987654321
+    h = bytes(range(32))
+    rpt = k1.mul(k, k1.G)
+    r = rpt[0] % k1.N
+    s = pow(k, -1, k1.N) * (int.from_bytes(h, "big") + r * d) % k1.N
+    v = rpt[1] & 1
+    if s > k1.N // 2:  # low-s form, flips the parity
+        s, v = k1.N - s, v ^ 1
+    q = k1.mul(d, k1.G)
+    lg = make_logic()
+    lg.memory.write(0, h)
+    lg.memory.write(100, r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+    b0 = lg.gas_counter.burnt
+    assert lg.ecrecover(32, 0, 64, 100, v, 1, 5) == 1
+    assert lg.registers[5] == q[0].to_bytes(32, "big") + q[1].to_bytes(32, "big")
+    assert lg.gas_counter.burnt - b0 == C["ecrecover_base"] + read_mem(64) + read_mem(32) \
+        + write_reg(64)
+    assert lg.ecrecover(32, 0, 64, 100, v ^ 1, 1, 6) in (0, 1)  # other key or none
+    assert lg.registers.get(6) != lg.registers[5]
+    assert err(lg.ecrecover, 32, 0, 64, 100, 4, 0, 0).detail == "ECRecoverError"

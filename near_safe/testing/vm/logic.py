@@ -72,6 +72,7 @@ _MESSAGES = {
     "BalanceExceeded": "Exceeded the account balance.",
     "EmptyMethodName": "Tried to call an empty method name.",
     "Ed25519VerifyInvalidInput": "ED25519 signature verification error: {msg}",
+    "ECRecoverError": "ECDSA recover error: {msg}",
     "YieldPayloadLength": "Yield resumption payload length {length} exceeds the limit {limit}",
     "DataIdMalformed": "Yield resumption data id is malformed",
     "UnsupportedHostFunction": "Host function {method_name} is not supported by near_safe's "
@@ -546,8 +547,34 @@ class VMLogic:
         except (BadSignatureError, CryptoError, ValueError):
             return 0
 
-    def ecrecover(self, *args):
-        raise host_error("UnsupportedHostFunction", method_name="ecrecover")
+    def ecrecover(self, hash_len, hash_ptr, sig_len, sig_ptr, v, malleability_flag,
+                  register_id):
+        """secp256k1 key recovery (logic.rs ``ecrecover``): 1 and the 64-byte key in the
+        register, or 0 for a signature that does not recover."""
+        from . import _secp256k1 as k1
+        self.gas_counter.pay_base("ecrecover_base", self.ext_costs["ecrecover_base"])
+        sig = self.get_vec(sig_ptr, sig_len)
+        if len(sig) != 64:
+            raise host_error("ECRecoverError", msg=f"The length of the signature: {len(sig)}, "
+                                                   "exceeds the limit: 64")
+        if v >= 4:
+            raise host_error("ECRecoverError", msg="V recovery byte 0 through 3 are valid but "
+                                                   f"was provided {v}")
+        msg_hash = self.get_vec(hash_ptr, hash_len)
+        if len(msg_hash) != 32:
+            raise host_error("ECRecoverError", msg=f"The length of the hash: {len(msg_hash)}, "
+                                                   "exceeds the limit: 32")
+        if malleability_flag not in (0, 1):
+            raise host_error("ECRecoverError", msg="Malleability flag needs to be 0 or 1, but "
+                                                   f"is instead {malleability_flag}")
+        r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
+        if not k1.check_signature_values(r, s, malleability_flag != 0):
+            return 0
+        pk = k1.recover(msg_hash, r, s, v)
+        if pk is None:
+            return 0
+        self._register_set(register_id, pk)
+        return 1
 
     def alt_bn128_g1_multiexp(self, *args):
         raise host_error("UnsupportedHostFunction", method_name="alt_bn128_g1_multiexp")

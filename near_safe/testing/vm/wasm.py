@@ -189,7 +189,8 @@ def _host_closure(holder: _Holder, name: str, ty: wasmtime.FuncType):
     """A wasmtime host function for ``env.name``: fuel sync (spec 5.7) around VMLogic.name.
 
     Wasm passes i64 as signed: arguments are converted to u64 (u32 for i32), results back."""
-    kinds = [str(p) for p in ty.params]
+    masks = tuple(U64_MAX if str(p) == "i64" else _U32 for p in ty.params)
+    all_i64 = all(m == U64_MAX for m in masks)
     i64_result = bool(ty.results) and str(ty.results[0]) == "i64"
     has_result = bool(ty.results)
     known = name in HOST_FUNCTIONS
@@ -203,7 +204,10 @@ def _host_closure(holder: _Holder, name: str, ty: wasmtime.FuncType):
             logic.gas_counter.pay_base("wasm_ops", consumed * h.op_cost)
             if not known:
                 raise host_error("UnsupportedHostFunction", method_name=name)
-            u = [a & U64_MAX if a < 0 else a for a in args] if args else args
+            if all_i64:  # wasm i64 are signed: back to u64
+                u = [a & U64_MAX if a < 0 else a for a in args] if args else args
+            else:
+                u = [a & m for a, m in zip(args, masks)]
             r = getattr(logic, name)(*u)
         except GasError as e:
             h.abort = host_error(e.kind).error
@@ -228,7 +232,6 @@ def _host_closure(holder: _Holder, name: str, ty: wasmtime.FuncType):
             return r
         return None
 
-    del kinds
     return call
 
 
