@@ -44,7 +44,9 @@ Differences from Wasm mode (inherent to running CPython instead of MicroPython):
   process, so *their* module-level state survives between calls, unlike in Wasm.
 * Python itself: CPython's standard library and error messages, not MicroPython's (e.g.
   ``json.loads`` error texts, ``KeyError`` formatting, "is not defined" vs "isn't defined"); no
-  64 MiB memory limit, CPython's recursion limit; float formatting and dict ordering agree.
+  64 MiB memory limit, CPython's recursion limit.  Dicts iterate in insertion order here and
+  in hash order in MicroPython, so ``json.dumps`` of a dict with several keys may order them
+  differently.
   Tracebacks printed into the logs keep MicroPython's format and file names but list only the
   frames MicroPython would have (contract, local modules, packages); line numbers of
   multi-line statements may differ.
@@ -373,8 +375,10 @@ class NearHost:
 
     def promise_and(self, promise_indices, /):
         if type(promise_indices) is not list:
-            # modnear.c then reads the object as a list anyway (undefined behaviour); we stop
-            _PENDING[0] = TypeError("promise_indices should be a list of promise indices")
+            # modnear.c raises "promise_indices should be a list of promise indices", then reads
+            # the object as a list anyway (undefined behaviour).  For a tuple that read finds
+            # no int and raises again (measured in Wasm mode); we raise that, with no host call.
+            _PENDING[0] = TypeError("Each promise index should be an integer")
             return None
         buf = bytearray()
         for item in promise_indices:

@@ -1,0 +1,256 @@
+"""The same contracts and calls in Wasm mode and CPython mode give the same observable result:
+status, return value, logs, receipts, state and money (up to gas, see conftest.observe).
+
+Each test runs the call in both modes and compares them, then checks the expected facts in one
+mode (they hold in both, being equal).  The probe contract's expectations were measured in Wasm
+mode (nearc 0.8.8's MicroPython), which CPython mode mirrors.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from near_safe.testing import NEAR, TGAS
+
+from pymode_world import observe, paid_beyond_gas
+
+
+def line_of(contract: str, text: str) -> int:
+    """The line number of ``text`` in a test contract (tracebacks show real lines)."""
+    lines = (Path(__file__).parent / "contracts" / contract).read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+def both(worlds, account, method, args=None, **kw):
+    """Call ``method`` of ``account`` as alice in both modes; return the observations and the
+    Wasm-mode outcome after asserting that the modes agree."""
+    outs = {m: w.alice.call(getattr(w, account), method, args or {}, **kw)
+            for m, w in worlds.items()}
+    seen = {m: observe(o) for m, o in outs.items()}
+    assert seen["python"] == seen["wasm"]
+    return seen["wasm"], outs["wasm"]
+
+
+def storage_agrees(worlds, account_id):
+    states = {m: dict(w.rt.storage(account_id)) for m, w in worlds.items()}
+    assert states["python"] == states["wasm"]
+    return states["wasm"]
+
+
+def test_context_functions_return_the_same_types_and_values(worlds):
+    seen, out = both(worlds, "probe", "context", {"x": 1}, deposit=7)
+    assert out.raw_value == b"raw bytes"
+    assert seen["logs"] == [
+        "'probe.near' 'alice.near' 'alice.near'",
+        "b'{\"x\":1}' b'{\"x\":1}' 7",  # input_as_str returns bytes, as modnear.c does
+        "'int' 0 32",
+        "'int' 0",
+        "0 33",
+    ]
+
+
+def test_storage_functions_return_old_values_and_none_when_absent(worlds):
+    seen, out = both(worlds, "probe", "storage")
+    assert seen["logs"] == [
+        "None False",
+        "None b'v1'",
+        "b'v2' True",
+        "b'v2' None False",
+    ]
+    assert out.value == "str value"
+    assert storage_agrees(worlds, "probe.near") == {b"kept": b"yes"}
+
+
+def test_registers_hashes_and_module_helpers(worlds):
+    seen, _ = both(worlds, "probe", "registers")
+    assert seen["logs"] == [
+        "b'abc' 'abc' 3",
+        "18446744073709551615 18446744073709551615",
+        "32 32 64 20",
+        "True None None",
+    ]
+
+
+def test_argument_errors_are_raised_after_the_builtin_ran(worlds):
+    """nearc's NLR_WASM: the builtin runs on its fallback values, then the (last) pending
+    exception is raised - e.g. a storage_write with an int key writes the empty key."""
+    seen, _ = both(worlds, "probe", "conversions")
+    assert seen["logs"] == [
+        "msg",  # log_utf8(msg="x") logged the keyword's NAME
+        "kw TypeError function takes 1 positional arguments but 0 were given",
+        "a",
+        "two TypeError function takes 1 positional arguments but 2 were given",
+        "big OverflowError overflow converting long int to machine word",
+        "float TypeError can't convert float to int",
+        "bool ok 18446744073709551615",
+        "tuple TypeError Each promise index should be an integer",
+        "badkey TypeError A str or bytes value is required",
+        "read ok b'empty key written'",
+        "ed3 TypeError function takes 4 positional arguments but 3 were given",
+        "ecrecover TypeError hash and sig must be bytes and malleability_flag must be bool",
+        "bytes_args TypeError A str value is required",
+    ]
+
+
+def test_pending_type_error_then_host_error_aborts(worlds):
+    seen, _ = both(worlds, "probe", "bad_amount")
+    assert seen["status"] == "failure"
+    assert seen["error"] == "0 does not correspond to existing promises"
+
+
+def test_stdout_goes_to_logs_cooked_and_print_goes_nowhere(worlds):
+    seen, _ = both(worlds, "probe", "streams")
+    assert seen["logs"] == [
+        "line one\r", "line two\r", "to stderr\r", "\r",
+        "y" * 119, "y" * 11 + "\r",
+        "no newline at the end",
+    ]
+
+
+def test_every_call_starts_from_fresh_module_state(worlds):
+    for _ in range(2):
+        seen, out = both(worlds, "probe", "fresh_state")
+        assert out.value == 1
+
+
+def test_uncaught_exception_prints_a_traceback_then_panics(worlds):
+    seen, _ = both(worlds, "probe", "boom")
+    assert seen["logs"] == [
+        "before",
+        "Traceback (most recent call last):",
+        f'  File "probe.py", line {line_of("probe.py", "    _helper()")}, in boom',
+        f'  File "probe.py", line {line_of("probe.py", "raise ValueError")}, in _helper',
+        "ValueError: ('boom', 42)",
+        "NEAR_ABORT() called by handle_uncaught_exception() (main.c:143), terminating",
+    ]
+    assert seen["error"] == "Smart contract panicked: explicit guest panic"
+
+
+def test_system_exit_in_a_method_is_an_uncaught_exception(worlds):
+    seen, _ = both(worlds, "probe", "exit_call")
+    assert seen["logs"][-2:] == [
+        "SystemExit: 3",
+        "NEAR_ABORT() called by handle_uncaught_exception() (main.c:143), terminating",
+    ]
+
+
+def test_a_host_error_cannot_be_caught_by_the_contract(worlds):
+    seen, _ = both(worlds, "probe", "caught_panic")
+    assert seen["logs"] == []
+    assert seen["error"] == "Smart contract panicked: stops the call"
+
+
+@pytest.mark.parametrize("method, error", [
+    ("panic_plain", "Smart contract panicked: explicit guest panic"),
+    ("abort_msg", "Smart contract panicked: aborted"),
+    ("undefined", "WebAssembly trap: Unreachable"),
+    ("no_such_method", "MethodNotFound"),
+    ("too_much_gas", "Exceeded the prepaid gas."),
+])
+def test_failures_agree(worlds, method, error):
+    seen, _ = both(worlds, "probe", method)
+    assert seen["status"] == "failure"
+    assert seen["error"] == error
+
+
+def test_yield_token_is_not_a_valid_str(worlds):
+    """promise_yield_create reads the 32-byte data id with read_register_as_str: UnicodeError
+    (the yield itself was created)."""
+    seen, _ = both(worlds, "probe", "yield_token")
+    assert seen["logs"] == ["yield UnicodeError "]
+
+
+def test_module_body_exception_is_printed_and_the_method_still_runs(worlds):
+    seen, out = both(worlds, "modfail", "still_runs")
+    assert out.value == "ran"
+    assert seen["logs"] == [
+        "Traceback (most recent call last):\r",
+        f'  File "modfail.py", line {line_of("modfail.py", "raise RuntimeError")}, in <module>\r',
+        "RuntimeError: module body failed\r",
+    ]
+
+
+def test_class_contract_is_exported_through_an_instance_and_imports_local_modules(worlds):
+    seen, out = both(worlds, "greeter", "greet", {"name": "bob"})
+    # one instance and one import of the local module per call
+    assert out.value == {"greeting": "hello bob #1", "instances": 1}
+    assert seen["logs"] == ["INFO: hello bob #1"]
+    seen, out = both(worlds, "greeter", "greet", {"name": "carol"})
+    assert out.value == {"greeting": "hello carol #1", "instances": 1}
+    assert storage_agrees(worlds, "greeter.near")
+    seen, out = both(worlds, "greeter", "last")
+    assert out.value == "carol"
+
+
+def test_class_method_named_with_underscore_is_exported_but_unbound(worlds):
+    seen, _ = both(worlds, "greeter", "_private")
+    assert seen["error"] == "WebAssembly trap: Unreachable"
+
+
+def test_cross_contract_call_with_callback_success(worlds):
+    paid = {}
+    for mode, world in worlds.items():
+        before = world.rt.balance("alice.near")
+        out = world.alice.call(world.caller, "forward",
+                               {"target": "target.near", "method": "add", "args": {"by": 3}},
+                               deposit=NEAR, gas=100 * TGAS)
+        paid[mode] = (paid_beyond_gas(world, before, out), observe(out))
+    assert paid["python"] == paid["wasm"]
+    kept, seen = paid["wasm"]
+    assert kept == NEAR  # the target kept the deposit
+    assert seen["value"] == b'[1, "3"]'
+    assert [r[:3] for r in seen["receipts"]] == [
+        ("caller.near", "alice.near", "forward"),
+        ("target.near", "caller.near", "add"),
+        ("caller.near", "caller.near", "on_done"),
+    ]
+    assert seen["logs"] == [f"INFO: n=3 deposit={NEAR}", "status 1 data b'3'"]
+    assert storage_agrees(worlds, "target.near") == {b"n": b"3"}
+    assert storage_agrees(worlds, "caller.near") == {}
+
+
+def test_cross_contract_call_failure_refunds_the_deposit(worlds):
+    paid = {}
+    for mode, world in worlds.items():
+        before = world.rt.balance("alice.near")
+        out = world.alice.call(world.caller, "forward",
+                               {"target": "target.near", "method": "fail", "args": {}},
+                               deposit=NEAR, gas=100 * TGAS)
+        paid[mode] = (paid_beyond_gas(world, before, out), observe(out))
+    assert paid["python"] == paid["wasm"]
+    kept, seen = paid["wasm"]
+    assert kept == 0  # the deposit came back, through the callback's transfer
+    assert seen["logs"] == ["status 2 data None", f"refunded {NEAR}"]
+    assert seen["error"] == "Smart contract panicked: Unexpected error: target failed: no"
+    assert storage_agrees(worlds, "target.near") == {}  # the failed receipt rolled back
+
+
+def test_known_difference_dict_order_in_json(worlds):
+    """MicroPython's dicts iterate in hash order, CPython's in insertion order: the same JSON
+    object may come out with its keys in another order (same parsed value).  Compare JSON
+    objects parsed, or return lists, when a test must hold in both modes."""
+    raw = {m: w.alice.call(w.probe, "dict_json", {}).raw_value for m, w in worlds.items()}
+    assert json.loads(raw["python"]) == json.loads(raw["wasm"])
+    assert raw["python"] == b'{"status": 1, "data": "x", "amount": "5"}'
+    assert raw["wasm"] == b'{"amount": "5", "data": "x", "status": 1}'  # measured
+
+
+def test_known_difference_dict_iteration_order(worlds):
+    keys = {m: w.alice.call(w.probe, "dict_order", {}).value for m, w in worlds.items()}
+    assert keys["python"] == "zebra b apple m owner_id total"
+    assert sorted(keys["wasm"].split()) == sorted(keys["python"].split())
+    assert keys["wasm"] != keys["python"]
+
+
+@pytest.mark.parametrize("method", ["contract_source_metadata", "__contract_abi"])
+def test_functions_nearc_injects_agree(worlds, method):
+    seen, out = both(worlds, "probe", method)
+    assert seen["status"] == "success" and out.raw_value
+
+
+def test_log_split_inside_a_utf8_character_is_bad_utf8(worlds):
+    """main.c cuts stdout into 119-byte logs, even inside a UTF-8 sequence: log_utf8 fails."""
+    seen, _ = both(worlds, "probe", "split_utf8")
+    assert seen["logs"] == []
+    assert seen["error"] == "String encoding is bad UTF-8 sequence."
