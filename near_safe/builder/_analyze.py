@@ -19,7 +19,9 @@ What it decides:
 from __future__ import annotations
 
 import ast
+import importlib.machinery
 import importlib.util
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,19 +274,29 @@ def _local_target(contract_dir: Path, dotted: str) -> tuple[str, Path] | None:
     return None
 
 
-def _installed_location(top: str) -> Path | None:
-    """Where an installed (non-stdlib) top-level module lives, without importing it."""
+def _installed_location(top: str, contract_dir: Path) -> Path | None:
+    """Where an installed top-level module lives, without importing it.  The current folder
+    and the contract's folder are not "installed" (a script run from elsewhere, or pytest's
+    rootdir insertion, must not decide what gets frozen)."""
+    here = {os.getcwd(), str(contract_dir)}
+    search = [p for p in sys.path if p and os.path.abspath(p) not in here]
     try:
-        spec = importlib.util.find_spec(top)
+        spec = importlib.machinery.PathFinder.find_spec(top, search)
+        if spec is None:  # editable installs are found by finders on sys.meta_path
+            spec = importlib.util.find_spec(top)
     except (ImportError, ValueError):
         return None
     if spec is None:
         return None
     if spec.submodule_search_locations:
-        return Path(list(spec.submodule_search_locations)[0])
-    if spec.origin and spec.origin not in ("built-in", "frozen"):
-        return Path(spec.origin)
-    return None
+        location = Path(list(spec.submodule_search_locations)[0])
+    elif spec.origin and spec.origin not in ("built-in", "frozen"):
+        location = Path(spec.origin)
+    else:
+        return None
+    if str(location.parent) in here:
+        return None
+    return location
 
 
 def plan_build(contract: Path) -> Plan:
@@ -379,7 +391,7 @@ def plan_build(contract: Path) -> Plan:
                 continue
             if top in plan.packages:
                 continue
-            location = _installed_location(top)
+            location = _installed_location(top, contract_dir)
             if location is not None and top not in sys.stdlib_module_names:
                 if location.suffix in (".so", ".pyd"):
                     _unfreezable(imp, top, "it is a compiled extension module, which cannot "
@@ -424,7 +436,7 @@ def _add_near_safe_dependencies(plan: Plan, ns_root: Path) -> None:
                 continue
             if top in plan.packages:
                 continue
-            location = _installed_location(top)
+            location = _installed_location(top, plan.contract.parent)
             if location is None or top in sys.stdlib_module_names:
                 _unfreezable(imp, top, "near_safe's contract side imports a module MicroPython "
                              "does not have: this is a near_safe bug, please report it")

@@ -188,3 +188,18 @@ def test_prune_keeps_the_newest_wasm_entries_and_drops_stale_work(tmp_path, monk
     assert sorted(p.name for p in wasm_dir.iterdir()) == [
         "mid.json", "mid.manifest.py", "mid.wasm", "new.json", "new.manifest.py", "new.wasm"]
     assert not stale.exists() and fresh.exists()
+
+
+def test_installed_packages_are_frozen_but_the_current_folder_is_not(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    write(site / "mylib" / "__init__.py", "X = 1\n")
+    cwd = tmp_path / "cwd"
+    write(cwd / "stray.py", "X = 1\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(cwd))
+    monkeypatch.chdir(cwd)
+    contract = write(tmp_path / "proj" / "c.py", "import mylib\n" + VIEW)
+    assert plan_build(contract).packages["mylib"] == site / "mylib"
+    stray = write(tmp_path / "proj" / "d.py", "import stray\n" + VIEW)
+    with pytest.raises(Exception, match="cannot freeze import 'stray'.*pip install stray"):
+        plan_build(stray)
