@@ -184,3 +184,8 @@ def test_unknown_env_import_is_a_link_error_after_loading():
 def test_invalid_wasm_is_a_compilation_error():
     out = call("f", code=ContractCode(b"\0asm\1\0\0\0garbage"))
     assert out.aborted.kind == "CompilationError" and out.burnt_gas == 0
+
+
+def test_unbounded_recursion_is_a_stack_overflow_trap():
+    out = call("f", code=wat('(module (func $f (export "f") call $f))'))
+    assert (out.aborted.kind, out.aborted.detail) == ("WasmTrap", "StackOverflow")
