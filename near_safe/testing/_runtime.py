@@ -5,8 +5,8 @@ spec 3.2 orders it; :meth:`Runtime.step` runs one receipt at a time so a test ca
 between a call and its callback, and :meth:`Runtime.run` runs to idle.
 
 Where the simulator approximates nearcore (each also noted where it is implemented):
-* no chunk gas limit, so no delayed receipts (spec 3.2 step 4): every receipt runs in the
-  block it is due in, however much gas the block burns;
+* the chunk gas limit counts burnt gas only (nearcore also counts compute costs) and
+  transactions are never left out of a block;
 * constant gas price (the floor, spec 5.4), no validators, epochs or stake release;
 * ETH-implicit accounts are created without their wallet contract;
 * transactions are not signed (keys are checked for existence, nonce and permission only);
@@ -178,9 +178,12 @@ class Runtime:
         A ``.py`` is built to Wasm (cached) in wasm mode and runs as source in python mode."""
         account_id = _id(account_id)
         code = self.contract_code(contract)
-        if account_id not in self._state.accounts:
+        existing = self._state.accounts.get(account_id)
+        if existing is None:
             self.create_account(account_id, balance)
         acc = self._state.accounts[account_id].clone()
+        if existing is None:  # not created unless the deploy succeeds
+            del self._state.accounts[account_id]
         acc.storage_usage += len(code.code) - acc.code_len
         acc.code = code
         acc.code_hash = hashlib.sha256(code.code).digest()
@@ -417,6 +420,7 @@ class Runtime:
         action receipt that executes."""
         st = self._state
         while True:
+            self._delay_if_block_full()
             if st.queue:
                 outcome = self._process_receipt(st.queue.pop(0))
                 if outcome is not None:
@@ -457,6 +461,8 @@ class Runtime:
         st = self._state
         outcomes = []
         while st.queue:
+            if self._delay_if_block_full():
+                break
             outcome = self._process_receipt(st.queue.pop(0))
             if outcome is not None:
                 outcomes.append(outcome)
@@ -464,6 +470,17 @@ class Runtime:
             self._resolve_yield_timeouts()
             st.block_open = False
         return outcomes
+
+    def _delay_if_block_full(self) -> bool:
+        """spec 3.2: once the block's receipts have burnt the chunk gas limit, the rest wait
+        for the next block, where they run after its local receipts and before its incoming
+        ones (nearcore's delayed-receipt queue; kept at the head of ``outgoing`` here)."""
+        st = self._state
+        if not st.queue or st.block_gas < self.config.limits["chunk_gas_limit"]:
+            return False
+        st.outgoing[:0] = st.queue
+        st.queue = []
+        return True
 
     def _start_block(self) -> None:
         """Open block height + 1: convert the pooled transactions (local receipts first, spec
@@ -484,6 +501,7 @@ class Runtime:
         st.pending_nonces = {}  # the pool is empty now; nonces live in the keys again
         st.queue = local + incoming
         st.block_open = True
+        st.block_gas = 0
 
     def _resolve_yield_timeouts(self) -> None:
         """spec 3.2 step 6: yields whose timeout has come emit PromiseResume{None}."""
@@ -599,6 +617,7 @@ class Runtime:
                 st.outgoing.append(new)
         st.queue[:0] = instant  # processed right after this receipt (spec 3.2)
         # 10. the outcome
+        st.block_gas += run.gas_burnt
         outcome = self._outcome(run, error, tokens_burnt, reward, emitted)
         record = st.tx_records.get(receipt.tx_id)
         if record is not None:

@@ -181,6 +181,7 @@ class State:
     queue: list = field(default_factory=list)  # receipts still to run in block `height`
     outgoing: list = field(default_factory=list)  # produced in `height`, run at height + 1
     block_open: bool = False  # block `height` converted its txs and still has work to finish
+    block_gas: int = 0  # gas burnt by the receipts of block `height` (chunk gas limit)
     received_data: dict = field(default_factory=dict)  # (receiver, data_id) -> Optional[bytes]
     postponed_by_data: dict = field(default_factory=dict)  # (receiver, data_id) -> receipt_id
     pending_data_count: dict = field(default_factory=dict)  # (receiver, receipt_id) -> int
@@ -199,6 +200,7 @@ class State:
             queue=list(self.queue),
             outgoing=list(self.outgoing),
             block_open=self.block_open,
+            block_gas=self.block_gas,
             received_data=dict(self.received_data),
             postponed_by_data=dict(self.postponed_by_data),
             pending_data_count=dict(self.pending_data_count),

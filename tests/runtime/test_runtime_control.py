@@ -288,6 +288,7 @@ def test_deploy_needs_balance_for_its_code(rt):
     w.method("hello", "(nop)")
     with pytest.raises(NearSafeError, match="balance="):
         rt.deploy("poor.near", w.build(), balance=0)
+    assert not rt.exists("poor.near")
 
 
 def test_bad_arguments_name_the_fix():
@@ -353,3 +354,22 @@ def test_a_single_delete_account_receipt_runs_in_the_same_block(rt, alice):
     close, delete = out.receipt(method="close"), out.receipt(actions=("DeleteAccount",))
     assert delete.status == "success" and delete.block_height == close.block_height
     assert not rt.exists("temp.near")
+
+
+def test_receipts_beyond_the_chunk_gas_limit_wait_for_the_next_block():
+    """spec 3.2 steps 3-5: once a block has burnt the chunk gas limit, the remaining receipts
+    are delayed; next block they run after its local receipts and before its incoming ones."""
+    from dataclasses import replace
+
+    from near_safe.testing import Config
+
+    config = Config()
+    config = replace(config, limits={**config.limits, "chunk_gas_limit": 1})
+    rt = Runtime(config=config)
+    users = [rt.create_account(f"u{i}.near") for i in range(3)]
+    target = rt.create_account("t.near")
+    txs = [u.submit_actions(target, [Transfer(deposit=1)]) for u in users]
+    rt.run()
+    heights = [tx.outcome().receipts[0].block_height for tx in txs]
+    assert heights == [heights[0], heights[0] + 1, heights[0] + 2]
+    assert rt.balance(target) == 100 * NEAR + 3
