@@ -24,7 +24,7 @@ as a runnable pytest test.  See docs/explorer.md.
 """
 
 from ._engine import ExploreResult, ViolationFound, explore
-from ._loader import load_machine
+from ._loader import load_folder, load_machine
 from ._machine import BUILTINS, FAULTS, Machine, Settings, invariant, precondition, rule
 from ._run import InvariantViolation, Run
 from ._strategies import Strategy, amounts, integers, just, sampled_from
@@ -32,5 +32,5 @@ from ._strategies import Strategy, amounts, integers, just, sampled_from
 __all__ = sorted([
     "BUILTINS", "ExploreResult", "FAULTS", "InvariantViolation", "Machine", "Run", "Settings",
     "Strategy", "ViolationFound", "amounts", "explore", "integers", "invariant", "just",
-    "load_machine", "precondition", "rule", "sampled_from",
+    "load_folder", "load_machine", "precondition", "rule", "sampled_from",
 ])

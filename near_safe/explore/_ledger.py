@@ -30,7 +30,12 @@ from ._outcome_view import fmt_near
 
 @dataclass
 class Ledger:
+    """Money between the users and the tracked contracts (the system under test).  Deposits
+    to, and payments from, accounts that are not tracked are outside the system and not
+    counted (a user staking directly in an untracked pool neither owes nor is owed by it)."""
+
     users: tuple
+    system: frozenset = frozenset()
     deposited: dict = field(default_factory=dict)
     returned: dict = field(default_factory=dict)
 
@@ -40,10 +45,10 @@ class Ledger:
             self.returned.setdefault(u, 0)
 
     def copy(self) -> "Ledger":
-        return Ledger(self.users, dict(self.deposited), dict(self.returned))
+        return Ledger(self.users, self.system, dict(self.deposited), dict(self.returned))
 
-    def on_submit(self, signer: str, deposit: int) -> None:
-        if signer in self.deposited:
+    def on_submit(self, signer: str, receiver: str, deposit: int) -> None:
+        if signer in self.deposited and receiver in self.system:
             self.deposited[signer] += deposit
 
     def on_receipt(self, outcome) -> None:
@@ -55,9 +60,10 @@ class Ledger:
             return
         pred, recv = outcome.predecessor, outcome.receiver
         if outcome.status == "failure":
-            if pred in self.returned:  # the runtime refunds the user's own failed deposit
+            # the runtime refunds the user's own failed deposit to it (spec 4.3)
+            if pred in self.returned and recv in self.system:
                 self.returned[pred] += deposit
-        elif recv in self.returned and pred not in self.returned:
+        elif recv in self.returned and pred in self.system:
             self.returned[recv] += deposit
 
     def row(self, user: str, credited: int) -> str:

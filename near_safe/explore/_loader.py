@@ -41,3 +41,14 @@ def load_machine(path, name: str):
     if not (isinstance(machine, type) and issubclass(machine, Machine)):
         raise UsageError(f"{path} defines no Machine subclass named {name!r}")
     return machine
+
+
+def load_folder(folder):
+    """The Machine ``near-safe explore FOLDER`` builds for a folder without explore.py."""
+    from ._auto import machine_for_folder
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    machine, _notes = machine_for_folder(folder)
+    return machine

@@ -40,10 +40,20 @@ def report(explorer, schedule, violation, result):
     machine = explorer.machine_cls
     settings = explorer.settings
     test_name = "test_" + _snake(machine.__name__) + f"_{final.invariant}_seed{settings.seed}"
-    body = [f"run = load_machine({_machine_path(machine)!r}, {machine.__qualname__!r}).replay()"]
+    folder = getattr(machine, "_near_explore_folder", None)
+    if folder is not None:
+        load = "load_folder"
+        body = [f"run = load_folder({folder!r}).replay()"]
+    elif _machine_path(machine) is not None:
+        load = "load_machine"
+        body = [f"run = load_machine({_machine_path(machine)!r}, "
+                f"{machine.__qualname__!r}).replay()"]
+    else:  # defined where no file can be named (an interactive session): import it yourself
+        load = "load_machine  # noqa: F401"
+        body = [f"run = {machine.__qualname__}.replay()  # import {machine.__qualname__} first"]
     body += lines
     body.append("run.finish()  # raises InvariantViolation: " + final.invariant)
-    test = ("from near_safe.explore import load_machine\n"
+    test = (f"from near_safe.explore import {load}\n"
             "from near_safe.testing import NEAR, TGAS\n\n\n"
             f"def {test_name}():\n" + "".join(f"    {line}\n" for line in body))
     text = [
@@ -106,8 +116,11 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def _machine_path(machine) -> str:
-    path = inspect.getfile(machine)
+def _machine_path(machine):
+    try:
+        path = inspect.getfile(machine)
+    except (OSError, TypeError):
+        return None
     try:
         rel = os.path.relpath(path)
         if not rel.startswith(".."):

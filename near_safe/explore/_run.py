@@ -65,6 +65,7 @@ class Run:
         machine._run = run
         run.machine = machine
         machine.setup(run.rt)
+        run.ledger = Ledger(run.users, frozenset(t.account_id for t in machine._tracked))
         run.rt.forget_observed()
         return run
 
@@ -85,7 +86,7 @@ class Run:
         except InvalidTransaction as exc:  # rejected before any receipt: nothing moved
             self.trace.append(f"submit  {signer} -> {receiver}.{method}: rejected ({exc})")
             return None
-        self.ledger.on_submit(signer, deposit)
+        self.ledger.on_submit(signer, receiver, deposit)
         record = Submitted(signer, receiver, method, args, deposit, gas)
         if self._submitted_now is not None:
             self._submitted_now.append(record)

@@ -1,0 +1,73 @@
+"""``near-safe explore FOLDER``: a quick exploration with the built-in invariants.
+
+Exit codes: 0 nothing found, 1 a violation (its report is printed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("folder", help="folder with explore.py, or with the contracts "
+                        "themselves (see docs/explorer.md, 'The folder convention')")
+    parser.add_argument("--depth", type=int, default=None, help="rule calls per schedule "
+                        "(default 3)")
+    parser.add_argument("--budget", type=int, default=None, help="schedules to explore "
+                        "(default 1000)")
+    parser.add_argument("--seed", type=int, default=None, help="seed (default 0)")
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds per machine")
+    parser.add_argument("--mode", choices=("wasm", "python"), default=None,
+                        help="runtime mode (default: the machine's, normally wasm)")
+
+
+def _machines(folder: Path):
+    explore_py = folder / "explore.py"
+    if explore_py.is_file():
+        from ._loader import _import_file
+        from ._machine import Machine
+
+        module = _import_file(explore_py)
+        found = [obj for obj in vars(module).values()
+                 if inspect.isclass(obj) and issubclass(obj, Machine) and obj is not Machine
+                 and obj.__module__ == module.__name__ and obj.rules()]
+        if not found:
+            raise UsageError(f"{explore_py}: defines no Machine subclass with rules; define "
+                             "one (docs/explorer.md) or remove explore.py to use the folder "
+                             "convention")
+        return found, []
+    from ._auto import machine_for_folder
+
+    machine, notes = machine_for_folder(folder)
+    return [machine], notes
+
+
+def run(args) -> int:
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder; give the folder holding explore.py or the "
+                         "contracts")
+    machines, notes = _machines(folder)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    status = 0
+    for machine in machines:
+        if args.mode:
+            machine = type(machine.__name__, (machine,), {"mode": args.mode})
+        settings = machine.settings.replace(depth=args.depth, budget=args.budget,
+                                            seed=args.seed, time_limit=args.time_limit)
+        if settings is None:  # pragma: no cover
+            raise UsageError("bad settings")
+        from ._engine import Explorer
+
+        result = Explorer(machine, settings).explore()
+        print(result.summary())
+        if result.found:
+            print()
+            print(result.report)
+            status = 1
+    return status

@@ -1,0 +1,20 @@
+"""Within the default budget (1000 schedules, depth 3) the explorer finds nothing on the safe
+vaults: the near_safe version (contracts/bank_safe.py) and the hand-written one.  The same
+machine with the buggy flows finds each bug (test_explore_finds_bugs.py), so the search is the
+same one that finds the bugs."""
+
+import pytest
+
+from explore_machines import Safe, SafeByHand
+from near_safe.explore import Settings
+
+
+@pytest.mark.parametrize("machine", [Safe, SafeByHand], ids=lambda m: m.__name__)
+def test_nothing_found_on_safe_versions_within_default_budget(machine):
+    defaults = Settings()
+    result = machine.explore(depth=defaults.depth, budget=defaults.budget)
+    assert not result.found, result.report
+    # the budget was really spent (or the whole tree was explored)
+    assert result.schedules >= defaults.budget or result.exhausted
+    # and the interesting paths were on it: failures injected, gas boundaries probed
+    assert result.receipts > result.schedules
