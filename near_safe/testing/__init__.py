@@ -12,15 +12,14 @@ See docs/architecture.md and shared/reference/near-runtime.md (the spec the runt
 
 from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingReceipt,
                         ReceiptOutcome, TxOutcome)
-from ._runtime import (DEFAULT_GAS, AccountHandle, Runtime, Snapshot, TxHandle, encode_args)
+from ._runtime import DEFAULT_GAS, AccountHandle, Runtime, Snapshot, TxHandle, encode_args
 from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
                      FunctionCall, Stake, Transfer)
 from .params import GAS_PRICE, NEAR, TGAS, Config
 
-__all__ = sorted([
+__all__ = [
     "AccessKey", "AccountHandle", "AccountView", "ActionError", "AddKey", "Config",
-    "CreateAccount", "DEFAULT_GAS", "DeleteAccount", "DeleteKey", "DeployContract",
-    "FunctionCall", "GAS_PRICE", "InvalidTransaction", "NEAR", "PendingReceipt",
-    "ReceiptOutcome", "Runtime", "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle",
-    "TxOutcome", "encode_args",
-])
+    "CreateAccount", "DEFAULT_GAS", "DeleteAccount", "DeleteKey", "DeployContract", "FunctionCall",
+    "GAS_PRICE", "InvalidTransaction", "NEAR", "PendingReceipt", "ReceiptOutcome", "Runtime",
+    "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle", "TxOutcome", "encode_args",
+]
