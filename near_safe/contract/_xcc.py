@@ -27,19 +27,21 @@ from ._args import convert
 
 TGAS = 1000000000000
 
-# Reserved gas for a near_safe callback (static, weight 0).  Measured on the embedded runtime
-# (Wasm mode) with bench/bench_safety.py: the heaviest settlement path (failure: restore +
-# refund + unlock, body included) burns RESERVE_MEASURED; the reservation adds headroom for a
-# small callback body.  A Rust contract's 5 Tgas does not carry over: MicroPython's start-up
-# alone burns several Tgas per call.
-CALLBACK_GAS = 20 * TGAS
-# Minimum static gas for the external call when the caller gives none (it also gets all unused
-# gas by weight).
+# Reserved gas for a near_safe callback (static, weight 0).  Measured on the embedded runtime,
+# Wasm mode, by bench/bench_safety.py: near_safe's callbacks with a trivial body burn 3.3-3.7
+# Tgas on their success and failure paths (refund, restore, unlock; a body that raises
+# included), mostly MicroPython start-up and contract loading.  10 Tgas leaves about 6 Tgas for
+# the callback body; pass callback_gas= for heavier bodies.  (A Rust contract's usual 5 Tgas
+# does not carry over: a trivial Python method alone burns several Tgas.)
+CALLBACK_GAS = 10 * TGAS
+# Minimum static gas for the external call (it also gets all unused gas, by weight 1).
 EXTERNAL_GAS = 10 * TGAS
-# This method's own work after safe_call's gas check: the promises' receipt fees (prepaid exec
-# fees count as used gas, spec 2.7), in-flight record, lock, return and MicroPython tear-down.
-# Measured like CALLBACK_GAS.
-OWN_GAS = 5 * TGAS
+# This method's own work after safe_call's gas check: the two receipts' fees (the callee's and
+# the callback's exec fees are prepaid as used gas, spec 2.7/5.1), the in-flight record and
+# lock writes, the return and MicroPython's tear-down.  Measured as above (bisection of the
+# least prepaid gas that completes deposit-and-stake): 5.3-6.0 Tgas; 7 Tgas leaves about
+# 1 Tgas for a little work after safe_call returns.
+OWN_GAS = 7 * TGAS
 # Gas a refund transfer needs in the callback (receipt creation + transfer fees, spec 5.1,
 # plus the host calls), with margin.  Below it the refund becomes a claimable balance.
 REFUND_GAS = 1 * TGAS

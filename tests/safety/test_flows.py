@@ -73,7 +73,7 @@ def test_withdraw_between_call_and_callback_pays_nothing_twice(world):
 def test_too_little_gas_is_rejected_before_any_state_change(world):
     state_before = world.storage()
     before = world.rt.balance("alice.near")
-    out = world.alice.call(world.vault, "deposit_and_stake", deposit=STAKE, gas=30 * TGAS)
+    out = world.alice.call(world.vault, "deposit_and_stake", deposit=STAKE, gas=20 * TGAS)
     assert out.status == "failure"
     m = re.search(r"Method deposit_and_stake: not enough gas: attach at least (\d+) Tgas",
                   out.error)

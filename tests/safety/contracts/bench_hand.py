@@ -29,7 +29,7 @@ def _call_then(receiver, method, args, deposit, callback_name, cb_args):
     near.promise_batch_action_function_call_weight(p, method, args, deposit, 10 * TGAS, 1)
     c = near.promise_batch_then(p, near.current_account_id())
     near.promise_batch_action_function_call_weight(c, callback_name, json.dumps(cb_args), 0,
-                                                   20 * TGAS, 0)
+                                                   10 * TGAS, 0)
     near.promise_return(c)
 
 
@@ -45,7 +45,7 @@ class Vault:
     def deposit_and_stake(self):
         user = Context.predecessor_account_id()
         amount = Context.attached_deposit()
-        _begin(user, 35 * TGAS)
+        _begin(user, 27 * TGAS)
         _call_then(Storage.get_json("cfg")[0], "deposit_and_stake", "{}", amount, "on_staked",
                    {"user": user, "amount": str(amount)})
 
@@ -66,7 +66,7 @@ class Vault:
             near.panic_utf8("no deposit")
         user = Context.predecessor_account_id()
         amount = int(amount)
-        _begin(user, 35 * TGAS)
+        _begin(user, 27 * TGAS)
         have = _balance("tokens:" + user)
         if have < amount:
             near.panic_utf8("Not enough balance")
