@@ -15,7 +15,7 @@ from ..errors import UsageError
 from ._analysis import analyze
 from ._config import Config, ConfigFinder
 from ._model import Module
-from ._names import Imports, TGAS, module_constants
+from ._names import Imports, TGAS, module_constants, walk
 from ._rules import PARSE_ERROR_ID, RULES, severity_rank
 
 #: Directories never descended into when a folder is checked.
@@ -136,9 +136,12 @@ def check_source(source: str, path: str = "<string>", config: Config | None = No
                               f"cannot parse: {exc.msg}")
     except ValueError as exc:  # e.g. null bytes
         return [], ParseError(path, 1, 1, f"cannot parse: {exc}")
+    if "near" not in source:  # every rule needs near, near_sdk_py or near_safe
+        return [], None
     extra = near_safe_constants()
-    imports = Imports(tree)
-    module = Module(tree, imports, module_constants(tree, imports, extra), extra)
+    nodes = list(walk(tree))
+    imports = Imports(tree, nodes)
+    module = Module(tree, imports, module_constants(tree, imports, extra), extra, nodes)
     min_gas = config.min_callback_gas or default_min_callback_gas()
     suppressed = _suppressions(source)
     findings = []
@@ -178,9 +181,12 @@ def discover(paths) -> list[Path]:
     return out
 
 
-def _display(path: Path) -> str:
+def _display(path: Path, cwd: Path) -> str:
+    """The path as given when relative, else relative to the working folder when inside it."""
+    if not path.is_absolute():
+        return str(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(path.relative_to(cwd))
     except ValueError:
         return str(path)
 
@@ -190,6 +196,7 @@ def check_paths(paths, config: Config | None = None, overrides: dict | None = No
     ``--config`` does); otherwise each file uses its nearest pyproject.toml. ``overrides``
     (disable/enable/severity/min_callback_gas) apply on top, as command-line options do."""
     finder = ConfigFinder(fixed=config)
+    cwd = Path.cwd()
     files = discover(paths)
     findings, errors = [], []
     for f in files:
@@ -199,7 +206,7 @@ def check_paths(paths, config: Config | None = None, overrides: dict | None = No
             cfg = cfg.merged(**{k: v for k, v in overrides.items() if k != "disable"})
             if extra_disable:
                 cfg = cfg.merged(disable=cfg.disable | extra_disable)
-        shown = _display(f)
+        shown = _display(f, cwd)
         try:
             source = f.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from ._names import Imports, TGAS, call_name, const_int, const_str
+from ._names import Imports, TGAS, call_name, const_int, const_str, walk
 
 # ---------------------------------------------------------------- recognised API names
 EXPORT_SPELLINGS = {"export", "view", "call", "init", "callback", "multi_callback", "near.export"}
@@ -139,8 +139,10 @@ class Func:
 class Module:
     """A parsed contract module: its functions (with facts), collections and constants."""
 
-    def __init__(self, tree: ast.Module, imports: Imports, constants: dict, gas_consts: dict):
+    def __init__(self, tree: ast.Module, imports: Imports, constants: dict, gas_consts: dict,
+                 nodes=None):
         self.tree = tree
+        self.nodes = nodes if nodes is not None else list(walk(tree))
         self.imports = imports
         self.constants = constants
         self.gas_consts = gas_consts
@@ -210,7 +212,7 @@ class Module:
                 for t in stmt.targets:
                     if isinstance(t, ast.Name):
                         self.collections.add(t.id)
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if isinstance(node, ast.ClassDef):
                 for item in node.body:
                     if isinstance(item, ast.Assign) and is_collection(item.value):
@@ -366,6 +368,8 @@ class _FuncFacts(ast.NodeVisitor):
         self.name_chain: dict[str, Chain] = {}
         self.memo: dict[int, Chain | None] = {}
         self.defaults = {}
+        # init guards matter only in an init (or a helper an init may call)
+        self._in_init = func is None or func.kind in ("init", None)
         if func is not None:
             a = func.node.args
             pos = a.posonlyargs + a.args
@@ -499,7 +503,7 @@ class _FuncFacts(ast.NodeVisitor):
 
     def _taint_pass(self, fnode):
         assigns = []
-        for n in ast.walk(fnode):
+        for n in walk(fnode):
             if isinstance(n, ast.Assign):
                 assigns.append((n.targets, n.value))
             elif isinstance(n, ast.AnnAssign) and n.value is not None:
@@ -580,7 +584,7 @@ class _FuncFacts(ast.NodeVisitor):
     def _mentions_access(self, expr) -> bool:
         """Does a test check who or what invoked the method (caller, deposit, being a callback)?
         Panicking on such a check is allowed in a callback: a genuine callback never fails it."""
-        for n in ast.walk(expr):
+        for n in walk(expr):
             if self.has(n, "pred") or self.has(n, "current") or self.has(n, "deposit"):
                 return True
             if isinstance(n, ast.Call) and call_name(self.imp, n) == "near.promise_results_count":
@@ -588,7 +592,7 @@ class _FuncFacts(ast.NodeVisitor):
         return False
 
     def _reads_storage(self, expr) -> bool:
-        for n in ast.walk(expr):
+        for n in walk(expr):
             if isinstance(n, ast.Call):
                 q = call_name(self.imp, n) or ""
                 if q in STORAGE_READS:
@@ -610,10 +614,10 @@ class _FuncFacts(ast.NodeVisitor):
     def visit_If(self, node):
         self.visit(node.test)
         access = self._mentions_access(node.test)
-        if self._reads_storage(node.test) and any(
+        if self._in_init and self._reads_storage(node.test) and any(
                 isinstance(n, (ast.Raise, ast.Return)) or
                 (isinstance(n, ast.Call) and call_name(self.imp, n) in HOST_PANICS)
-                for s in node.body for n in ast.walk(s)):
+                for s in node.body for n in walk(s)):
             self._emit("init_guard", node)
         self.access += access
         p = self._polarity(node.test) if self.path is None else None
@@ -628,7 +632,7 @@ class _FuncFacts(ast.NodeVisitor):
         self.access -= access
 
     def visit_Assert(self, node):
-        if self._reads_storage(node.test):
+        if self._in_init and self._reads_storage(node.test):
             self._emit("init_guard", node)
         self.visit(node.test)
         if self._mentions_access(node.test):
