@@ -22,25 +22,26 @@ import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional
 
 from ..errors import ExecutionFailure, RuntimeSimError
 from . import params
 from ._actions import (BLOCK_TIME_NS, EPOCH_LENGTH, GENESIS_TIMESTAMP_NS, ActionFailed,
                        ReceiptRun, apply_action, storage_stake_shortfall)
 from ._fees import (ActionsValidationError, exec_fee, receipt_exec_fee, total_deposit,
-                    total_prepaid_exec_fees, total_prepaid_gas, tx_cost, validate_actions)
+                    total_prepaid_exec_fees, total_prepaid_gas, validate_actions)
+from ._handles import DEFAULT_GAS, AccountHandle, TxHandle
 from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingReceipt,
                         ReceiptOutcome, TxOutcome, decode_value, fmt_near)
 from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt, DataReceipt, State,
                      Transaction, Yield, access_key_storage_size, base58, derive_id,
                      ed25519_public_key)
+from ._transactions import verify_transaction
 from ._types import (AccessKey, DeleteAccount, FunctionCall, FunctionCallError, Transfer,
                      VMContext, VMOutcome)
 
 NEAR = params.NEAR
 TGAS = params.TGAS
-DEFAULT_GAS = 300 * TGAS
 
 _ACCOUNT_ID = re.compile(r"^(([a-z\d]+[-_])*[a-z\d]+\.)*([a-z\d]+[-_])*[a-z\d]+$")
 
@@ -151,14 +152,14 @@ class Runtime:
         """``{borsh public key: AccessKey}``."""
         return dict(self._get_account(account).keys)
 
-    def handle(self, account_id: str) -> "AccountHandle":
+    def handle(self, account_id: str) -> AccountHandle:
         self._get_account(account_id)
         return AccountHandle(self, account_id)
 
     # ============================================================ genesis-style set-up
 
     def create_account(self, account_id: str, balance: int = 100 * NEAR,
-                       public_key: Optional[bytes] = None) -> "AccountHandle":
+                       public_key: Optional[bytes] = None) -> AccountHandle:
         """A top-level test account with one full-access ED25519 key (storage 182 bytes,
         spec 6).  Set up directly, like a genesis record: no registrar rule, no fee."""
         validate_account_id(account_id)
@@ -172,7 +173,7 @@ class Runtime:
             keys={pk: key})
         return AccountHandle(self, account_id)
 
-    def deploy(self, account_id, contract, balance: int = 10 * NEAR) -> "AccountHandle":
+    def deploy(self, account_id, contract, balance: int = 10 * NEAR) -> AccountHandle:
         """Deploy ``contract`` (a ``.py`` / ``.wasm`` / ``.wat`` path, Wasm bytes, WAT text or
         a ContractCode) to ``account_id``, creating the account with ``balance`` if needed.
         A ``.py`` is built to Wasm (cached) in wasm mode and runs as source in python mode."""
@@ -274,7 +275,7 @@ class Runtime:
     # ============================================================ transactions
 
     def submit_transaction(self, signer, receiver, actions: list,
-                           public_key: Optional[bytes] = None) -> "TxHandle":
+                           public_key: Optional[bytes] = None) -> TxHandle:
         """Queue a transaction for the next block (not run).  Raises InvalidTransaction if it
         is invalid against the current state (spec 1.2, 3.1); it is checked again when the
         block includes it."""
@@ -298,7 +299,7 @@ class Runtime:
         return TxHandle(self, tx.tx_id)
 
     def submit(self, signer, receiver, method: str, args=None, deposit: int = 0,
-               gas: int = DEFAULT_GAS, public_key: Optional[bytes] = None) -> "TxHandle":
+               gas: int = DEFAULT_GAS, public_key: Optional[bytes] = None) -> TxHandle:
         """Queue a one-FunctionCall transaction (not run)."""
         action = FunctionCall(method_name=method, args=encode_args(args), gas=gas,
                               deposit=deposit)
@@ -322,76 +323,8 @@ class Runtime:
         return self.execute(signer, receiver, [Transfer(deposit=amount)])
 
     def _verify_transaction(self, tx: Transaction, height: int, charge: bool):
-        """verifier.rs ``validate_transaction`` + ``verify_and_charge_tx_ephemeral``
-        (spec 1.2, 3.1): actions, key, nonce, function-call key rules, balance, storage stake.
-        Raises InvalidTransaction.  With ``charge``, debits the signer and updates the key."""
-        st, cfg = self._state, self.config
-        try:
-            validate_actions(cfg, tx.actions)
-        except ActionsValidationError as e:
-            raise InvalidTransaction("ActionsValidation", f"{e.kind}: {e.message}") from None
-        signer = st.accounts.get(tx.signer_id)
-        if signer is None:
-            raise InvalidTransaction("SignerDoesNotExist",
-                                     f"Signer {tx.signer_id} does not exist")
-        key = signer.keys.get(tx.public_key)
-        if key is None:
-            raise InvalidTransaction("InvalidAccessKeyError",
-                                     f"Signer {tx.signer_id} has no access key "
-                                     f"{tx.public_key.hex()}")
-        if tx.nonce <= key.nonce:
-            raise InvalidTransaction("InvalidNonce", f"Transaction nonce {tx.nonce} must be "
-                                     f"larger than nonce of the used access key {key.nonce}")
-        if tx.nonce >= height * 1_000_000:
-            raise InvalidTransaction("NonceTooLarge", f"Transaction nonce {tx.nonce} must be "
-                                     f"smaller than {height * 1_000_000}")
-        cost = tx_cost(cfg, tx.signer_id, tx.receiver_id, tx.actions)
-        if not key.full_access:
-            self._check_function_call_key(tx, key, cost.total_cost)
-        if signer.amount < cost.total_cost:
-            raise InvalidTransaction("NotEnoughBalance",
-                                     f"Sender {tx.signer_id} does not have enough balance "
-                                     f"{signer.amount} for operation costing {cost.total_cost}")
-        charged = signer.clone()
-        charged.amount -= cost.total_cost
-        lack = storage_stake_shortfall(charged)
-        if lack:
-            raise InvalidTransaction("LackBalanceForState",
-                                     f"Failed to execute, because the account {tx.signer_id} "
-                                     f"wouldn't have enough balance to cover storage, required "
-                                     f"to have {lack} yoctoNEAR more")
-        if charge:
-            new_key = replace(key, nonce=tx.nonce)
-            if not key.full_access and key.allowance is not None:
-                new_key = replace(new_key, allowance=key.allowance - cost.total_cost)
-            charged.keys = {**charged.keys, tx.public_key: new_key}
-            st.accounts[tx.signer_id] = charged
-        return cost
-
-    @staticmethod
-    def _check_function_call_key(tx: Transaction, key: AccessKey, total_cost: int) -> None:
-        """spec 1.2: what a function-call access key may sign."""
-        if key.allowance is not None and key.allowance < total_cost:
-            raise InvalidTransaction("NotEnoughAllowance",
-                                     f"Access key allowance {key.allowance} is not enough "
-                                     f"for a transaction costing {total_cost}")
-        if len(tx.actions) != 1 or not isinstance(tx.actions[0], FunctionCall):
-            raise InvalidTransaction("RequiresFullAccess",
-                                     "The transaction contains more than one action or a "
-                                     "non-FunctionCall action; it requires a full access key")
-        call = tx.actions[0]
-        if call.deposit > 0:
-            raise InvalidTransaction("DepositWithFunctionCall",
-                                     "Having a deposit with a function call action is not "
-                                     "allowed with a function call access key")
-        if tx.receiver_id != key.receiver_id:
-            raise InvalidTransaction("ReceiverMismatch",
-                                     f"Transaction receiver_id {tx.receiver_id} doesn't match "
-                                     f"the access key receiver_id {key.receiver_id}")
-        if key.method_names and call.method_name not in key.method_names:
-            raise InvalidTransaction("MethodNameMismatch",
-                                     f"Transaction method name {call.method_name} isn't "
-                                     "allowed by the access key")
+        """spec 1.2, 3.1 (see _transactions.py); raises InvalidTransaction."""
+        return verify_transaction(self._state, self.config, tx, height, charge)
 
     def _convert_transaction(self, tx: Transaction) -> Optional[ActionReceipt]:
         """lib.rs ``process_transactions`` (spec 1.3, 3.1): verify, charge, make the receipt.
@@ -910,102 +843,3 @@ class _Ext:
 
     def yield_is_pending(self, account_id: str, data_id: bytes) -> bool:
         return (account_id, bytes(data_id)) in self._rt._state.yields
-
-
-# ==================================================================== handles
-
-
-class TxHandle:
-    """A submitted transaction.  ``outcome()`` gives its outcome so far (status "pending"
-    until every receipt of its tree has run)."""
-
-    def __init__(self, runtime: Runtime, tx_id: bytes):
-        self._rt, self.tx_id = runtime, tx_id
-
-    @property
-    def id(self) -> str:
-        return base58(self.tx_id)
-
-    def outcome(self) -> TxOutcome:
-        return self._rt.tx_outcome(self.tx_id)
-
-    @property
-    def done(self) -> bool:
-        return self.outcome().done
-
-    def wait(self) -> TxOutcome:
-        """Run the runtime to idle and return this transaction's outcome."""
-        self._rt.run()
-        return self.outcome()
-
-    def __repr__(self):
-        o = self.outcome()
-        return f"<Tx {self.id[:8]} {o.signer} -> {o.receiver} {o.status}>"
-
-
-class AccountHandle:
-    """An account of a :class:`Runtime`: sign transactions as it, view its contract."""
-
-    def __init__(self, runtime: Runtime, account_id: str):
-        self.runtime, self.id = runtime, account_id
-
-    def call(self, receiver, method: str, args=None, deposit: int = 0, gas: int = DEFAULT_GAS,
-             public_key: Optional[bytes] = None) -> TxOutcome:
-        """Sign a function call to ``receiver`` and run to idle."""
-        return self.runtime.call(self.id, receiver, method, args, deposit, gas, public_key)
-
-    def submit(self, receiver, method: str, args=None, deposit: int = 0,
-               gas: int = DEFAULT_GAS, public_key: Optional[bytes] = None) -> TxHandle:
-        """Queue a function call to ``receiver`` for the next block (not run)."""
-        return self.runtime.submit(self.id, receiver, method, args, deposit, gas, public_key)
-
-    def execute(self, receiver, actions: list, public_key: Optional[bytes] = None) -> TxOutcome:
-        """Sign a transaction with any actions and run to idle."""
-        return self.runtime.execute(self.id, receiver, actions, public_key)
-
-    def submit_actions(self, receiver, actions: list,
-                       public_key: Optional[bytes] = None) -> TxHandle:
-        return self.runtime.submit_transaction(self.id, receiver, actions, public_key)
-
-    def transfer(self, receiver, amount: int) -> TxOutcome:
-        return self.runtime.transfer(self.id, receiver, amount)
-
-    def view(self, method: str, args=None):
-        """A view call on this account's contract."""
-        return self.runtime.view(self.id, method, args)
-
-    @property
-    def balance(self) -> int:
-        return self.runtime.balance(self.id)
-
-    @property
-    def state(self) -> AccountView:
-        return self.runtime.account(self.id)
-
-    @property
-    def storage(self) -> dict:
-        return self.runtime.storage(self.id)
-
-    @property
-    def public_key(self) -> bytes:
-        """The account's first access key (the one create_account gave it)."""
-        return next(iter(self.runtime.access_keys(self.id)))
-
-    def __str__(self):
-        return self.id
-
-    def __repr__(self):
-        return f"<AccountHandle {self.id}>"
-
-    def __eq__(self, other):
-        if isinstance(other, AccountHandle):
-            return other.runtime is self.runtime and other.id == self.id
-        if isinstance(other, str):
-            return other == self.id
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(self.id)
-
-
-ContractLike = Union[str, Path, bytes]
