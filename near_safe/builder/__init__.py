@@ -34,5 +34,5 @@ from ._build import BuildResult, build, build_contract, build_count, cache_key, 
 from ._toolchain import cache_root
 from ._warm import warm
 
-__all__ = sorted(["BuildResult", "build", "build_contract", "build_count", "cache_key",
-                  "cache_root", "prune", "warm"])
+__all__ = ["BuildResult", "build", "build_contract", "build_count", "cache_key", "cache_root",
+           "prune", "warm"]

@@ -37,11 +37,12 @@ NEARC_INJECTED_EXPORTS = frozenset({"contract_source_metadata", "__contract_abi"
 
 # C keywords cannot name an export (nearc analyzer.validate_export_names): the export becomes a
 # C function in export_wrappers.c.
-C_KEYWORDS = frozenset(
-    "auto break case char const continue default do double else enum extern float for goto if "
-    "inline int long register restrict return short signed sizeof static struct switch typedef "
-    "union unsigned void volatile while".split()
-)
+C_KEYWORDS = frozenset({
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+    "union", "unsigned", "void", "volatile", "while",
+})
 
 # Modules built into nearc's webassembly-near MicroPython port (read from the warmed build's
 # genhdr/moduledefs.collected) plus the ones nearc's manifest always freezes (micropython-lib
@@ -142,9 +143,9 @@ def _decorator_name(dec: ast.expr) -> str | None:
         return dec.id
     if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Name):
         return dec.func.id
-    if isinstance(dec, ast.Attribute) and isinstance(dec.value, ast.Name):
-        if dec.value.id == "near" and dec.attr == "export":
-            return "near.export"
+    if (isinstance(dec, ast.Attribute) and isinstance(dec.value, ast.Name)
+            and dec.value.id == "near" and dec.attr == "export"):
+        return "near.export"
     return None
 
 
@@ -289,7 +290,7 @@ def _installed_location(top: str, contract_dir: Path) -> Path | None:
     if spec is None:
         return None
     if spec.submodule_search_locations:
-        location = Path(list(spec.submodule_search_locations)[0])
+        location = Path(next(iter(spec.submodule_search_locations)))
     elif spec.origin and spec.origin not in ("built-in", "frozen"):
         location = Path(spec.origin)
     else:

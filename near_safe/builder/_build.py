@@ -37,7 +37,14 @@ from pathlib import Path
 from ..errors import BuildError
 from . import _analyze, _manifest
 from ._progress import Progress
-from ._toolchain import BUILDER_FORMAT, Toolchain, cache_root, emcc_version, find_emcc, nearc_version
+from ._toolchain import (
+    BUILDER_FORMAT,
+    Toolchain,
+    cache_root,
+    emcc_version,
+    find_emcc,
+    nearc_version,
+)
 
 # Options that change the Wasm and are therefore part of the key.  (nearc injects an ABI and a
 # NEP-330 metadata export; we keep both, as `nearc contract.py` would.)
@@ -196,7 +203,7 @@ def _stage_sources(plan: _analyze.Plan, src: Path) -> Path:
         step = inject_contract_exports(staged)
         try:
             step = inject_abi(step)
-        except Exception as exc:  # near_abi_py failing is a bug we cannot fix for the user
+        except Exception as exc:  # noqa: BLE001  near_abi_py raises anything; report it
             raise BuildError(
                 f"{plan.contract}: nearc's ABI generator (near_abi_py) failed on this contract: "
                 f"{type(exc).__name__}: {exc}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 class Progress:
@@ -25,7 +25,7 @@ class Progress:
         self._stage_start = self._start
 
     @classmethod
-    def make(cls, progress, label: str) -> "Progress":
+    def make(cls, progress, label: str) -> Progress:
         if isinstance(progress, Progress):
             return progress
         if progress is False:

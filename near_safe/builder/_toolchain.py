@@ -48,7 +48,7 @@ def nearc_assets() -> Path:
     spec = importlib.util.find_spec("nearc")
     if spec is None or not spec.submodule_search_locations:
         raise BuildError("nearc is not installed: pip install 'near-safe[build]' (nearc==0.8.8)")
-    return Path(list(spec.submodule_search_locations)[0])
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +80,8 @@ def emcc_version(emcc: Path) -> str:
     if version_file.is_file():
         return version_file.read_text().strip().strip('"')
     try:
-        out = subprocess.run([str(emcc), "--version"], capture_output=True, text=True, timeout=60)
+        out = subprocess.run([str(emcc), "--version"], capture_output=True, text=True, timeout=60,
+                             check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError(f"emcc at {emcc} does not run ({exc}): {INSTALL_EMSCRIPTEN}") from None
     if out.returncode != 0:

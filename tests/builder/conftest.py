@@ -19,7 +19,7 @@ def run_cli(*args, env=None, cwd=None):
     """The real CLI in a subprocess: (exit code, stdout, stderr)."""
     proc = subprocess.run(
         [sys.executable, "-m", "near_safe.cli", "build", *map(str, args)],
-        capture_output=True, text=True, env=env or dict(os.environ), cwd=cwd, timeout=600,
+        capture_output=True, text=True, env=env or dict(os.environ), cwd=cwd, timeout=600, check=False,
     )
     return proc.returncode, proc.stdout, proc.stderr
 

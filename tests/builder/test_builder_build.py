@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 import wasmtime
-
 from builder_wasm_call import call
+
 from near_safe.builder import build, build_contract, build_count, cache_root, warm
 from near_safe.builder._analyze import near_safe_contract_files
-
 
 COUNTER = Path(__file__).parent / "contracts" / "counter.py"
 

@@ -54,7 +54,7 @@ def test_no_exported_methods_explains_the_decorator_rule(cli, contracts):
 def test_unknown_import_names_the_module_and_the_fix(cli, contracts):
     code, _, err = cli(contracts / "unknown_import.py")
     assert code == 2
-    assert "unknown_import.py:5: cannot freeze import 'frobnicate_ledger'" in err
+    assert "unknown_import.py:3: cannot freeze import 'frobnicate_ledger'" in err
     assert "pip install frobnicate_ledger" in err and "frobnicate_ledger.py next to the contract" in err
 
 

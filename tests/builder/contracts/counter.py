@@ -1,10 +1,10 @@
 """Builder fixture: a near-sdk-py contract that imports near_safe and a local module, which
 imports another local module (frozen transitively)."""
 
-import near_safe  # noqa: F401  frozen: contract side only
+import counter_lib
 from near_sdk_py import call, view
 
-import counter_lib
+import near_safe
 
 
 @view

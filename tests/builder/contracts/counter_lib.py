@@ -1,8 +1,7 @@
 """Builder fixture: a local module the counter contract imports."""
 
-from near_sdk_py import Storage
-
 from counter_util import label
+from near_sdk_py import Storage
 
 
 def describe(version):

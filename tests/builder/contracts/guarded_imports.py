@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from decimal import Decimal  # noqa: F401
 
 try:
-    import frobnicate_optional  # noqa: F401
+    import frobnicate_optional
 except ImportError:
     frobnicate_optional = None
 

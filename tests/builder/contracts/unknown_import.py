@@ -1,8 +1,7 @@
 """Builder fixture: imports a module that exists nowhere."""
 
-from near_sdk_py import view
-
 import frobnicate_ledger
+from near_sdk_py import view
 
 
 @view
