@@ -189,3 +189,28 @@ def test_invalid_wasm_is_a_compilation_error():
 def test_unbounded_recursion_is_a_stack_overflow_trap():
     out = call("f", code=wat('(module (func $f (export "f") call $f))'))
     assert (out.aborted.kind, out.aborted.detail) == ("WasmTrap", "StackOverflow")
+
+
+def test_compiled_modules_are_cached_in_memory_and_on_disk(tmp_path, monkeypatch):
+    from near_safe.testing.vm import wasm
+    monkeypatch.setenv("NEAR_SAFE_CACHE", str(tmp_path))
+    code = wat('(module (func (export "f") nop))')
+    monkeypatch.setattr(wasm, "_modules", {})
+    first = wasm.load(code)
+    assert wasm.load(code) is first  # linker and host closures built once per module
+    files = list((tmp_path / "wasmtime").glob(code.hash + "-*.cwasm"))
+    assert len(files) == 1
+    # a new process (empty memory cache) deserializes instead of compiling
+    monkeypatch.setattr(wasm, "_modules", {})
+    compiled = []
+    monkeypatch.setattr(wasm.metering.MeteringInfo, "analyse",
+                        classmethod(lambda cls, c: compiled.append(c)))
+    assert call("f", code=code).aborted is None
+    assert compiled == []
+    # a corrupt cache file is dropped and the module recompiled
+    files[0].write_bytes(b"junk")
+    monkeypatch.undo()
+    monkeypatch.setenv("NEAR_SAFE_CACHE", str(tmp_path))
+    monkeypatch.setattr(wasm, "_modules", {})
+    assert call("f", code=code).aborted is None
+    assert files[0].read_bytes() != b"junk"

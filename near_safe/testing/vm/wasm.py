@@ -158,7 +158,9 @@ def _compile(eng, code: bytes, code_hash: str) -> wasmtime.Module:
     path = cache_dir() / "wasmtime" / (key + ".cwasm")
     if path.exists():
         try:
-            return wasmtime.Module.deserialize_file(eng, str(path))
+            # from bytes, not deserialize_file: an mmapped file truncated by another process
+            # would crash this one with SIGBUS; reading costs ~10 ms once per contract
+            return wasmtime.Module.deserialize(eng, path.read_bytes())
         except wasmtime.WasmtimeError:
             path.unlink(missing_ok=True)  # stale or corrupt: recompile
     wasmtime.Module.validate(eng, code)  # a clear CompilationError before instrumenting
