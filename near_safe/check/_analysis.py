@@ -119,7 +119,7 @@ def ns105(m: Module):
         if refunds:
             continue
         for ev in events:
-            if ev.kind == "call_ext" and _fwd(ev):
+            if ev.kind == "call_ext" and _fwd(ev) and not ev.data.get("refund_managed"):
                 names = ", ".join(sorted({cb.name for cb in cbs}))
                 yield ev.node, (f"line {ev.line}: forwards the attached deposit to "
                                 f"'{ev.data.get('method') or 'a method'}' but the callback "

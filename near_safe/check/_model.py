@@ -55,6 +55,9 @@ DEFAULT_PROMISE_GAS = 5 * TGAS     # near_sdk_py Promise(...) and PromiseBatch(.
 DEFAULT_CROSS_GAS = 10 * TGAS      # near_sdk_py CrossContract(...) default
 BIG = 2**53
 INIT_NAMES = {"new", "init", "initialize"}
+NEAR_SAFE_STATE = {"near_safe.state.set": "set", "near_safe.state.write": "set",
+                   "near_safe.state.remove": "remove", "near_safe.state.credit": "credit",
+                   "near_safe.state.debit": "debit"}
 
 
 @dataclass
@@ -789,8 +792,23 @@ class _FuncFacts(ast.NodeVisitor):
         # JSON outputs
         if q in ("json.dumps", "near_sdk_py.ValueReturn.json") and node.args:
             self._emit("json_out", node.args[0], via=q)
-        if q.startswith("near_safe.") and q.rsplit(".", 1)[-1] not in EXPORT_KINDS:
+        if q in NEAR_SAFE_STATE:
+            self._near_safe_state(node, NEAR_SAFE_STATE[q])
+        if q.startswith("near_safe.") and q.rsplit(".", 1)[-1] not in EXPORT_KINDS \
+                and q not in NEAR_SAFE_STATE:
             self._emit("near_safe", node, name=q)
+
+    def _near_safe_state(self, node, what):
+        """near_safe's ``state`` module: plain keys and integer ledgers."""
+        arg = self._arg
+        if what == "set":
+            self._write(node, "storage", arg(node, 0, "key"), arg(node, 1, "value"))
+        elif what == "remove":
+            self._write(node, "storage", arg(node, 0, "key"), None, "remove")
+        else:  # credit / debit (ledger, account, amount): the amount is what moves
+            amount = arg(node, 2, "amount")
+            self._emit("write", node, container="ledger", key=None, key_node=None,
+                       value=amount, op=what, fixed_op=True, deposit=self.has(amount, "deposit"))
 
     def _arg(self, call, pos, kw):
         for k in call.keywords:
@@ -875,6 +893,20 @@ class _FuncFacts(ast.NodeVisitor):
                 self._call_ext(emit, node, mnode, arg(node, 4, "amount"), arg(node, 5, "gas"))
             return Chain("raw")
         if q == "near.promise_and":
+            return Chain("raw")
+        if q == "near_safe.safe_call":
+            # safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=None,
+            #           then_args=None, callback_gas=CALLBACK_GAS, caller=None, refund=0, ...)
+            self._call_ext(emit, node, arg(node, 1, "function"), arg(node, 3, "deposit"),
+                           arg(node, 4, "gas"))
+            if record and self.events and self.events[-1].node is node:
+                refund = arg(node, 9, "refund")
+                self.events[-1].data["refund_managed"] = refund is not None and \
+                    self._int(refund) != 0
+            gas_node = arg(node, 7, "callback_gas")
+            gas = self._int(gas_node) if gas_node is not None else \
+                self.m.gas_consts.get("near_safe.CALLBACK_GAS")
+            self._callback(emit, node, arg(node, 5, "then"), gas, True, gas_node)
             return Chain("raw")
         if q == "near.promise_batch_create":
             return Chain("raw_batch", account=arg(node, 0, "account_id"))
