@@ -28,7 +28,7 @@ class ScratchMemory:
 
     BASE = 16  # first pointer handed out (0 stays NULL)
 
-    def __init__(self, size: int = 1 << 16):
+    def __init__(self, size: int = 1 << 12):
         self.buf = bytearray(size)
         self.top = self.BASE
 
@@ -38,7 +38,7 @@ class ScratchMemory:
         end = ptr + n
         if ptr < 0 or end > len(self.buf):
             raise MemoryOutOfBounds()
-        return bytes(self.buf[ptr:end])
+        return bytes(memoryview(self.buf)[ptr:end])
 
     def write(self, ptr: int, data) -> None:
         end = ptr + len(data)

@@ -57,8 +57,11 @@ from __future__ import annotations
 import builtins
 import os
 import sys
-import types
 
+from ... import _host  # installs the `near` stand-in module contract code imports
+from .._types import FunctionCallError
+from .gas import GasError, IntegerOverflow
+from .logic import VMLogic, VMLogicError, host_error
 from ._pymemory import ScratchMemory
 
 U64 = (1 << 64) - 1
@@ -537,6 +540,8 @@ class NearHost:
         return bool(self._logic.alt_bn128_pairing_check(len(data), self._mem.put(data)))
 
 
+_MEM_BASE = ScratchMemory.BASE
+
 # modnear.c arities that differ from what the function reads: (declared, read)
 _ARITY = {"ed25519_verify": (4, 3), "abort": (4, 1)}
 
@@ -555,23 +560,24 @@ def _guard(name, fn):
     params = [p for p in inspect.signature(fn).parameters.values()][1:]
     declared, reads = _ARITY.get(name, (len(params), len(params)))
     too_many_or_few = f"function takes {declared} positional arguments but {{}} were given"
+    odd = declared != reads
 
     def method(self, *args, **kwargs):
         if self._abort is not None:
             raise self._abort
         pending = None
-        if kwargs:
-            pending = TypeError("function doesn't take keyword arguments")
-        if len(args) != declared:
-            pending = TypeError(too_many_or_few.format(len(args)))
-        if kwargs:
-            args += tuple(x for item in kwargs.items() for x in item)
-        if len(args) < reads:
-            raise pending
-        if len(args) > reads:
+        if kwargs or len(args) != declared or odd:
+            if kwargs:
+                pending = TypeError("function doesn't take keyword arguments")
+            if len(args) != declared:
+                pending = TypeError(too_many_or_few.format(len(args)))
+            if kwargs:
+                args += tuple(x for item in kwargs.items() for x in item)
+            if len(args) < reads:
+                raise pending
             args = args[:reads]
         _PENDING[0] = pending
-        self._mem.top = ScratchMemory.BASE
+        self._mem.top = _MEM_BASE
         try:
             result = fn(self, *args)
         except self._abort_types as error:
@@ -810,6 +816,7 @@ def _nearc_injected_source(path: str, source: str) -> str:
 
 
 _contracts: dict = {}  # path -> (stat key, _Contract)
+_by_code: dict = {}  # (source_path, sha256 of the deployed source) -> _Contract
 _module_code: dict = {}  # local module path -> (stat key, code)
 
 
@@ -948,19 +955,12 @@ class _LocalImports:
 # ----------------------------------------------------------------------------- one call
 
 
-def _abort_types():
-    from .gas import GasError, IntegerOverflow
-    from .logic import VMLogicError
-
-    return (VMLogicError, GasError, IntegerOverflow)
+_ABORT_TYPES = (VMLogicError, GasError, IntegerOverflow)
 
 
 def _as_vm_error(error):
     """GasCounter errors raised by a host function directly become VMLogic aborts, as
     ``VMLogic.call_host`` does for the Wasm runner."""
-    from .gas import GasError, IntegerOverflow
-    from .logic import host_error
-
     if isinstance(error, GasError):
         return host_error(error.kind)
     if isinstance(error, IntegerOverflow):
@@ -971,16 +971,19 @@ def _as_vm_error(error):
 def run_python(code, method_name: str, context, storage: dict, ext, config):
     """Run ``method_name`` of the contract at ``code.source_path`` under CPython (CPython mode's
     ``vm.run``).  Returns the VMOutcome, like the Wasm runner."""
-    from .._types import FunctionCallError
     from . import nop_outcome
-    from .logic import VMLogic
 
     if not method_name:
         return nop_outcome(context, FunctionCallError(
             "MethodEmptyName", "MethodEmptyName", "MethodEmptyName"))
     source = getattr(code, "code", None) or None
-    contract = load_contract(code.source_path, source,
-                             getattr(code, "hash", None) if source is not None else None)
+    if source is not None:
+        key = (code.source_path, code.hash)
+        contract = _by_code.get(key)
+        if contract is None:
+            contract = _by_code[key] = load_contract(code.source_path, source, code.hash)
+    else:
+        contract = load_contract(code.source_path)
     # the Wasm exports exactly the builder's list: anything else is a nop MethodNotFound, with
     # no loading fee (as wasm.run_wasm)
     if method_name not in contract.exports:
@@ -989,7 +992,7 @@ def run_python(code, method_name: str, context, storage: dict, ext, config):
 
     memory = ScratchMemory()
     logic = VMLogic(context, storage, ext, config, memory)
-    host = NearHost(logic, memory, _abort_types())
+    host = NearHost(logic, memory, _ABORT_TYPES)
     log = LogBuffer(host)
     stream = _LogStream(log)
     try:
@@ -1004,9 +1007,6 @@ NEAR_ABORT_LINE = b"NEAR_ABORT() called by handle_uncaught_exception() (main.c:1
 
 
 def _trap_unreachable():
-    from .._types import FunctionCallError
-    from .logic import VMLogicError
-
     return HostAbort(VMLogicError(FunctionCallError(
         "WasmTrap", "WebAssembly trap: Unreachable", "Unreachable")))
 
@@ -1020,8 +1020,7 @@ def _is_lookup_name_error(exc: BaseException) -> bool:
 
 def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer, stream):
     """``run_frozen_fn(file, fn)`` of nearc's main.c."""
-    from ..._host import bind  # importing it installs the `near` stand-in module
-
+    bind = _host.bind
     previous = bind(host)
     saved = sys.stdout, sys.stderr, builtins.print
     sys.stdout = sys.stderr = stream
