@@ -71,6 +71,10 @@ class ExploreResult:
     original_length: int = 0
     report: str = ""
     time_to_violation: Optional[float] = None
+    # what was tried: {"fault:<kind>": n, "call": n, "gas_variant": n, "attack": n}, and the
+    # probed gas boundaries per rule
+    tried: dict = field(default_factory=dict)
+    gas_points: dict = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
@@ -78,8 +82,6 @@ class ExploreResult:
 
     def raise_on_violation(self):
         if self.violation is not None:
-            from ._run import InvariantViolation
-
             raise ViolationFound(self.report, self)
 
     def summary(self) -> str:
@@ -114,6 +116,7 @@ class Explorer:
         self.receipts = 0
         self.schedules = 0
         self.gas_points = {}  # rule name -> [gas values] probed at the boundaries
+        self.tried = {}
         self.users = tuple(u for u in self.run.users if u != machine_cls.attacker
                            or not settings.attacker)
 
@@ -136,7 +139,8 @@ class Explorer:
         elapsed = time.perf_counter() - started
         result = ExploreResult(self.machine_cls, self.settings, self.schedules, self.nodes,
                                self.receipts, elapsed, self.root.exhausted and violation is None,
-                               violation)
+                               violation, tried=dict(self.tried),
+                               gas_points=dict(self.gas_points))
         if violation is not None:
             result.time_to_violation = elapsed
             result.original_length = len(path)
@@ -188,6 +192,8 @@ class Explorer:
         child = Node(parent, choice, calls, parent.steps)
         parent.children[choice] = child
         self.nodes += 1
+        kind = _kind(choice)
+        self.tried[kind] = self.tried.get(kind, 0) + 1
         violation = self._apply(child, choice)
         self.current = child
         if violation is not None:
@@ -340,6 +346,16 @@ class Explorer:
         if full - entry > TGAS:
             points.append((entry + full) // 2 // TGAS * TGAS)
         return list(dict.fromkeys(p for p in points if p != DEFAULT_GAS))
+
+
+def _kind(choice) -> str:
+    if isinstance(choice, Deliver):
+        return f"fault:{choice.fault}" if choice.fault else "deliver"
+    if isinstance(choice, Call):
+        return "gas_variant" if choice.gas is not None else "call"
+    if isinstance(choice, Attack):
+        return "attack"
+    return "drain"
 
 
 def _call_pre(pre, machine, rt):

@@ -108,19 +108,21 @@ def rule(**strategies) -> Callable:
         if not callable(fn):
             raise UsageError("@rule(...) must decorate a method: write @rule(amount=...) "
                              "above `def name(self, ...)`")
-        params = list(inspect.signature(fn).parameters)
+        signature = inspect.signature(fn).parameters
+        params = list(signature)
         if not params or params[0] != "self":
             raise UsageError(f"@rule on {fn.__qualname__}: the first parameter must be `self`")
         wants_user = "user" in params[1:]
-        missing = [p for p in params[1:] if p != "user" and p not in strategies]
-        if missing:
-            raise UsageError(
-                f"@rule on {fn.__qualname__}: parameter(s) {missing} have no strategy; give "
-                f"one, e.g. @rule({missing[0]}=amounts(1, 10)) or @rule({missing[0]}=[1, 2])")
         extra = [k for k in strategies if k not in params]
         if extra:
             raise UsageError(f"@rule on {fn.__qualname__}: strategies {extra} name no "
                              f"parameter of the method; its parameters are {params[1:]}")
+        missing = [p for p in params[1:] if p != "user" and p not in strategies
+                   and signature[p].default is inspect.Parameter.empty]
+        if missing:
+            raise UsageError(
+                f"@rule on {fn.__qualname__}: parameter(s) {missing} have no strategy; give "
+                f"one, e.g. @rule({missing[0]}=amounts(1, 10)) or @rule({missing[0]}=[1, 2])")
         setattr(fn, _RULE, RuleSpec(fn.__name__, fn, strategies, wants_user))
         return fn
 

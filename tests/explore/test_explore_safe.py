@@ -16,5 +16,9 @@ def test_nothing_found_on_safe_versions_within_default_budget(machine):
     assert not result.found, result.report
     # the budget was really spent (or the whole tree was explored)
     assert result.schedules >= defaults.budget or result.exhausted
-    # and the interesting paths were on it: failures injected, gas boundaries probed
-    assert result.receipts > result.schedules
+    # and the interesting paths were on it: every fault injected, gas boundaries tried,
+    # the attacker's calls, other calls while a call was in flight
+    for fault in defaults.faults:
+        assert result.tried.get(f"fault:{fault}", 0) > 0, (fault, result.tried)
+    assert result.tried.get("gas_variant", 0) > 0 and result.gas_points["stake"]
+    assert result.tried.get("attack", 0) > 0

@@ -1,0 +1,126 @@
+"""The Machine API: decorators that check their own use, settings, strategies, user-defined
+invariants and preconditions, built-in invariants switched off."""
+
+import random
+
+import pytest
+
+from explore_machines import CONTRACTS, POOL, VAULT, CreditFirst, VaultMachine
+from near_safe.errors import NearSafeError, UsageError
+from near_safe.explore import (Machine, Settings, amounts, integers, invariant, precondition,
+                               rule, sampled_from)
+from near_safe.testing import NEAR
+
+
+def test_rule_parameter_without_strategy_is_refused_at_decoration():
+    with pytest.raises(UsageError, match=r"\['amount'\] have no strategy.*@rule\(amount="):
+        @rule()
+        def withdraw(self, user, amount):
+            pass
+
+
+def test_rule_strategy_for_no_parameter_is_refused():
+    with pytest.raises(UsageError, match="name no parameter"):
+        @rule(amout=amounts(1))
+        def withdraw(self, user, amount=0):
+            pass
+
+
+def test_invariant_misuse_is_refused():
+    with pytest.raises(UsageError, match=r"@invariant\(\) with parentheses"):
+        @invariant
+        def bad(self):
+            pass
+    with pytest.raises(UsageError, match=r"takes \(self\) or \(self, rt\)"):
+        @invariant()
+        def bad2(self, rt, extra):
+            pass
+
+
+def test_errors_derive_from_the_root_error():
+    assert issubclass(UsageError, NearSafeError)
+
+
+@pytest.mark.parametrize("bad, match", [
+    ({"depth": 0}, "Settings.depth=0"),
+    ({"budget": -1}, "Settings.budget=-1"),
+    ({"faults": ("boom",)}, "unknown fault"),
+    ({"builtins": ("solvency",)}, "unknown invariant"),
+])
+def test_bad_settings_name_the_problem(bad, match):
+    with pytest.raises(UsageError, match=match):
+        Settings(**bad)
+
+
+def test_strategies_are_deterministic_and_hit_boundaries():
+    s = integers(0, 100)
+    a = [s.draw(random.Random(7)) for _ in range(3)]
+    b = [s.draw(random.Random(7)) for _ in range(3)]
+    assert a == b
+    draws = {s.draw(random.Random(i)) for i in range(200)}
+    assert {0, 1, 99, 100} <= draws
+    assert list(s.simpler(40)) == [0, 20]
+    assert list(sampled_from(["a", "b", "c"]).simpler("c")) == ["a", "b"]
+    assert amounts(1, 10).values == [NEAR, 10 * NEAR]
+    with pytest.raises(UsageError, match="empty"):
+        sampled_from([])
+
+
+class StakeCounted(VaultMachine):
+    """The safe vault, built-ins off, one user-defined invariant that breaks once a stake
+    reached the pool, and an idle-only invariant that counts when it is checked."""
+
+    vault_source = CONTRACTS / "bank_safe.py"
+    stake_method = "deposit_and_stake"
+    settings = Settings(depth=1, budget=50, builtins=(), gas_variants=False, attacker=False)
+    idle_checks = []
+
+    @invariant()
+    def pool_holds_nothing(self, rt):
+        staked = int(rt.view(POOL, "get_stake", {"account_id": VAULT}))
+        assert staked == 0, f"pool holds {staked} for the vault"
+
+    @invariant(idle_only=True)
+    def count_idle(self, rt):
+        type(self).idle_checks.append(rt.pending())
+        return True
+
+
+def test_user_invariant_violation_is_reported_with_its_message():
+    result = StakeCounted.explore()
+    assert result.found and result.violation.invariant == "pool_holds_nothing"
+    assert "pool holds 1000000000000000000000000 for the vault" in result.report
+    assert StakeCounted.idle_checks and all(p == [] for p in StakeCounted.idle_checks)
+
+
+class NoWithdraw(VaultMachine):
+    settings = Settings(depth=2, budget=60, gas_variants=False, attacker=False)
+    seen = []
+
+    @precondition(lambda self, rt: False)
+    @rule(amount=amounts(1))
+    def withdraw(self, user, amount):
+        type(self).seen.append(amount)
+        self.submit(user, VAULT, "withdraw", {"amount": str(amount)})
+
+
+def test_precondition_keeps_a_rule_out():
+    NoWithdraw.explore()
+    assert NoWithdraw.seen == []
+
+
+def test_builtins_off_finds_nothing_on_the_double_payout():
+    plain = type("Plain", (CreditFirst,), {})
+    result = plain.explore(builtins=(), budget=100)
+    assert not result.found
+    assert CreditFirst.explore().found  # while the built-ins find it
+
+
+def test_machine_without_setup_says_so():
+    class Empty(Machine):
+        @rule()
+        def nothing(self):
+            pass
+
+    with pytest.raises(UsageError, match="must define setup"):
+        Empty.explore()

@@ -1,0 +1,116 @@
+"""Failure injection and look-ahead of the explorer's runtime (Wasm mode): each fault makes the
+external receipt fail the way nearcore would, the deposit goes back to the caller contract, the
+callback sees the failure; next_receipt() predicts what step() runs."""
+
+import json
+
+import pytest
+
+from explore_machines import CONTRACTS, POOL, VAULT
+from near_safe.explore import FAULTS
+from near_safe.explore._faults import FaultRuntime
+from near_safe.testing import NEAR, TGAS
+
+
+@pytest.fixture(scope="module")
+def world():
+    rt = FaultRuntime(large_bytes=3000)
+    rt.create_account("alice.near", balance=100 * NEAR)
+    rt.create_account("bob.near", balance=100 * NEAR)
+    rt.deploy(POOL, CONTRACTS / "pool.py", balance=10 * NEAR)
+    vault = rt.deploy(VAULT, CONTRACTS / "bank_buggy.py", balance=50 * NEAR)
+    vault.call(vault, "new", {"pool": POOL}).unwrap()
+    return rt, rt.snapshot()
+
+
+def _stake_until_pool_call(rt, method="stake_no_refund"):
+    rt.handle("alice.near").submit(VAULT, method, {}, deposit=NEAR)
+    rt.step()
+    nxt = rt.next_receipt()
+    assert (nxt.predecessor, nxt.receiver, nxt.method, nxt.external) == (
+        VAULT, POOL, "deposit_and_stake", True)
+    return nxt
+
+
+EXPECTED = {
+    "panic": ("GuestPanic", None),
+    "out_of_gas": ("GasExceeded", None),
+    "missing_account": ("AccountDoesNotExist", None),
+    "missing_method": ("MethodNotFound", None),
+    "oversized_result": ("HostError", "ReturnedValueLengthExceeded"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_each_fault_fails_the_external_receipt_and_the_callback_sees_it(world, fault):
+    rt, snap = world
+    rt.restore(snap)
+    nxt = _stake_until_pool_call(rt)
+    vault_before = rt.balance(VAULT)
+    rt.arm_fault(fault)
+    out = rt.step()
+    rt.disarm_fault()
+    kind, host = EXPECTED[fault]
+    assert out.status == "failure" and out.error_kind == kind
+    if host:
+        assert out.failure.data["host_error"] == host
+    if fault == "out_of_gas":  # burnt everything it was given
+        assert out.gas_burnt >= nxt.gas
+    if fault in ("missing_account", "missing_method"):  # nop: no VM gas
+        assert out.vm_gas_burnt == 0
+    rest = rt.run()
+    refunds = [r for r in rest if r.is_refund and r.receiver == VAULT and r.deposit == NEAR]
+    assert refunds, "the 1 NEAR deposit goes back to the calling contract (spec 4.3)"
+    (callback,) = [r for r in rest if r.method == "on_no_refund"]
+    assert callback.succeeded  # it ran, saw the failure, and (the bug) credited nothing
+    assert int(rt.view(VAULT, "balance_of", {"account_id": "alice.near"})) == 0
+    assert rt.balance(VAULT) > vault_before  # the deposit stayed with the vault
+
+
+def test_large_result_succeeds_with_the_configured_size(world):
+    rt, snap = world
+    rt.restore(snap)
+    _stake_until_pool_call(rt)
+    rt.arm_fault("large_result")
+    out = rt.step()
+    rt.disarm_fault()
+    assert out.succeeded and len(out.raw_value) == 3000
+
+
+def test_faults_touch_only_the_armed_receipt(world):
+    rt, snap = world
+    rt.restore(snap)
+    _stake_until_pool_call(rt, "stake_credit_first")
+    rt.step()  # not armed: the pool accepts
+    assert all(o.succeeded for o in rt.run())
+    assert int(rt.view(POOL, "get_stake", {"account_id": VAULT})) == NEAR
+
+
+def test_next_receipt_predicts_every_step_of_interleaved_flows(world):
+    rt, snap = world
+    rt.restore(snap)
+    rt.handle("alice.near").submit(VAULT, "stake_shared", {}, deposit=NEAR)
+    rt.handle("bob.near").submit(VAULT, "stake_credit_first", {}, deposit=2 * NEAR)
+    rt.step()
+    rt.handle("alice.near").submit(VAULT, "withdraw", {"amount": "1"}, gas=50 * TGAS)
+    seen = 0
+    while True:
+        nxt = rt.next_receipt()
+        out = rt.step()
+        if out is None:
+            assert nxt is None
+            break
+        assert (nxt.receiver, nxt.predecessor, nxt.method) == (
+            out.receiver, out.predecessor, out.method)
+        seen += 1
+    assert seen >= 10
+
+
+def test_observed_calls_record_callbacks_with_their_arguments(world):
+    rt, snap = world
+    rt.restore(snap)
+    rt.forget_observed()
+    rt.handle("alice.near").call(VAULT, "stake_public_cb", {}, deposit=NEAR)
+    (cb,) = [o for o in rt.observed.values() if o.method == "on_staked"]
+    assert json.loads(cb.args) == {"user": "alice.near", "amount": str(NEAR)}
+    assert cb.predecessor == VAULT
