@@ -214,9 +214,10 @@ def _host_closure(holder: _Holder, name: str, ty: wasmtime.FuncType):
         except GasError as e:
             h.abort = host_error(e.kind).error
             raise
-        except IntegerOverflow as e:
-            h.abort = host_error("IntegerOverflow").error
-            raise RuntimeError("abort") from e
+        except IntegerOverflow:
+            err = host_error("IntegerOverflow")
+            h.abort = err.error
+            raise err from None
         except VMLogicError as e:
             h.abort = e.error
             raise
@@ -301,7 +302,7 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
                     else _NoMemory()
             func = exports[method_name]
             func(store)
-        except (wasmtime.Trap, wasmtime.WasmtimeError, RuntimeError, GasError, VMLogicError) as e:
+        except (wasmtime.Trap, wasmtime.WasmtimeError, GasError, VMLogicError) as e:
             return logic.outcome(aborted=_abort_reason(e, h, logic, store))
         # success: burn the fuel consumed since the last host call
         try:
