@@ -6,6 +6,9 @@ near_safe (installed editable, not in site-packages) and builds MicroPython per 
 So we use its pieces - ``inject_contract_exports``, ``inject_abi``, ``inject_metadata_function``,
 the export-wrapper format and the port's Makefile - on a staged copy in the cache, with a
 manifest we write (see ``_manifest.py``) and one shared warmed build folder (``_toolchain.py``).
+One deliberate difference: nearc's NEP-330 metadata records the git commit of the contract's
+folder; ours runs in the staging folder, so it carries the standards (and pyproject metadata)
+but no commit - a commit in the Wasm would defeat the content-addressed cache.
 
 Cache layout under ``cache_root()`` (``$NEAR_SAFE_CACHE`` or ``~/.cache/near_safe``)::
 

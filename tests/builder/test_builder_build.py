@@ -130,6 +130,10 @@ def test_new_contract_builds_then_hits_then_invalidates_on_change(unique_contrac
     assert any("freezing modules and linking" in ln for ln in lines)
     assert call(third.wasm, "hello")[0] == b"changed"
     assert build_count(third.key) == 1
+    # --rebuild ignores the cached Wasm
+    code, stdout, stderr = cli(path, "--rebuild", "-q")
+    assert code == 0 and stderr == "" and not stdout.strip().endswith("(cached)")
+    assert build_count(third.key) == 2
 
 
 def test_output_option_writes_a_copy_and_cli_prints_path_and_size(counter, cli, tmp_path):
