@@ -11,6 +11,7 @@ CPython only.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Union
 
@@ -41,6 +42,18 @@ def compile_contract(contract_path: Union[str, Path], single_file: bool = False)
     # single_file=True builds the same here; one that needs its siblings builds here even
     # with single_file=True (where nearc would leave them out).
     try:
-        return Path(build_contract(contract_path))
+        wasm = Path(build_contract(contract_path))
     except NearSafeError as exc:
         raise EmbeddedCompilerError(f"Failed to compile contract: {exc}") from exc
+    _sources[hashlib.sha256(wasm.read_bytes()).digest()] = contract_path
+    return wasm
+
+
+# sha256(Wasm bytes) -> the source it was built from, so python mode can run the source of a
+# contract near-pytest deploys by its Wasm.
+_sources = {}
+
+
+def source_for(wasm_bytes: bytes):
+    """The ``.py`` that :func:`compile_contract` built ``wasm_bytes`` from, or None."""
+    return _sources.get(hashlib.sha256(wasm_bytes).digest())

@@ -178,7 +178,25 @@ class EmbeddedChain:
                                            deposit=deposit)])
 
     def deploy(self, account_id: str, code: bytes):
-        return self._execute(account_id, account_id, [DeployContract(code=bytes(code))])
+        code = bytes(code)
+        if self.rt.mode == "python":
+            code = self._python_code(code)
+        return self._execute(account_id, account_id, [DeployContract(code=code)])
+
+    def _python_code(self, wasm: bytes) -> bytes:
+        """In python mode the DeployContract action carries the contract's source: the
+        runtime knows that code by hash and runs it under CPython.  (Deploy fees are then
+        charged on the source's length, not the Wasm's: gas figures come from wasm mode.)"""
+        from ._compiler import source_for
+
+        source = source_for(wasm)
+        if source is None:
+            raise UnsupportedOnEmbedded(
+                "python mode for a contract not built by compile_contract()",
+                "Python mode runs the contract's source, which it finds through "
+                "compile_contract('contract.py'); build it that way or use the default wasm "
+                "mode (--near-compat-mode=wasm).")
+        return self.rt.contract_code(source).code
 
     # -- state dump / patch --------------------------------------------------------------
 
