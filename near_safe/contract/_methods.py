@@ -110,6 +110,7 @@ def _build(kind, fn, opts):
         rkind = opts.get("result")
         if rkind is not None:
             check_spec(where, {"result": rkind})
+        _xcc.CALLBACKS[name] = spec
         return _callback_wrapper(fn, name, spec, kind == "multi_callback", limit, rkind)
     return _method_wrapper(fn, name, kind, flags, spec)
 
@@ -173,6 +174,7 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
     def wrapper(*a):
         _state.reset()
         _xcc.method = name
+        _xcc.close_op()
         if near.predecessor_account_id() != near.current_account_id():
             near.panic_utf8("Method " + name + " is private")
         count = near.promise_results_count()

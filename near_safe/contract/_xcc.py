@@ -23,7 +23,7 @@ import json
 import near
 
 from . import _state
-from ._args import convert
+from ._args import MisuseError, convert
 
 TGAS = 1000000000000
 
@@ -54,6 +54,7 @@ _OP = "_ns:op:"
 _SEQ = "_ns:seq"
 
 method = ""  # name of the exported method running now (set by the decorators)
+CALLBACKS = {}  # name -> declared args of every @callback / @multi_callback of the contract
 
 
 class Promise:
@@ -65,10 +66,16 @@ class Promise:
 
 
 class Result:
-    """One promise result in a callback: ``ok``, ``value`` (JSON-decoded, or None), ``raw``
-    (bytes, or None on failure) and ``error`` (why it is not ok)."""
+    """One promise result in a callback.
 
-    def __init__(self, ok, raw, value, error):
+    ``succeeded``: the promise itself succeeded (status 1) - the fact settlement relies on.
+    ``ok``: it succeeded AND its value is usable (within the size bound, JSON, of the declared
+    kind).  ``value``: the JSON-decoded value (None when not ok), ``raw``: the bytes (None on
+    failure or above the bound), ``error``: why it is not ok ("failed", "result too large",
+    "result is not JSON", "result has the wrong kind")."""
+
+    def __init__(self, succeeded, ok, raw, value, error):
+        self.succeeded = succeeded
         self.ok = ok
         self.raw = raw
         self.value = value
@@ -79,26 +86,27 @@ def read_result(i, limit, kind):
     """Promise result ``i`` as a Result: bounded size, JSON-decoded, kind-checked."""
     status, raw = near.promise_result(i)
     if status != 1:
-        return Result(False, None, None, "failed")
+        return Result(False, False, None, None, "failed")
     if len(raw) > limit:
-        return Result(False, None, None, "result too large")
+        return Result(True, False, None, None, "result too large")
     value = None
     if raw:
         try:
             value = json.loads(raw)
         except Exception:
             if kind is not None:
-                return Result(False, raw, None, "result is not JSON")
+                return Result(True, False, raw, None, "result is not JSON")
     if kind is not None:
         good, value = convert(kind, value)
         if not good:
-            return Result(False, raw, None, "result has the wrong kind")
-    return Result(True, raw, value, None)
+            return Result(True, False, raw, None, "result has the wrong kind")
+    return Result(True, True, raw, value, None)
 
 
 class Operation:
     """The settlement near_safe owes for one safe_call, seen by the callback body through
-    ``operation()``.  ``ok`` starts as "every promise result succeeded"; the amounts to apply
+    ``operation()``.  ``ok`` starts as "every promise succeeded" (``Result.succeeded``: an
+    oversized or unexpected value does not undo a call that happened); the amounts to apply
     follow from it and the body may change them (for example refund only the unused part)."""
 
     def __init__(self, ns, ok):
@@ -138,7 +146,7 @@ def _norm(entry, caller, amount, what):
         return [entry, caller, str(amount)]
     if type(entry) is tuple and len(entry) == 3:
         return [entry[0], entry[1], str(entry[2])]
-    raise TypeError("safe_call: " + what + "= takes a ledger name or (ledger, account, amount)")
+    raise MisuseError("safe_call: " + what + "= takes a ledger name or (ledger, account, amount)")
 
 
 def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=None,
@@ -146,9 +154,7 @@ def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=N
               debit=None, lock=None, claimable=False):
     """Call ``receiver.function(args)`` and then this contract's callback ``then``; see the
     module docstring and docs/safety.md.  Returns a Promise to return from the method."""
-    if not then:
-        raise TypeError("safe_call needs then='<callback method>': a call without a callback "
-                        "cannot settle refunds, credits, debits or locks")
+    _check_then(then, then_args)
     # 1. Gas, before any state change of ours.
     need = near.used_gas() + OWN_GAS + gas + callback_gas
     if near.prepaid_gas() < need:
@@ -192,6 +198,26 @@ def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=N
     return Promise(c)
 
 
+def _check_then(then, then_args):
+    """The callback must exist and accept ``then_args``: a callback that panics on its
+    arguments (or is missing) would never settle, leaving funds and locks stuck."""
+    spec = CALLBACKS.get(then)
+    if spec is None:
+        raise MisuseError("safe_call: then=%r is not a @callback of this contract" % (then,))
+    args = then_args or {}
+    for name in args:
+        if name not in spec:
+            raise MisuseError("safe_call: callback %s takes no argument %r" % (then, name))
+    for name in spec:
+        kind = spec[name]
+        if name not in args:
+            if kind[0] != "?":
+                raise MisuseError("safe_call: callback %s needs argument %r" % (then, name))
+        elif not convert(kind.lstrip("?"), args[name])[0]:
+            raise MisuseError("safe_call: argument %r of %s must be of kind %s"
+                              % (name, then, kind))
+
+
 def open_op(ns, results):
     """Start settling: remove the in-flight record (panics if it was already settled)."""
     global _op
@@ -199,7 +225,7 @@ def open_op(ns, results):
         near.panic_utf8("Method " + method + ": unknown operation " + str(ns["o"]))
     ok = True
     for r in results:
-        if not r.ok:
+        if not r.succeeded:
             ok = False
     _op = Operation(ns, ok)
     return _op

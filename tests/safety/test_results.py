@@ -42,3 +42,13 @@ def test_plain_query_leaves_no_record(world):
     before = world.storage()
     world.alice.call(world.vault, "fetch_number", {"n": 1}, gas=GAS).unwrap()
     assert world.storage() == before  # nothing to settle: no sequence, record or lock
+
+
+def test_safe_call_refuses_a_callback_that_could_not_settle(world):
+    before = world.storage()
+    out = world.alice.call(world.vault, "call_with_unknown_callback", gas=GAS)
+    assert ("Method call_with_unknown_callback failed: MisuseError: safe_call: "
+            "then='on_nothing' is not a @callback of this contract") in out.error
+    out = world.alice.call(world.vault, "call_with_wrong_callback_args", gas=GAS)
+    assert "safe_call: argument 'label' of on_number must be of kind str" in out.error
+    assert world.storage() == before

@@ -223,3 +223,14 @@ def fail_with_exception():
 @view
 def raw_state_echo():
     return json.loads(near.storage_read("cfg"))
+
+
+@call
+def call_with_unknown_callback():
+    return safe_call(state.get("cfg")[0], "number", {"n": 1}, then="on_nothing")
+
+
+@call
+def call_with_wrong_callback_args():
+    return safe_call(state.get("cfg")[0], "number", {"n": 1}, then="on_number",
+                     then_args={"label": 5})
