@@ -141,6 +141,12 @@ def test_a_host_error_cannot_be_caught_by_the_contract(worlds):
     assert seen["error"] == "Smart contract panicked: stops the call"
 
 
+def test_a_host_error_survives_a_bare_except(worlds):
+    seen, _ = both(worlds, "probe", "bare_except")
+    assert seen["logs"] == [] and seen["value"] is None
+    assert seen["error"] == "Smart contract panicked: first error wins"
+
+
 @pytest.mark.parametrize("method, error", [
     ("panic_plain", "Smart contract panicked: explicit guest panic"),
     ("abort_msg", "Smart contract panicked: aborted"),

@@ -159,3 +159,12 @@ def dict_order():
 @near.export
 def split_utf8():
     sys.stdout.write("\u00e9" * 70 + "\n")
+
+
+@near.export
+def bare_except():
+    try:
+        near.panic_utf8("first error wins")
+    except:  # noqa: E722  even a bare except cannot continue after a host error
+        near.log_utf8("never logged")
+        near.value_return("never returned")

@@ -1,0 +1,194 @@
+"""CPython mode on its own (``vm.run`` with ``ContractCode(kind="python")``): what it offers
+beyond agreeing with Wasm mode - the real source runs, so tracers, coverage and debuggers see
+it - and how it keeps calls apart."""
+
+import sys
+import textwrap
+
+import pytest
+
+from near_safe.testing import NEAR, TGAS
+from near_safe.testing._types import VMContext
+from near_safe.testing.params import DEFAULT_CONFIG
+from near_safe.testing.vm import ContractCode, run
+
+
+class Ext:
+    def new_data_id(self):
+        return bytes(32)
+
+    def yield_is_pending(self, account_id, data_id):
+        return False
+
+
+def context(args=b"", gas=300 * TGAS, deposit=0):
+    return VMContext(
+        current_account_id="c.near", signer_account_id="a.near", signer_account_pk=bytes(33),
+        predecessor_account_id="a.near", refund_to_account_id="a.near", input=args,
+        promise_results=[], block_height=5, block_timestamp=1, epoch_height=1,
+        random_seed=bytes(32), account_balance=10 * NEAR, account_locked_balance=0,
+        storage_usage=500, attached_deposit=deposit, prepaid_gas=gas)
+
+
+@pytest.fixture
+def contract_dir(tmp_path):
+    def write(name, text):
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text))
+        return path
+    return write
+
+
+def call(path, method, args=b"", storage=None, **kw):
+    code = ContractCode(path.read_bytes(), kind="python", source_path=str(path))
+    return run(code, method, context(args, **kw), storage or {}, Ext(), DEFAULT_CONFIG)
+
+
+COUNTER = """
+    import near
+    import helper
+
+    @near.export
+    def bump():
+        helper.count += 1
+        near.storage_write("n", str(helper.count))
+        near.value_return(str(helper.count))
+"""
+
+
+def test_contract_lines_are_traced_in_the_real_file(contract_dir):
+    """Coverage and debuggers work on the contract file itself."""
+    contract_dir("helper.py", "count = 0\n")
+    path = contract_dir("contract.py", COUNTER)
+    seen = set()
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_filename == str(path):
+            seen.add(frame.f_lineno)
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        out = call(path, "bump")
+    finally:
+        sys.settrace(None)
+    assert out.aborted is None
+    lines = path.read_text().splitlines()
+    body = {i for i, text in enumerate(lines, 1) if "helper.count += 1" in text
+            or "near.value_return" in text}
+    assert body <= seen
+
+
+def test_local_modules_are_fresh_per_call_and_sys_modules_is_restored(contract_dir):
+    contract_dir("helper.py", "count = 0\n")
+    path = contract_dir("contract.py", COUNTER)
+    sentinel = type(sys)("helper")
+    sys.modules["helper"] = sentinel
+    try:
+        for _ in range(3):
+            out = call(path, "bump")
+            assert out.return_data == ("value", b"1")
+        assert sys.modules["helper"] is sentinel
+    finally:
+        del sys.modules["helper"]
+
+
+def test_local_packages_import_fresh(contract_dir, tmp_path):
+    (tmp_path / "pkg").mkdir()
+    contract_dir("pkg/__init__.py", "from .inner import VALUE\n")
+    contract_dir("pkg/inner.py", "VALUE = 'from the package'\n")
+    path = contract_dir("contract.py", """
+        import near
+        from pkg import VALUE
+
+        @near.export
+        def get():
+            near.value_return(VALUE)
+    """)
+    assert call(path, "get").return_data == ("value", b"from the package")
+    assert "pkg" not in sys.modules and "pkg.inner" not in sys.modules
+
+
+def test_an_edited_source_runs_when_redeployed(contract_dir):
+    path = contract_dir("contract.py", """
+        import near
+
+        @near.export
+        def version():
+            near.value_return("1")
+    """)
+    assert call(path, "version").return_data == ("value", b"1")
+    path.write_text(path.read_text().replace('"1"', '"2"'))
+    assert call(path, "version").return_data == ("value", b"2")
+
+
+def test_only_exported_functions_are_callable(contract_dir):
+    path = contract_dir("contract.py", """
+        import near
+
+        def helper():
+            pass
+
+        @near.export
+        def exported():
+            helper()
+    """)
+    assert call(path, "exported").aborted is None
+    out = call(path, "helper")
+    assert out.aborted.kind == "MethodNotFound" and out.nop
+    assert call(path, "").aborted.kind == "MethodEmptyName"
+
+
+def test_host_costs_beyond_the_prepaid_gas_abort_with_gas_exceeded(contract_dir):
+    path = contract_dir("contract.py", """
+        import near
+
+        @near.export
+        def write_a_lot():
+            for i in range(1000):
+                near.storage_write("key%d" % i, "x" * 100)
+    """)
+    out = call(path, "write_a_lot", gas=5 * TGAS)
+    assert out.aborted.kind == "GasExceeded"
+    assert out.aborted.message == "Exceeded the prepaid gas."
+    assert out.burnt_gas == 5 * TGAS  # all prepaid gas burnt (spec 2.10)
+    assert out.storage is None
+
+
+def test_host_costs_are_charged_like_wasm_mode_minus_the_wasm_ops(contract_dir):
+    """The same host calls cost the same: a storage write costs at least its ext costs."""
+    from near_safe.testing.params import EXT_COSTS
+
+    path = contract_dir("contract.py", """
+        import near
+
+        @near.export
+        def nothing():
+            pass
+
+        @near.export
+        def write():
+            near.storage_write(b"k", b"v")
+    """)
+    idle = call(path, "nothing").burnt_gas
+    assert idle == 0  # no host call, no Wasm op gas in CPython mode
+    written = call(path, "write").burnt_gas
+    assert written >= EXT_COSTS["base"] + EXT_COSTS["storage_write_base"]
+
+
+def test_streams_and_print_are_restored_after_the_call(contract_dir):
+    import builtins
+
+    path = contract_dir("contract.py", """
+        import near
+        import sys
+
+        @near.export
+        def talk():
+            sys.stdout.write("to the logs\\n")
+            print("nowhere")
+    """)
+    before = sys.stdout, sys.stderr, builtins.print
+    out = call(path, "talk")
+    assert out.logs == ["to the logs\r"]
+    assert (sys.stdout, sys.stderr, builtins.print) == before
