@@ -329,6 +329,17 @@ def _rebind(ev: Event, binding: dict, facts: "_FuncFacts") -> dict:
             new["amount"], new["nonzero"] = arg, facts._nonzero(arg)
             new["fwd"] = facts.has(arg, "deposit")
             changed = True
+    # a parameter used inside a larger expression (``bal + amount``): its category flows in
+    for field, flag, cat in (("value", "deposit", "deposit"), ("amount", "fwd", "deposit"),
+                             ("account", "to_pred", "pred")):
+        expr = new.get(field)
+        if expr is None or new.get(flag):
+            continue
+        if (ev.kind == "write") != (field == "value"):
+            continue
+        names = {n.id for n in walk(expr) if isinstance(n, ast.Name) and n.id in binding}
+        if any(facts.has(binding[n], cat) for n in names):
+            new[flag], changed = True, True
     return new if changed else d
 
 
@@ -980,6 +991,7 @@ class _FuncFacts(ast.NodeVisitor):
             gas_node = arg(node, 3, "gas")
             if t == "then_batch" and (recv.to_self or self._is_local(method)):
                 gas, explicit = self._gas(gas_node, recv.gas)
+                explicit = explicit or recv.gas_explicit  # the batch's gas was set by the caller
                 self._callback(emit, node, mnode, gas, explicit, gas_node)
             else:
                 self._call_ext(emit, node, mnode, arg(node, 2, "amount"), gas_node, recv.gas)
