@@ -61,7 +61,8 @@ class BuildResult:
     wasm: Path  # the cached Wasm (or the requested output path)
     key: str  # content hash of every input
     cached: bool  # True when no toolchain ran
-    seconds: float
+    seconds: float  # wall time of the call, lock_wait included
+    lock_wait: float  # time spent waiting for another process's build (shared toolchain)
     exports: tuple[str, ...]
     manifest: Path  # the manifest the Wasm was frozen from
 
@@ -130,9 +131,12 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False) -> 
     manifest_copy = wasm_dir / f"{key}.manifest.py"
 
     was_cached = cached.is_file() and not rebuild
+    lock_wait = 0.0
     if not was_cached:
         toolchain = Toolchain(emcc)
+        t_lock = time.monotonic()
         with toolchain.locked(prog):
+            lock_wait = time.monotonic() - t_lock
             # Another process may have built the same contract while we waited for the lock.
             if rebuild or not cached.is_file():
                 _build_locked(plan, key, toolchain, prog, cached, manifest_copy)
@@ -156,6 +160,7 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False) -> 
         key=key,
         cached=was_cached,
         seconds=time.monotonic() - start,
+        lock_wait=lock_wait,
         exports=tuple(plan.exports),
         manifest=manifest_copy,
     )
