@@ -44,3 +44,11 @@ def test_good_declarations_are_accepted():
         assert callable(make(_f)) and callable(make()(_f))
     assert callable(call(payable=True, args={"a": AMOUNT, "m": optional("str")})(_f))
     assert callable(callback(max_result=10, result=AMOUNT, args={"x": "int"})(_f))
+
+
+def test_star_import_gives_the_public_api():
+    namespace = {}
+    exec("from near_safe import *", namespace)
+    for name in ("call", "view", "init", "callback", "multi_callback", "safe_call", "state",
+                 "AMOUNT", "ACCOUNT", "claim", "refund", "operation", "require"):
+        assert name in namespace
