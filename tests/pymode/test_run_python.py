@@ -192,3 +192,25 @@ def test_streams_and_print_are_restored_after_the_call(contract_dir):
     out = call(path, "talk")
     assert out.logs == ["to the logs\r"]
     assert (sys.stdout, sys.stderr, builtins.print) == before
+
+
+def test_shared_contract_side_module_state_is_reset_after_each_call(contract_dir):
+    """near_safe's contract side is imported once per process in CPython mode; what a call
+    changes in its module state (a rebound global, a registry filled by decorators) is put back
+    as MicroPython's fresh import would have it."""
+    from near_safe.contract import _xcc
+
+    path = contract_dir("contract.py", """
+        import near
+        from near_safe.contract import _xcc
+
+        @near.export
+        def scribble():
+            _xcc.method = "scribbled"
+            _xcc.CALLBACKS["leaked"] = {}
+            near.value_return(str(len(_xcc.CALLBACKS)))
+    """)
+    before = (_xcc.method, dict(_xcc.CALLBACKS))
+    first = call(path, "scribble").return_data
+    assert (_xcc.method, dict(_xcc.CALLBACKS)) == before
+    assert call(path, "scribble").return_data == first

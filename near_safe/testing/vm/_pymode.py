@@ -39,9 +39,11 @@ Differences from Wasm mode (inherent to running CPython instead of MicroPython):
   host costs or attached gas* is reported as GasExceeded exactly as in Wasm mode.  Refunds and
   gas-weight distribution follow from the lower used gas.
 * Module state: the contract module and its local sibling modules are executed afresh each
-  call (as MicroPython is re-instantiated per call), but installed packages it imports
-  (``near_sdk_py``, ``near_safe``, anything else from site-packages) are imported once per
-  process, so *their* module-level state survives between calls, unlike in Wasm.
+  call (as MicroPython is re-instantiated per call), but installed packages are imported once
+  per process.  For ``near_sdk_py`` and near_safe's contract side the module-level data is put
+  back after every call (:class:`_SharedModuleState`: rebound globals, module-level dicts,
+  lists and sets); attributes of their classes and the state of any other installed package a
+  contract imports survive between calls, unlike in Wasm.
 * Python itself: CPython's standard library and error messages, not MicroPython's (e.g.
   ``json.loads`` error texts, ``KeyError`` formatting, "is not defined" vs "isn't defined"); no
   64 MiB memory limit, CPython's recursion limit.  Dicts iterate in insertion order here and
@@ -57,6 +59,7 @@ from __future__ import annotations
 import builtins
 import os
 import sys
+import types
 
 from ... import _host  # installs the `near` stand-in module contract code imports
 from .._types import FunctionCallError
@@ -918,6 +921,65 @@ class _LocalFinder:
         return names
 
 
+class _SharedModuleState:
+    """Give the shared contract-side packages the module state they have right after import at
+    the start of every call, as MicroPython re-imports them per call in the Wasm.
+
+    ``near_sdk_py`` and near_safe's contract side (``near_safe``, ``near_safe.contract.*``) are
+    imported once per process (re-executing them per call would cost more than the call).  Their
+    module-level data - globals rebound by a call (``_op = ...``) and the contents of module-level
+    dicts, lists and sets (a registry filled by decorators) - is recorded once, right after
+    import, and put back after every call.  Not covered (documented): attributes of classes and
+    objects, and the state of other installed packages a contract imports."""
+
+    _PACKAGES = ("near_sdk_py", "near_safe.contract")
+    _MODULES = ("near_safe",)
+    _CONTAINERS = (dict, list, set, bytearray)
+
+    def __init__(self):
+        import importlib
+        import pkgutil
+
+        for package in self._PACKAGES:
+            module = importlib.import_module(package)
+            for info in pkgutil.walk_packages(module.__path__, package + "."):
+                importlib.import_module(info.name)
+        self.saved = []  # (module dict, name, value, copy of the container's contents or None)
+        for name, module in list(sys.modules.items()):
+            if not (name in self._MODULES
+                    or any(name == p or name.startswith(p + ".") for p in self._PACKAGES)):
+                continue
+            for key, value in list(vars(module).items()):
+                if key.startswith("__") or isinstance(value, (types.ModuleType, type,
+                                                              types.FunctionType,
+                                                              types.BuiltinFunctionType)):
+                    continue
+                contents = value.copy() if isinstance(value, self._CONTAINERS) else None
+                self.saved.append((vars(module), key, value, contents))
+
+    def restore(self):
+        for namespace, key, value, contents in self.saved:
+            if namespace.get(key, _MISSING) is not value:
+                namespace[key] = value
+            if contents is not None and value != contents:
+                if isinstance(value, (list, bytearray)):
+                    value[:] = contents
+                else:
+                    value.clear()
+                    value.update(contents)
+
+
+_MISSING = object()
+_shared_state = None
+
+
+def _shared():
+    global _shared_state
+    if _shared_state is None:
+        _shared_state = _SharedModuleState()
+    return _shared_state
+
+
 class _LocalImports:
     """Context manager: serve the contract folder's modules fresh, then put ``sys.modules``
     back as it was (modules of the same names imported by the caller are restored)."""
@@ -1021,6 +1083,7 @@ def _is_lookup_name_error(exc: BaseException) -> bool:
 def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer, stream):
     """``run_frozen_fn(file, fn)`` of nearc's main.c."""
     bind = _host.bind
+    shared = _shared()
     previous = bind(host)
     saved = sys.stdout, sys.stderr, builtins.print
     sys.stdout = sys.stderr = stream
@@ -1062,6 +1125,7 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
     finally:
         sys.stdout, sys.stderr, builtins.print = saved
         bind(previous)
+        shared.restore()
 
 
 def _trap(host: NearHost) -> HostAbort:
