@@ -75,6 +75,9 @@ class ExploreResult:
     # probed gas boundaries per rule
     tried: dict = field(default_factory=dict)
     gas_points: dict = field(default_factory=dict)
+    # receipts a from-scratch replay of every explored schedule would have run (without
+    # snapshot reuse); compare with ``receipts``, what was run
+    replay_receipts: int = 0
 
     @property
     def found(self) -> bool:
@@ -117,6 +120,7 @@ class Explorer:
         self.schedules = 0
         self.gas_points = {}  # rule name -> [gas values] probed at the boundaries
         self.tried = {}
+        self.replay_receipts = 0
         self.users = tuple(u for u in self.run.users if u != machine_cls.attacker
                            or not settings.attacker)
 
@@ -140,6 +144,7 @@ class Explorer:
         result = ExploreResult(self.machine_cls, self.settings, self.schedules, self.nodes,
                                self.receipts, elapsed, self.root.exhausted and violation is None,
                                violation, tried=dict(self.tried),
+                               replay_receipts=self.replay_receipts,
                                gas_points=dict(self.gas_points))
         if violation is not None:
             result.time_to_violation = elapsed
@@ -230,6 +235,7 @@ class Explorer:
         node.idle = run.idle()
         if node.idle and node.calls:
             self.schedules += 1
+            self.replay_receipts += node.steps
         return violation
 
     # ---------------------------------------------------------------- choices

@@ -26,17 +26,28 @@ ways an external receipt fails on chain (spec 3.5, 4):
 
 It also peeks at which action receipt ``step()`` will run next, without running it, so the
 explorer knows where a fault can go and what is in flight.
+
+Memoised function calls.  The VM is a deterministic function of the contract code, the method,
+the ``VMContext`` (every field: accounts, input, balances, gas, promise results, block height,
+random seed) and the contract's storage.  Sibling schedules restored from one snapshot often
+run exactly the same call again (the same callback after two different faults, the same
+deposit after two different earlier choices), so the explorer's runtime keeps the outcome of
+each call under that full key and returns it instead of running the Wasm again.  Two calls
+with the same key cannot differ, so this changes no result, only the time.  Not memoised:
+views, injected faults, and any call while a yielded promise is pending or that creates or
+resumes one (those read the runtime's yield table, outside the key).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Optional
 
 from ..testing import Runtime
 from ..testing._actions import ActionFailed
 from ..testing._state import SYSTEM_ACCOUNT, ActionReceipt, DataReceipt
-from ..testing._types import FunctionCall, FunctionCallError, VMOutcome
+from ..testing._types import FunctionCall, FunctionCallError, VMContext, VMOutcome
 
 
 @dataclass(frozen=True)
@@ -64,10 +75,17 @@ class ObservedCall:
     predecessor: str
 
 
+_CONTEXT_FIELDS = tuple(f.name for f in dataclasses.fields(VMContext))
+MEMO_LIMIT = 50_000
+
+
 class FaultRuntime(Runtime):
-    def __init__(self, mode: str = "wasm", large_bytes: int = 64 * 1024, **kw):
+    def __init__(self, mode: str = "wasm", large_bytes: int = 64 * 1024, memo: bool = True,
+                 **kw):
         super().__init__(mode=mode, **kw)
         self.large_bytes = large_bytes
+        self.memo = {} if memo else None
+        self.memo_hits = 0
         self._armed = None
         self.observed = {}  # (receiver, method, args) -> ObservedCall, insertion-ordered
         self.before_receipt_hooks.append(_observe)
@@ -82,7 +100,7 @@ class FaultRuntime(Runtime):
     def _execute_vm(self, code, method, context, storage, receipt):
         kind = self._armed if receipt is not None else None
         if kind is None:
-            return super()._execute_vm(code, method, context, storage, receipt)
+            return self._run_vm(code, method, context, storage, receipt)
         self._armed = None
         if kind == "missing_account":
             raise ActionFailed("AccountDoesNotExist",
@@ -98,7 +116,7 @@ class FaultRuntime(Runtime):
             burnt = min(context.prepaid_gas, self.config.limits["max_gas_burnt"])
             return VMOutcome(context.account_balance, context.storage_usage, None, burnt, burnt,
                              aborted=FunctionCallError("GasExceeded", "Exceeded the prepaid gas."))
-        outcome = super()._execute_vm(code, method, context, storage, receipt)
+        outcome = self._run_vm(code, method, context, storage, receipt)
         if kind == "panic":
             return VMOutcome(outcome.balance, outcome.storage_usage, None, outcome.burnt_gas,
                              outcome.used_gas, list(outcome.logs),
@@ -114,7 +132,27 @@ class FaultRuntime(Runtime):
                                                detail="ReturnedValueLengthExceeded"))
         if kind == "large_result" and outcome.aborted is None:
             n = max(2, self.large_bytes)
-            outcome.return_data = ("value", b'"' + b"x" * (n - 2) + b'"')
+            outcome = dataclasses.replace(outcome, return_data=("value",
+                                                                b'"' + b"x" * (n - 2) + b'"'))
+        return outcome
+
+    def _run_vm(self, code, method, context, storage, receipt):
+        memo = self.memo
+        if memo is None or receipt is None or code is None or self._state.yields:
+            return super()._execute_vm(code, method, context, storage, receipt)
+        key = (code.hash, code.kind, method,
+               tuple(_frozen(getattr(context, f)) for f in _CONTEXT_FIELDS),
+               frozenset(storage.items()))
+        hit = memo.get(key)
+        if hit is not None:
+            self.memo_hits += 1
+            return dataclasses.replace(hit, logs=list(hit.logs))
+        outcome = super()._execute_vm(code, method, context, storage, receipt)
+        if not outcome.yield_resumes and not any(r.is_yield for r in outcome.new_receipts):
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = outcome
+            outcome = dataclasses.replace(outcome, logs=list(outcome.logs))
         return outcome
 
     # ------------------------------------------------------------ look-ahead
@@ -205,6 +243,10 @@ class FaultRuntime(Runtime):
 
     def forget_observed(self) -> None:
         self.observed = {}
+
+
+def _frozen(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _tx_as_receipt(tx) -> ActionReceipt:

@@ -51,6 +51,8 @@ class Settings:
     shrink      shrink a found violation to a minimal schedule
     time_limit  seconds; None = no limit (the budget alone bounds the run)
     large_bytes size of the result the opt-in ``large_result`` fault returns
+    memo        reuse the outcome of a function call already run with the same code, method,
+                context and storage (see _faults.py; changes no result, only the time)
     """
 
     depth: int = 3
@@ -64,6 +66,7 @@ class Settings:
     shrink: bool = True
     time_limit: Optional[float] = None
     large_bytes: int = 64 * 1024
+    memo: bool = True
 
     def __post_init__(self):
         for name in ("depth", "budget", "max_steps"):

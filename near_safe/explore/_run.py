@@ -53,7 +53,7 @@ class Run:
         run = cls(machine_cls, settings)
         run.raise_on_violation = raise_on_violation
         mode = getattr(machine_cls, "mode", "wasm")
-        run.rt = FaultRuntime(mode=mode, large_bytes=settings.large_bytes)
+        run.rt = FaultRuntime(mode=mode, large_bytes=settings.large_bytes, memo=settings.memo)
         users = dict(machine_cls.users)
         if machine_cls.attacker and settings.attacker:
             users.setdefault(machine_cls.attacker, machine_cls.attacker_balance)

@@ -114,3 +114,32 @@ def test_observed_calls_record_callbacks_with_their_arguments(world):
     (cb,) = [o for o in rt.observed.values() if o.method == "on_staked"]
     assert json.loads(cb.args) == {"user": "alice.near", "amount": str(NEAR)}
     assert cb.predecessor == VAULT
+
+
+def _strip_times(text):
+    return "\n".join(line for line in text.splitlines() if " s with seed=" not in line)
+
+
+def test_memoised_calls_change_no_result():
+    from explore_machines import Safe, SharedPending
+
+    on, off = Safe.explore(budget=150, memo=True), Safe.explore(budget=150, memo=False)
+    assert (on.nodes, on.receipts, on.tried, on.gas_points) == (
+        off.nodes, off.receipts, off.tried, off.gas_points)
+    on, off = SharedPending.explore(memo=True), SharedPending.explore(memo=False)
+    assert on.schedule == off.schedule
+    assert _strip_times(on.report) == _strip_times(off.report)
+
+
+def test_memo_returns_the_same_outcome_as_running_again(world):
+    rt, snap = world
+    rt.restore(snap)
+    rt.memo.clear()
+    first = rt.handle("alice.near").call(VAULT, "stake_no_refund", {}, deposit=NEAR)
+    hits_before = rt.memo_hits
+    rt.restore(snap)
+    again = rt.handle("alice.near").call(VAULT, "stake_no_refund", {}, deposit=NEAR)
+    assert rt.memo_hits > hits_before
+    strip = lambda out: [(r.receiver, r.method, r.status, r.gas_burnt, r.raw_value, r.logs)  # noqa: E731
+                         for r in out.receipts]
+    assert strip(first) == strip(again)

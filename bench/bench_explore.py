@@ -1,0 +1,77 @@
+"""Explorer benchmark (issue 6): goals, not timed tests.
+
+(a) schedules explored per second on the deposit_and_stake vault in Wasm mode, with snapshot
+    reuse: the near_safe vault (tests/explore/contracts/bank_safe.py) and the hand-written safe
+    one, depth 3, budget 1000 (no violation, so the whole budget is explored).  Goal >= 200/s.
+    Also printed: receipts actually run vs the receipts a from-scratch replay of every explored
+    schedule would run (what the snapshots save), and the same run in CPython mode.
+(b) time to the first violation on each buggy flow of tests/explore/contracts/bank_buggy.py
+    (exploration only, then with shrinking and the report).
+
+Run: python bench/bench_explore.py   (contracts are built through the cache first, not counted)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "explore"))
+
+import explore_machines as m  # noqa: E402
+
+from near_safe.builder import build_contract  # noqa: E402
+
+GOAL_SCHEDULES_PER_S = 200
+
+
+def main() -> int:
+    for name in ("pool.py", "bank_safe.py", "bank_safe_by_hand.py", "bank_buggy.py"):
+        build_contract(m.CONTRACTS / name, progress=False)
+
+    print("(a) schedules per second, deposit_and_stake, depth 3, budget 1000, seed 0")
+    print(f"{'machine':<12} {'mode':<7} {'schedules':>9} {'states':>7} {'receipts':>8} "
+          f"{'replay would run':>16} {'seconds':>8} {'sched/s':>8} {'goal':>6} {'ratio':>6}")
+    ok = True
+    for machine in (m.Safe, m.SafeByHand):
+        for mode in ("wasm", "python"):
+            cls = type(machine.__name__, (machine,), {"mode": mode})
+            cls.explore(budget=5)  # compile the Wasm modules, warm caches (not counted)
+            r = cls.explore(depth=3, budget=1000, seed=0)
+            rate = r.schedules / r.elapsed
+            goal = f"{GOAL_SCHEDULES_PER_S}" if mode == "wasm" else "-"
+            ratio = f"{rate / GOAL_SCHEDULES_PER_S:.2f}" if mode == "wasm" else "-"
+            if mode == "wasm" and rate < GOAL_SCHEDULES_PER_S:
+                ok = False
+            print(f"{machine.__name__:<12} {mode:<7} {r.schedules:>9} {r.nodes:>7} "
+                  f"{r.receipts:>8} {r.replay_receipts:>16} {r.elapsed:>8.2f} {rate:>8.0f} "
+                  f"{goal:>6} {ratio:>6}")
+            if r.found:
+                print(f"  unexpected violation: {r.violation}")
+                ok = False
+
+    print()
+    print("(b) time to first violation, bank_buggy.py flows, Wasm mode, default settings")
+    print(f"{'flow':<16} {'invariant':<20} {'schedules':>9} {'explore s':>9} {'+shrink s':>9} "
+          f"{'steps':>10}")
+    for machine in (m.CreditFirst, m.PublicCallback, m.NoRefund, m.Starved, m.SharedPending):
+        machine.explore(budget=1)  # warm (not counted)
+        t0 = time.perf_counter()
+        r = machine.explore()
+        total = time.perf_counter() - t0
+        if not r.found:
+            print(f"{machine.__name__:<16} NOT FOUND in {r.schedules} schedules")
+            ok = False
+            continue
+        print(f"{machine.__name__:<16} {r.violation.invariant:<20} {r.schedules:>9} "
+              f"{r.time_to_violation:>9.2f} {total:>9.2f} "
+              f"{r.original_length:>4} -> {len(r.schedule):<3}")
+    print()
+    print("all goals met" if ok else "some goals NOT met (see above)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

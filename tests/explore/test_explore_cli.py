@@ -1,0 +1,84 @@
+"""`near-safe explore FOLDER`: explore.py machines or the folder convention; exit 0 clean,
+1 violation (report printed), 2 usage error."""
+
+import shutil
+import textwrap
+
+import pytest
+
+from explore_machines import CONTRACTS
+from near_safe.cli import main
+
+
+def _folder(tmp_path, *contracts, explore_py=None):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    for name in contracts:
+        shutil.copy(CONTRACTS / name, folder / name)
+    if explore_py:
+        (folder / "explore.py").write_text(textwrap.dedent(explore_py))
+    return folder
+
+
+def test_folder_convention_finds_a_bug_and_prints_the_test(tmp_path, capsys):
+    folder = _folder(tmp_path, "pool.py", "bank_buggy.py")
+    assert main(["explore", str(folder), "--budget", "200"]) == 1
+    out = capsys.readouterr().out
+    assert "VIOLATION" in out and "def test_folder_project_" in out
+    assert f"load_folder({str(folder)!r})" in out
+
+
+def test_folder_convention_clean_on_the_near_safe_vault(tmp_path, capsys):
+    folder = _folder(tmp_path, "pool.py", "bank_safe.py")
+    assert main(["explore", str(folder), "--budget", "150", "--depth", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "150 schedules" in out and "no violation" in out
+
+
+def test_explore_py_machines_are_used_when_present(tmp_path, capsys):
+    folder = _folder(tmp_path, "pool.py", "bank_buggy.py", explore_py=f"""
+        from pathlib import Path
+        from near_safe.explore import Machine, Settings, amounts, rule
+
+        HERE = Path(__file__).parent
+
+        class OnlyNoRefund(Machine):
+            settings = Settings(depth=1, budget=50, attacker=False)
+
+            def setup(self, rt):
+                rt.deploy("pool.near", HERE / "pool.py")
+                v = rt.deploy("vault.near", HERE / "bank_buggy.py", balance={10**25})
+                v.call(v, "new", {{"pool": "pool.near"}}).unwrap()
+                self.track(v, credited="balance_of")
+
+            @rule(deposit=amounts(1))
+            def stake(self, user, deposit):
+                self.submit(user, "vault.near", "stake_no_refund", deposit=deposit)
+        """)
+    assert main(["explore", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "OnlyNoRefund:" in out and "invariant `conservation` broken" in out
+    assert "load_machine(" in out and "'OnlyNoRefund'" in out
+
+
+@pytest.mark.parametrize("setup, message", [
+    ("missing", "not a folder"),
+    ("empty", "no contract found"),
+    ("badinit", "new() takes 'ratio'"),
+])
+def test_usage_errors_exit_2_and_name_the_fix(tmp_path, capsys, setup, message):
+    folder = tmp_path / "p"
+    if setup != "missing":
+        folder.mkdir()
+    if setup == "badinit":
+        (folder / "c.py").write_text("from near_sdk_py import init\n\n@init\n"
+                                     "def new(ratio):\n    pass\n")
+    assert main(["explore", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+
+
+def test_bad_option_exits_2(tmp_path, capsys):
+    folder = _folder(tmp_path, "pool.py", "bank_safe.py")
+    assert main(["explore", str(folder), "--depth", "0"]) == 2
+    assert "Settings.depth=0" in capsys.readouterr().err
