@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .. import __version__
 from ._engine import Report
@@ -46,9 +47,15 @@ def as_json(report: Report) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
+def _uri(path: str) -> str:
+    """A relative path stays a relative URI reference; an absolute one becomes file://."""
+    p = Path(path)
+    return p.as_uri() if p.is_absolute() else p.as_posix()
+
+
 def _location(path, line, column):
     return {"physicalLocation": {
-        "artifactLocation": {"uri": path.replace("\\", "/")},
+        "artifactLocation": {"uri": _uri(path)},
         "region": {"startLine": line, "startColumn": column},
     }}
 
