@@ -256,17 +256,20 @@ def ns108(m: Module):
 # ---------------------------------------------------------------- NS109
 def ns109(m: Module):
     """raise/assert/unwrap outside a try with a broad handler, and host panics (which no try
-    catches), in callbacks that are not near_safe's @callback. Checks of the caller
-    (predecessor/current account, promise_results_count) are allowed to panic."""
+    catches), in callbacks; in near_safe's @callback only host panics (it contains a raising
+    body, not a near.panic_utf8). Checks of the caller (predecessor/current account, deposit,
+    promise_results_count) are allowed to panic."""
     targets = _callback_targets(m)
     for f in m.func_list:
         if f.export is None or not _is_callback(m, f, targets):
             continue
-        if f.origin == "near_safe" and f.kind in ("callback", "multi_callback"):
-            continue
+        # near_safe's @callback contains a raising body; a host panic still aborts the receipt
+        contained = f.origin == "near_safe" and f.kind in ("callback", "multi_callback")
         seen = set()
         for ev in m.events_of(f):
             if ev.kind != "panic" or ev.data["guarded"] or ev.data["access"]:
+                continue
+            if contained and ev.data["how"] != "host":
                 continue
             if id(ev.node) in seen:
                 continue
