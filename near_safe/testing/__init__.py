@@ -3,9 +3,26 @@
     from near_safe.testing import Runtime, NEAR, TGAS
     rt = Runtime()                                   # mode="wasm" (default) or "python"
     alice = rt.create_account("alice.near", balance=100 * NEAR)
-    vault = rt.deploy("vault.near", "contract.py", balance=10 * NEAR)
+    vault = rt.deploy("vault.near", "contract.py", balance=10 * NEAR)   # .py/.wasm/.wat/bytes
     out = alice.call(vault, "method", {"arg": 1}, deposit=0, gas=300 * TGAS)
-    out.status, out.value, out.logs, out.gas_burnt, out.receipts
+    out.status, out.value, out.logs, out.gas_burnt, out.tokens_burnt, out.error, out.receipts
+    out.unwrap(); out.failures; out.refunds; out.receipt(method="cb"); out.find(receiver=...)
+    vault.view("get", {...}) == rt.view(vault, "get", {...})
+    rt.balance(alice); rt.storage(vault); rt.account(vault); rt.access_keys(alice)
+
+Step by step (spec 3.2 block ordering):
+
+    tx = alice.submit(vault, "method", {...}, deposit=..., gas=...)   # queued, not run
+    rt.step()            # runs the next receipt, returns its ReceiptOutcome (None when idle)
+    rt.pending()         # what has not run yet: receiver, method, waiting_for_data, runs_at
+    rt.run()             # to idle;  rt.produce_blocks(n): let time pass (yield timeouts)
+    tx.outcome()         # status "pending" until its whole receipt tree ran
+    snap = rt.snapshot(); rt.restore(snap)     # microseconds: state is structurally shared
+
+Batches: ``alice.execute(receiver, [CreateAccount(), Transfer(...), DeployContract(...),
+FunctionCall(...), AddKey(...), ...])``.  Test set-up: ``rt.patch_state(account, amount=...,
+data={...})``.  Failure injection: ``rt.fail_next(receiver, method, kind="panic"|"out_of_gas")``
+and ``rt.before_receipt_hooks``.  Invalid transactions raise :class:`InvalidTransaction`.
 
 See docs/architecture.md and shared/reference/near-runtime.md (the spec the runtime follows).
 """

@@ -246,6 +246,11 @@ class PendingReceipt:
     is_refund: bool = False
     tx_id: str = ""
 
+    @property
+    def block(self) -> Optional[int]:
+        """The block it will run in (``runs_at``)."""
+        return self.runs_at
+
     def __repr__(self):
         when = "waiting for data" if self.waiting_for_data else f"runs at {self.runs_at}"
         return (f"<Pending {self.kind} {self.predecessor} -> {self.receiver}."
