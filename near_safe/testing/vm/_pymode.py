@@ -935,6 +935,7 @@ class _SharedModuleState:
     _PACKAGES = ("near_sdk_py", "near_safe.contract")
     _MODULES = ("near_safe",)
     _CONTAINERS = (dict, list, set, bytearray)
+    _SKIP = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
 
     def __init__(self):
         import importlib
@@ -950,11 +951,13 @@ class _SharedModuleState:
                     or any(name == p or name.startswith(p + ".") for p in self._PACKAGES)):
                 continue
             for key, value in list(vars(module).items()):
-                if key.startswith("__") or isinstance(value, (types.ModuleType, type,
-                                                              types.FunctionType,
-                                                              types.BuiltinFunctionType)):
+                if key.startswith("__") or isinstance(value, self._SKIP):
                     continue
+                if getattr(type(value), "__module__", None) == "typing":
+                    continue  # typing aliases (List, Optional, ...)
                 contents = value.copy() if isinstance(value, self._CONTAINERS) else None
+                if contents is None and key.isupper():
+                    continue  # an immutable CONSTANT: not rebound by contract code
                 self.saved.append((vars(module), key, value, contents))
 
     def restore(self):
