@@ -15,7 +15,7 @@ from ._config import Config, load_file
 from ._engine import Finding, ParseError, Report, check_paths, check_source, discover
 from ._rules import RULES, SEVERITIES, Rule
 
-__all__ = sorted([
+__all__ = [
     "Config", "Finding", "ParseError", "RULES", "Report", "Rule", "SEVERITIES", "check_paths",
     "check_source", "discover", "load_file",
-])
+]

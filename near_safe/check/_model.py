@@ -330,12 +330,12 @@ def _rebind(ev: Event, binding: dict, facts: "_FuncFacts") -> dict:
             new["fwd"] = facts.has(arg, "deposit")
             changed = True
     # a parameter used inside a larger expression (``bal + amount``): its category flows in
-    for field, flag, cat in (("value", "deposit", "deposit"), ("amount", "fwd", "deposit"),
-                             ("account", "to_pred", "pred")):
-        expr = new.get(field)
+    for slot, flag, cat in (("value", "deposit", "deposit"), ("amount", "fwd", "deposit"),
+                            ("account", "to_pred", "pred")):
+        expr = new.get(slot)
         if expr is None or new.get(flag):
             continue
-        if (ev.kind == "write") != (field == "value"):
+        if (ev.kind == "write") != (slot == "value"):
             continue
         names = {n.id for n in walk(expr) if isinstance(n, ast.Name) and n.id in binding}
         if any(facts.has(binding[n], cat) for n in names):
@@ -651,7 +651,8 @@ class _FuncFacts(ast.NodeVisitor):
         self.visit(node.test)
         if self._mentions_access(node.test):
             return
-        self._emit("panic", node, how="assert", guarded=bool(self.guarded), access=bool(self.access))
+        self._emit("panic", node, how="assert", guarded=bool(self.guarded),
+                   access=bool(self.access))
 
     def visit_Raise(self, node):
         self._emit("panic", node, how="raise", guarded=bool(self.guarded), access=bool(self.access))
@@ -825,7 +826,8 @@ class _FuncFacts(ast.NodeVisitor):
         for k in call.keywords:
             if k.arg == kw:
                 return k.value
-        if len(call.args) > pos and not any(isinstance(a, ast.Starred) for a in call.args[:pos + 1]):
+        if len(call.args) > pos and not any(isinstance(a, ast.Starred)
+                                            for a in call.args[:pos + 1]):
             return call.args[pos]
         return None
 

@@ -230,7 +230,7 @@ def test_min_callback_gas_default_is_near_safes_measured_reservation(tmp_path, c
     code, out, _ = run(capsys, tmp_path, "--format", "json")
     [finding] = json.loads(out)["findings"]
     assert finding["rule"] == "NS106"
-    assert f"default 10 Tgas (no gas given)" in finding["message"]
+    assert "default 10 Tgas (no gas given)" in finding["message"]
     assert f"at least {CALLBACK_GAS / TGAS:g} Tgas" in finding["message"]
 
 

@@ -114,7 +114,8 @@ class C:
 {branch}
 """
     on_success = "        if result.success:\n            Promise.create_batch(buyer).transfer(1)\n"
-    on_failure = "        if not result.success:\n            Promise.create_batch(buyer).transfer(1)\n"
+    on_failure = ("        if not result.success:\n"
+                  "            Promise.create_batch(buyer).transfer(1)\n")
     early = ("        if result.success:\n            return True\n"
              "        Promise.create_batch(buyer).transfer(1)\n")
     status = ("        status, _ = near.promise_result(0)\n        if status != 1:\n"
