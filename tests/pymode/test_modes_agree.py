@@ -260,3 +260,35 @@ def test_log_split_inside_a_utf8_character_is_bad_utf8(worlds):
     seen, _ = both(worlds, "probe", "split_utf8")
     assert seen["logs"] == []
     assert seen["error"] == "String encoding is bad UTF-8 sequence."
+
+
+def test_the_contract_module_runs_as_main(worlds):
+    """pyexec_frozen_module runs the contract in MicroPython's __main__ module."""
+    seen, out = both(worlds, "probe", "module_name")
+    assert out.value == "__main__"
+
+
+def test_view_calls_agree(worlds):
+    views = {}
+    for mode, world in worlds.items():
+        world.alice.call(world.target, "add", {"by": 4}).unwrap()
+        views[mode] = world.rt.view(world.target, "get", {})
+    assert views["python"] == views["wasm"] == 4
+
+
+def test_a_view_that_writes_fails_alike(worlds):
+    from near_safe.errors import ExecutionFailure
+
+    errors = {}
+    for mode, world in worlds.items():
+        with pytest.raises(ExecutionFailure) as failure:
+            world.rt.view(world.probe, "view_writes", {})
+        errors[mode] = str(failure.value)
+    assert errors["python"] == errors["wasm"]
+    assert "storage_write is not allowed in view calls" in errors["wasm"]
+
+
+def test_host_limits_agree(worlds):
+    seen, _ = both(worlds, "probe", "many_logs")
+    assert seen["error"] == "The number of logs will exceed the limit 100"
+    assert seen["logs"] == [str(i) for i in range(100)]  # kept on the failed receipt

@@ -168,3 +168,19 @@ def bare_except():
     except:  # noqa: E722  even a bare except cannot continue after a host error
         near.log_utf8("never logged")
         near.value_return("never returned")
+
+
+@near.export
+def module_name():
+    near.value_return(__name__)
+
+
+@near.export
+def view_writes():
+    near.storage_write("k", "v")
+
+
+@near.export
+def many_logs():
+    for i in range(101):
+        near.log_utf8(str(i))
