@@ -167,9 +167,16 @@ class Toolchain:
         if frozen.exists():
             frozen.unlink()  # forces makemanifest to regenerate it for this contract
         if self.is_warm:
-            progress.stage("freezing modules and linking the Wasm")
+            progress.stage("freezing modules (mpy-cross)")
         else:
             progress.stage("compiling the MicroPython port (once per toolchain, 30-120 s on 2 cores)")
+
+        def on_line(line: str) -> None:
+            # make's quiet output names each step: "MPY x.py", "CC .../frozen_content.c", "LINK"
+            if line.startswith("CC ") and line.rstrip().endswith("frozen_content.c"):
+                progress.stage("compiling the frozen modules (emcc)")
+            elif line.startswith("LINK "):
+                progress.stage("linking the Wasm (emcc)")
         self._make(
             [
                 "-C", str(self.port_dir),
@@ -184,13 +191,14 @@ class Toolchain:
             progress,
             log=log,
             what="compiling the contract's Wasm",
+            on_line=on_line,
         )
         if not output.is_file():
             raise BuildError(f"the toolchain finished but wrote no Wasm at {output}; see {log}")
         if not self.is_warm:
             self.mark_warm()
 
-    def _make(self, args: list[str], progress, log: Path, what: str) -> None:
+    def _make(self, args: list[str], progress, log: Path, what: str, on_line=None) -> None:
         """Run make with -j, output to ``log``; on failure raise BuildError with its tail."""
         cmd = ["make", f"-j{self.jobs()}", *args]
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -207,6 +215,8 @@ class Toolchain:
             for line in proc.stdout:
                 fh.write(line)
                 tail.append(line.rstrip("\n"))
+                if on_line is not None:
+                    on_line(line)
                 now = time.monotonic()
                 if now - last_beat >= 15:
                     last_beat = now
