@@ -93,8 +93,8 @@ def __getattr__(name):
     raise AttributeError(f"module 'near_safe.compat' has no attribute {name!r}")
 
 
-__all__ = sorted([
+__all__ = [
     "BACKENDS", "ENV_BACKEND", "ENV_MODE", "EmbeddedChain", "EmbeddedNearClient",
     "EmbeddedSandboxManager", "StateRecords", "UnsupportedOnEmbedded", "activate",
     "backend_from_env", "current_mode", "deactivate", "is_active",
-])
+]

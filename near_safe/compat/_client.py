@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from typing import Any
 
 from near_pytest.client import NearClient
 from py_near.constants import DEFAULT_ATTACHED_GAS
@@ -103,7 +103,7 @@ class EmbeddedNearClient(NearClient):
         self.rpc_endpoint = rpc_endpoint
         self.master_account_id = master_account_id
         self.master_key = master_key
-        self._accounts: Dict[str, EmbeddedSigner] = {}
+        self._accounts: dict[str, EmbeddedSigner] = {}
         self._loop = asyncio.new_event_loop()
         self._chain = _chain_for(rpc_endpoint)
         self._provider = EmbeddedProvider(self._chain)
@@ -118,7 +118,7 @@ class EmbeddedNearClient(NearClient):
     def _run_async(self, coro) -> Any:
         return self._loop.run_until_complete(coro)
 
-    def _get_or_create_account(self, account_id: str, private_key: Optional[str] = None):
+    def _get_or_create_account(self, account_id: str, private_key: str | None = None):
         if account_id in self._accounts:
             return self._accounts[account_id]
         if not self._chain.account_exists(account_id):
@@ -137,14 +137,14 @@ class EmbeddedNearClient(NearClient):
 
     # -- NearClient's public surface ------------------------------------------------------
 
-    def create_account(self, name: str, initial_balance: Optional[int] = None) -> str:
+    def create_account(self, name: str, initial_balance: int | None = None) -> str:
         account_id = f"{name}.{self.master_account_id}"
         self._create(self.master_account_id, account_id,
                      initial_balance or DEFAULT_ACCOUNT_BALANCE)
         return account_id
 
     def create_subaccount(self, parent_account_id: str, subaccount_name: str,
-                          initial_balance: Optional[int] = None) -> str:
+                          initial_balance: int | None = None) -> str:
         if parent_account_id not in self._accounts:
             raise ValueError(f"Parent account {parent_account_id} not found or not initialized")
         subaccount_id = f"{subaccount_name}.{parent_account_id}"
@@ -164,8 +164,8 @@ class EmbeddedNearClient(NearClient):
         self._accounts[account_id].public_key = public
 
     def call_function(self, sender_id: str, contract_id: str, method_name: str,
-                      args: Optional[Dict[str, Any]] = None, amount: int = 0,
-                      gas: Optional[int] = DEFAULT_ATTACHED_GAS):
+                      args: dict[str, Any] | None = None, amount: int = 0,
+                      gas: int | None = DEFAULT_ATTACHED_GAS):
         sender = self._get_or_create_account(sender_id)
         if gas is None:
             gas = DEFAULT_ATTACHED_GAS
@@ -177,12 +177,12 @@ class EmbeddedNearClient(NearClient):
         return _results.to_transaction_result(tx_out, sender.public_key, sender.nonce, [action])
 
     def view_function(self, contract_id: str, method_name: str,
-                      args: Optional[Dict[str, Any]] = None) -> Any:
+                      args: dict[str, Any] | None = None) -> Any:
         args_bytes = json.dumps(args or {}).encode("utf8")
         raw = self._chain.view(contract_id, method_name, args_bytes)
         return _results.latin1_json(raw)
 
-    def deploy_contract(self, account_id: str, wasm_file: Union[str, bytes, Path]) -> Any:
+    def deploy_contract(self, account_id: str, wasm_file: str | bytes | Path) -> Any:
         signer = self._get_or_create_account(account_id)
         if isinstance(wasm_file, (str, Path)):
             with open(wasm_file, "rb") as f:

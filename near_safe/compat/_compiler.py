@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Union
 
 from near_pytest.compiler import CompilerError
 
@@ -24,7 +23,7 @@ class EmbeddedCompilerError(CompilerError, NearSafeError):
     """A build failure, catchable as near-pytest's ``CompilerError`` as before."""
 
 
-def compile_contract(contract_path: Union[str, Path], single_file: bool = False) -> Path:
+def compile_contract(contract_path: str | Path, single_file: bool = False) -> Path:
     from near_pytest.utils import logger
 
     from near_safe.builder import build_contract

@@ -212,7 +212,7 @@ def rust_debug_str(text: str) -> str:
         elif ch == "\t":
             out.append("\\t")
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append("\\u{%x}" % ord(ch))
+            out.append(f"\\u{{{ord(ch):x}}}")
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
@@ -225,7 +225,7 @@ def view_error_text(failure) -> str:
     detail = failure.detail or failure.kind
     if detail == "GuestPanic":
         prefix = "Smart contract panicked: "
-        msg = failure.message[len(prefix):] if failure.message.startswith(prefix) else failure.message
+        msg = failure.message.removeprefix(prefix)
         debug = f"HostError(GuestPanic {{ panic_msg: {rust_debug_str(msg)} }})"
     elif detail in _METHOD_RESOLVE:
         debug = f"MethodResolveError({detail})"

@@ -15,15 +15,21 @@ import base64
 import itertools
 import warnings
 import weakref
-from typing import Optional
 
 import base58
-
 from near_pytest.sandbox import SandboxManager
-from near_safe.testing import (NEAR, AccessKey, AddKey, CreateAccount, DeployContract,
-                               InvalidTransaction, Runtime)
-from near_safe.testing._runtime import validate_account_id
+
 from near_safe.errors import RuntimeSimError
+from near_safe.testing import (
+    NEAR,
+    AccessKey,
+    AddKey,
+    CreateAccount,
+    DeployContract,
+    InvalidTransaction,
+    Runtime,
+)
+from near_safe.testing._runtime import validate_account_id
 
 from . import _results
 from ._errors import SANDBOX_ALTERNATIVE, AccountCreationFailed, UnsupportedOnEmbedded
@@ -35,12 +41,12 @@ GENESIS_AMOUNT = 1_000_000_000 * NEAR
 GENESIS_LOCKED = 50_000_000 * NEAR
 
 _ports = itertools.count(1)
-_chains: "weakref.WeakValueDictionary[str, EmbeddedChain]" = weakref.WeakValueDictionary()
+_chains: weakref.WeakValueDictionary[str, EmbeddedChain] = weakref.WeakValueDictionary()
 
 ENDPOINT_PREFIX = "embedded://near-safe/"
 
 
-def chain_for_endpoint(rpc_endpoint: str) -> "EmbeddedChain":
+def chain_for_endpoint(rpc_endpoint: str) -> EmbeddedChain:
     chain = _chains.get(rpc_endpoint)
     if chain is None:
         raise UnsupportedOnEmbedded(
@@ -268,7 +274,7 @@ class EmbeddedSandboxManager(SandboxManager):
         self._home_dir = home_dir
         self._process = None
         self._binary_path = None
-        self._chain: Optional[EmbeddedChain] = None
+        self._chain: EmbeddedChain | None = None
         self._running = False
 
     @property

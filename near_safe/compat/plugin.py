@@ -17,7 +17,15 @@ import os
 
 import pytest
 
-from . import BACKENDS, ENV_BACKEND, ENV_MODE, activate, backend_from_env, deactivate, is_active
+from . import (
+    BACKENDS,
+    ENV_BACKEND,
+    ENV_MODE,
+    activate,
+    backend_from_env,
+    deactivate,
+    is_active,
+)
 
 
 def pytest_addoption(parser):

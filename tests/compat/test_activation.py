@@ -39,7 +39,7 @@ def run_child(tmp_path, *args, env_extra=None):
     env.update(env_extra or {})
     cmd = [sys.executable, "-m", "pytest", "-p", "tripwire", "-p", "no:cacheprovider",
            "--rootdir", str(work), "-c", os.devnull, *args, "suite"]
-    result = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True,
+    result = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, check=False,
                             timeout=600)
     attempts = log.read_text().splitlines()
     return result, attempts, home

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import near_safe.compat as compat
+from near_safe import compat
 from near_safe.compat import UnsupportedOnEmbedded
 from near_safe.errors import NearSafeError
 
@@ -49,7 +49,7 @@ def test_swap_covers_every_place_near_pytest_looks_its_collaborators_up():
 
 def test_deactivate_puts_near_pytest_back_and_activate_swaps_again():
     import near_pytest.testing
-    import near_pytest.utils.binary as binary
+    from near_pytest.utils import binary
 
     compat.deactivate()
     try:
@@ -62,7 +62,7 @@ def test_deactivate_puts_near_pytest_back_and_activate_swaps_again():
 
 
 def test_sandbox_binary_helpers_refuse_to_run():
-    import near_pytest.utils.binary as binary
+    from near_pytest.utils import binary
 
     for helper in (binary.ensure_sandbox_binary, binary.download_binary):
         with pytest.raises(UnsupportedOnEmbedded, match="--near-backend=sandbox"):
@@ -77,12 +77,12 @@ def test_raw_rpc_methods_other_than_patch_state_are_refused(case):
     with pytest.raises(UnsupportedOnEmbedded, match="sandbox_fast_forward.*rt.step"):
         case._client._run_async(provider.json_rpc("sandbox_fast_forward", {"delta_height": 5}))
     with pytest.raises(UnsupportedOnEmbedded, match="JsonProvider.get_block"):
-        provider.get_block
+        _ = provider.get_block
 
 
 def test_py_near_account_methods_are_refused_with_the_alternative(case):
     with pytest.raises(UnsupportedOnEmbedded) as info:
-        case._client._master_account.function_call
+        _ = case._client._master_account.function_call
     assert "Account.function_call" in str(info.value)
     assert "call_as" in str(info.value)
     assert isinstance(info.value, NearSafeError)
@@ -234,3 +234,24 @@ def test_python_mode_refuses_a_wasm_it_has_no_source_for(python_mode, tmp_path):
             PyCase.deploy_contract(owner, stray)
     finally:
         PyCase.teardown_class()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "runtime gap (near_safe/testing/_actions.py apply_create_account): nearcore lets only the "
+    "direct parent create a sub-account (CreateAccountNotAllowed for deep.sub.test.near from "
+    "test.near); the runtime checks only the suffix. Remove this mark when that is fixed."))
+def test_an_account_creation_that_fails_is_reported_at_once(case):
+    from near_safe.compat._errors import AccountCreationFailed
+
+    # near-pytest names it "deep.sub.test.near", which test.near may not create (only
+    # sub.test.near may); the sandbox ignores the failed transaction and every later call
+    # from the account fails on its key
+    with pytest.raises(AccountCreationFailed, match="CreateAccountNotAllowed|can't be created"):
+        case.create_account("deep.sub")
+
+
+def test_a_creation_the_signer_cannot_afford_is_rejected_like_py_near(case):
+    from py_near.exceptions.provider import NotEnoughBalance
+
+    with pytest.raises(NotEnoughBalance):
+        case._client.create_subaccount("alice.test.near", "rich", initial_balance=10**30)

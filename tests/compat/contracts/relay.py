@@ -3,7 +3,7 @@ near-pytest user would: a relay that calls a Counter and settles in a callback, 
 deposits and refunds them when the callee fails, and an `attack` method that tries to invoke
 another relay's callback from outside."""
 
-from near_sdk_py import Contract, call, init, view, ONE_TGAS
+from near_sdk_py import ONE_TGAS, Contract, call, init, view
 from near_sdk_py.promises import CrossContract, Promise, callback
 
 

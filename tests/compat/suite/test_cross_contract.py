@@ -120,7 +120,7 @@ class TestRelay(NearTestCase):
     def test_event_log_of_a_deposit(self):
         _, tx = self.counter.call_as(self.alice, "donate", amount=NEAR, return_full_result=True)
         (log,) = tx.receipt_outcome[0].logs
-        assert log.startswith("EVENT_JSON:") and '"amount": "%d"' % NEAR in log
+        assert log.startswith("EVENT_JSON:") and f'"amount": "{NEAR}"' in log
 
     def test_owner_withdraw_sends_tokens(self):
         self.counter.call_as(self.alice, "donate", amount=3 * NEAR)
