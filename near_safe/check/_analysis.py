@@ -332,10 +332,36 @@ def ns112(m: Module):
 
 
 # ---------------------------------------------------------------- NS113
+def _big_collections(m: Module) -> set:
+    """Persistent collections that store integer amounts as numbers (a write whose value is a
+    yoctoNEAR amount not turned into a string): reading them back yields a big int."""
+    out = set()
+    for f in m.func_list:
+        for ev in f.events:
+            if ev.kind == "write" and ev.data["container"] not in ("storage", "ledger") \
+                    and ev.data.get("value") is not None and f.facts.has(ev.data["value"], "big"):
+                out.add(ev.data["container"])
+    return out
+
+
+def _reads_big(m: Module, expr, big: set) -> bool:
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) \
+            and expr.func.id == "int" and len(expr.args) == 1:
+        expr = expr.args[0]
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) \
+            and expr.func.attr == "get":
+        return m.imports.qualify(expr.func.value) in big
+    if isinstance(expr, ast.Subscript):
+        return m.imports.qualify(expr.value) in big
+    return False
+
+
 def ns113(m: Module):
     """yoctoNEAR amounts (the deposit, balances, ONE_NEAR multiples, literals > 2^53) sent as
     JSON numbers: returned, dumped, or passed as call/callback arguments; and int-annotated
-    amount parameters of exported methods (JSON input)."""
+    amount parameters of exported methods (JSON input); and values read straight back from a
+    collection that stores such amounts as numbers."""
+    big = None
     for f in _entry_points(m):
         a = f.node.args
         for arg in a.posonlyargs + a.args + a.kwonlyargs:
@@ -344,13 +370,15 @@ def ns113(m: Module):
                 yield arg, (f"line {arg.lineno}: parameter '{arg.arg}' takes a yoctoNEAR amount "
                             f"as a JSON number")
         facts = f.facts
+        if big is None:
+            big = _big_collections(m)
         for ev in f.events:
             if ev.kind != "json_out":
                 continue
             if ev.data["via"] == "return" and f.export is None:
                 continue
             for value in _json_values(ev.node):
-                if facts.big_value(value):
+                if facts.big_value(value) or _reads_big(m, value, big):
                     yield value, (f"line {value.lineno}: '{ast.unparse(value)}' is a yoctoNEAR "
                                   f"amount sent as a JSON number")
 

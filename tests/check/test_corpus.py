@@ -19,8 +19,6 @@ GOLDEN = Path(__file__).parent / "golden" / "corpus_findings.json"
 # docs/checker.md ("Known limits"). The test fails when one disappears too, so this list and
 # the bench figures stay honest.
 KNOWN = {
-    # an int balance read back from a collection is not known to be yoctoNEAR (missed NS113)
-    ("mixed/staking_proxy_sdk.py", (48,), ("NS113",), "missing"),
     # a replay guard panicking on an unknown operation id in a callback (reported NS109)
     ("mixed/bank_safe_by_hand.py", (98,), ("NS109",), "unexpected"),
 }
