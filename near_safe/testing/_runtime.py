@@ -778,7 +778,11 @@ class Runtime:
         return any(y.receipt.tx_id == tx_id for y in st.yields.values())
 
     def tx_outcome(self, tx_id: bytes) -> TxOutcome:
-        record = self._state.tx_records[tx_id]
+        record = self._state.tx_records.get(tx_id)
+        if record is None:
+            raise RuntimeSimError(f"transaction {base58(tx_id)} is unknown to this runtime: it "
+                                  "was submitted after the snapshot that was restored; submit "
+                                  "it again")
         tx = record.tx
         status, raw, failure = "pending", None, None
         if record.invalid:
