@@ -367,7 +367,7 @@ class Runtime:
                 return None
             self._start_block()
 
-    def run(self, max_receipts: int = 100_000) -> list:
+    def run(self, max_receipts: int = 10_000) -> list:
         """Run to idle (yields still waiting for a resume do not keep it busy: see
         :meth:`produce_blocks`).  Returns the outcomes of the receipts that ran."""
         outcomes = []
