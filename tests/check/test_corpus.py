@@ -19,6 +19,9 @@ GOLDEN = Path(__file__).parent / "golden" / "corpus_findings.json"
 # docs/checker.md ("Known limits"). The test fails when one disappears too, so this list and
 # the bench figures stay honest.
 KNOWN = {
+    # an amount read back through a helper (int(storage_read(...))) is not known to be
+    # yoctoNEAR (missed NS113)
+    ("mixed/lending_raw.py", (94,), ("NS113",), "missing"),
     # a replay guard panicking on an unknown operation id in a callback (reported NS109)
     ("mixed/bank_safe_by_hand.py", (98,), ("NS109",), "unexpected"),
 }
