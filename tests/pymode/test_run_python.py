@@ -214,3 +214,43 @@ def test_shared_contract_side_module_state_is_reset_after_each_call(contract_dir
     first = call(path, "scribble").return_data
     assert (_xcc.method, dict(_xcc.CALLBACKS)) == before
     assert call(path, "scribble").return_data == first
+
+
+def test_the_last_uncaught_exception_is_kept_for_debugging(contract_dir):
+    from near_safe.testing.vm import _pymode
+
+    path = contract_dir("contract.py", """
+        import near
+
+        @near.export
+        def fails():
+            raise KeyError("the real CPython exception")
+    """)
+    out = call(path, "fails")
+    assert out.aborted.message == "Smart contract panicked: explicit guest panic"
+    exc = _pymode.last_exception
+    assert isinstance(exc, KeyError) and exc.args == ("the real CPython exception",)
+    assert exc.__traceback__ is not None
+
+
+def test_breakpoint_in_a_contract_opens_pdb_on_the_callers_streams(contract_dir, monkeypatch):
+    import io
+
+    path = contract_dir("contract.py", """
+        import near
+
+        @near.export
+        def stop():
+            value = 41
+            breakpoint()
+            near.value_return(str(value + 1))
+    """)
+    terminal = io.StringIO()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("p value\ncontinue\n"))
+    monkeypatch.setattr(sys, "stdout", terminal)
+    monkeypatch.delenv("PYTHONBREAKPOINT", raising=False)
+    out = call(path, "stop")
+    monkeypatch.undo()
+    assert out.return_data == ("value", b"42")
+    assert out.logs == []  # the debugger's output did not go to the logs
+    assert "41" in terminal.getvalue()

@@ -1088,9 +1088,10 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
     bind = _host.bind
     shared = _shared()
     previous = bind(host)
-    saved = sys.stdout, sys.stderr, builtins.print
+    saved = sys.stdout, sys.stderr, builtins.print, sys.breakpointhook
     sys.stdout = sys.stderr = stream
     builtins.print = _mp_print
+    sys.breakpointhook = _debugger_for(saved[0])
     try:
         with _LocalImports(contract.dir):
             namespace = {"__name__": "__main__", "__file__": contract.path,
@@ -1126,9 +1127,32 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
                 host.panic()  # -> "Smart contract panicked: explicit guest panic"
             log.flush()
     finally:
-        sys.stdout, sys.stderr, builtins.print = saved
+        sys.stdout, sys.stderr, builtins.print, sys.breakpointhook = saved
         bind(previous)
         shared.restore()
+
+
+last_exception = None
+"""The last exception that escaped a contract method or module body in CPython mode (the logs
+only hold MicroPython's short traceback).  For debugging: ``pdb.post_mortem(
+last_exception.__traceback__)`` or ``traceback.print_exception(last_exception)``."""
+
+
+def _debugger_for(terminal):
+    """``breakpoint()`` inside a contract (CPython mode only: MicroPython has no debugger, the
+    Wasm traps on the unknown name): pdb talks to the streams of the caller (``terminal``), not
+    to the contract's stdout, which goes to the logs.  Under pytest, run with ``-s``."""
+
+    def hook(*args, **kwargs):
+        if os.environ.get("PYTHONBREAKPOINT") == "0":
+            return None
+        import pdb
+
+        debugger = pdb.Pdb(stdin=sys.stdin, stdout=terminal)
+        debugger.set_trace(sys._getframe(1))
+        return None
+
+    return hook
 
 
 def _trap(host: NearHost) -> HostAbort:
@@ -1138,6 +1162,8 @@ def _trap(host: NearHost) -> HostAbort:
 
 def _print_exception(exc: BaseException, contract: _Contract, log: LogBuffer,
                      cooked: bool) -> None:
+    global last_exception
+    last_exception = exc
     tb = exc.__traceback__
     # drop this module's own frames (run_frozen_fn is C in the Wasm)
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
