@@ -78,6 +78,7 @@ class ExploreResult:
     # receipts a from-scratch replay of every explored schedule would have run (without
     # snapshot reuse); compare with ``receipts``, what was run
     replay_receipts: int = 0
+    cpu_seconds: float = 0.0  # process CPU time of the exploration (wall time is ``elapsed``)
 
     @property
     def found(self) -> bool:
@@ -127,6 +128,7 @@ class Explorer:
     # ---------------------------------------------------------------- the loop
     def explore(self) -> ExploreResult:
         started = time.perf_counter()
+        cpu_started = time.process_time()
         violation = self.run.check()
         path = []
         if violation is None:
@@ -145,6 +147,7 @@ class Explorer:
                                self.receipts, elapsed, self.root.exhausted and violation is None,
                                violation, tried=dict(self.tried),
                                replay_receipts=self.replay_receipts,
+                               cpu_seconds=time.process_time() - cpu_started,
                                gas_points=dict(self.gas_points))
         if violation is not None:
             result.time_to_violation = elapsed
