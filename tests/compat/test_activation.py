@@ -17,12 +17,35 @@ HERE = Path(__file__).resolve().parent
 SUITE_FILE = HERE / "suite" / "test_counter.py"
 
 
+# A user conftest that binds near-pytest's SandboxManager at import time for a fixture of its
+# own: the switch must already be in place when conftests are imported.
+USER_CONFTEST = '''
+import pytest
+from near_pytest import SandboxManager
+
+
+@pytest.fixture(scope="session")
+def own_sandbox():
+    sandbox = SandboxManager()
+    sandbox.start()
+    yield sandbox
+    sandbox.stop()
+'''
+
+USER_TEST = '''
+def test_own_sandbox_fixture_runs(own_sandbox):
+    assert own_sandbox.is_running()
+'''
+
+
 def run_child(tmp_path, *args, env_extra=None):
     """Run pytest on a copy of the user suite in a fresh process; returns (result, attempts)."""
     work = tmp_path / "project"
     (work / "suite").mkdir(parents=True)
     shutil.copytree(HERE / "contracts", work / "contracts")
     shutil.copy(SUITE_FILE, work / "suite" / SUITE_FILE.name)
+    (work / "conftest.py").write_text(USER_CONFTEST)
+    (work / "suite" / "test_own_fixture.py").write_text(USER_TEST)
     home = tmp_path / "home"
     home.mkdir()
     log = tmp_path / "tripwire.log"
@@ -54,6 +77,7 @@ def test_plugin_option_runs_the_suite_offline_without_touching_the_sandbox(tmp_p
     assert result.returncode == 0, _summary(result)
     assert "near-pytest backend: embedded" in result.stdout
     assert " passed" in result.stdout and "failed" not in result.stdout
+    assert "test_own_fixture.py ." in result.stdout
     assert attempts == []
     assert not (home / ".near-pytest").exists()
 
