@@ -121,12 +121,19 @@ def apply_create_account(run: ReceiptRun, action: CreateAccount) -> None:
                 f"A top-level account ID {account_id} can't be created by {predecessor}, "
                 f"short top-level account IDs can only be created by {REGISTRAR_ACCOUNT}",
                 account_id=account_id, predecessor_id=predecessor)
-    elif not account_id.endswith("." + predecessor):
+    elif not _is_direct_sub_account(account_id, predecessor):
         raise ActionFailed("CreateAccountNotAllowed",
                            f"A sub-account ID {account_id} can't be created by account "
                            f"{predecessor}", account_id=account_id, predecessor_id=predecessor)
     run.account = Account(amount=0, storage_usage=params.STORAGE_NUM_BYTES_ACCOUNT)
     run.actor_id = account_id
+
+
+def _is_direct_sub_account(account_id: str, parent: str) -> bool:
+    """near-account-id ``is_sub_account_of``: ``x.parent`` where x holds no dot (only the
+    direct parent may create a sub-account: alice.near creates a.alice.near, not b.a.alice.near)."""
+    suffix = "." + parent
+    return account_id.endswith(suffix) and "." not in account_id[:-len(suffix)]
 
 
 def apply_deploy_contract(run: ReceiptRun, action: DeployContract) -> None:

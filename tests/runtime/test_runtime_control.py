@@ -166,6 +166,8 @@ def test_create_account_rules(rt, alice, bob):
     assert out.receipts[0].failure.kind == "CreateAccountNotAllowed"
     out = alice.execute("short", [CreateAccount(), Transfer(deposit=NEAR)])
     assert out.receipts[0].failure.kind == "CreateAccountOnlyByRegistrar"
+    out = alice.execute("deep.sub.alice.near", [CreateAccount(), Transfer(deposit=NEAR)])
+    assert out.receipts[0].failure.kind == "CreateAccountNotAllowed"  # direct parent only
     out = alice.execute("sub.alice.near", [CreateAccount(), Transfer(deposit=NEAR)])
     assert out.status == "success" and rt.balance("sub.alice.near") == NEAR
     assert rt.account("sub.alice.near").storage_usage == 100  # no key yet
