@@ -255,3 +255,17 @@ def test_a_creation_the_signer_cannot_afford_is_rejected_like_py_near(case):
 
     with pytest.raises(NotEnoughBalance):
         case._client.create_subaccount("alice.test.near", "rich", initial_balance=10**30)
+
+
+def test_deploy_returns_the_deploy_transaction_result(case):
+    from py_near.models import TransactionResult
+
+    wasm = case.compile_contract(CONTRACTS / "counter.py")
+    bob = case.create_account("bob")
+    result = bob.deploy_contract(wasm)
+    assert isinstance(result, TransactionResult)
+    assert result.status == {"SuccessValue": ""}
+    assert result.transaction.actions[0].transactions_type == "DeployContract"
+    assert result.transaction.signer_id == result.transaction.receiver_id == "bob.test.near"
+    assert int(result.transaction_outcome.tokens_burnt) > 0
+    assert case._client.view_account("bob.test.near")["storage_usage"] > len(wasm.read_bytes())
