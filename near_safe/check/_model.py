@@ -685,11 +685,13 @@ class _FuncFacts(ast.NodeVisitor):
                 c = self._container(t.value)
                 if c:
                     self._write(t, c, t.slice, node.value)
-            elif isinstance(t, ast.Name):
+                self.visit(t.slice)
+                continue
+            if isinstance(t, ast.Name):
                 chain = self.memo.get(id(node.value))
                 if chain is not None:
                     self.name_chain[t.id] = chain
-            self.visit(t) if not isinstance(t, ast.Subscript) else self.visit(t.slice)
+            self.visit(t)
 
     def visit_AugAssign(self, node):
         self.visit(node.value)
