@@ -105,18 +105,23 @@ def main():
         worst = max(worst, ratio)
         rows.append((flow, burnt["hand"], burnt["near_safe"], ratio))
 
-    # What safe_call asks for vs what the flow really needs.
-    for flow, method, args, deposit, fail, cb in FLOWS[:2]:
-        rt.restore(snap)
-        out = run_flow(rt, alice, failing_of[fail], vaults["near_safe"], method, args, deposit,
+    # What safe_call asks for vs what the flow really needs: the same flow in vault.py with
+    # own_gas=0, so that the check does not set the threshold, bisected to the least prepaid
+    # gas that completes it (the static external and callback reservations stay).
+    rt.restore(snap)
+    tv = rt.deploy("vault.near", CONTRACTS / "vault.py", balance=10 * NEAR)
+    alice.call(tv, "new", {"staking": "staking.near", "token": "token.near"}).unwrap()
+    with_vault = rt.snapshot()
+    for flow, fail in (("stake, success", None), ("stake, staking fails (refund)", "staking")):
+        rt.restore(with_vault)
+        out = run_flow(rt, alice, failing_of[fail], tv, "deposit_and_stake", {}, STAKE,
                        gas=20 * TGAS)
         asked = int(re.search(r"attach at least (\d+) Tgas", out.error).group(1)) * TGAS
-        rt.restore(snap)
-        out = run_flow(rt, alice, failing_of[fail], vaults["near_safe"], method, args, deposit,
-                       gas=asked)
-        check(out, fail)
-        need = min_working_gas(rt, snap, alice, failing_of[fail], vaults["near_safe"], method,
-                               args, deposit, asked)
+        rt.restore(with_vault)
+        check(run_flow(rt, alice, failing_of[fail], tv, "deposit_and_stake", {}, STAKE,
+                       gas=asked), fail)
+        need = min_working_gas(rt, with_vault, alice, failing_of[fail], tv,
+                               "deposit_and_stake_own_gas", {"own_gas": 0}, STAKE, asked)
         gas_rows.append((flow, asked, need))
 
     # A single plain call: the decorators' per-call cost (private check + typed arguments).
@@ -132,11 +137,9 @@ def main():
 
     # The heaviest callback path: staking fails and the callback body raises (its writes are
     # dropped, it is logged, the refund and unlock still commit) - tests/safety/contracts/vault.py.
-    rt.restore(snap)
-    vault = rt.deploy("vault.near", CONTRACTS / "vault.py", balance=10 * NEAR)
-    alice.call(vault, "new", {"staking": "staking.near", "token": "token.near"}).unwrap()
-    alice.call(vault, "set_raise_in_callback", {"flag": True}, deposit=1).unwrap()
-    out = run_flow(rt, alice, staking, vault, "deposit_and_stake", {}, STAKE)
+    rt.restore(with_vault)
+    alice.call(tv, "set_raise_in_callback", {"flag": True}, deposit=1).unwrap()
+    out = run_flow(rt, alice, staking, tv, "deposit_and_stake", {}, STAKE)
     assert any("callback body raised" in line for line in out.logs), out
     cb_rows.append(("stake fails + callback body raises", out.receipt("on_staked").gas_burnt))
 
@@ -160,10 +163,10 @@ def main():
     for flow, used in cb_rows:
         print(f"  {flow:42} {used / t:6.3f} Tgas  ({used / CALLBACK_GAS:5.1%} of reservation)")
     print("\nprepaid gas safe_call asks for (used so far + OWN_GAS + external minimum + "
-          "CALLBACK_GAS) vs the least that completes the flow with the same reservations")
+          "CALLBACK_GAS) vs the least that completes the flow (own_gas=0, same reservations)")
     for flow, asked, need in gas_rows:
         print(f"  {flow:42} asks {asked / t:5.1f} Tgas, needs {need / t:5.1f} Tgas "
-              f"({'covers' if asked >= need else 'TOO LOW'})")
+              f"(margin {(asked - need) / t:4.1f} Tgas: {'covers' if asked >= need else 'TOO LOW'})")
 
 
 if __name__ == "__main__":

@@ -38,10 +38,11 @@ CALLBACK_GAS = 10 * TGAS
 EXTERNAL_GAS = 10 * TGAS
 # This method's own work after safe_call's gas check: the two receipts' fees (the callee's and
 # the callback's exec fees are prepaid as used gas, spec 2.7/5.1), the in-flight record and
-# lock writes, the return and MicroPython's tear-down.  Measured as above (bisection of the
-# least prepaid gas that completes deposit-and-stake): 5.3-6.0 Tgas; 7 Tgas leaves about
-# 1 Tgas for a little work after safe_call returns.
-OWN_GAS = 7 * TGAS
+# lock writes, the return and MicroPython's tear-down.  Measured as above (least prepaid gas
+# that completes deposit-and-stake with own_gas=0, minus what was used before the check and
+# the two static reservations): 2.8-3.8 Tgas.  5 Tgas leaves over 1 Tgas for a little work
+# after safe_call returns; pass own_gas= when the method does more.
+OWN_GAS = 5 * TGAS
 # Gas a refund transfer needs in the callback (receipt creation + transfer fees, spec 5.1,
 # plus the host calls), with margin.  Below it the refund becomes a claimable balance.
 REFUND_GAS = 1 * TGAS
@@ -151,12 +152,12 @@ def _norm(entry, caller, amount, what):
 
 def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=None,
               then_args=None, callback_gas=CALLBACK_GAS, caller=None, refund=0, credit=None,
-              debit=None, lock=None, claimable=False):
+              debit=None, lock=None, claimable=False, own_gas=OWN_GAS):
     """Call ``receiver.function(args)`` and then this contract's callback ``then``; see the
     module docstring and docs/safety.md.  Returns a Promise to return from the method."""
     _check_then(then, then_args)
     # 1. Gas, before any state change of ours.
-    need = near.used_gas() + OWN_GAS + gas + callback_gas
+    need = near.used_gas() + own_gas + gas + callback_gas
     if near.prepaid_gas() < need:
         near.panic_utf8("Method " + method + ": not enough gas: attach at least "
                         + str(-(-need // TGAS)) + " Tgas")

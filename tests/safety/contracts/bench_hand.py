@@ -45,7 +45,7 @@ class Vault:
     def deposit_and_stake(self):
         user = Context.predecessor_account_id()
         amount = Context.attached_deposit()
-        _begin(user, 27 * TGAS)
+        _begin(user, 25 * TGAS)
         _call_then(Storage.get_json("cfg")[0], "deposit_and_stake", "{}", amount, "on_staked",
                    {"user": user, "amount": str(amount)})
 
@@ -66,7 +66,7 @@ class Vault:
             near.panic_utf8("no deposit")
         user = Context.predecessor_account_id()
         amount = int(amount)
-        _begin(user, 27 * TGAS)
+        _begin(user, 25 * TGAS)
         have = _balance("tokens:" + user)
         if have < amount:
             near.panic_utf8("Not enough balance")

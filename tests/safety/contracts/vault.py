@@ -75,6 +75,18 @@ def staked_of(account_id):
     return str(state.balance(STAKED, account_id))
 
 
+@call(payable=True, args={"own_gas": INT})
+def deposit_and_stake_own_gas(own_gas):
+    """The same flow with safe_call's own_gas set by the caller (the bench measures with 0
+    what the method really needs after the check)."""
+    user = near.predecessor_account_id()
+    amount = near.attached_deposit()
+    return safe_call(
+        state.get("cfg")[0], "deposit_and_stake", deposit=amount,
+        then="on_staked", refund=amount, credit=STAKED, lock=user, own_gas=own_gas,
+    )
+
+
 @call(payable=True)
 def deposit_and_stake_pull():
     """Same flow, but a failed stake is always refunded as a claimable balance (pull)."""
