@@ -1,6 +1,6 @@
 """The rules, as predicates over the facts of :mod:`._model`.
 
-Each ``_nsXXX`` function yields ``(node, message)`` pairs; :func:`analyze` turns them into
+Each ``nsXXX`` function yields ``(node, message)`` pairs; :func:`analyze` turns them into
 findings.  Messages name the line and the construct; the rule catalogue (``_rules.py``) holds
 the why and the fix.  Where a rule trades recall for precision it says so in its docstring.
 """

@@ -901,7 +901,9 @@ class _FuncFacts(ast.NodeVisitor):
             return Chain("raw")
         if q == "near.promise_then":
             mnode = arg(node, 2, "function_name")
-            if self._is_current(arg(node, 1, "account_id")) or self._is_local(self._str(mnode)):
+            # a callback when the receiver is this contract (a local method of the same name
+            # on another account, e.g. a proxy's deposit_and_stake, is an external call)
+            if self._is_current(arg(node, 1, "account_id")):
                 gas, explicit = self._gas(arg(node, 5, "gas"), None)
                 self._callback(emit, node, mnode, gas, explicit, arg(node, 5, "gas"))
             else:
@@ -932,8 +934,7 @@ class _FuncFacts(ast.NodeVisitor):
             batch = self.chain_of(arg(node, 0, "promise_index"), record)
             mnode = arg(node, 1, "function_name")
             method = self._str(mnode)
-            if (batch is not None and batch.type == "raw_then_batch"
-                    and (batch.to_self or self._is_local(method))) or (
+            if (batch is not None and batch.type == "raw_then_batch" and batch.to_self) or (
                     batch is None and self._is_local(method)):
                 gas, explicit = self._gas(arg(node, 4, "gas"), None)
                 self._callback(emit, node, mnode, gas, explicit, arg(node, 4, "gas"))
@@ -993,7 +994,7 @@ class _FuncFacts(ast.NodeVisitor):
             if record and args is not None:
                 self._emit("json_out", args, via="args")
             gas_node = arg(node, 3, "gas")
-            if t == "then_batch" and (recv.to_self or self._is_local(method)):
+            if t == "then_batch" and recv.to_self:
                 gas, explicit = self._gas(gas_node, recv.gas)
                 explicit = explicit or recv.gas_explicit  # the batch's gas was set by the caller
                 self._callback(emit, node, mnode, gas, explicit, gas_node)
