@@ -108,7 +108,16 @@ def _next_text(nxt) -> str:
 
 
 def _py(value) -> str:
-    """Python source for JSON-like args, with big decimal strings left exact."""
+    """Python source for JSON-like args; an amount that is a whole number of NEAR written as a
+    decimal string reads ``str(10 * NEAR)``."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_py(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_py(v) for v in value) + "]"
+    if isinstance(value, str) and value.isdigit() and len(value) > 20:
+        amount = int(value)
+        if amount % 10**24 == 0 and str(amount) == value:
+            return f"str({amount // 10**24} * NEAR)"
     return repr(value)
 
 

@@ -124,3 +124,29 @@ def test_machine_without_setup_says_so():
 
     with pytest.raises(UsageError, match="must define setup"):
         Empty.explore()
+
+
+def test_star_import_gives_the_public_api():
+    namespace = {}
+    exec("from near_safe.explore import *", namespace)
+    for name in ("Machine", "rule", "invariant", "precondition", "Settings", "amounts",
+                 "load_machine", "load_folder", "ViolationFound", "InvariantViolation"):
+        assert name in namespace
+
+
+class StuckLock(VaultMachine):
+    """A lock view that never empties: unlocked_when_idle reports it at the first idle state."""
+
+    vault_source = CONTRACTS / "bank_safe.py"
+    stake_method = "deposit_and_stake"
+    settings = Settings(depth=1, budget=20, gas_variants=False, attacker=False)
+
+    def setup(self, rt):
+        super().setup(rt)
+        self._tracked[0].locks = lambda rt: ["stuck"]
+
+
+def test_unlocked_when_idle_reports_what_is_still_locked():
+    result = StuckLock.explore()
+    assert result.found and result.violation.invariant == "unlocked_when_idle"
+    assert "'stuck'" in result.violation.message and result.violation.idle
