@@ -236,10 +236,6 @@ def test_python_mode_refuses_a_wasm_it_has_no_source_for(python_mode, tmp_path):
         PyCase.teardown_class()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "runtime gap (near_safe/testing/_actions.py apply_create_account): nearcore lets only the "
-    "direct parent create a sub-account (CreateAccountNotAllowed for deep.sub.test.near from "
-    "test.near); the runtime checks only the suffix. Remove this mark when that is fixed."))
 def test_an_account_creation_that_fails_is_reported_at_once(case):
     from near_safe.compat._errors import AccountCreationFailed
 
