@@ -14,6 +14,7 @@ CPython only.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -191,8 +192,9 @@ class EmbeddedNearClient(NearClient):
             wasm_binary = wasm_file
         tx_out = self._chain.deploy(account_id, wasm_binary)
         signer.nonce += 1
+        # the RPC shows a deploy's code by hash, not the bytes
         action = {"DeployContract": {"code": _results.code_hash_b58(
-            __import__("hashlib").sha256(wasm_binary).digest())}}
+            hashlib.sha256(wasm_binary).digest())}}
         return _results.to_transaction_result(tx_out, signer.public_key, signer.nonce, [action])
 
     def view_account(self, account_id: str) -> Any:
