@@ -150,3 +150,22 @@ def test_unlocked_when_idle_reports_what_is_still_locked():
     result = StuckLock.explore()
     assert result.found and result.violation.invariant == "unlocked_when_idle"
     assert "'stuck'" in result.violation.message and result.violation.idle
+
+
+def test_max_steps_drains_the_rest_without_faults():
+    short = type("Short", (CreditFirst,), {})
+    result = short.explore(max_steps=1, budget=30, gas_variants=False, attacker=False)
+    assert result.tried.get("drain", 0) > 0
+    # past max_steps nothing is injected, so no fault can follow the first delivery
+    assert not result.found or all(
+        getattr(step, "fault", None) is None for step in result.schedule[2:])
+
+
+@pytest.mark.parametrize("mode", ["wasm", "python"])
+def test_both_runtime_modes_find_the_double_payout_and_clear_the_safe_vault(mode):
+    from explore_machines import Safe
+
+    buggy = type("CreditFirstMode", (CreditFirst,), {"mode": mode})
+    safe = type("SafeMode", (Safe,), {"mode": mode})
+    assert buggy.explore().violation.invariant == "no_unbacked_credit"
+    assert not safe.explore(budget=200).found
