@@ -22,9 +22,15 @@ Options
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import pytest
+
+# NEAR_SAFE_BACKEND=embedded switches an existing near-pytest suite onto the embedded runtime
+# (issue 7) with no other change: this always-loaded plugin then loads the compat plugin.
+if os.environ.get("NEAR_SAFE_BACKEND") == "embedded":
+    pytest_plugins = ["near_safe.compat.plugin"]
 
 MODES = ("wasm", "python")
 _runtimes = {}  # mode -> Runtime, one per session and mode

@@ -91,6 +91,16 @@ def test_environment_variable_alone_switches_the_backend(tmp_path):
     assert not (home / ".near-pytest").exists()
 
 
+def test_near_safe_backend_embedded_alone_switches_through_the_main_plugin(tmp_path):
+    """NEAR_SAFE_BACKEND=embedded needs no -p: near_safe's always-loaded pytest11 plugin
+    loads the compat plugin when it sees the variable."""
+    result, attempts, home = run_child(tmp_path, env_extra={"NEAR_SAFE_BACKEND": "embedded"})
+    assert result.returncode == 0, _summary(result)
+    assert "near-pytest backend: embedded" in result.stdout
+    assert attempts == []
+    assert not (home / ".near-pytest").exists()
+
+
 def test_without_the_setting_near_pytest_reaches_for_the_sandbox(tmp_path):
     result, attempts, _ = run_child(tmp_path, "-x")
     assert result.returncode != 0
