@@ -292,3 +292,22 @@ def test_host_limits_agree(worlds):
     seen, _ = both(worlds, "probe", "many_logs")
     assert seen["error"] == "The number of logs will exceed the limit 100"
     assert seen["logs"] == [str(i) for i in range(100)]  # kept on the failed receipt
+
+
+def test_json_behaves_like_micropythons(worlds):
+    """CPython mode swaps MicroPython's json semantics in for the call (see _pymode).  (Not
+    logged through repr here: MicroPython's repr escapes non-ASCII characters.)"""
+    seen, out = both(worlds, "probe", "json_module")
+    assert seen["logs"] == [
+        "dumps ok '[\"e\", \"raw\", [1, 2], {\"k\": null}, 1000000000000000000000000000000,"
+        " 1.5]'",
+        "dumps_sep ok '[1,{\"a\":2}]'",
+        "dumps_key ok '{\"1\": true}'",
+        "loads_trailing_comma ok [1, 2]",
+        "loads_bad ValueError syntax error in JSON",
+        "loads_nan ValueError syntax error in JSON",
+        "loads_extra ValueError syntax error in JSON",
+        "loads_none ValueError syntax error in JSON",
+        "loads_escape ok 'A\\n'",
+    ]
+    assert out.raw_value == '{"name": "Jos\u00e9"}'.encode()  # UTF-8, not \\u00e9

@@ -184,3 +184,19 @@ def view_writes():
 def many_logs():
     for i in range(101):
         near.log_utf8(str(i))
+
+
+@near.export
+def json_module():
+    import json
+
+    _try("dumps", lambda: json.dumps(["e", b"raw", (1, 2), {"k": None}, 10**30, 1.5]))
+    _try("dumps_sep", lambda: json.dumps([1, {"a": 2}], separators=(",", ":")))
+    _try("dumps_key", lambda: json.dumps({1: True}))
+    _try("loads_trailing_comma", lambda: json.loads("[1,2,]"))
+    _try("loads_bad", lambda: json.loads("{bad"))
+    _try("loads_nan", lambda: json.loads("NaN"))
+    _try("loads_extra", lambda: json.loads('{"a": 1} x'))
+    _try("loads_none", lambda: json.loads(None))
+    _try("loads_escape", lambda: json.loads('"\\u0041\\n"'))
+    near.value_return(json.dumps({"name": "Jos\u00e9"}))
