@@ -254,3 +254,17 @@ def test_breakpoint_in_a_contract_opens_pdb_on_the_callers_streams(contract_dir,
     assert out.return_data == ("value", b"42")
     assert out.logs == []  # the debugger's output did not go to the logs
     assert "41" in terminal.getvalue()
+
+
+def test_a_syntax_error_is_reported_like_the_builder_does(contract_dir):
+    from near_safe.errors import BuildError
+
+    path = contract_dir("contract.py", """
+        import near
+
+        @near.export
+        def broken(:
+            pass
+    """)
+    with pytest.raises(BuildError, match=r"contract.py:5.*syntax error"):
+        call(path, "broken")

@@ -991,7 +991,7 @@ class _Contract:
     ``frozen_name``: the frozen module's name, the contract's file name (tracebacks)."""
 
     def __init__(self, path: str, source: str):
-        import ast
+        from pathlib import Path
 
         from ...builder import _analyze
 
@@ -999,7 +999,8 @@ class _Contract:
         self.dir = os.path.dirname(path)
         self.dir_prefix = os.path.join(self.dir, "")
         self.frozen_name = os.path.basename(path)
-        exports, _ = _analyze.find_exports(ast.parse(source, path))
+        # a syntax error is the builder's BuildError, naming the line and the fix
+        exports, _ = _analyze.find_exports(_analyze.parse_source(Path(path), source))
         self.exports = frozenset(exports) | _analyze.NEARC_INJECTED_EXPORTS
         self.code = compile(_nearc_injected_source(path, source), path, "exec",
                             dont_inherit=True)
