@@ -107,6 +107,7 @@ class Import:
     line: int
     optional: bool  # under `if TYPE_CHECKING` or in a `try` that catches ImportError
     candidate: bool = False  # `from pkg import name`: pkg.name, which may be a plain name
+    import_error_guard: bool = False  # in a `try` whose handlers catch only ImportError
 
 
 @dataclass
@@ -201,15 +202,23 @@ def _cpython_only_branch(test: ast.expr) -> str | None:
     return None
 
 
-def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+def _guard_kind(handlers: list[ast.ExceptHandler]) -> str | None:
+    """How a ``try`` around an import guards it in the Wasm: "full" when a handler catches
+    OSError (or everything), "import_error" when it catches only ImportError.  In nearc's
+    MicroPython port a missing module raises ``OSError: [Errno 2] ENOENT``, not ImportError
+    (measured: the contract then fails to load), so only the first is a real guard."""
+    kind = None
     for h in handlers:
         if h.type is None:
-            return True
+            return "full"
         names = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
         for n in names:
-            if isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError", "Exception"):
-                return True
-    return False
+            if isinstance(n, ast.Name):
+                if n.id in ("OSError", "Exception", "BaseException"):
+                    return "full"
+                if n.id in ("ImportError", "ModuleNotFoundError"):
+                    kind = "import_error"
+    return kind
 
 
 def find_imports(tree: ast.Module, file: Path, package: str | None) -> list[Import]:
@@ -228,37 +237,43 @@ def find_imports(tree: ast.Module, file: Path, package: str | None) -> list[Impo
         base = parts[: len(parts) - (level - 1)]
         return ".".join(base + ([module] if module else []))
 
-    def visit(node: ast.AST, optional: bool) -> None:
+    def visit(node: ast.AST, optional: bool, import_error_guard: bool = False) -> None:
         if isinstance(node, ast.If):
             cpython_only = _cpython_only_branch(node.test)
             if cpython_only is not None:
                 for child in node.body:
-                    visit(child, optional or cpython_only == "body")
+                    visit(child, optional or cpython_only == "body", import_error_guard)
                 for child in node.orelse:
-                    visit(child, optional or cpython_only == "orelse")
+                    visit(child, optional or cpython_only == "orelse", import_error_guard)
                 return
         if isinstance(node, ast.Try):
-            guarded = optional or _catches_import_error(node.handlers)
+            kind = _guard_kind(node.handlers)
             for child in node.body:
-                visit(child, guarded)
+                if kind == "import_error" and not optional:
+                    visit(child, False, import_error_guard=True)
+                else:
+                    visit(child, optional or kind == "full", import_error_guard)
             for child in node.handlers + node.orelse + node.finalbody:
-                visit(child, optional)
+                visit(child, optional, import_error_guard)
             return
         if isinstance(node, ast.Import):
             for alias in node.names:
-                found.append(Import(alias.name, file, node.lineno, optional))
+                found.append(Import(alias.name, file, node.lineno, optional,
+                                     import_error_guard=import_error_guard))
         elif isinstance(node, ast.ImportFrom):
             base = absolute(node.module, node.level)
             if base is not None:
-                found.append(Import(base, file, node.lineno, optional))
+                found.append(Import(base, file, node.lineno, optional,
+                                     import_error_guard=import_error_guard))
                 # `from pkg import sub` may name a submodule: record it as a candidate.
                 for alias in node.names:
                     if alias.name != "*":
                         found.append(
-                            Import(f"{base}.{alias.name}", file, node.lineno, optional, True)
+                            Import(f"{base}.{alias.name}", file, node.lineno, optional, True,
+                                   import_error_guard)
                         )
         for child in ast.iter_child_nodes(node):
-            visit(child, optional)
+            visit(child, optional, import_error_guard)
 
     visit(tree, False)
     return found
@@ -464,4 +479,8 @@ def _module_exists_in(root: Path, parts: list[str]) -> bool:
 
 
 def _unfreezable(imp: Import, top: str, why: str) -> None:
+    if imp.import_error_guard:
+        why += (". Note: `except ImportError` does not guard it: inside the contract's Wasm a "
+                "missing module raises OSError (ENOENT), so write `except (ImportError, "
+                "OSError):` if the import is really optional")
     raise BuildError(f"{imp.file}:{imp.line}: cannot freeze import '{imp.name}' into the Wasm: {why}")

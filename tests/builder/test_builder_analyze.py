@@ -203,3 +203,15 @@ def test_installed_packages_are_frozen_but_the_current_folder_is_not(tmp_path, m
     stray = write(tmp_path / "proj" / "d.py", "import stray\n" + VIEW)
     with pytest.raises(Exception, match="cannot freeze import 'stray'.*pip install stray"):
         plan_build(stray)
+
+
+def test_except_import_error_alone_does_not_guard_a_missing_module(tmp_path):
+    # In nearc's MicroPython port a missing module raises OSError (ENOENT), not ImportError;
+    # test_builder_build runs guarded_imports.py, whose `except (ImportError, OSError)` works.
+    contract = write(
+        tmp_path / "c.py", "try:\n    import frobnicate_x\nexcept ImportError:\n    pass\n" + VIEW
+    )
+    with pytest.raises(Exception, match=r"cannot freeze import 'frobnicate_x'.*except \(ImportError, OSError\)"):
+        plan_build(contract)
+    contract.write_text(contract.read_text().replace("except ImportError:", "except (ImportError, OSError):"))
+    assert "frobnicate_x" not in plan_build(contract).packages

@@ -23,9 +23,18 @@ from near_safe.builder._analyze import near_safe_contract_files
 COUNTER = Path(__file__).parent / "contracts" / "counter.py"
 
 
+# Imports near_sdk_py only, so its key does not move while near_safe is being edited.
+PLAIN = Path(__file__).parent / "contracts" / "guarded_imports.py"
+
+
 @pytest.fixture(scope="module")
 def counter():
     return build(COUNTER, progress=False)
+
+
+@pytest.fixture(scope="module")
+def plain():
+    return build(PLAIN, progress=False)
 
 
 def frozen_names(wasm_bytes):
@@ -93,13 +102,15 @@ def test_only_imported_local_modules_are_frozen(counter):
         assert other not in counter.manifest.read_text()
 
 
-def test_unchanged_contract_is_a_cache_hit(counter):
-    before_count = build_count(counter.key)
-    before_mtime = os.stat(counter.wasm).st_mtime_ns
-    again = build(COUNTER, progress=False)
-    assert again.cached and again.key == counter.key and again.wasm == counter.wasm
-    assert build_count(counter.key) == before_count
-    assert os.stat(counter.wasm).st_mtime_ns == before_mtime
+def test_unchanged_contract_is_a_cache_hit(plain):
+    before_count = build_count(plain.key)
+    before_mtime = os.stat(plain.wasm).st_mtime_ns
+    again = build(PLAIN, progress=False)
+    assert again.cached and again.key == plain.key and again.wasm == plain.wasm
+    assert build_count(plain.key) == before_count
+    assert os.stat(plain.wasm).st_mtime_ns == before_mtime
+    # guarded imports (TYPE_CHECKING, try/except ImportError) did not stop the build
+    assert call(plain.wasm, "ok")[0] == b"ok"
 
 
 def test_new_contract_builds_then_hits_then_invalidates_on_change(unique_contract, tmp_path, cli):
@@ -137,17 +148,17 @@ def test_new_contract_builds_then_hits_then_invalidates_on_change(unique_contrac
     assert build_count(third.key) == 2
 
 
-def test_output_option_writes_a_copy_and_cli_prints_path_and_size(counter, cli, tmp_path):
-    out = tmp_path / "out" / "counter.wasm"
-    code, stdout, stderr = cli(COUNTER, "-o", out, "--quiet")
+def test_output_option_writes_a_copy_and_cli_prints_path_and_size(plain, cli, tmp_path):
+    out = tmp_path / "out" / "plain.wasm"
+    code, stdout, stderr = cli(PLAIN, "-o", out, "--quiet")
     assert code == 0, stderr
-    assert out.read_bytes() == counter.wasm.read_bytes()
+    assert out.read_bytes() == plain.wasm.read_bytes()
     assert stdout.strip() == f"{out} {out.stat().st_size} bytes (cached)"
     assert stderr == ""
-    assert build_contract(COUNTER, progress=False) == counter.wasm
+    assert build_contract(PLAIN, progress=False) == plain.wasm
     # -o naming a folder writes <contract>.wasm inside it
-    code, stdout, _ = cli(COUNTER, "-o", tmp_path, "-q")
-    assert code == 0 and stdout.startswith(f"{tmp_path / 'counter.wasm'} ")
+    code, stdout, _ = cli(PLAIN, "-o", tmp_path, "-q")
+    assert code == 0 and stdout.startswith(f"{tmp_path / 'guarded_imports.wasm'} ")
 
 
 def test_two_processes_building_the_same_new_contract_build_it_once(unique_contract):
