@@ -241,6 +241,18 @@ class FaultRuntime(Runtime):
                 return True
         return False
 
+    def deposits_in_flight(self):
+        """``(from, to, amount)`` for every deposit still travelling: pooled transactions and
+        action receipts not yet run (refund receipts excluded)."""
+        st = self._state
+        out = [(tx.signer_id, tx.receiver_id, sum(getattr(a, "deposit", 0) or 0
+                                                  for a in tx.actions)) for tx in st.tx_pool]
+        for r in list(st.queue) + list(st.outgoing) + list(st.postponed.values()):
+            if isinstance(r, ActionReceipt) and r.predecessor_id != SYSTEM_ACCOUNT:
+                out.append((r.predecessor_id, r.receiver_id,
+                            sum(getattr(a, "deposit", 0) or 0 for a in r.actions)))
+        return [x for x in out if x[2]]
+
     def forget_observed(self) -> None:
         self.observed = {}
 

@@ -16,9 +16,11 @@ The built-in invariants are then, per user ``u``:
 
 * ``no_unbacked_credit`` (always): ``credited(u) + returned(u) <= deposited(u)``; no user is
   ever owed or paid more than it put in;
-* ``conservation`` (when no receipt is in flight): ``credited(u) + returned(u) ==
-  deposited(u)``; nothing was lost either.  In-flight amounts are the difference while
-  receipts run, which is why equality is only demanded when idle.
+* ``conservation``: ``credited(u) + returned(u) + in_flight(u) == deposited(u)``; nothing
+  was lost either.  ``in_flight`` is the deposits travelling between the user and the system
+  (:meth:`Ledger.in_flight`) plus what the tracked contracts say they hold for the user in
+  operations not settled yet (their ``in_flight`` views).  A contract that does not say (no
+  ``in_flight`` view) is only checked when nothing is in flight, where in_flight is 0.
 """
 
 from __future__ import annotations
@@ -65,6 +67,17 @@ class Ledger:
                 self.returned[pred] += deposit
         elif recv in self.returned and pred in self.system:
             self.returned[recv] += deposit
+
+    def in_flight(self, deposits) -> dict:
+        """Per user, the deposits travelling between the user and the system: its own calls
+        to tracked contracts not yet run, and payments from them not yet arrived."""
+        out = dict.fromkeys(self.users, 0)
+        for src, dst, amount in deposits:
+            if src in out and dst in self.system:
+                out[src] += amount
+            elif dst in out and src in self.system:
+                out[dst] += amount
+        return out
 
     def row(self, user: str, credited: int) -> str:
         d, r = self.deposited[user], self.returned[user]

@@ -172,6 +172,7 @@ class Tracked:
     credited: tuple  # view method names (or callables (rt, user) -> int) summed per user
     locks: Optional[object]  # view method name / callable (rt) -> collection, or None
     user_arg: str
+    in_flight: Optional[object] = None  # view name / callable (rt, user) -> int, or None
 
 
 @dataclass
@@ -211,7 +212,8 @@ class Machine:
         raise UsageError(f"{type(self).__name__} must define setup(self, rt) to deploy its "
                          "contracts")
 
-    def track(self, contract, credited=(), locks=None, user_arg: str = "account_id"):
+    def track(self, contract, credited=(), locks=None, user_arg: str = "account_id",
+              in_flight=None):
         """Let the built-in invariants watch ``contract``.
 
         credited  view method name(s) returning what the contract owes a user (yoctoNEAR, int or
@@ -219,6 +221,11 @@ class Machine:
                   callables ``(rt, user) -> int``.  Summed over names and tracked contracts.
         locks     view method name (or callable ``(rt) -> collection``) listing what is locked or
                   pending; must be empty whenever no receipt is in flight.
+        in_flight view method name (or callable ``(rt, user) -> int``) giving what the contract
+                  holds for the user in operations still in flight (e.g. a deposit forwarded to
+                  another contract whose callback has not run).  When every tracked contract
+                  gives one, money conservation is checked after every step, not only when
+                  idle.
         """
         account_id = _account_id(contract)
         if isinstance(credited, (str,)) or callable(credited):
@@ -227,7 +234,7 @@ class Machine:
             if not (isinstance(item, str) or callable(item)):
                 raise UsageError(f"track({account_id!r}, credited={item!r}): give a view method "
                                  "name or a callable (rt, user) -> int")
-        self._tracked.append(Tracked(account_id, tuple(credited), locks, user_arg))
+        self._tracked.append(Tracked(account_id, tuple(credited), locks, user_arg, in_flight))
 
     def submit(self, signer, receiver, method: str, args: Optional[dict] = None,
                deposit: int = 0, gas: Optional[int] = None):

@@ -251,24 +251,37 @@ class Run:
 
     def _check_builtins(self, builtins, idle) -> Optional[Violation]:
         """The built-in invariants depend only on the tracked contracts' storage (through
-        their views), the ledger and whether the system is idle: the last answer is reused
-        while none of those changed (callables given to track() opt out of this reuse)."""
+        their views), the ledger, the deposits in flight and whether the system is idle: the
+        last answer is reused while none of those changed (callables given to track() opt out
+        of this reuse)."""
+        flight = self.ledger.in_flight(self.rt.deposits_in_flight())
         if any(callable(i) for t in self.tracked for i in t.credited) or any(
-                callable(t.locks) for t in self.tracked):
-            return self._builtins_now(builtins, idle)
-        key = (idle, tuple(id(self.rt.contract_data(t.account_id)) for t in self.tracked),
-               tuple(self.ledger.deposited.values()), tuple(self.ledger.returned.values()))
+                callable(t.locks) or callable(t.in_flight) for t in self.tracked):
+            return self._builtins_now(builtins, idle, flight)
+        datas = [self.rt.contract_data(t.account_id) for t in self.tracked]
+        key = (idle, tuple(map(id, datas)), tuple(self.ledger.deposited.values()),
+               tuple(self.ledger.returned.values()), tuple(flight.values()))
         last = self._last_builtins
-        if last is not None and last[0] == key and all(
-                a is b for a, b in zip(last[2], (self.rt.contract_data(t.account_id)
-                                                 for t in self.tracked))):
+        if last is not None and last[0] == key and all(a is b for a, b in zip(last[2], datas)):
             return last[1]
-        result = self._builtins_now(builtins, idle)
-        self._last_builtins = (key, result, [self.rt.contract_data(t.account_id)
-                                             for t in self.tracked])
+        result = self._builtins_now(builtins, idle, flight)
+        self._last_builtins = (key, result, datas)
         return result
 
-    def _builtins_now(self, builtins, idle) -> Optional[Violation]:
+    def contract_in_flight(self, user: str):
+        """What the tracked contracts hold for ``user`` in unsettled operations, or None if
+        some tracked contract does not say (no ``in_flight`` view)."""
+        total = 0
+        for t in self.tracked:
+            if t.in_flight is None:
+                return None
+            if callable(t.in_flight):
+                total += int(t.in_flight(self.rt, user))
+            else:
+                total += self._view_int(t.account_id, t.in_flight, t.user_arg, user)
+        return total
+
+    def _builtins_now(self, builtins, idle, flight) -> Optional[Violation]:
         if "conservation" in builtins or "no_unbacked_credit" in builtins:
             for user in self.users:
                 credited = self.credited(user)
@@ -280,11 +293,27 @@ class Run:
                         f"{user} is credited {fmt_near(credited)} and was paid back "
                         f"{fmt_near(r)}, but deposited only {fmt_near(d)}: "
                         f"{fmt_near(have - d)} came from nowhere", idle)
-                if "conservation" in builtins and idle and have != d:
+                if "conservation" not in builtins:
+                    continue
+                if idle:
+                    if have != d:
+                        return Violation(
+                            "conservation",
+                            f"{user} deposited {fmt_near(d)} but is credited "
+                            f"{fmt_near(credited)} and was paid back {fmt_near(r)}: "
+                            f"{fmt_near(d - have)} lost", idle)
+                    continue
+                held = self.contract_in_flight(user)
+                if held is None:
+                    continue  # the contracts do not say what they hold in flight
+                moving = flight[user] + held
+                if have + moving != d:
                     return Violation(
                         "conservation",
-                        f"{user} deposited {fmt_near(d)} but is credited {fmt_near(credited)} "
-                        f"and was paid back {fmt_near(r)}: {fmt_near(d - have)} lost", idle)
+                        f"{user} deposited {fmt_near(d)} but is credited {fmt_near(credited)}, "
+                        f"was paid back {fmt_near(r)} and has {fmt_near(moving)} in flight "
+                        f"({fmt_near(held)} held by contracts): "
+                        f"{fmt_near(d - have - moving)} unaccounted for", idle)
         if "unlocked_when_idle" in builtins and idle:
             locked = self.locked()
             if locked:

@@ -19,6 +19,7 @@ class VaultMachine(Machine):
     vault_source = CONTRACTS / "bank_buggy.py"
     stake_method = "stake_credit_first"
     credited_views = ("balance_of",)
+    in_flight_view = None  # the buggy vault does not say what it holds in flight
     users = {"alice.near": 100, "bob.near": 100}
     settings = Settings(depth=2, budget=400, seed=0)
 
@@ -26,7 +27,8 @@ class VaultMachine(Machine):
         rt.deploy(POOL, CONTRACTS / "pool.py", balance=10 * NEAR)
         vault = rt.deploy(VAULT, self.vault_source, balance=50 * NEAR)
         vault.call(vault, "new", {"pool": POOL}).unwrap()
-        self.track(VAULT, credited=self.credited_views, locks="pending_ops")
+        self.track(VAULT, credited=self.credited_views, locks="pending_ops",
+                   in_flight=self.in_flight_view)
 
     @rule(deposit=amounts(1, 10))
     def stake(self, user, deposit):
@@ -37,10 +39,11 @@ class VaultMachine(Machine):
         self.submit(user, VAULT, "withdraw", {"amount": str(amount)})
 
 
-def vault_machine(name, source, method, credited=("balance_of",), **settings):
+def vault_machine(name, source, method, credited=("balance_of",), in_flight=None,
+                  **settings):
     """A VaultMachine subclass for one flow (named, so printed tests can load it)."""
     attrs = {"vault_source": CONTRACTS / source, "stake_method": method,
-             "credited_views": credited}
+             "credited_views": credited, "in_flight_view": in_flight}
     if settings:
         attrs["settings"] = VaultMachine.settings.replace(**settings)
     cls = type(name, (VaultMachine,), attrs)
@@ -54,7 +57,9 @@ PublicCallback = vault_machine("PublicCallback", "bank_buggy.py", "stake_public_
 NoRefund = vault_machine("NoRefund", "bank_buggy.py", "stake_no_refund")
 Starved = vault_machine("Starved", "bank_buggy.py", "stake_starved")
 SharedPending = vault_machine("SharedPending", "bank_buggy.py", "stake_shared")
-SafeByHand = vault_machine("SafeByHand", "bank_safe_by_hand.py", "deposit_and_stake")
+# the safe vaults also say what they hold in flight: conservation is checked after every step
+SafeByHand = vault_machine("SafeByHand", "bank_safe_by_hand.py", "deposit_and_stake",
+                           in_flight="in_flight_of")
 # near_safe's vault: what it owes a user is the staked balance plus any claimable refund
 Safe = vault_machine("Safe", "bank_safe.py", "deposit_and_stake",
-                     credited=("balance_of", "claimable_of"))
+                     credited=("balance_of", "claimable_of"), in_flight="in_flight_of")

@@ -169,3 +169,21 @@ def test_both_runtime_modes_find_the_double_payout_and_clear_the_safe_vault(mode
     safe = type("SafeMode", (Safe,), {"mode": mode})
     assert buggy.explore().violation.invariant == "no_unbacked_credit"
     assert not safe.explore(budget=200).found
+
+
+def test_conservation_is_checked_in_flight_when_contracts_say_what_they_hold():
+    from explore_machines import Safe
+
+    assert not Safe.explore(budget=100).found  # in_flight_of accounts for every yocto
+
+    class Forgetful(Safe):
+        """Claims to hold nothing in flight: the deposit forwarded to the pool is missing from
+        the ledger between the call and the callback."""
+
+        def setup(self, rt):
+            super().setup(rt)
+            self._tracked[0].in_flight = lambda rt, user: 0
+
+    result = Forgetful.explore(budget=100, shrink=False)
+    assert result.found and result.violation.invariant == "conservation"
+    assert not result.violation.idle and "unaccounted for" in result.violation.message
