@@ -228,8 +228,9 @@ class Toolchain:
                         if "error compiling " in t]
             if rejected:
                 fix = (f"MicroPython's compiler (mpy-cross) rejected {rejected[-1]}: MicroPython "
-                       "lacks some newer Python syntax (match statements, for example): "
-                       "rewrite that code with the constructs MicroPython supports")
+                       "lacks some newer Python syntax (parenthesized multi-item `with`, for "
+                       "example) and this mpy-cross crashes instead of saying where: rewrite "
+                       "such constructs in that file")
             else:
                 fix = ("fix the error shown above; if the toolchain itself is broken, rebuild "
                        "it with `near-safe build --warm --rebuild`")

@@ -1,5 +1,6 @@
 """The analysis and the cache key, without running the toolchain (cheap)."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -215,3 +216,36 @@ def test_except_import_error_alone_does_not_guard_a_missing_module(tmp_path):
         plan_build(contract)
     contract.write_text(contract.read_text().replace("except ImportError:", "except (ImportError, OSError):"))
     assert "frobnicate_x" not in plan_build(contract).packages
+
+
+@pytest.mark.parametrize(
+    ("code", "where", "what"),
+    [
+        ("def f(a, /, b):\n    return a\n", "1:1", "positional-only parameters"),
+        ("x = [1]\nt = (*x, 1)\n", "2:6", "* unpacking inside a list, tuple or set display"),
+        ("x = {**{}, 'a': 1}\n", "1:5", "** unpacking inside a dict display"),
+        ("d = [lambda f: f]\n@d[0]\ndef g():\n    pass\n", "2:2", "this decorator expression"),
+        ("try:\n    pass\nexcept* ValueError:\n    pass\n", "1:1", "except*"),
+    ],
+)
+def test_micropython_unsupported_syntax_is_named_with_its_position(tmp_path, code, where, what):
+    contract = write(tmp_path / "c.py", code + VIEW)
+    with pytest.raises(Exception, match=rf"c\.py:{where}: MicroPython, which runs the contract, "
+                       rf"does not support {re.escape(what)}"):
+        plan_build(contract)
+
+
+def test_micropython_supported_forms_pass(tmp_path):
+    code = (
+        "a, *b = [1, 2, 3]\nfor i, *r in [[1, 2]]:\n    pass\nprint(*b, **{})\n"
+        "if (n := 3) > 2:\n    pass\ndef f(*, k=1, **kw):\n    return k\n"
+        "import near\n@near.export\ndef e():\n    pass\n"
+    )
+    plan_build(write(tmp_path / "c.py", code + VIEW))
+
+
+def test_unsupported_syntax_in_an_imported_local_module(tmp_path):
+    write(tmp_path / "lib.py", "def f(a, /):\n    return a\n")
+    contract = write(tmp_path / "c.py", "import lib\n" + VIEW)
+    with pytest.raises(Exception, match=r"lib\.py:1:1: MicroPython"):
+        plan_build(contract)

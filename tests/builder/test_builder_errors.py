@@ -84,12 +84,19 @@ def test_missing_emcc(cli, contracts, tmp_path):
     assert "install emscripten: apt-get install -y emscripten" in err
 
 
+def test_micropython_unsupported_syntax_is_caught_before_the_toolchain(cli, contracts):
+    code, _, err = cli(contracts / "match_statement.py")
+    assert code == 2
+    assert f"{contracts / 'match_statement.py'}:8:5: MicroPython, which runs the contract, does not support match statements: use if/elif" in err
+    assert "staging sources" not in err
+
+
 def test_toolchain_failure_shows_the_compiler_output_tail(cli, contracts):
-    code, _, err = cli(contracts / "match_statement.py", "--quiet")
+    code, _, err = cli(contracts / "parenthesized_with.py", "--quiet")
     assert code == 2
     assert "toolchain failure" in err
-    assert "error compiling match_statement.py" in err  # from the compiler's own output
-    assert "mpy-cross) rejected match_statement.py" in err
+    assert "error compiling parenthesized_with.py" in err  # from the compiler's own output
+    assert "mpy-cross) rejected parenthesized_with.py" in err
     assert "full log:" in err
 
 
