@@ -151,6 +151,8 @@ def test_a_host_error_survives_a_bare_except(worlds):
     ("panic_plain", "Smart contract panicked: explicit guest panic"),
     ("abort_msg", "Smart contract panicked: aborted"),
     ("undefined", "WebAssembly trap: Unreachable"),
+    ("file_name", "WebAssembly trap: Unreachable"),
+    ("deep_recursion", "WebAssembly trap: StackOverflow"),
     ("no_such_method", "MethodNotFound"),
     ("too_much_gas", "Exceeded the prepaid gas."),
 ])

@@ -1298,9 +1298,22 @@ def run_python(code, method_name: str, context, storage: dict, ext, config):
 NEAR_ABORT_LINE = b"NEAR_ABORT() called by handle_uncaught_exception() (main.c:143), terminating\n"
 
 
-def _trap_unreachable():
-    return HostAbort(VMLogicError(FunctionCallError(
-        "WasmTrap", "WebAssembly trap: Unreachable", "Unreachable")))
+def _trap_abort(kind: str):
+    return HostAbort(VMLogicError(FunctionCallError("WasmTrap", f"WebAssembly trap: {kind}",
+                                                    kind)))
+
+
+def _wasm_trap_for(exc: BaseException):
+    """The trap the Wasm hits where CPython raises ``exc`` (measured in Wasm mode), or None:
+    an undefined name (``unreachable``: nearc's NLR_WASM leaves a NULL object on the stack) and
+    too deep a recursion (the Wasm stack overflows; MicroPython's limit is lower than CPython's
+    1000 frames).  Both trap even inside ``try`` in the Wasm; CPython mode sees them only
+    when they escape."""
+    if _is_lookup_name_error(exc):
+        return "Unreachable"
+    if isinstance(exc, RecursionError):
+        return "StackOverflow"
+    return None
 
 
 def _is_lookup_name_error(exc: BaseException) -> bool:
@@ -1323,8 +1336,8 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
     json.loads, json.dumps = _mp_json_loads, _mp_json_dumps
     try:
         with _LocalImports(contract.dir):
-            namespace = {"__name__": "__main__", "__file__": contract.path,
-                         "__builtins__": builtins}
+            # the frozen module runs as __main__, without __file__ (reading it traps in Wasm)
+            namespace = {"__name__": "__main__", "__builtins__": builtins}
             # pyexec_frozen_module: an exception escaping the module body is printed (through
             # mp_plat_print: cooked, "\r\n") and the call goes on; SystemExit silently
             try:
@@ -1334,21 +1347,21 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
             except SystemExit:
                 pass
             except BaseException as exc:  # noqa: BLE001  mirrors MicroPython's handler
-                if _is_lookup_name_error(exc):
-                    raise _trap(host) from None
+                if _wasm_trap_for(exc):
+                    raise _trap(host, _wasm_trap_for(exc)) from None
                 _print_exception(exc, contract, log, cooked=True)
             # mp_load_name + mp_call_function_0; uncaught -> handle_uncaught_exception:
             # mp_obj_print_exception(&mp_stderr_print) (raw), NEAR_ABORT() = printf + panic()
             fn = namespace.get(method_name, getattr(builtins, method_name, None))
             if fn is None:  # mp_load_name's NameError leaves NULL: the Wasm traps
-                raise _trap(host)
+                raise _trap(host, "Unreachable")
             try:
                 fn()
             except HostAbort:
                 raise
             except BaseException as exc:  # noqa: BLE001
-                if _is_lookup_name_error(exc):
-                    raise _trap(host) from None
+                if _wasm_trap_for(exc):
+                    raise _trap(host, _wasm_trap_for(exc)) from None
                 _print_exception(exc, contract, log, cooked=False)
                 log.flush()
                 log.write_bytes(NEAR_ABORT_LINE)
@@ -1385,8 +1398,8 @@ def _debugger_for(terminal):
     return hook
 
 
-def _trap(host: NearHost) -> HostAbort:
-    host._abort = _trap_unreachable()
+def _trap(host: NearHost, kind: str) -> HostAbort:
+    host._abort = _trap_abort(kind)
     return host._abort
 
 

@@ -200,3 +200,17 @@ def json_module():
     _try("loads_none", lambda: json.loads(None))
     _try("loads_escape", lambda: json.loads('"\\u0041\\n"'))
     near.value_return(json.dumps({"name": "Jos\u00e9"}))
+
+
+def _deep(n):
+    return _deep(n + 1)
+
+
+@near.export
+def deep_recursion():
+    _deep(0)
+
+
+@near.export
+def file_name():
+    near.value_return(__file__)  # noqa: F821  the frozen module has no __file__
