@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "explore"))
 
-import explore_machines as m  # noqa: E402
+import explore_machines as m
 
-from near_safe.builder import build_contract  # noqa: E402
+from near_safe.builder import build_contract
 
 GOAL_SCHEDULES_PER_S = 200
 

@@ -27,7 +27,6 @@ import json
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Optional
 
 from ._machine import DEFAULT_GAS, TGAS
 from ._run import Run, Violation
@@ -66,11 +65,11 @@ class ExploreResult:
     receipts: int
     elapsed: float
     exhausted: bool
-    violation: Optional[Violation] = None
+    violation: Violation | None = None
     schedule: list = field(default_factory=list)  # the (shrunk) failing schedule
     original_length: int = 0
     report: str = ""
-    time_to_violation: Optional[float] = None
+    time_to_violation: float | None = None
     # what was tried: {"fault:<kind>": n, "call": n, "gas_variant": n, "attack": n}, and the
     # probed gas boundaries per rule
     tried: dict = field(default_factory=dict)
@@ -214,7 +213,7 @@ class Explorer:
             self._propagate(child)
         return child, None
 
-    def _apply(self, node: Node, step) -> Optional[Violation]:
+    def _apply(self, node: Node, step) -> Violation | None:
         """Run one step, then the refunds it released; check invariants after each receipt."""
         run = self.run
         if isinstance(step, Deliver):

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Optional
 
 from ..testing import Runtime
 from ..testing._actions import ActionFailed
@@ -56,7 +55,7 @@ class NextReceipt:
 
     receiver: str
     predecessor: str
-    method: Optional[str]
+    method: str | None
     args: bytes
     deposit: int
     gas: int
@@ -166,7 +165,7 @@ class FaultRuntime(Runtime):
         acc = self._state.accounts.get(account_id)
         return acc is not None and acc.code is not None
 
-    def next_receipt(self) -> Optional[NextReceipt]:
+    def next_receipt(self) -> NextReceipt | None:
         """Which action receipt will ``step()`` execute next?  Mirrors ``Runtime.step`` and
         ``_process_receipt`` (spec 3.2, 3.3) on the queues without changing them."""
         st = self._state

@@ -46,7 +46,7 @@ class Ledger:
             self.deposited.setdefault(u, 0)
             self.returned.setdefault(u, 0)
 
-    def copy(self) -> "Ledger":
+    def copy(self) -> Ledger:
         return Ledger(self.users, self.system, dict(self.deposited), dict(self.returned))
 
     def on_submit(self, signer: str, receiver: str, deposit: int) -> None:

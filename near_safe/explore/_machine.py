@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 from ..errors import UsageError
 from ._strategies import Strategy, as_strategy
@@ -64,7 +64,7 @@ class Settings:
     attacker: bool = True
     builtins: tuple = BUILTINS
     shrink: bool = True
-    time_limit: Optional[float] = None
+    time_limit: float | None = None
     large_bytes: int = 64 * 1024
     memo: bool = True
 
@@ -82,7 +82,7 @@ class Settings:
             raise UsageError(f"Settings.builtins has unknown invariant(s) {unknown!r}: use any "
                              f"of {BUILTINS!r}")
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
@@ -170,9 +170,9 @@ class Tracked:
 
     account_id: str
     credited: tuple  # view method names (or callables (rt, user) -> int) summed per user
-    locks: Optional[object]  # view method name / callable (rt) -> collection, or None
+    locks: object | None  # view method name / callable (rt) -> collection, or None
     user_arg: str
-    in_flight: Optional[object] = None  # view name / callable (rt, user) -> int, or None
+    in_flight: object | None = None  # view name / callable (rt, user) -> int, or None
 
 
 @dataclass
@@ -202,7 +202,7 @@ class Machine:
     """
 
     users: dict = {"alice.near": 100, "bob.near": 100}
-    attacker: Optional[str] = "mallory.near"
+    attacker: str | None = "mallory.near"
     attacker_balance: int = 100
     settings: Settings = Settings()
     mode: str = "wasm"
@@ -236,8 +236,8 @@ class Machine:
                                  "name or a callable (rt, user) -> int")
         self._tracked.append(Tracked(account_id, tuple(credited), locks, user_arg, in_flight))
 
-    def submit(self, signer, receiver, method: str, args: Optional[dict] = None,
-               deposit: int = 0, gas: Optional[int] = None):
+    def submit(self, signer, receiver, method: str, args: dict | None = None,
+               deposit: int = 0, gas: int | None = None):
         """Queue a transaction (it runs when the explorer steps).  Called from rules."""
         run = self._run
         if run is None:

@@ -9,9 +9,7 @@ idle; each step checks every invariant.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Optional
 
 from ..errors import NearSafeError, UsageError
 from ..testing import InvalidTransaction
@@ -51,7 +49,7 @@ class Run:
 
     # ------------------------------------------------------------------ set-up
     @classmethod
-    def start(cls, machine_cls, settings, raise_on_violation=True) -> "Run":
+    def start(cls, machine_cls, settings, raise_on_violation=True) -> Run:
         run = cls(machine_cls, settings)
         run.raise_on_violation = raise_on_violation
         mode = getattr(machine_cls, "mode", "wasm")
@@ -76,8 +74,8 @@ class Run:
         return self.machine._tracked
 
     # ------------------------------------------------------------------ acting
-    def submit(self, signer: str, receiver: str, method: str, args: Optional[dict] = None,
-               deposit: int = 0, gas: Optional[int] = None):
+    def submit(self, signer: str, receiver: str, method: str, args: dict | None = None,
+               deposit: int = 0, gas: int | None = None):
         """Queue a transaction from ``signer`` (it runs when stepped)."""
         if self._gas_override is not None:
             gas, self._gas_override = self._gas_override, None
@@ -97,7 +95,7 @@ class Run:
                           + (f" gas {gas / 10**12:g} Tgas" if gas != DEFAULT_GAS else ""))
         return out
 
-    def call_rule(self, spec, kwargs: dict, gas: Optional[int] = None) -> list:
+    def call_rule(self, spec, kwargs: dict, gas: int | None = None) -> list:
         """Run a rule's body with drawn arguments; returns the transactions it submitted."""
         self._submitted_now = []
         self._gas_override = gas
@@ -108,10 +106,10 @@ class Run:
             self._gas_override = None
         return submitted
 
-    def next_receipt(self) -> Optional[NextReceipt]:
+    def next_receipt(self) -> NextReceipt | None:
         return self.rt.next_receipt()
 
-    def step(self, fault: Optional[str] = None):
+    def step(self, fault: str | None = None):
         """Run the next receipt, then the refund receipts right behind it; ``fault`` (one of
         FAULTS) makes the receipt fail that way if it is an external function call.  Returns
         the receipt's outcome (None when idle)."""
@@ -229,7 +227,7 @@ class Run:
                              f"{value!r}: a credited balance view must return an int or a "
                              "decimal string") from None
 
-    def check(self) -> Optional[Violation]:
+    def check(self) -> Violation | None:
         """The first broken invariant, or None."""
         idle = self.idle()
         builtins = self.settings.builtins if self.tracked else ()
@@ -249,7 +247,7 @@ class Run:
                 return Violation(spec.name, f"{spec.name} returned False", idle)
         return None
 
-    def _check_builtins(self, builtins, idle) -> Optional[Violation]:
+    def _check_builtins(self, builtins, idle) -> Violation | None:
         """The built-in invariants depend only on the tracked contracts' storage (through
         their views), the ledger, the deposits in flight and whether the system is idle: the
         last answer is reused while none of those changed (callables given to track() opt out
@@ -281,7 +279,7 @@ class Run:
                 total += self._view_int(t.account_id, t.in_flight, t.user_arg, user)
         return total
 
-    def _builtins_now(self, builtins, idle, flight) -> Optional[Violation]:
+    def _builtins_now(self, builtins, idle, flight) -> Violation | None:
         if "conservation" in builtins or "no_unbacked_credit" in builtins:
             for user in self.users:
                 credited = self.credited(user)

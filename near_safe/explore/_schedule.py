@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
 
 
 @dataclass(frozen=True)
 class Call:
     rule: str
     kwargs: tuple  # sorted (name, value) pairs: hashable, printable
-    gas: Optional[int] = None
+    gas: int | None = None
 
     def describe(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs)
@@ -43,7 +42,7 @@ class Attack:
 
 @dataclass(frozen=True)
 class Deliver:
-    fault: Optional[str] = None
+    fault: str | None = None
 
     def describe(self) -> str:
         return "deliver next receipt" + (f" failing it ({self.fault})" if self.fault else "")

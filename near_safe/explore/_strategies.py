@@ -10,7 +10,8 @@ deterministic nor cheap.
 from __future__ import annotations
 
 import random
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from ..errors import UsageError
 

@@ -4,11 +4,19 @@ invariants and preconditions, built-in invariants switched off."""
 import random
 
 import pytest
-
 from explore_machines import CONTRACTS, POOL, VAULT, CreditFirst, VaultMachine
+
 from near_safe.errors import NearSafeError, UsageError
-from near_safe.explore import (Machine, Settings, amounts, integers, invariant, precondition,
-                               rule, sampled_from)
+from near_safe.explore import (
+    Machine,
+    Settings,
+    amounts,
+    integers,
+    invariant,
+    precondition,
+    rule,
+    sampled_from,
+)
 from near_safe.testing import NEAR
 
 

@@ -5,8 +5,8 @@ import shutil
 import textwrap
 
 import pytest
-
 from explore_machines import CONTRACTS
+
 from near_safe.cli import main
 
 

@@ -5,8 +5,8 @@ callback sees the failure; next_receipt() predicts what step() runs."""
 import json
 
 import pytest
-
 from explore_machines import CONTRACTS, POOL, VAULT
+
 from near_safe.explore import FAULTS
 from near_safe.explore._faults import FaultRuntime
 from near_safe.testing import NEAR, TGAS
@@ -140,6 +140,6 @@ def test_memo_returns_the_same_outcome_as_running_again(world):
     rt.restore(snap)
     again = rt.handle("alice.near").call(VAULT, "stake_no_refund", {}, deposit=NEAR)
     assert rt.memo_hits > hits_before
-    strip = lambda out: [(r.receiver, r.method, r.status, r.gas_burnt, r.raw_value, r.logs)  # noqa: E731
+    strip = lambda out: [(r.receiver, r.method, r.status, r.gas_burnt, r.raw_value, r.logs)
                          for r in out.receipts]
     assert strip(first) == strip(again)

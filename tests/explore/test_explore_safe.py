@@ -4,8 +4,8 @@ machine with the buggy flows finds each bug (test_explore_finds_bugs.py), so the
 same one that finds the bugs."""
 
 import pytest
-
 from explore_machines import Safe, SafeByHand
+
 from near_safe.explore import Settings
 
 
