@@ -2,60 +2,69 @@
 
 Issue 2, section 3: "A second mode runs the contract's Python source under CPython against the
 same runtime (a `near` module bound to the runtime), for fast debugging and coverage; the same
-test can run in both modes.  Gas figures come from Wasm mode."
+test can run in both modes.  Gas figures come from Wasm mode."  Entry point: :func:`run_python`,
+called by ``vm.run`` for ``ContractCode(kind="python")``.
 
-How it mirrors Wasm mode (nearc 0.8.8's MicroPython port, ``ports/webassembly-near``):
+What it mirrors of Wasm mode (nearc 0.8.8's MicroPython port ``ports/webassembly-near`` as
+near_safe.builder builds it; each point was checked against Wasm mode, tests/pymode):
 
 * ``near`` module: :class:`NearHost` has one method per function of nearc's ``modnear.c``, with
-  the same argument conversions (str-only vs str-or-bytes arguments, 32-bit
-  ``mp_obj_get_int`` vs u64/u128 conversions, the same TypeError/OverflowError/UnicodeError
-  cases) and the same return types.  Each method makes the same VMLogic host calls, in the same
-  order, as the C code, through a scratch memory (``_pymemory.ScratchMemory``) standing in for
-  the Wasm's linear memory.  So host semantics and host (ext) costs are shared between modes.
-* One call = ``run_frozen_fn`` of nearc's ``main.c``: execute the contract module (as
-  ``__main__``, like ``pyexec_frozen_module``) in a fresh namespace, with the code nearc appends
-  (class exports from ``nearc.exports``, the ABI and NEP-330 metadata functions), then look the
-  method up and call it with no arguments.  Exports are exactly nearc's
-  (``nearc.analyzer.find_exports``): any other method name is ``MethodNotFound``.
-* stdout and stderr (``print``, uncaught exceptions) go through ``main.c``'s 120-byte log
-  buffer: each line, cut into 119-byte pieces, becomes one ``log_utf8`` host call; empty lines
-  are dropped.
-* An exception escaping the module body is printed (MicroPython's format) and execution goes
-  on to the method lookup (``pyexec_frozen_module`` swallows it; SystemExit silently).  An
-  exception escaping the method is printed, then ``NEAR_ABORT()``: ``panic()``, i.e.
-  ``Smart contract panicked: explicit guest panic``.
-* A host error (panic, gas exhausted, any ``HostError``) ends the call at once in the Wasm; here
-  it is raised as :class:`HostAbort`, a BaseException contract code's ``except Exception`` does
-  not catch; should contract code catch it anyway (bare ``except:``), every later ``near.*``
-  call re-raises it, and the recorded abort decides the outcome.
+  the same argument conversions (str-only vs str-or-bytes, 32-bit ``mp_obj_get_int`` vs u64/u128
+  conversions) and return types.  Each makes the same VMLogic host calls, in the same order, as
+  the C code, through a scratch memory (``_pymemory.ScratchMemory``) standing in for the Wasm's
+  linear memory: host semantics and host (ext) costs are shared between modes.
+* nearc's MicroPython raises with MICROPY_NLR_WASM: a C function that raises goes on running
+  with fallback values and the exception surfaces when it returns.  So argument errors come
+  after the host calls (``near.storage_write(1, b"v")`` writes the empty key, then TypeError;
+  ``near.log_utf8(msg="x")`` logs "msg", then TypeError), as :func:`_guard` reproduces.
+* One call = ``run_frozen_fn`` of nearc's ``main.c``: execute the contract module as
+  ``__main__`` (no ``__file__``) in a fresh namespace, with what nearc's injections append
+  (class exports, ``__contract_abi``, ``contract_source_metadata``), then call the method.  Only
+  the builder's exports are callable; any other name is a nop ``MethodNotFound``.
+* Output: ``sys.stdout``/``sys.stderr`` writes are "cooked" (``\n`` -> ``\r\n``) into
+  ``main.c``'s 120-byte log buffer, one ``log_utf8`` per line or per 119 bytes; ``print()``
+  output never reaches the logs (measured).  An exception escaping the module body is printed
+  (cooked) and the method still runs; one escaping the method is printed (raw), followed by the
+  ``NEAR_ABORT()`` line, then ``panic()``: ``Smart contract panicked: explicit guest panic``.
+  An undefined name or a runaway recursion traps instead (``WebAssembly trap: Unreachable`` /
+  ``StackOverflow``).
+* A host error ends the call at once in the Wasm; here it is raised as :class:`HostAbort`, a
+  BaseException ``except Exception`` does not catch; should contract code catch it anyway
+  (bare ``except:``), every later ``near.*`` call re-raises it, and the recorded abort decides
+  the outcome.
+* ``json.loads``/``json.dumps`` behave like MicroPython's during the call (its section below).
 
-Differences from Wasm mode (inherent to running CPython instead of MicroPython):
+Differences from Wasm mode that remain (inherent to running CPython instead of MicroPython):
 
-* Gas: only host (ext) costs and action fees are charged, by the same VMLogic.  No Wasm
-  instruction gas and no contract-loading fee are counted, so ``burnt_gas``/``used_gas`` are
-  lower than in Wasm mode (a trivial near-sdk-py method burns several Tgas of Wasm op gas in
-  Wasm mode, a few hundred Ggas of host costs here).  Gas figures come from Wasm mode.
-  Consequently a call that runs out of gas in Wasm mode may succeed here; gas *exhausted by
-  host costs or attached gas* is reported as GasExceeded exactly as in Wasm mode.  Refunds and
-  gas-weight distribution follow from the lower used gas.
-* Module state: the contract module and its local sibling modules are executed afresh each
-  call (as MicroPython is re-instantiated per call), but installed packages are imported once
-  per process.  For ``near_sdk_py`` and near_safe's contract side the module-level data is put
-  back after every call (:class:`_SharedModuleState`: rebound globals, module-level dicts,
-  lists and sets); attributes of their classes and the state of any other installed package a
-  contract imports survive between calls, unlike in Wasm.
-* Python itself: CPython's builtins and error messages, not MicroPython's (``ZeroDivisionError``
-  and ``int()`` texts, "is not defined" vs "isn't defined", ``repr`` of non-ASCII str); ``json``
-  alone is swapped for MicroPython's semantics (see its section).  nearc's NLR_WASM also turns
-  a missing dict key or list index into ``TypeError: 'dict' object isn't subscriptable`` in the
-  Wasm (measured) while CPython raises KeyError/IndexError: code that catches KeyError around
-  ``d[k]`` behaves differently, use ``d.get(k)``.  str(float) has 17 digits here, 16 there; no
-  64 MiB memory limit, CPython's recursion limit.  Dicts iterate in insertion order here and
-  in hash order in MicroPython, so ``json.dumps`` of a dict with several keys may order them
-  differently.
-  Tracebacks printed into the logs keep MicroPython's format and file names but list only the
-  frames MicroPython would have (contract, local modules, packages); line numbers of
-  multi-line statements may differ.
+* Gas: only host (ext) costs and action fees are charged, by the same VMLogic; no Wasm op gas
+  and no contract-loading fee.  A trivial near-sdk-py method burns about 3.5 Tgas in Wasm mode
+  and under 0.2 Tgas here (bench/bench_modes.py prints both).  Gas figures come from Wasm mode.
+  So a call that runs out of gas in Wasm mode may succeed here; gas exhausted by host costs or
+  by attached gas is GasExceeded exactly as in Wasm mode.  Refunds, the contract's 30% reward
+  and gas-weight distribution follow from the lower gas.
+* Module state: the contract module and its local sibling modules run afresh each call, but
+  installed packages are imported once per process.  For ``near_sdk_py`` and near_safe's
+  contract side the module-level data is put back after every call
+  (:class:`_SharedModuleState`); attributes of their classes and the state of any other
+  installed package survive between calls, unlike in Wasm.
+* Python itself: CPython's builtins, not MicroPython's.  Texts differ (``ZeroDivisionError``,
+  ``int()``, "is not defined", ``str(KeyError("k"))`` is ``'k'`` here and ``k`` there, repr
+  of non-ASCII str), ``str(float)`` has up to 17 digits here and 16 there, dicts iterate in
+  insertion order here and hash order there (also in ``json.dumps``).  Some MicroPython failures
+  under NLR_WASM are not reproduced: a missing dict key or list index raises
+  ``TypeError: '<type>' object isn't subscriptable`` in the Wasm (KeyError/IndexError here, so
+  ``except KeyError`` around ``d[k]`` works only here), ``[1].remove(2)`` traps
+  (MemoryOutOfBounds), and an undefined name or too deep a recursion traps even inside
+  ``try`` (here only when it escapes).  No 64 MiB memory limit; CPython's recursion limit.
+* Tracebacks in the logs keep MicroPython's format and file names but list only the frames
+  MicroPython would have (contract, local modules, packages); line numbers of multi-line
+  statements may differ.
+* One call at a time per process: a call swaps ``sys.stdout``, ``sys.stderr``, ``print``,
+  ``sys.breakpointhook`` and ``json``'s two functions, and restores them after.
+
+For debugging: ``breakpoint()`` in a contract opens pdb on the caller's terminal (pytest: use
+``-s``), and :data:`last_exception` keeps the last exception a contract let escape, with its
+CPython traceback.
 """
 
 from __future__ import annotations
