@@ -55,11 +55,14 @@ MPY_BUILTIN_MODULES = frozenset(
         "framebuf", "_asyncio", "__future__",
     }
 )
-# nearc 0.8.8 analyzer: MPY_MODULES, MPY_LIB_PACKAGES, MPY_STDLIB_PACKAGES (top-level names).
+# nearc 0.8.8 analyzer.MPY_LIB_PACKAGES: nearc counts them as MicroPython's, but its manifest
+# never freezes them (and a contract has no network or files): importing one fails in the Wasm.
+NEARC_UNFROZEN_LIB_PACKAGES = frozenset({"aiohttp", "cbor2", "iperf3", "pyjwt", "requests"})
+# nearc 0.8.8 analyzer: MPY_MODULES and MPY_STDLIB_PACKAGES (top-level names), which its
+# manifest freezes with require().
 NEARC_MPY_PACKAGES = frozenset(
     {
         "array", "builtins", "json", "os", "random", "struct", "sys",
-        "aiohttp", "cbor2", "iperf3", "pyjwt", "requests",
         "binascii", "contextlib", "fnmatch", "hmac", "keyword", "pprint", "stat", "tempfile",
         "types", "warnings", "__future__", "bisect", "copy", "functools", "html", "locale",
         "pathlib", "quopri", "string", "textwrap", "unittest", "zlib", "abc", "cmd", "curses",
@@ -452,6 +455,9 @@ def plan_build(contract: Path) -> Plan:
                 continue
             if imp.candidate:
                 continue  # a `from x import name` candidate that is not a local submodule
+            if top in NEARC_UNFROZEN_LIB_PACKAGES and not imp.optional:
+                _unfreezable(imp, top, "nearc lists it as a MicroPython library but never freezes "
+                             "it, and a contract has no network or files: remove the import")
             if _is_mpy_available(top):
                 continue
             if top in plan.packages:

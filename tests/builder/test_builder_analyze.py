@@ -249,3 +249,9 @@ def test_unsupported_syntax_in_an_imported_local_module(tmp_path):
     contract = write(tmp_path / "c.py", "import lib\n" + VIEW)
     with pytest.raises(Exception, match=r"lib\.py:1:1: MicroPython"):
         plan_build(contract)
+
+
+def test_micropython_network_libraries_nearc_never_freezes_are_rejected(tmp_path):
+    contract = write(tmp_path / "c.py", "import requests\n" + VIEW)
+    with pytest.raises(Exception, match="cannot freeze import 'requests'.*never freezes"):
+        plan_build(contract)
