@@ -5,8 +5,9 @@ The folder convention (docs/explorer.md, "The folder convention"):
 * If the folder has ``explore.py``, its Machine subclasses are explored as written.
 * Otherwise every top-level ``*.py`` that exports methods (nearc's decorators) is a contract,
   deployed at ``<stem>.near`` (``_`` becomes ``-``) with 50 NEAR.  ``new`` (if exported) is
-  called by the contract itself; a parameter named after another contract's stem gets that
-  contract's account id, ``owner``/``owner_id`` the contract's own.
+  called by the contract itself; a parameter named after another contract's stem (or a word
+  of it: ``pool`` for staking_pool.py) gets that contract's account id, ``owner``/``owner_id``
+  the contract's own.
 * Rules: every exported ``call`` method not named ``new`` or ``on_*`` (callbacks: the attacker
   tries those), called by alice.near or bob.near.  Arguments by name: ``amount``/``*_amount``
   -> 1 or 10 NEAR as a decimal string; ``account_id``, ``receiver_id``, ``user``, ``*_id`` ->
@@ -108,8 +109,9 @@ def machine_for_folder(folder: Path):
             continue
         args = {}
         for p in init.params:
-            if p in by_stem:
-                args[p] = by_stem[p]
+            match = _contract_for(p, by_stem)
+            if match is not None:
+                args[p] = match
             elif p in ("owner", "owner_id"):
                 args[p] = c.account_id
             else:
@@ -170,6 +172,16 @@ def machine_for_folder(folder: Path):
     machine = type(f"Folder_{folder.resolve().name}", (Machine,), attrs)
     machine._near_explore_folder = str(folder)  # lets the report print load_folder(...)
     return machine, notes
+
+
+def _contract_for(param, by_stem):
+    """The account of the contract a ``new`` parameter names: the file stem itself, else the
+    one contract whose stem ends or starts with it as a word (``pool`` -> staking_pool.py)."""
+    if param in by_stem:
+        return by_stem[param]
+    found = [acc for stem, acc in by_stem.items()
+             if stem.endswith("_" + param) or stem.startswith(param + "_")]
+    return found[0] if len(found) == 1 else None
 
 
 def _make_rule(account_id, method, strategies):
