@@ -152,6 +152,7 @@ def test_a_host_error_survives_a_bare_except(worlds):
     ("abort_msg", "Smart contract panicked: aborted"),
     ("undefined", "WebAssembly trap: Unreachable"),
     ("file_name", "WebAssembly trap: Unreachable"),
+    ("caught_undefined", "WebAssembly trap: Unreachable"),
     ("deep_recursion", "WebAssembly trap: StackOverflow"),
     ("no_such_method", "MethodNotFound"),
     ("too_much_gas", "Exceeded the prepaid gas."),

@@ -26,8 +26,9 @@ near_safe.builder builds it; each point was checked against Wasm mode, tests/pym
   output never reaches the logs (measured).  An exception escaping the module body is printed
   (cooked) and the method still runs; one escaping the method is printed (raw), followed by the
   ``NEAR_ABORT()`` line, then ``panic()``: ``Smart contract panicked: explicit guest panic``.
-  An undefined name or a runaway recursion traps instead (``WebAssembly trap: Unreachable`` /
-  ``StackOverflow``).
+  An undefined name traps at once, even inside ``try`` (``WebAssembly trap: Unreachable``,
+  through :class:`_FrozenBuiltins`); a runaway recursion that escapes traps
+  (``StackOverflow``).
 * A host error ends the call at once in the Wasm; here it is raised as :class:`HostAbort`, a
   BaseException ``except Exception`` does not catch; should contract code catch it anyway
   (bare ``except:``), every later ``near.*`` call re-raises it, and the recorded abort decides
@@ -54,8 +55,8 @@ Differences from Wasm mode that remain (inherent to running CPython instead of M
   under NLR_WASM are not reproduced: a missing dict key or list index raises
   ``TypeError: '<type>' object isn't subscriptable`` in the Wasm (KeyError/IndexError here, so
   ``except KeyError`` around ``d[k]`` works only here), ``[1].remove(2)`` traps
-  (MemoryOutOfBounds), and an undefined name or too deep a recursion traps even inside
-  ``try`` (here only when it escapes).  No 64 MiB memory limit; CPython's recursion limit.
+  (MemoryOutOfBounds), and too deep a recursion traps even inside ``try`` (here only when
+  it escapes).  No 64 MiB memory limit; CPython's recursion limit.
 * Tracebacks in the logs keep MicroPython's format and file names but list only the frames
   MicroPython would have (contract, local modules, packages); line numbers of multi-line
   statements may differ.
@@ -703,6 +704,7 @@ def _mp_print(*args, sep=" ", end="\n", file=None, flush=False):
     return _real_print(*args, sep=sep, end=end, file=file, flush=flush)
 
 
+
 # ------------------------------------------------------------ MicroPython's json module
 #
 # Contracts parse their input and build their results with ``json``; MicroPython's json
@@ -1110,6 +1112,7 @@ class _LocalLoader:
         return None
 
     def exec_module(self, module):
+        module.__dict__["__builtins__"] = _FROZEN_BUILTINS
         exec(_local_code(self.path), module.__dict__)
 
 
@@ -1312,12 +1315,29 @@ def _trap_abort(kind: str):
                                                     kind)))
 
 
+class _FrozenBuiltins(dict):
+    """The builtins contract code (the contract module, its local modules) sees: CPython's,
+    with MicroPython's ``print``, and a name found nowhere traps at once, as in the Wasm
+    (``unreachable``, even inside ``try``) - CPython looks builtins up through ``__missing__``
+    when they are not an exact dict."""
+
+    def __missing__(self, name):
+        host = _running[0]
+        if host is None:
+            raise NameError(f"name '{name}' is not defined", name=name)
+        raise _trap(host, "Unreachable")
+
+
+_running = [None]  # the NearHost of the call in progress
+_FROZEN_BUILTINS = _FrozenBuiltins(vars(builtins), print=_mp_print)
+
+
 def _wasm_trap_for(exc: BaseException):
     """The trap the Wasm hits where CPython raises ``exc`` (measured in Wasm mode), or None:
-    an undefined name (``unreachable``: nearc's NLR_WASM leaves a NULL object on the stack) and
-    too deep a recursion (the Wasm stack overflows; MicroPython's limit is lower than CPython's
-    1000 frames).  Both trap even inside ``try`` in the Wasm; CPython mode sees them only
-    when they escape."""
+    an undefined name (``unreachable``: nearc's NLR_WASM leaves a NULL object on the stack;
+    normally caught earlier by :class:`_FrozenBuiltins`) and too deep a recursion (the Wasm
+    stack overflows; MicroPython's limit is lower than CPython's 1000 frames).  Both trap even
+    inside ``try`` in the Wasm; CPython mode sees a recursion only when it escapes."""
     if _is_lookup_name_error(exc):
         return "Unreachable"
     if isinstance(exc, RecursionError):
@@ -1337,6 +1357,7 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
     bind = _host.bind
     shared = _shared()
     previous = bind(host)
+    _running[0] = host
     saved = (sys.stdout, sys.stderr, builtins.print, sys.breakpointhook, json.loads,
              json.dumps)
     sys.stdout = sys.stderr = stream
@@ -1346,7 +1367,7 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
     try:
         with _LocalImports(contract.dir):
             # the frozen module runs as __main__, without __file__ (reading it traps in Wasm)
-            namespace = {"__name__": "__main__", "__builtins__": builtins}
+            namespace = {"__name__": "__main__", "__builtins__": _FROZEN_BUILTINS}
             # pyexec_frozen_module: an exception escaping the module body is printed (through
             # mp_plat_print: cooked, "\r\n") and the call goes on; SystemExit silently
             try:
@@ -1361,7 +1382,7 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
                 _print_exception(exc, contract, log, cooked=True)
             # mp_load_name + mp_call_function_0; uncaught -> handle_uncaught_exception:
             # mp_obj_print_exception(&mp_stderr_print) (raw), NEAR_ABORT() = printf + panic()
-            fn = namespace.get(method_name, getattr(builtins, method_name, None))
+            fn = namespace.get(method_name, vars(builtins).get(method_name))
             if fn is None:  # mp_load_name's NameError leaves NULL: the Wasm traps
                 raise _trap(host, "Unreachable")
             try:
@@ -1381,6 +1402,7 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
         (sys.stdout, sys.stderr, builtins.print, sys.breakpointhook, json.loads,
          json.dumps) = saved
         bind(previous)
+        _running[0] = None
         shared.restore()
 
 

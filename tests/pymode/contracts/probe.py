@@ -214,3 +214,11 @@ def deep_recursion():
 @near.export
 def file_name():
     near.value_return(__file__)  # noqa: F821  the frozen module has no __file__
+
+
+@near.export
+def caught_undefined():
+    try:
+        return not_defined_either  # noqa: F821
+    except NameError:
+        near.log_utf8("never logged: the Wasm traps on the lookup itself")
