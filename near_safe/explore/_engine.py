@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from ._machine import DEFAULT_GAS, TGAS
 from ._run import Run, Violation
-from ._schedule import Attack, Call, Deliver, Drain, apply_step
+from ._schedule import Attack, Call, Deliver, Drain, apply_step, check_runaway
 
 MAX_ATTACKS_PER_NODE = 3
 MAX_GAS_PROBES = 40
@@ -225,9 +225,12 @@ class Explorer:
                 if violation is not None:
                     return violation
         elif isinstance(step, Drain):
+            count = 0
             while run.next_receipt() is not None:
                 run.step()
                 self.receipts += 1
+                count += 1
+                check_runaway(count)
                 violation = run.check()
                 if violation is not None:
                     return violation

@@ -9,7 +9,7 @@ import re
 
 from ._machine import DEFAULT_GAS
 from ._outcome_view import gas_literal, near_literal
-from ._schedule import apply_step
+from ._schedule import apply_step, check_runaway
 from ._shrink import replay
 
 
@@ -28,9 +28,12 @@ def report(explorer, schedule, violation, result):
         if final is not None:
             break
     if final is None:
+        count = 0
         while run.next_receipt() is not None:
             nxt = run.next_receipt()
             run.step()
+            count += 1
+            check_runaway(count)
             lines.append(f"run.step()  # {_next_text(nxt)}")
             final = run.check()
             if final is not None:

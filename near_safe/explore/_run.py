@@ -17,6 +17,7 @@ from ._faults import FaultRuntime, NextReceipt
 from ._ledger import Ledger
 from ._machine import DEFAULT_GAS, EXTRA_FAULTS, FAULTS, Submitted
 from ._outcome_view import describe_receipt, fmt_near
+from ._schedule import check_runaway
 
 
 class InvariantViolation(NearSafeError, AssertionError):
@@ -145,10 +146,11 @@ class Run:
 
     def finish(self):
         """Run every remaining receipt (no faults), checking invariants after each."""
-        for _ in range(10_000):
-            if self.idle():
-                break
+        count = 0
+        while not self.idle() and self.rt.next_receipt() is not None:
             self.step()
+            count += 1
+            check_runaway(count)
         if self.raise_on_violation:
             self._raise_if_violated()
 

@@ -85,4 +85,18 @@ def apply_step(run, step, rules: dict):
                 return ("drain", done)
             run.step()
             done.append(nxt)
+            check_runaway(len(done))
     raise TypeError(step)
+
+
+MAX_DRAIN = 10_000
+
+
+def check_runaway(count: int) -> None:
+    """A drain that never ends means contracts keep calling each other: say so instead of
+    hanging."""
+    if count >= MAX_DRAIN:
+        from ..errors import NearSafeError
+
+        raise NearSafeError(f"{count} receipts ran without the system becoming idle: a "
+                            "contract keeps calling itself (or another contract) forever")

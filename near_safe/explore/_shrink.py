@@ -13,7 +13,7 @@ breaks the same invariant.  Passes, simplest first:
 from __future__ import annotations
 
 from ._machine import FAULTS
-from ._schedule import Call, Deliver, apply_step
+from ._schedule import Call, Deliver, apply_step, check_runaway
 
 MAX_REPLAYS = 400
 
@@ -29,8 +29,11 @@ def replay(explorer, schedule) -> object:
         violation = run.check()
         if violation is not None:
             return violation
+    count = 0
     while run.next_receipt() is not None:
         run.step()
+        count += 1
+        check_runaway(count)
         violation = run.check()
         if violation is not None:
             return violation
