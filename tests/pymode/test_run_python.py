@@ -105,8 +105,14 @@ def test_local_packages_import_fresh(contract_dir, tmp_path):
         def get():
             near.value_return(VALUE)
     """)
-    assert call(path, "get").return_data == ("value", b"from the package")
-    assert "pkg" not in sys.modules and "pkg.inner" not in sys.modules
+    stale = type(sys)("pkg.inner")
+    stale.VALUE = "stale"
+    sys.modules["pkg.inner"] = stale
+    try:
+        assert call(path, "get").return_data == ("value", b"from the package")
+        assert sys.modules["pkg.inner"] is stale and "pkg" not in sys.modules
+    finally:
+        del sys.modules["pkg.inner"]
 
 
 def test_an_edited_source_runs_when_redeployed(contract_dir):

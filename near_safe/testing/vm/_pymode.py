@@ -1149,15 +1149,17 @@ class _LocalFinder:
             fullname, file, loader=_LocalLoader(file), submodule_search_locations=search)
 
     def local_names(self):
-        """Top-level names this finder serves (modules and packages in the folder)."""
-        names = []
+        """Top-level names this finder serves, and the ``name.`` prefixes of the packages."""
+        names, packages = [], []
         for entry in os.listdir(self.root):
             stem, ext = os.path.splitext(entry)
-            if ext == ".py" or os.path.isfile(os.path.join(self.root, entry, "__init__.py")):
-                name = stem if ext == ".py" else entry
-                if name not in SHARED_MODULES:
-                    names.append(name)
-        return names
+            if ext == ".py" and stem not in SHARED_MODULES:
+                names.append(stem)
+            elif (os.path.isfile(os.path.join(self.root, entry, "__init__.py"))
+                  and entry not in SHARED_MODULES):
+                names.append(entry)
+                packages.append(entry + ".")
+        return tuple(names), tuple(packages)
 
 
 class _SharedModuleState:
@@ -1233,14 +1235,17 @@ class _LocalImports:
         st = os.stat(root).st_mtime_ns
         hit = self._names_cache.get(root)
         if hit is None or hit[0] != st:
-            hit = self._names_cache[root] = (st, tuple(self.finder.local_names()))
-        self.names = hit[1]
+            hit = self._names_cache[root] = (st, self.finder.local_names())
+        self.names, self.packages = hit[1]
 
     def __enter__(self):
         modules = sys.modules
         self.saved = {}
         for name in self.names:
             if name in modules:
+                self.saved[name] = modules.pop(name)
+        if self.packages:  # submodules of a local package the caller imported
+            for name in [m for m in modules if m.startswith(self.packages)]:
                 self.saved[name] = modules.pop(name)
         sys.meta_path.insert(0, self.finder)
         return self
