@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from ._machine import DEFAULT_GAS, TGAS
@@ -34,6 +35,10 @@ from ._schedule import Attack, Call, Deliver, Drain, apply_step, check_runaway
 
 MAX_ATTACKS_PER_NODE = 3
 MAX_GAS_PROBES = 40
+# Snapshots kept at once.  Past it the oldest are dropped; reaching a node without one
+# restores its nearest ancestor that has one and re-applies the steps in between (the runtime
+# is deterministic, so the state is the same).  Bounds memory on long runs.
+MAX_SNAPSHOTS = 20_000
 
 
 class Node:
@@ -114,6 +119,7 @@ class Explorer:
         self.run = Run.start(machine_cls, settings, raise_on_violation=False)
         self.root = Node(None, None, 0, 0)
         self.root.snap = self.run.snapshot()
+        self.snapped = deque()  # nodes holding a snapshot, oldest first (root excluded)
         self.current = self.root  # the node whose state the runtime holds (None: unknown)
         self.nodes = 1
         self.receipts = 0
@@ -189,12 +195,30 @@ class Explorer:
             if not all(c.exhausted for c in parent.children.values()):
                 return
             parent.exhausted = True
-            parent.snap = None  # never restored again: free it
+            if parent.parent is not None:
+                parent.snap = None  # never restored again: free it
             parent = parent.parent
+
+    def _goto(self, node: Node) -> None:
+        """Put the runtime in ``node``'s state: restore its snapshot, or its nearest
+        ancestor's and re-apply the steps in between."""
+        path = []
+        while node.snap is None:
+            path.append(node.step)
+            node = node.parent
+        self.run.restore(node.snap)
+        for step in reversed(path):
+            apply_step(self.run, step, self.rules)
+
+    def _keep_snapshot(self, node: Node) -> None:
+        node.snap = self.run.snapshot()
+        self.snapped.append(node)
+        while len(self.snapped) > MAX_SNAPSHOTS:
+            self.snapped.popleft().snap = None
 
     def _expand(self, parent: Node, choice):
         if self.current is not parent:
-            self.run.restore(parent.snap)
+            self._goto(parent)
         calls = parent.calls + (1 if isinstance(choice, (Call, Attack)) else 0)
         child = Node(parent, choice, calls, parent.steps)
         parent.children[choice] = child
@@ -207,7 +231,7 @@ class Explorer:
             return child, violation
         child.choices = self._choices(child)
         if child.choices:
-            child.snap = self.run.snapshot()
+            self._keep_snapshot(child)
         else:
             child.exhausted = True
             self._propagate(child)

@@ -292,6 +292,17 @@ class Machine:
         return result
 
     @classmethod
+    def as_test(cls, **settings):
+        """A pytest test function: ``test_vault = Vault.as_test()`` in a test module."""
+
+        def test():
+            cls.check(**settings)
+
+        test.__name__ = test.__qualname__ = f"test_{cls.__name__}"
+        test.__doc__ = f"Explore {cls.__name__}; fails with the report if an invariant breaks."
+        return test
+
+    @classmethod
     def replay(cls):
         """A fresh runtime with users and ``setup`` done, for a printed reproduction test."""
         from ._run import Run

@@ -195,3 +195,26 @@ def test_conservation_is_checked_in_flight_when_contracts_say_what_they_hold():
     result = Forgetful.explore(budget=100, shrink=False)
     assert result.found and result.violation.invariant == "conservation"
     assert not result.violation.idle and "unaccounted for" in result.violation.message
+
+
+def test_dropped_snapshots_are_rebuilt_from_an_ancestor(monkeypatch):
+    """With room for only 3 snapshots the exploration re-applies steps from ancestors and
+    reaches exactly the same states, receipts and verdict."""
+    from explore_machines import Safe
+    from near_safe.explore import _engine
+
+    full = Safe.explore(budget=60)
+    monkeypatch.setattr(_engine, "MAX_SNAPSHOTS", 3)
+    tight = Safe.explore(budget=60)
+    assert (tight.nodes, tight.schedules, tight.tried) == (full.nodes, full.schedules, full.tried)
+    assert not tight.found
+
+
+def test_as_test_gives_a_pytest_function():
+    from explore_machines import NoRefund, Safe
+
+    from near_safe.explore import ViolationFound
+
+    Safe.as_test(budget=30)()  # passes
+    with pytest.raises(ViolationFound, match="invariant `conservation` broken"):
+        NoRefund.as_test()()
