@@ -29,6 +29,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from ..errors import NearSafeError
 from ._machine import DEFAULT_GAS, TGAS
 from ._run import Run, Violation
 from ._schedule import Attack, Call, Deliver, Drain, apply_step, check_runaway
@@ -102,7 +103,7 @@ class ExploreResult:
         return head + ("; tree exhausted" if self.exhausted else "; no violation")
 
 
-class ViolationFound(AssertionError):
+class ViolationFound(NearSafeError, AssertionError):
     """An invariant broke during exploration; the message is the full report."""
 
     def __init__(self, report: str, result: ExploreResult):

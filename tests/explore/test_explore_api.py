@@ -46,7 +46,12 @@ def test_invariant_misuse_is_refused():
 
 
 def test_errors_derive_from_the_root_error():
-    assert issubclass(UsageError, NearSafeError)
+    from near_safe.explore import InvariantViolation, ViolationFound
+
+    for error in (UsageError, ViolationFound, InvariantViolation):
+        assert issubclass(error, NearSafeError)
+    # and a violation still fails a test the way an assert does
+    assert issubclass(ViolationFound, AssertionError)
 
 
 @pytest.mark.parametrize("bad, match", [
