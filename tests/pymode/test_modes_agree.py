@@ -10,10 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
+from pymode_world import observe, paid_beyond_gas
 
 from near_safe.testing import NEAR, TGAS
-
-from pymode_world import observe, paid_beyond_gas
 
 
 def line_of(contract: str, text: str) -> int:
@@ -110,7 +109,7 @@ def test_stdout_goes_to_logs_cooked_and_print_goes_nowhere(worlds):
 
 def test_every_call_starts_from_fresh_module_state(worlds):
     for _ in range(2):
-        seen, out = both(worlds, "probe", "fresh_state")
+        _, out = both(worlds, "probe", "fresh_state")
         assert out.value == 1
 
 
@@ -267,7 +266,7 @@ def test_log_split_inside_a_utf8_character_is_bad_utf8(worlds):
 
 def test_the_contract_module_runs_as_main(worlds):
     """pyexec_frozen_module runs the contract in MicroPython's __main__ module."""
-    seen, out = both(worlds, "probe", "module_name")
+    _, out = both(worlds, "probe", "module_name")
     assert out.value == "__main__"
 
 
@@ -302,8 +301,8 @@ def test_json_behaves_like_micropythons(worlds):
     logged through repr here: MicroPython's repr escapes non-ASCII characters.)"""
     seen, out = both(worlds, "probe", "json_module")
     assert seen["logs"] == [
-        "dumps ok '[\"e\", \"raw\", [1, 2], {\"k\": null}, 1000000000000000000000000000000,"
-        " 1.5]'",
+        ("dumps ok '[\"e\", \"raw\", [1, 2], {\"k\": null}, 1000000000000000000000000000000,"
+         " 1.5]'"),
         "dumps_sep ok '[1,{\"a\":2}]'",
         "dumps_key ok '{\"1\": true}'",
         "loads_trailing_comma ok [1, 2]",

@@ -72,15 +72,17 @@ from __future__ import annotations
 
 import builtins
 import json
+import math
 import os
 import sys
 import types
+from typing import ClassVar
 
 from ... import _host  # installs the `near` stand-in module contract code imports
 from .._types import FunctionCallError
+from ._pymemory import ScratchMemory
 from .gas import GasError, IntegerOverflow
 from .logic import VMLogic, VMLogicError, host_error
-from ._pymemory import ScratchMemory
 
 U64 = (1 << 64) - 1
 U128 = (1 << 128) - 1
@@ -643,12 +645,14 @@ class LogBuffer:
             nl = data.find(b"\n", start)
             end = n if nl < 0 else nl
             while start < end:
+                # main.c flushes a full buffer when the NEXT byte comes, before appending it
                 room = LOG_LINE_MAX - len(buf)
                 if room <= 0:
                     self.flush()
                     room = LOG_LINE_MAX
-                buf += data[start:start + room] if start + room < end else data[start:end]
-                start = min(start + room, end)
+                stop = min(start + room, end)
+                buf += data[start:stop]
+                start = stop
             if nl < 0:
                 break
             self.flush()
@@ -663,8 +667,8 @@ class LogBuffer:
 
 class _LogStream:
     """``sys.stdout``/``sys.stderr`` during a call.  MicroPython's text streams are "cooked":
-    ``\n`` goes out as ``\r\n`` (so a line logged through ``sys.stdout.write`` ends with
-    ``\r``, as seen in Wasm mode), into main.c's log buffer."""
+    ``\\n`` goes out as ``\\r\\n`` (so a line logged through ``sys.stdout.write`` ends with
+    ``\\r``, as seen in Wasm mode), into main.c's log buffer."""
 
     encoding = "utf-8"
     errors = "strict"
@@ -756,7 +760,7 @@ def _mp_json_str(data: bytes) -> str:
 
 def _mp_float_repr(value: float) -> str:
     """``float_print``: 16 significant digits, ``.0`` added to integral values; inf, nan."""
-    if value != value:
+    if math.isnan(value):
         return "nan"
     if value in (float("inf"), float("-inf")):
         return "inf" if value > 0 else "-inf"
@@ -935,7 +939,7 @@ _STDLIB_DIRS = tuple(
 )
 
 
-def _frozen_source_name(filename: str, module_name, contract) -> "str | None":
+def _frozen_source_name(filename: str, module_name, contract) -> str | None:
     """The name MicroPython's traceback shows for a frame (the frozen module's path relative
     to its base, e.g. ``near_sdk_py/decorators.py``), or None for a frame MicroPython would not
     have (CPython's own library, the simulator)."""
@@ -1048,7 +1052,7 @@ def _nearc_injected_source(path: str, source: str) -> str:
             step = inject_contract_exports(staged)
             try:
                 step = inject_abi(step)
-            except Exception:  # noqa: BLE001  the builder refuses such a contract (BuildError)
+            except Exception:  # noqa: BLE001, S110  the builder refuses such a contract: no ABI
                 pass
             step = inject_metadata_function(step)
             return step.read_text(encoding="utf-8")
@@ -1066,7 +1070,7 @@ def _stat_key(path: str):
     return (st.st_mtime_ns, st.st_size)
 
 
-def load_contract(path, source: "bytes | None" = None, digest=None) -> _Contract:
+def load_contract(path, source: bytes | None = None, digest=None) -> _Contract:
     """The compiled contract at ``path``.  With ``source`` (the deployed bytes) and its
     ``digest``, cached per (path, digest): what runs is what was deployed, even if the file
     changed since.  Without, the file is read and cached per (path, mtime, size)."""
@@ -1113,7 +1117,7 @@ class _LocalLoader:
 
     def exec_module(self, module):
         module.__dict__["__builtins__"] = _FROZEN_BUILTINS
-        exec(_local_code(self.path), module.__dict__)
+        exec(_local_code(self.path), module.__dict__)  # noqa: S102  contract code
 
 
 class _LocalFinder:
@@ -1228,7 +1232,7 @@ class _LocalImports:
     """Context manager: serve the contract folder's modules fresh, then put ``sys.modules``
     back as it was (modules of the same names imported by the caller are restored)."""
 
-    _names_cache: dict = {}  # folder -> (mtime, names)
+    _names_cache: ClassVar[dict] = {}  # folder -> (mtime, (names, package prefixes))
 
     def __init__(self, root: str):
         self.finder = _LocalFinder(root)
@@ -1376,7 +1380,7 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
             # pyexec_frozen_module: an exception escaping the module body is printed (through
             # mp_plat_print: cooked, "\r\n") and the call goes on; SystemExit silently
             try:
-                exec(contract.code, namespace)
+                exec(contract.code, namespace)  # noqa: S102
             except HostAbort:
                 raise
             except SystemExit:
@@ -1424,12 +1428,12 @@ def _debugger_for(terminal):
 
     def hook(*args, **kwargs):
         if os.environ.get("PYTHONBREAKPOINT") == "0":
-            return None
-        import pdb
+            return
+        import pdb  # noqa: T100  the point of this hook
 
         debugger = pdb.Pdb(stdin=sys.stdin, stdout=terminal)
         debugger.set_trace(sys._getframe(1))
-        return None
+        return
 
     return hook
 

@@ -1,9 +1,8 @@
 """A class-based near-sdk-py contract (nearc exports its decorated methods through an
 instance) importing a local module."""
 
-from near_sdk_py import Contract, Log, call, view
-
 import helpers
+from near_sdk_py import Contract, Log, call, view
 
 
 class Greeter(Contract):

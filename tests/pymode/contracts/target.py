@@ -14,7 +14,7 @@ def add(by=1):
 @call
 def fail(reason="no"):
     Storage.set("n", "should be rolled back")
-    raise Exception("target failed: " + reason)
+    raise Exception("target failed: " + reason)  # noqa: TRY002
 
 
 @view
