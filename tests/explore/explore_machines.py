@@ -21,7 +21,7 @@ class VaultMachine(Machine):
     credited_views = ("balance_of",)
     in_flight_view = None  # the buggy vault does not say what it holds in flight
     users = {"alice.near": 100, "bob.near": 100}
-    settings = Settings(depth=2, budget=400, seed=0)
+    settings = Settings()  # the defaults: depth 3, budget 1000, seed 0
 
     def setup(self, rt):
         rt.deploy(POOL, CONTRACTS / "pool.py", balance=10 * NEAR)
