@@ -1,6 +1,6 @@
-"""Contract side of near_safe (frozen into the Wasm, runs under MicroPython).
+"""Contract side of near_safe beside the package root (frozen into the Wasm, MicroPython).
 
-Modules: ``_args`` (declared kinds, strict input), ``_state`` (buffered state, ledgers,
-locks), ``_xcc`` (safe_call and settlement), ``_methods`` (the decorators).  The public names
-are re-exported by ``near_safe``; see docs/safety.md.
+``_state``: state with buffered writes, ledgers, locks (imported by every contract);
+``_xcc``: safe_call and settlement (imported on first use).  The decorators, argument kinds and
+strict input live in ``near_safe/__init__.py`` itself: see its docstring for why (gas).
 """

@@ -19,7 +19,9 @@ import json
 import near
 
 _buf = None  # dict key -> bytes | None (removed) while a callback body runs, else None
-_readonly = None  # the view's name while a @view runs
+readonly = None  # the view's name while a @view runs
+method = ""  # name of the exported method running now (for safe_call's messages)
+op = None  # the Operation a callback is settling (near_safe.operation())
 
 
 class ContractError(Exception):
@@ -32,6 +34,14 @@ def require(cond, message):
         raise ContractError(message)
 
 
+class Promise:
+    """What ``safe_call`` returns: returning it from a method makes the callback's result the
+    method's result (``promise_return``)."""
+
+    def __init__(self, index):
+        self.index = index
+
+
 def read(key):
     if _buf is not None and key in _buf:
         return _buf[key]
@@ -39,8 +49,8 @@ def read(key):
 
 
 def write(key, value):
-    if _readonly is not None:
-        raise ContractError("Method " + _readonly + " is a view: it cannot write state")
+    if readonly is not None:
+        raise ContractError("Method " + readonly + " is a view: it cannot write state")
     if _buf is not None:
         _buf[key] = value if type(value) is bytes else value.encode()
     else:
@@ -48,8 +58,8 @@ def write(key, value):
 
 
 def remove(key):
-    if _readonly is not None:
-        raise ContractError("Method " + _readonly + " is a view: it cannot write state")
+    if readonly is not None:
+        raise ContractError("Method " + readonly + " is a view: it cannot write state")
     if _buf is not None:
         _buf[key] = None
     else:
@@ -89,16 +99,14 @@ def end_buffer(commit):
                 near.storage_write(key, value)
 
 
-def reset():
-    """Per-call reset (matters in CPython mode, where the module outlives one call)."""
-    global _buf, _readonly
+def reset(name):
+    """Per-call reset at the start of every wrapped method (matters in CPython mode, where the
+    module outlives one call)."""
+    global _buf, readonly, method, op
     _buf = None
-    _readonly = None
-
-
-def set_readonly(method):
-    global _readonly
-    _readonly = method
+    readonly = None
+    method = name
+    op = None
 
 
 # --- ledgers: integer balances (yoctoNEAR or token units) per account --------------------

@@ -22,48 +22,15 @@ import json
 
 import near
 
+from .. import (CALLBACK_GAS, EXTERNAL_GAS, OWN_GAS, REFUND_GAS, TGAS, MisuseError,
+                _CALLBACKS, convert)
 from . import _state
-from ._args import MisuseError, convert
-
-TGAS = 1000000000000
-
-# Reserved gas for a near_safe callback (static, weight 0).  Measured on the embedded runtime,
-# Wasm mode, by bench/bench_safety.py: near_safe's callbacks with a trivial body burn 3.3-3.7
-# Tgas on their success and failure paths (refund, restore, unlock; a body that raises
-# included), mostly MicroPython start-up and contract loading.  10 Tgas leaves about 6 Tgas for
-# the callback body; pass callback_gas= for heavier bodies.  (A Rust contract's usual 5 Tgas
-# does not carry over: a trivial Python method alone burns several Tgas.)
-CALLBACK_GAS = 10 * TGAS
-# Minimum static gas for the external call (it also gets all unused gas, by weight 1).
-EXTERNAL_GAS = 10 * TGAS
-# This method's own work after safe_call's gas check: the two receipts' fees (the callee's and
-# the callback's exec fees are prepaid as used gas, spec 2.7/5.1), the in-flight record and
-# lock writes, the return and MicroPython's tear-down.  Measured as above (least prepaid gas
-# that completes deposit-and-stake with own_gas=0, minus what was used before the check and
-# the two static reservations): 2.8-3.8 Tgas.  5 Tgas leaves over 1 Tgas for a little work
-# after safe_call returns; pass own_gas= when the method does more.
-OWN_GAS = 5 * TGAS
-# Gas a refund transfer needs in the callback (receipt creation + transfer fees, spec 5.1,
-# plus the host calls), with margin.  Below it the refund becomes a claimable balance.
-REFUND_GAS = 1 * TGAS
-# Results larger than this are treated as failures (the bytes are still copied by the host).
-MAX_RESULT = 16384
+from ._state import Promise
 
 STORAGE_BYTE_COST = 10000000000000000000  # yocto per byte (spec 6)
 CLAIM = "_ns:claim"  # ledger of refunds that could not be sent
 _OP = "_ns:op:"
 _SEQ = "_ns:seq"
-
-method = ""  # name of the exported method running now (set by the decorators)
-CALLBACKS = {}  # name -> declared args of every @callback / @multi_callback of the contract
-
-
-class Promise:
-    """What ``safe_call`` returns: returning it from a method makes the callback's result the
-    method's result (``promise_return``)."""
-
-    def __init__(self, index):
-        self.index = index
 
 
 class Result:
@@ -133,14 +100,6 @@ class Operation:
         self.restore = 0 if ok or not d else int(d[2])
 
 
-_op = None  # the Operation of the running callback
-
-
-def operation():
-    """Inside a callback body: the Operation being settled (None for a plain callback)."""
-    return _op
-
-
 def _norm(entry, caller, amount, what):
     """``ledger`` or ``(ledger, account, amount)`` -> JSON-ready ``[ledger, account, str]``."""
     if type(entry) is str:
@@ -159,7 +118,7 @@ def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=N
     # 1. Gas, before any state change of ours.
     need = near.used_gas() + own_gas + gas + callback_gas
     if near.prepaid_gas() < need:
-        near.panic_utf8("Method " + method + ": not enough gas: attach at least "
+        near.panic_utf8("Method " + _state.method + ": not enough gas: attach at least "
                         + str(-(-need // TGAS)) + " Tgas")
     if caller is None:
         caller = near.predecessor_account_id()
@@ -202,7 +161,7 @@ def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=N
 def _check_then(then, then_args):
     """The callback must exist and accept ``then_args``: a callback that panics on its
     arguments (or is missing) would never settle, leaving funds and locks stuck."""
-    spec = CALLBACKS.get(then)
+    spec = _CALLBACKS.get(then)
     if spec is None:
         raise MisuseError("safe_call: then=%r is not a @callback of this contract" % (then,))
     args = then_args or {}
@@ -221,20 +180,14 @@ def _check_then(then, then_args):
 
 def open_op(ns, results):
     """Start settling: remove the in-flight record (panics if it was already settled)."""
-    global _op
     if near.storage_remove(_OP + str(ns["o"])) is None:
-        near.panic_utf8("Method " + method + ": unknown operation " + str(ns["o"]))
+        near.panic_utf8("Method " + _state.method + ": unknown operation " + str(ns["o"]))
     ok = True
     for r in results:
         if not r.succeeded:
             ok = False
-    _op = Operation(ns, ok)
-    return _op
-
-
-def close_op():
-    global _op
-    _op = None
+    _state.op = Operation(ns, ok)
+    return _state.op
 
 
 def settle(op):
@@ -268,16 +221,12 @@ def refund(account, amount, hold=False):
     return False
 
 
-def claimable(account):
-    return _state.balance(CLAIM, account)
-
-
 def claim():
     """Pay the caller's claimable refunds (use in a ``@call`` method of your contract)."""
     who = near.predecessor_account_id()
     amount = _state.balance(CLAIM, who)
     if not amount:
-        near.panic_utf8("Method " + method + ": nothing to claim")
+        near.panic_utf8("Method " + _state.method + ": nothing to claim")
     _state.debit(CLAIM, who, amount)
     p = near.promise_batch_create(who)
     near.promise_batch_action_transfer(p, amount)
