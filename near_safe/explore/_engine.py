@@ -292,11 +292,12 @@ class Explorer:
             pre = self.machine_cls.precondition_of(spec)
             if pre is not None and not _call_pre(pre, self.run.machine, self.run.rt):
                 continue
-            kwargs = self._draw(spec)
-            out.append(Call(spec.name, kwargs, None))
-            if self.settings.gas_variants:
-                for gas in self._gas_points(spec, kwargs):
-                    out.append(Call(spec.name, kwargs, gas))
+            for _ in range(self.settings.draws):
+                kwargs = self._draw(spec)
+                out.append(Call(spec.name, kwargs, None))
+                if self.settings.gas_variants:
+                    for gas in self._gas_points(spec, kwargs):
+                        out.append(Call(spec.name, kwargs, gas))
         return out
 
     def _draw(self, spec) -> tuple:

@@ -45,6 +45,8 @@ class Settings:
     max_steps   receipts per schedule; past it the rest runs without faults
     seed        every choice and every drawn argument is a function of this seed
     faults      which failures to inject into external receipts (subset of FAULTS)
+    draws       argument sets drawn per rule at each state (more: wider tree, fewer missed
+                combinations of user and amount at a given point)
     gas_variants  also try each rule with attached gas at the boundaries found by probing
     attacker    add a rule that replays observed internal calls (callbacks) from an outsider
     builtins    built-in invariants to check for tracked contracts (subset of BUILTINS)
@@ -60,6 +62,7 @@ class Settings:
     max_steps: int = 40
     seed: int = 0
     faults: tuple = FAULTS
+    draws: int = 1
     gas_variants: bool = True
     attacker: bool = True
     builtins: tuple = BUILTINS
@@ -69,7 +72,7 @@ class Settings:
     memo: bool = True
 
     def __post_init__(self):
-        for name in ("depth", "budget", "max_steps"):
+        for name in ("depth", "budget", "max_steps", "draws"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise UsageError(f"Settings.{name}={value!r}: must be a positive int")

@@ -223,3 +223,13 @@ def test_as_test_gives_a_pytest_function():
     Safe.as_test(budget=30)()  # passes
     with pytest.raises(ViolationFound, match="invariant `conservation` broken"):
         NoRefund.as_test()()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_more_draws_cover_argument_combinations_a_shallow_search_misses(seed):
+    """At depth 2 one argument draw per rule and state misses the double payout for these
+    seeds (the withdraw drawn in the window is another user's or too large); two draws find
+    it."""
+    shallow = {"depth": 2, "budget": 400, "shrink": False}
+    assert not CreditFirst.explore(seed=seed, draws=1, **shallow).found
+    assert CreditFirst.explore(seed=seed, draws=2, **shallow).found
