@@ -4,7 +4,17 @@ exact deposit to the original caller.  In between, nothing is spendable."""
 
 import near
 
-from near_safe import ACCOUNT, AMOUNT, call, callback, init, require, safe_call, state, view
+from near_safe import (
+    ACCOUNT,
+    AMOUNT,
+    call,
+    callback,
+    init,
+    require,
+    safe_call,
+    state,
+    view,
+)
 
 STAKED = "staked"  # ledger: NEAR the pool accepted, per user
 

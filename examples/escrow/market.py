@@ -4,7 +4,17 @@ sends it on to the buyer."""
 
 import near
 
-from near_safe import ACCOUNT, STR, call, callback, operation, require, safe_call, state, view
+from near_safe import (
+    ACCOUNT,
+    STR,
+    call,
+    callback,
+    operation,
+    require,
+    safe_call,
+    state,
+    view,
+)
 
 
 @call(payable=True, args={"seller": ACCOUNT, "item": STR})

@@ -8,8 +8,19 @@ the receiver failed or answered something that is not an amount, everything come
 
 import near
 
-from near_safe import (ACCOUNT, AMOUNT, STR, TGAS, call, callback, optional, require,
-                       safe_call, state, view)
+from near_safe import (
+    ACCOUNT,
+    AMOUNT,
+    STR,
+    TGAS,
+    call,
+    callback,
+    optional,
+    require,
+    safe_call,
+    state,
+    view,
+)
 
 FT = "ft"  # ledger: token balances
 
