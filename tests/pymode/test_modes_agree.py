@@ -313,3 +313,18 @@ def test_json_behaves_like_micropythons(worlds):
         "loads_escape ok 'A\\n'",
     ]
     assert out.raw_value == '{"name": "Jos\u00e9"}'.encode()  # UTF-8, not \\u00e9
+
+
+def test_missing_dict_key_or_list_index_is_a_type_error(worlds):
+    """nearc's MicroPython (NLR_WASM) turns these KeyError/IndexError into a TypeError; CPython
+    mode compiles contract code so that it does the same."""
+    seen, _ = both(worlds, "probe", "missing_key")
+    assert seen["logs"] == [
+        "5",
+        "TypeError 'dict' object isn't subscriptable",
+        "list_in_allocation TypeError 'list' object isn't subscriptable",
+        "list_past_allocation IndexError list index out of range",
+        "tuple IndexError tuple index out of range",
+        "str IndexError string index out of range",
+        "slice ok [2, 3]",
+    ]

@@ -201,24 +201,31 @@ def test_streams_and_print_are_restored_after_the_call(contract_dir):
 
 
 def test_shared_contract_side_module_state_is_reset_after_each_call(contract_dir):
-    """near_safe's contract side is imported once per process in CPython mode; what a call
-    changes in its module state (a rebound global, a registry filled by decorators) is put back
-    as MicroPython's fresh import would have it."""
-    from near_safe.contract import _xcc
+    """near_sdk_py and near_safe's contract side are imported once per process in CPython
+    mode; what a call changes in their module state (a rebound global, a module-level list or
+    dict) is put back as MicroPython's fresh import would have it."""
+    from near_sdk_py.promises import decorators
 
-    path = contract_dir("contract.py", """
+    from near_safe.testing.vm import _pymode
+
+    # a plain (not CONSTANT) module global of near_safe's contract side, e.g. _state.method
+    module, name = next((ns["__name__"], key) for ns, key, _, contents in _pymode._shared().saved
+                        if contents is None and ns["__name__"].startswith("near_safe."))
+    path = contract_dir("contract.py", f"""
         import near
-        from near_safe.contract import _xcc
+        import {module} as target
+        from near_sdk_py.promises import decorators
 
         @near.export
         def scribble():
-            _xcc.method = "scribbled"
-            _xcc.CALLBACKS["leaked"] = {}
-            near.value_return(str(len(_xcc.CALLBACKS)))
+            decorators.STATUS_NAMES.append("Scribbled")
+            target.{name} = "scribbled"
+            near.value_return(str(len(decorators.STATUS_NAMES)))
     """)
-    before = (_xcc.method, dict(_xcc.CALLBACKS))
+    shared = sys.modules[module]
+    before = (list(decorators.STATUS_NAMES), getattr(shared, name))
     first = call(path, "scribble").return_data
-    assert (_xcc.method, dict(_xcc.CALLBACKS)) == before
+    assert (list(decorators.STATUS_NAMES), getattr(shared, name)) == before
     assert call(path, "scribble").return_data == first
 
 

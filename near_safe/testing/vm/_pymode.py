@@ -34,6 +34,10 @@ near_safe.builder builds it; each point was checked against Wasm mode, tests/pym
   (bare ``except:``), every later ``near.*`` call re-raises it, and the recorded abort decides
   the outcome.
 * ``json.loads``/``json.dumps`` behave like MicroPython's during the call (its section below).
+* Contract code (the contract and its local modules) is compiled with its subscripts going
+  through :func:`_mp_subscr`: a missing dict key raises ``TypeError: 'dict' object isn't
+  subscriptable`` as in the Wasm, not KeyError (so ``except KeyError`` around ``d[k]`` does not
+  catch it in either mode; use ``d.get(k)``).
 
 Differences from Wasm mode that remain (inherent to running CPython instead of MicroPython):
 
@@ -52,11 +56,10 @@ Differences from Wasm mode that remain (inherent to running CPython instead of M
   ``int()``, "is not defined", ``str(KeyError("k"))`` is ``'k'`` here and ``k`` there, repr
   of non-ASCII str), ``str(float)`` has up to 17 digits here and 16 there, dicts iterate in
   insertion order here and hash order there (also in ``json.dumps``).  Some MicroPython failures
-  under NLR_WASM are not reproduced: a missing dict key or list index raises
-  ``TypeError: '<type>' object isn't subscriptable`` in the Wasm (KeyError/IndexError here, so
-  ``except KeyError`` around ``d[k]`` works only here), ``[1].remove(2)`` traps
-  (MemoryOutOfBounds), and too deep a recursion traps even inside ``try`` (here only when
-  it escapes).  No 64 MiB memory limit; CPython's recursion limit.
+  under NLR_WASM are not reproduced: subscripts inside installed packages (near_sdk_py,
+  near_safe) and ``d[k] += 1`` keep CPython's KeyError, ``[1].remove(2)`` traps in the Wasm
+  (MemoryOutOfBounds), and too deep a recursion traps even inside ``try`` there (here only
+  when it escapes).  No 64 MiB memory limit; CPython's recursion limit.
 * Tracebacks in the logs keep MicroPython's format and file names but list only the frames
   MicroPython would have (contract, local modules, packages); line numbers of multi-line
   statements may differ.
@@ -70,6 +73,7 @@ CPython traceback.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import json
 import math
@@ -1017,8 +1021,58 @@ class _Contract:
         # a syntax error is the builder's BuildError, naming the line and the fix
         exports, _ = _analyze.find_exports(_analyze.parse_source(Path(path), source))
         self.exports = frozenset(exports) | _analyze.NEARC_INJECTED_EXPORTS
-        self.code = compile(_nearc_injected_source(path, source), path, "exec",
-                            dont_inherit=True)
+        self.code = compile_contract_code(_nearc_injected_source(path, source), path)
+
+
+class _Subscripts(ast.NodeTransformer):
+    """``obj[key]`` (a load) becomes ``__mp_subscr__(obj, key)``: see :func:`_mp_subscr`.
+    Slices and augmented assignments (``d[k] += 1``) are left as CPython does them."""
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.ctx, ast.Load) or _has_slice(node.slice):
+            return node
+        call = ast.Call(func=ast.Name("__mp_subscr__", ast.Load()),
+                        args=[node.value, node.slice], keywords=[])
+        return ast.copy_location(call, node)
+
+
+def _has_slice(node) -> bool:
+    return isinstance(node, ast.Slice) or (
+        isinstance(node, ast.Tuple) and any(isinstance(e, ast.Slice) for e in node.elts))
+
+
+def compile_contract_code(source: str, path: str):
+    """Compile contract code (the contract, its local modules) for CPython mode: the real file
+    name and lines, with dict and list subscripts failing as in nearc's MicroPython."""
+    tree = _Subscripts().visit(ast.parse(source, path))
+    ast.fix_missing_locations(tree)
+    return compile(tree, path, "exec", dont_inherit=True)
+
+
+def _mp_subscr(obj, key):
+    """``obj[key]`` as nearc's MicroPython does it under NLR_WASM (measured in Wasm mode).
+
+    A missing dict key leaves its KeyError pending, ``dict_subscr`` returns NULL and
+    ``mp_obj_subscr`` raises ``TypeError: 'dict' object isn't subscriptable`` over it.  A list
+    index out of range leaves IndexError pending and then reads ``items[index]`` anyway: a
+    zeroed slot of the list's allocation (NULL) gives the same TypeError, memory past the
+    allocation gives garbage and the IndexError surfaces.  That part is undefined behaviour; we
+    take the allocation as MicroPython's minimum of 4 or the length.  str, bytes and tuple
+    indexes raise IndexError as usual."""
+    try:
+        return obj[key]
+    except KeyError:
+        if type(obj) is dict:
+            raise TypeError("'dict' object isn't subscriptable") from None
+        raise
+    except IndexError:
+        if type(obj) is list and type(key) is int:
+            index = key + len(obj) if key < 0 else key
+            if 0 <= index < max(4, len(obj)):
+                raise TypeError("'list' object isn't subscriptable") from None
+        raise
+
 
 
 def _nearc_injected_source(path: str, source: str) -> str:
@@ -1103,7 +1157,7 @@ def _local_code(path: str):
     if hit is not None and hit[0] == key:
         return hit[1]
     with open(path, "rb") as f:
-        code = compile(f.read(), path, "exec", dont_inherit=True)
+        code = compile_contract_code(f.read().decode("utf-8"), path)
     _module_code[path] = (key, code)
     return code
 
@@ -1338,7 +1392,7 @@ class _FrozenBuiltins(dict):
 
 
 _running = [None]  # the NearHost of the call in progress
-_FROZEN_BUILTINS = _FrozenBuiltins(vars(builtins), print=_mp_print)
+_FROZEN_BUILTINS = _FrozenBuiltins(vars(builtins), print=_mp_print, __mp_subscr__=_mp_subscr)
 
 
 def _wasm_trap_for(exc: BaseException):

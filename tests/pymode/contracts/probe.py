@@ -222,3 +222,20 @@ def caught_undefined():
         return not_defined_either
     except NameError:
         near.log_utf8("never logged: the Wasm traps on the lookup itself")
+
+
+@near.export
+def missing_key():
+    balances = {"alice.near": 5}
+    for index in (["alice.near"], ["bob.near"]):
+        try:
+            near.log_utf8(str(balances[index[0]]))
+        except KeyError:
+            near.log_utf8("KeyError: only CPython would get here")
+        except TypeError as e:
+            near.log_utf8("TypeError " + str(e))
+    _try("list_in_allocation", lambda: [1][2])  # noqa: PLE0643
+    _try("list_past_allocation", lambda: [1, 2][5])  # noqa: PLE0643
+    _try("tuple", lambda: (1,)[3])  # noqa: PLE0643
+    _try("str", lambda: "abc"[5])
+    _try("slice", lambda: [1, 2, 3][1:])
