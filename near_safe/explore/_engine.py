@@ -112,6 +112,9 @@ class ViolationFound(NearSafeError, AssertionError):
 
 
 class Explorer:
+    """One exploration of one machine with one Settings: the tree, the live system and the
+    counters.  ``explore()`` runs it; ``explore(machine_cls, **overrides)`` is the shortcut."""
+
     def __init__(self, machine_cls, settings):
         self.machine_cls = machine_cls
         self.settings = settings
