@@ -38,7 +38,7 @@ class ScratchMemory:
         end = ptr + n
         if ptr < 0 or end > len(self.buf):
             raise MemoryOutOfBounds()
-        return bytes(memoryview(self.buf)[ptr:end])
+        return bytes(self.buf[ptr:end])
 
     def write(self, ptr: int, data) -> None:
         end = ptr + len(data)
