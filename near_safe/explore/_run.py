@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import NearSafeError, UsageError
+from ..errors import ExecutionFailure, NearSafeError, UsageError
 from ..testing import InvalidTransaction
 from ._faults import FaultRuntime, NextReceipt
 from ._ledger import Ledger
@@ -214,7 +214,12 @@ class Run:
         if key in cache:
             return cache[key]
         args = {} if arg_name is None else {arg_name: arg_value}
-        value = self.rt.view(account_id, method, args)
+        try:
+            value = self.rt.view(account_id, method, args)
+        except ExecutionFailure as exc:
+            raise UsageError(f"view {account_id}.{method}({args}) failed: {exc}; the view "
+                             "given to track() must answer in every state (fix the view or "
+                             "pass a callable)") from None
         if len(cache) > 100_000:
             cache.clear()
         cache[key] = value

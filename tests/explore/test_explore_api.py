@@ -233,3 +233,13 @@ def test_more_draws_cover_argument_combinations_a_shallow_search_misses(seed):
     shallow = {"depth": 2, "budget": 400, "shrink": False}
     assert not CreditFirst.explore(seed=seed, draws=1, **shallow).found
     assert CreditFirst.explore(seed=seed, draws=2, **shallow).found
+
+
+def test_a_tracked_view_that_fails_is_a_usage_error_naming_it():
+    class WrongView(VaultMachine):
+        def setup(self, rt):
+            super().setup(rt)
+            self._tracked[0].credited = ("no_such_view",)
+
+    with pytest.raises(UsageError, match=r"view vault.near.no_such_view\(.*\) failed"):
+        WrongView.explore(budget=5)
