@@ -34,8 +34,9 @@ run exactly the same call again (the same callback after two different faults, t
 deposit after two different earlier choices), so the explorer's runtime keeps the outcome of
 each call under that full key and returns it instead of running the Wasm again.  Two calls
 with the same key cannot differ, so this changes no result, only the time.  Not memoised:
-views, injected faults, and any call while a yielded promise is pending or that creates or
-resumes one (those read the runtime's yield table, outside the key).
+views, and any call while a yielded promise is pending or that creates or resumes one (those
+read the runtime's yield table, outside the key).  An injected fault is applied on top of the
+real (possibly reused) run and is never stored.
 """
 
 from __future__ import annotations
