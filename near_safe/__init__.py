@@ -144,24 +144,6 @@ class MisuseError(_MisuseBase):
     the contract module is imported (in the Wasm: every call fails and logs it)."""
 
 
-def check_spec(where, spec):
-    """Decoration-time check of an ``args=`` declaration."""
-    if spec is None:
-        return {}
-    if type(spec) is not dict:
-        raise MisuseError(where + ": args= must be a dict of name -> kind, e.g. {'amount': AMOUNT}")
-    for name in spec:
-        kind = spec[name]
-        if type(name) is not str or name == "_ns":
-            raise MisuseError(where + ": bad argument name %r (reserved or not a string)" % (name,))
-        if type(kind) is not str or kind.lstrip("?") not in _DESC:
-            raise MisuseError(
-                where + ": argument %r has unknown kind %r; use INT, STR, BOOL, AMOUNT, ACCOUNT, "
-                "LIST, DICT, ANY or optional(KIND)" % (name, kind)
-            )
-    return spec
-
-
 # --- strict JSON input ------------------------------------------------------------------------
 
 
@@ -320,79 +302,130 @@ def parse(method, spec, obj):
 # No attributes are set on function objects and nothing relies on __annotations__ or
 # functools.wraps (MicroPython); names are captured in closures.
 
-_OPTIONS = {  # kind -> (allowed options, hint shown when another one is used)
-    "call": ("payable one_yocto private args", "options are payable, one_yocto, private, args"),
-    "init": ("payable private args", "init can be payable or private; one_yocto belongs on @call"),
-    "view": ("args", "views never take deposits or run privately; use @call(...) for that"),
-    "callback": ("args max_result result",
-                 "callbacks are always private and never payable; options are args, max_result, "
-                 "result"),
+# Decoration runs on every call too (the module is imported afresh), so the common path does
+# little: no string building unless there is an error, option names checked against tuples.
+_ALLOWED = {
+    "call": ("payable", "one_yocto", "private", "args"),
+    "init": ("payable", "private", "args"),
+    "view": ("args",),
+    "callback": ("args", "max_result", "result"),
+    "multi_callback": ("args", "max_result", "result"),
+}
+_HINT = {
+    "call": "options are payable, one_yocto, private, args",
+    "init": "init can be payable or private; one_yocto belongs on @call",
+    "view": "views never take deposits or run privately; use @call(...) for that",
+    "callback": "callbacks are always private and never payable; options are args, "
+                "max_result, result",
 }
 _CALLBACKS = {}  # name -> declared args of every @callback / @multi_callback (for safe_call)
 
 
 def view(fn=None, **opts):
     """A read-only method: rejects deposits, refuses state writes through ``state``."""
-    return _decorator("view", fn, opts)
+    return _wrap("view", fn, opts) if fn is not None else lambda f: _wrap("view", f, opts)
 
 
 def call(fn=None, **opts):
     """A state-changing method.  Options: ``payable=True`` (accept deposits),
     ``one_yocto=True`` (require exactly 1 yoctoNEAR), ``private=True`` (only this contract),
     ``args={...}`` (declared argument kinds)."""
-    return _decorator("call", fn, opts)
+    return _wrap("call", fn, opts) if fn is not None else lambda f: _wrap("call", f, opts)
 
 
 def init(fn=None, **opts):
     """The initializer: runs once (a second call panics).  Options: payable, private, args."""
-    return _decorator("init", fn, opts)
+    return _wrap("init", fn, opts) if fn is not None else lambda f: _wrap("init", f, opts)
 
 
 def callback(fn=None, **opts):
     """A callback of this contract, called as ``fn(result, **args)`` with a Result.
     Options: ``args={...}``, ``max_result=`` (bytes), ``result=KIND`` (checked result kind)."""
-    return _decorator("callback", fn, opts)
+    return (_wrap("callback", fn, opts) if fn is not None
+            else lambda f: _wrap("callback", f, opts))
 
 
 def multi_callback(fn=None, **opts):
     """Like ``callback`` but receives the list of all promise results (``promise_and``)."""
-    return _decorator("multi_callback", fn, opts)
+    return (_wrap("multi_callback", fn, opts) if fn is not None
+            else lambda f: _wrap("multi_callback", f, opts))
 
 
-def _decorator(kind, fn, opts):
-    if fn is None:
-        return lambda f: _build(kind, f, opts)
-    return _build(kind, fn, opts)
+def _misuse(kind, fn, what):
+    name = getattr(fn, "__name__", repr(fn))
+    raise MisuseError("@" + kind + " on " + name + ": " + what)
 
 
-def _build(kind, fn, opts):
-    """Check the options (MisuseError naming the fix) and make the wrapper."""
-    where = "@" + kind
+def _wrap(kind, fn, opts):
+    """Under CPython (tests, CPython mode, any tool importing the contract) check the options
+    now.  In the Wasm the module is imported afresh on every call, so checking every method's
+    options each time would cost about 0.05 Tgas per decorated method per call: there a
+    method's options are checked when that method is called, before anything else, and a
+    misuse panics with the same message."""
     if not callable(fn):
-        raise MisuseError(where + " takes options by keyword only: write @" + kind
+        raise MisuseError("@" + kind + " takes options by keyword only: write @" + kind
                           + " or @" + kind + "(payable=True)")
-    name = fn.__name__
-    where = where + " on " + name
-    allowed, hint = _OPTIONS["callback" if kind == "multi_callback" else kind]
-    for key in opts:
-        if key not in allowed.split():
-            raise MisuseError(where + ": option '" + key + "' is not allowed: " + hint)
-    payable, one_yocto = opts.get("payable"), opts.get("one_yocto")
-    if payable and one_yocto:
-        raise MisuseError(where + ": payable and one_yocto exclude each other; keep one")
-    spec = check_spec(where, opts.get("args"))
     if kind == "callback" or kind == "multi_callback":
-        limit = opts.get("max_result", MAX_RESULT)
-        if type(limit) is not int or limit < 0:
-            raise MisuseError(where + ": max_result must be a byte count (int >= 0)")
+        _CALLBACKS[fn.__name__] = opts.get("args")  # safe_call checks then= against it
+    if _EAGER:
+        return _setup(kind, fn, opts)
+    return lambda *a: _setup_or_panic(kind, fn, opts)(*a)
+
+
+_EAGER = sys.implementation.name != "micropython"
+
+
+def _setup_or_panic(kind, fn, opts):
+    try:
+        return _setup(kind, fn, opts)
+    except MisuseError as e:
+        near.panic_utf8(str(e))
+
+
+def _setup(kind, fn, opts):
+    """Check the options (MisuseError naming the fix) and make the wrapper."""
+    spec = {}
+    deposit, private, limit, rkind = 0, False, MAX_RESULT, None
+    if opts:
+        allowed = _ALLOWED[kind]
+        for key in opts:
+            if key not in allowed:
+                _misuse(kind, fn, "option '" + key + "' is not allowed: "
+                        + _HINT["callback" if kind == "multi_callback" else kind])
+        if opts.get("args") is not None:
+            spec = opts["args"]
+            _check_spec(kind, fn, spec)
+        if opts.get("payable"):
+            if opts.get("one_yocto"):
+                _misuse(kind, fn, "payable and one_yocto exclude each other; keep one")
+            deposit = None  # any
+        elif opts.get("one_yocto"):
+            deposit = 1
+        private = bool(opts.get("private"))
+        if "max_result" in opts:
+            limit = opts["max_result"]
+            if type(limit) is not int or limit < 0:
+                _misuse(kind, fn, "max_result must be a byte count (int >= 0)")
         rkind = opts.get("result")
         if rkind is not None:
-            check_spec(where, {"result": rkind})
-        _CALLBACKS[name] = spec
+            _check_spec(kind, fn, {"result": rkind})
+    name = fn.__name__
+    if kind == "callback" or kind == "multi_callback":
         return _callback_wrapper(fn, name, spec, kind == "multi_callback", limit, rkind)
-    # deposit rule: None = any (payable), 1 = exactly one yocto, 0 = none
-    deposit = None if payable else (1 if one_yocto else 0)
-    return _method_wrapper(fn, name, kind, deposit, bool(opts.get("private")), spec)
+    return _method_wrapper(fn, name, kind, deposit, private, spec)
+
+
+def _check_spec(kind, fn, spec):
+    """Decoration-time check of an ``args=`` declaration."""
+    if type(spec) is not dict:
+        _misuse(kind, fn, "args= must be a dict of name -> kind, e.g. {'amount': AMOUNT}")
+    for name in spec:
+        k = spec[name]
+        if type(name) is not str or name == "_ns":
+            _misuse(kind, fn, "bad argument name %r (reserved or not a string)" % (name,))
+        if type(k) is not str or k.lstrip("?") not in _DESC:
+            _misuse(kind, fn, "argument %r has unknown kind %r; use INT, STR, BOOL, AMOUNT, "
+                    "ACCOUNT, LIST, DICT, ANY or optional(KIND)" % (name, k))
 
 
 def _return(result):

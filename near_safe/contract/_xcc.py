@@ -161,9 +161,9 @@ def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=N
 def _check_then(then, then_args):
     """The callback must exist and accept ``then_args``: a callback that panics on its
     arguments (or is missing) would never settle, leaving funds and locks stuck."""
-    spec = _CALLBACKS.get(then)
-    if spec is None:
+    if then not in _CALLBACKS:
         raise MisuseError("safe_call: then=%r is not a @callback of this contract" % (then,))
+    spec = _CALLBACKS[then] or {}
     args = then_args or {}
     for name in args:
         if name not in spec:
