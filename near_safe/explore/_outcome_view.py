@@ -36,4 +36,6 @@ def describe_receipt(outcome, fault=None) -> str:
         res = "ok"
     dep = f" deposit {fmt_near(outcome.deposit)}" if getattr(outcome, "deposit", 0) else ""
     inj = f"  [injected: {fault}]" if fault else ""
+    if fault == "large_result":
+        inj = f"  [injected: large_result, {len(outcome.raw_value or b'')} bytes]"
     return f"{outcome.predecessor} -> {outcome.receiver}.{what}{dep}: {res}{inj}"

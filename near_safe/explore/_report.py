@@ -96,6 +96,8 @@ def _lines_for(did) -> list:
         return out
     if kind == "step":
         _, fault, nxt = did
+        if fault == "large_result":
+            return [f"run.step(fault={fault!r})  # {_next_text(nxt)} returns a large result"]
         if fault:
             return [f"run.step(fault={fault!r})  # {_next_text(nxt)} FAILS ({fault})"]
         return [f"run.step()  # {_next_text(nxt)}"]
