@@ -168,7 +168,10 @@ class FaultRuntime(Runtime):
 
     def next_receipt(self) -> NextReceipt | None:
         """Which action receipt will ``step()`` execute next?  Mirrors ``Runtime.step`` and
-        ``_process_receipt`` (spec 3.2, 3.3) on the queues without changing them."""
+        ``_process_receipt`` (spec 3.2, 3.3) on the queues without changing them.  Not
+        predicted: a yield timing out at the block boundary (spec 3.2 step 6); a fault aimed at
+        the predicted receipt then lands on the resumed one instead (tests check the
+        prediction on interleaved flows without yields)."""
         st = self._state
         received = set(st.received_data)
         counts = dict(st.pending_data_count)
