@@ -15,7 +15,8 @@ The folder convention (docs/explorer.md, "The folder convention"):
   a deposit of 1 or 10 NEAR.  A method with any other parameter is left out (reported).
 * Tracking: views named ``balance_of``, ``get_balance``, ``staked_of``, ``claimable_of``
   (one account parameter) are summed as what the contract owes a user; a view named
-  ``pending_ops``, ``locks`` or ``locked`` must list nothing when idle.
+  ``pending_ops``, ``locks`` or ``locked`` must list nothing when idle; a view
+  ``in_flight_of`` (one account parameter) says what the contract holds for a user in flight.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ._strategies import amounts, sampled_from
 
 CREDIT_VIEWS = ("balance_of", "get_balance", "staked_of", "claimable_of")
 LOCK_VIEWS = ("pending_ops", "locks", "locked")
+IN_FLIGHT_VIEWS = ("in_flight_of",)
 CALL_DECORATORS = ("call",)
 EXPORTS = ("export", "view", "call", "init", "callback", "multi_callback")
 USER_PARAMS = ("account_id", "receiver_id", "user", "user_id")
@@ -147,9 +149,12 @@ def machine_for_folder(folder: Path):
                          and c.methods[v].kind == "view" and len(c.methods[v].params) == 1)
         locks = next((v for v in LOCK_VIEWS if v in c.methods
                       and c.methods[v].kind == "view" and not c.methods[v].params), None)
+        in_flight = next((v for v in IN_FLIGHT_VIEWS if v in c.methods
+                          and c.methods[v].kind == "view" and len(c.methods[v].params) == 1),
+                         None)
         if credited or locks:
             user_arg = c.methods[credited[0]].params[0] if credited else "account_id"
-            tracked.append((c.account_id, credited, locks, user_arg))
+            tracked.append((c.account_id, credited, locks, user_arg, in_flight))
     if not rules:
         raise UsageError(f"{folder}: no callable method to explore (exported @call methods "
                          "not named new/on_*); write an explore.py (docs/explorer.md)")
@@ -163,8 +168,9 @@ def machine_for_folder(folder: Path):
         for account_id, args in inits.items():
             handle = rt.handle(account_id)
             handle.call(handle, "new", args).unwrap()
-        for account_id, credited, locks, user_arg in tracked:
-            self.track(account_id, credited=credited, locks=locks, user_arg=user_arg)
+        for account_id, credited, locks, user_arg, in_flight in tracked:
+            self.track(account_id, credited=credited, locks=locks, user_arg=user_arg,
+                       in_flight=in_flight)
 
     attrs = {"setup": setup, "users": {"alice.near": 100, "bob.near": 100}}
     for name, fn in rules.items():
