@@ -55,6 +55,9 @@ class Run:
         run.raise_on_violation = raise_on_violation
         mode = getattr(machine_cls, "mode", "wasm")
         run.rt = FaultRuntime(mode=mode, large_bytes=settings.large_bytes, memo=settings.memo)
+        if not isinstance(machine_cls.users, dict) or not machine_cls.users:
+            raise UsageError(f"{machine_cls.__name__}.users = {machine_cls.users!r}: give a "
+                             "dict {account id: NEAR balance}, e.g. {'alice.near': 100}")
         users = dict(machine_cls.users)
         if machine_cls.attacker and settings.attacker:
             users.setdefault(machine_cls.attacker, machine_cls.attacker_balance)

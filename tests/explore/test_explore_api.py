@@ -243,3 +243,9 @@ def test_a_tracked_view_that_fails_is_a_usage_error_naming_it():
 
     with pytest.raises(UsageError, match=r"view vault.near.no_such_view\(.*\) failed"):
         WrongView.explore(budget=5)
+
+
+def test_users_must_be_a_dict_of_balances():
+    bad = type("Bad", (VaultMachine,), {"users": ["alice.near"]})
+    with pytest.raises(UsageError, match=r"give a dict \{account id: NEAR balance\}"):
+        bad.explore(budget=1)
