@@ -3,6 +3,8 @@
 1. gas per flow: the same safe flows (deposit-and-stake, token withdraw; success and failure)
    written with near_safe (tests/safety/contracts/bench_safe.py) and by hand in plain
    near-sdk-py (bench_hand.py), on the embedded runtime in Wasm mode.  Goal: ratio <= 1.05.
+   For scale, a third version against the bare `near` module (bench_raw.py: no SDK, no input
+   validation beyond json.loads) shows what near_safe costs over the least code possible.
 2. Wasm size of the two contracts.  Goal: near_safe at most 8 KB larger.
 3. The gas each near_safe callback burns on its success and failure paths next to its
    reservation (CALLBACK_GAS), and the prepaid gas safe_call asks for next to the smallest
@@ -20,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from near_safe import CALLBACK_GAS  # noqa: E402
-from near_safe.builder import build_contract  # noqa: E402
-from near_safe.testing import NEAR, TGAS, Runtime  # noqa: E402
+from near_safe import CALLBACK_GAS
+from near_safe.builder import build_contract
+from near_safe.testing import NEAR, TGAS, Runtime
 
 CONTRACTS = ROOT / "tests" / "safety" / "contracts"
 STAKE = 5 * NEAR
@@ -36,7 +38,8 @@ def setup():
     staking = rt.deploy("staking.near", CONTRACTS / "staking.py", balance=10 * NEAR)
     token = rt.deploy("token.near", CONTRACTS / "token.py", balance=10 * NEAR)
     vaults = {}
-    for name, source in (("near_safe", "bench_safe.py"), ("hand", "bench_hand.py")):
+    for name, source in (("near_safe", "bench_safe.py"), ("hand", "bench_hand.py"),
+                         ("raw", "bench_raw.py")):
         account = f"{name.replace('_', '-')}.near"
         v = rt.deploy(account, CONTRACTS / source, balance=10 * NEAR)
         alice.call(v, "new", {"staking": "staking.near", "token": "token.near"}).unwrap()
@@ -103,7 +106,7 @@ def main():
                 cb_rows.append((flow, out.receipt(cb).gas_burnt))
         ratio = burnt["near_safe"] / burnt["hand"]
         worst = max(worst, ratio)
-        rows.append((flow, burnt["hand"], burnt["near_safe"], ratio))
+        rows.append((flow, burnt["hand"], burnt["near_safe"], ratio, burnt["raw"]))
 
     # What safe_call asks for vs what the flow really needs: the same flow in vault.py with
     # own_gas=0, so that the check does not set the threshold, bisected to the least prepaid
@@ -132,7 +135,7 @@ def main():
         assert out.status == "success", out
         single[name] = out.gas_burnt
     rows.append(("single call (private, 2 typed args)", single["hand"], single["near_safe"],
-                 single["near_safe"] / single["hand"]))
+                 single["near_safe"] / single["hand"], single["raw"]))
     worst = max(worst, single["near_safe"] / single["hand"])
 
     # The heaviest callback path: staking fails and the callback body raises (its writes are
@@ -145,19 +148,24 @@ def main():
 
     size_safe = build_contract(CONTRACTS / "bench_safe.py").stat().st_size
     size_hand = build_contract(CONTRACTS / "bench_hand.py").stat().st_size
+    size_raw = build_contract(CONTRACTS / "bench_raw.py").stat().st_size
 
     t = TGAS
     print("\nnear_safe safety layer vs the same safe flow hand-written in near-sdk-py "
           "(Wasm mode, gas burnt per flow, all receipts)")
-    print(f"{'flow':42} {'hand-written':>14} {'near_safe':>12} {'ratio':>7}")
-    for flow, hand, safe, ratio in rows:
-        print(f"{flow:42} {hand / t:11.3f} Tg {safe / t:9.3f} Tg {ratio:7.3f}")
+    print(f"{'flow':42} {'hand-written':>14} {'near_safe':>12} {'ratio':>7}   "
+          f"{'bare near module':>16} {'near_safe/bare':>14}")
+    for flow, hand, safe, ratio, raw in rows:
+        print(f"{flow:42} {hand / t:11.3f} Tg {safe / t:9.3f} Tg {ratio:7.3f}   "
+              f"{raw / t:13.3f} Tg {safe / raw:14.3f}")
     print(f"{'worst ratio (goal <= %.2f)' % GAS_GOAL:42} {'':14} {'':12} {worst:7.3f}  "
           f"{'OK' if worst <= GAS_GOAL else 'MISSED'}")
     diff = size_safe - size_hand
     print(f"\nWasm size: hand-written {size_hand / 1024:.1f} KB, near_safe "
           f"{size_safe / 1024:.1f} KB, difference {diff / 1024:+.1f} KB "
-          f"(goal <= +{SIZE_GOAL // 1024} KB: {'OK' if diff <= SIZE_GOAL else 'MISSED'})")
+          f"(goal <= +{SIZE_GOAL // 1024} KB: {'OK' if diff <= SIZE_GOAL else 'MISSED'}); "
+          f"bare near module {size_raw / 1024:.1f} KB (near_safe adds "
+          f"{(size_safe - size_raw) / 1024:+.1f} KB)")
     print(f"\nnear_safe callbacks: gas burnt vs reservation CALLBACK_GAS = "
           f"{CALLBACK_GAS / t:.1f} Tgas")
     for flow, used in cb_rows:

@@ -9,7 +9,7 @@ pytest plugin), ``near_safe.builder`` (Wasm build and cache), ``near_safe.check`
 Why the safety API lives in this one file (docs/safety.md is the user guide): MicroPython runs
 the whole import on EVERY call, and each module-level name costs about 3-5 Ggas to bind (a
 re-exported name as much again; each extra module about 40 Ggas more).  Split into four modules
-re-exported here, the import cost 1.1 Tgas per call; one module costs about half.  So the
+re-exported here, importing near_safe cost 1.1 Tgas per call; as it is now, about 0.5 Tgas.  So the
 decorators, argument kinds and strict input are here; ``contract/_state.py`` (state, ledgers,
 locks; used by nearly every method) is imported eagerly and ``contract/_xcc.py`` (safe_call
 and settlement) only when a method makes or settles a cross-contract call.
@@ -35,10 +35,10 @@ __version__ = "0.1.0"
 
 TGAS = 1000000000000
 # Reserved gas for a near_safe callback (static, weight 0).  Measured on the embedded runtime,
-# Wasm mode, by bench/bench_safety.py: near_safe's callbacks with a trivial body burn 3.3-3.7
-# Tgas on their success and failure paths (refund, restore, unlock), about 5 Tgas when the body
-# raises and is logged - mostly MicroPython start-up and contract loading.  10 Tgas leaves about
-# 6 Tgas for the callback body; pass callback_gas= for heavier bodies.  (A Rust contract's
+# Wasm mode, by bench/bench_safety.py: near_safe's callbacks with a trivial body burn 2.7-3.0
+# Tgas on their success and failure paths (refund, restore, unlock), 3.6 Tgas when the body
+# raises and is logged - mostly MicroPython start-up and contract loading.  10 Tgas leaves
+# about 6 Tgas for the callback body; pass callback_gas= for heavier bodies.  (A Rust contract's
 # usual 5 Tgas does not carry over: a trivial Python method alone burns several Tgas.)
 CALLBACK_GAS = 10 * TGAS
 # Minimum static gas for the external call (it also gets all unused gas, by weight 1).
@@ -47,7 +47,7 @@ EXTERNAL_GAS = 10 * TGAS
 # callee's and the callback's exec fees are prepaid as used gas, spec 2.7/5.1), the in-flight
 # record and lock writes, the return and MicroPython's tear-down.  Measured as above (least
 # prepaid gas that completes deposit-and-stake with own_gas=0, minus the gas used before the
-# check and the two static reservations): 2.8-3.8 Tgas.  5 Tgas leaves over 1 Tgas for a
+# check and the two static reservations): 2.2-3.2 Tgas.  5 Tgas leaves about 2 Tgas for a
 # little work after safe_call returns; pass own_gas= when the method does more.
 OWN_GAS = 5 * TGAS
 # Gas a refund transfer needs in the callback (receipt creation + transfer fees, spec 5.1,
@@ -260,7 +260,7 @@ def read_input(method, strict=True):
         return {}
     try:
         obj = json.loads(raw)
-    except Exception:
+    except Exception:  # noqa: BLE001  MicroPython raises ValueError, CPython JSONDecodeError
         obj = None
     if obj is None or (strict and not strict_json(raw)):
         _fail(method, "invalid JSON input")
@@ -460,7 +460,7 @@ def _method_wrapper(fn, name, kind, deposit, private, spec):
             state.readonly = name
         try:
             result = fn(*a, **kwargs)
-        except Exception as e:  # a host panic is not an Exception (it never returns)
+        except Exception as e:  # noqa: BLE001  a host panic is no Exception (never returns)
             if isinstance(e, ContractError):
                 near.panic_utf8(str(e))
             near.panic_utf8("Method " + name + " failed: " + type(e).__name__ + ": " + str(e))
@@ -494,7 +494,7 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
         try:
             result = fn(*a, results if multi else results[0], **kwargs)
             state.end_buffer(True)
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001  contained on purpose: settlement must commit
             state.end_buffer(False)
             near.log_utf8("Method " + name + ": callback body raised " + type(e).__name__
                           + ": " + str(e) + "; its writes were discarded")

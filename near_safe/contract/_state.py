@@ -77,7 +77,7 @@ def get(key, default=None):
     return default if raw is None else json.loads(raw)
 
 
-def set(key, value):  # noqa: A001  (dict-like name on purpose: state.set)
+def set(key, value):  # dict-like name on purpose: state.set
     write(key, json.dumps(value))
 
 

@@ -22,8 +22,16 @@ import json
 
 import near
 
-from .. import (CALLBACK_GAS, EXTERNAL_GAS, OWN_GAS, REFUND_GAS, TGAS, MisuseError,
-                _CALLBACKS, convert)
+from .. import (
+    _CALLBACKS,
+    CALLBACK_GAS,
+    EXTERNAL_GAS,
+    OWN_GAS,
+    REFUND_GAS,
+    TGAS,
+    MisuseError,
+    convert,
+)
 from . import _state
 from ._state import Promise
 
@@ -61,7 +69,7 @@ def read_result(i, limit, kind):
     if raw:
         try:
             value = json.loads(raw)
-        except Exception:
+        except Exception:  # noqa: BLE001  not JSON: keep raw
             if kind is not None:
                 return Result(True, False, raw, None, "result is not JSON")
     if kind is not None:

@@ -7,8 +7,6 @@ import pytest
 
 from near_safe.testing import NEAR, TGAS
 
-
-
 CONTRACTS = Path(__file__).parent / "contracts"
 
 

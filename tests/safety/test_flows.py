@@ -17,7 +17,7 @@ def _transfers_to(out, account, amount):
 
 def _ns_keys(world):
     """near_safe's in-flight records and locks left in the vault's state."""
-    return [k for k in world.storage() if k.startswith(b"_ns:op:") or k.startswith(b"_ns:lock:")]
+    return [k for k in world.storage() if k.startswith((b"_ns:op:", b"_ns:lock:"))]
 
 
 # --- deposit and stake -------------------------------------------------------------------------
@@ -109,6 +109,14 @@ def test_raising_callback_body_on_success_still_credits(world):
     assert world.staked() == STAKE
     assert _ns_keys(world) == []
     assert b"written_by_raising_body" not in world.storage()
+
+
+def test_callback_body_can_adjust_the_settlement(world):
+    out = world.alice.call(world.vault, "deposit_and_stake_half", deposit=STAKE, gas=GAS)
+    assert out.value == ["alice.near", True, str(STAKE // 2), str(STAKE // 2)]
+    assert world.staked() == STAKE // 2
+    assert len(_transfers_to(out, "alice.near", STAKE // 2)) == 1
+    assert _ns_keys(world) == []
 
 
 def test_locked_user_cannot_start_a_second_operation(world):

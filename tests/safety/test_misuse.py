@@ -3,7 +3,16 @@ that runs in the Wasm; the compiled case is test_inputs.py::test_misused_decorat
 
 import pytest
 
-from near_safe import AMOUNT, MisuseError, call, callback, init, multi_callback, optional, view
+from near_safe import (
+    AMOUNT,
+    MisuseError,
+    call,
+    callback,
+    init,
+    multi_callback,
+    optional,
+    view,
+)
 from near_safe.errors import NearSafeError
 
 

@@ -3,7 +3,7 @@ Its twin bench_hand.py is the same safe flow written by hand in plain near-sdk-p
 
 import near
 
-from near_safe import ACCOUNT, AMOUNT, assert_unlocked, call, callback, init, safe_call, state, view
+from near_safe import ACCOUNT, AMOUNT, call, callback, init, safe_call, state, view
 
 
 class Vault:

@@ -88,6 +88,26 @@ def deposit_and_stake_own_gas(own_gas):
 
 
 @call(payable=True)
+def deposit_and_stake_half():
+    """Same flow; the callback body changes the settlement: half credited, half refunded."""
+    user = near.predecessor_account_id()
+    amount = near.attached_deposit()
+    return safe_call(
+        state.get("cfg")[0], "deposit_and_stake", deposit=amount,
+        then="on_staked_half", refund=amount, credit=STAKED, lock=user,
+    )
+
+
+@callback
+def on_staked_half(result):
+    op = operation()
+    if op.ok:
+        op.refund = op.credit // 2
+        op.credit -= op.refund
+    return [op.caller, op.ok, str(op.credit), str(op.refund)]
+
+
+@call(payable=True)
 def deposit_and_stake_pull():
     """Same flow, but a failed stake is always refunded as a claimable balance (pull)."""
     user = near.predecessor_account_id()
