@@ -7,12 +7,21 @@ TGAS = 10**12
 
 
 def fmt_near(amount: int) -> str:
-    """Exact when it is a whole number of NEAR (or milliNEAR), else 6 significant digits."""
-    if amount % NEAR == 0:
-        return f"{amount // NEAR} NEAR"
-    if amount % (NEAR // 1000) == 0:
-        return f"{amount / NEAR:.3f} NEAR"
-    return f"{amount / NEAR:.6g} NEAR"
+    """Exact when the amount is a whole number of microNEAR; otherwise rounded to six decimals
+    and marked with ``~`` (integer arithmetic: no float rounding)."""
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    whole, frac = divmod(amount, NEAR)
+    if frac == 0:
+        return f"{sign}{whole} NEAR"
+    micro, rest = divmod(frac, NEAR // 10**6)
+    approx = "~" if rest else ""
+    if rest * 2 >= NEAR // 10**6:
+        micro += 1
+        if micro == 10**6:
+            whole, micro = whole + 1, 0
+    digits = f"{micro:06d}".rstrip("0")
+    return f"{approx}{sign}{whole}{'.' + digits if digits else ''} NEAR"
 
 
 def near_literal(amount: int) -> str:

@@ -70,6 +70,8 @@ class Run:
         run.machine = machine
         machine.setup(run.rt)
         run.ledger = Ledger(run.users, frozenset(t.account_id for t in machine._tracked))
+        run.initial_balances = {t.account_id: run.rt.balance(t.account_id)
+                                for t in machine._tracked}
         run.rt.forget_observed()
         return run
 
@@ -346,6 +348,10 @@ class Run:
                 credited = 0
                 lines.append(f"({user}: credited view failed: {exc})")
             lines.append(self.ledger.row(user, credited))
+        for account_id, before in getattr(self, "initial_balances", {}).items():
+            after = self.rt.balance(account_id)
+            lines.append(f"{account_id:<20} contract balance {fmt_near(before)} -> "
+                         f"{fmt_near(after)} (gas rewards included)")
         return "\n".join(lines)
 
 
