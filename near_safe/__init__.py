@@ -124,9 +124,9 @@ def convert(kind, v):
     if kind == BOOL:
         return t is bool, v
     if kind == LIST:
-        return t is list, v
+        return isinstance(v, list), v
     if kind == DICT:
-        return t is dict, v
+        return isinstance(v, dict), v
     return True, v  # ANY
 
 
@@ -264,7 +264,7 @@ def read_input(method, strict=True):
         obj = None
     if obj is None or (strict and not strict_json(raw)):
         _fail(method, "invalid JSON input")
-    if type(obj) is not dict:
+    if not isinstance(obj, dict):  # CPython mode hands out dict subclasses (MicroPython order)
         _fail(method, "arguments must be a JSON object")
     return obj
 
@@ -417,7 +417,7 @@ def _setup(kind, fn, opts):
 
 def _check_spec(kind, fn, spec):
     """Decoration-time check of an ``args=`` declaration."""
-    if type(spec) is not dict:
+    if not isinstance(spec, dict):
         _misuse(kind, fn, "args= must be a dict of name -> kind, e.g. {'amount': AMOUNT}")
     for name in spec:
         k = spec[name]

@@ -112,7 +112,7 @@ def _norm(entry, caller, amount, what):
     """``ledger`` or ``(ledger, account, amount)`` -> JSON-ready ``[ledger, account, str]``."""
     if type(entry) is str:
         return [entry, caller, str(amount)]
-    if type(entry) is tuple and len(entry) == 3:
+    if isinstance(entry, (tuple, list)) and len(entry) == 3:
         return [entry[0], entry[1], str(entry[2])]
     raise MisuseError("safe_call: " + what + "= takes a ledger name or (ledger, account, amount)")
 
