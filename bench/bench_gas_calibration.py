@@ -376,8 +376,8 @@ def main(argv=None) -> int:
     for label, code in (("2025-03 lookup_map", lm), ("sdk-1.0.0 lookup_map", lm_new),
                         ("near_safe hello.py", ours)):
         ex, mem = exports_and_memory(code)
-        print(f"  {label:22s} {len(code):7d} bytes, {len(ex)} exports "
-              f"({', '.join(e for e in ex if not e.startswith('_'))[:70]}), memory {mem}")
+        print(f"  {label:22s} {len(code):7d} bytes, memory {mem}, {len(ex)} exports:\n"
+              f"      {' '.join(ex)}")
     return 0
 
 
