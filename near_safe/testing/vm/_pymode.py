@@ -37,7 +37,8 @@ near_safe.builder builds it; each point was checked against Wasm mode, tests/pym
 * Contract code (the contract and its local modules) is compiled with its subscripts going
   through :func:`_mp_subscr`: a missing dict key raises ``TypeError: 'dict' object isn't
   subscriptable`` as in the Wasm, not KeyError (so ``except KeyError`` around ``d[k]`` does not
-  catch it in either mode; use ``d.get(k)``).
+  catch it in either mode; use ``d.get(k)``).  Its dicts are :class:`MPDict`: they iterate in
+  MicroPython's hash-table order (loops, repr, ``json.dumps``), as do ``json.loads`` results.
 
 Differences from Wasm mode that remain (inherent to running CPython instead of MicroPython):
 
@@ -54,8 +55,11 @@ Differences from Wasm mode that remain (inherent to running CPython instead of M
   installed package survive between calls, unlike in Wasm.
 * Python itself: CPython's builtins, not MicroPython's.  Texts differ (``ZeroDivisionError``,
   ``int()``, "is not defined", ``str(KeyError("k"))`` is ``'k'`` here and ``k`` there, repr
-  of non-ASCII str), ``str(float)`` has up to 17 digits here and 16 there, dicts iterate in
-  insertion order here and hash order there (also in ``json.dumps``).  Some MicroPython failures
+  of non-ASCII str), ``str(float)`` has up to 17 digits here and 16 there.  Dicts made outside
+  contract code (in installed packages, ``**kwargs``) are ordered in ``json.dumps`` as if they
+  were displays of their size (right for near_sdk_py's event dicts; a guess otherwise) and
+  iterate in insertion order elsewhere; ``type(d) is dict`` is False for contract dicts (use
+  ``isinstance``); keys other than str, bytes and int hash approximately.  Some MicroPython failures
   under NLR_WASM are not reproduced: subscripts inside installed packages (near_sdk_py,
   near_safe) and ``d[k] += 1`` keep CPython's KeyError, ``[1].remove(2)`` traps in the Wasm
   (MemoryOutOfBounds), and too deep a recursion traps even inside ``try`` there (here only
@@ -720,8 +724,8 @@ def _mp_print(*args, sep=" ", end="\n", file=None, flush=False):
 # UTF-8 (no \uXXXX), bytes as strings, floats with 16 significant digits, and accepts anything
 # (an object prints its repr); ``loads`` treats commas and colons as whitespace (so ``[1,2,]``
 # parses), rejects NaN, and every error is ``ValueError("syntax error in JSON")``.  CPython mode
-# swaps these in for ``json.loads``/``json.dumps`` during a call.  Not mirrored: dict key order
-# (MicroPython's hash order, see the module docstring).
+# swaps these in for ``json.loads``/``json.dumps`` during a call; objects come out in
+# MicroPython's dict order (see MicroPython's dict order below).
 
 
 def _mp_json_dumps(obj, *args, separators=None, **kwargs):
@@ -797,7 +801,8 @@ def _mp_json_print(obj, out: list, item_sep: str, key_sep: str) -> None:
         out.append("]")
     elif isinstance(obj, dict):
         out.append("{")
-        for i, (key, value) in enumerate(obj.items()):
+        for i, key in enumerate(_mp_order(obj)):
+            value = dict.__getitem__(obj, key)
             if i:
                 out.append(item_sep)
             quote = type(key) not in (str, bytes)
@@ -898,7 +903,7 @@ def _mp_json_loads(obj):
         elif c == 0x5B:
             value, enter = [], True
         elif c == 0x7B:
-            value, enter = {}, True
+            value, enter = MPDict(), True  # mp_obj_new_dict(0)
         elif c in b"]}":
             if top is _NULL:
                 raise syntax
@@ -1025,8 +1030,40 @@ class _Contract:
 
 
 class _Subscripts(ast.NodeTransformer):
-    """``obj[key]`` (a load) becomes ``__mp_subscr__(obj, key)``: see :func:`_mp_subscr`.
-    Slices and augmented assignments (``d[k] += 1``) are left as CPython does them."""
+    """Contract code rewritten for MicroPython semantics, lines kept:
+
+    * ``obj[key]`` (a load) becomes ``__mp_subscr__(obj, key)`` (:func:`_mp_subscr`); slices and
+      augmented assignments (``d[k] += 1``) are left as CPython does them;
+    * ``{k: v, ...}`` becomes ``__mp_dict__(n, k, v, ...)``, ``{k: v for ...}``
+      ``__mp_dict_pairs__(((k, v) for ...))`` and ``dict(...)``
+      ``__mp_dict_call__(dict, ...)``: dicts that iterate in MicroPython's order
+      (:class:`MPDict`)."""
+
+    def visit_Dict(self, node):
+        self.generic_visit(node)
+        if any(k is None for k in node.keys):  # {**other, ...}: left to CPython
+            return node
+        args = [ast.Constant(len(node.keys))]
+        for k, v in zip(node.keys, node.values):
+            args += [k, v]
+        call = ast.Call(func=ast.Name("__mp_dict__", ast.Load()), args=args, keywords=[])
+        return ast.copy_location(call, node)
+
+    def visit_DictComp(self, node):
+        self.generic_visit(node)
+        pairs = ast.GeneratorExp(elt=ast.Tuple([node.key, node.value], ast.Load()),
+                                 generators=node.generators)
+        call = ast.Call(func=ast.Name("__mp_dict_pairs__", ast.Load()),
+                        args=[ast.copy_location(pairs, node)], keywords=[])
+        return ast.copy_location(call, node)
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "dict":
+            call = ast.Call(func=ast.Name("__mp_dict_call__", ast.Load()),
+                            args=[node.func, *node.args], keywords=node.keywords)
+            return ast.copy_location(call, node)
+        return node
 
     def visit_Subscript(self, node):
         self.generic_visit(node)
@@ -1035,6 +1072,253 @@ class _Subscripts(ast.NodeTransformer):
         call = ast.Call(func=ast.Name("__mp_subscr__", ast.Load()),
                         args=[node.value, node.slice], keywords=[])
         return ast.copy_location(call, node)
+
+
+# -------------------------------------------------------------- MicroPython's dict order
+#
+# MicroPython's dict is an open-addressing hash table (py/map.c): a key goes to slot
+# ``hash % alloc`` or the next free one, the table grows to the next size of
+# ``hash_allocation_sizes`` only when full, and iteration walks the slots.  So the order of a
+# dict's keys - in ``for k in d``, ``repr`` and ``json.dumps`` - follows the keys' hashes and
+# the dict's history, not insertion.  MPDict keeps a shadow of that table next to CPython's
+# storage; contract code's dict displays, comprehensions and ``dict()`` calls make MPDicts,
+# and so does json.loads.  Checked against Wasm mode on literal, incremental and parsed dicts.
+
+_MP_HASH_SIZES = (0, 2, 4, 6, 8, 10, 12, 17, 23, 29, 37, 47, 59, 73, 97, 127, 167, 223, 293,
+                  389, 521, 691, 919, 1223, 1627, 2161, 3229, 4831, 7243, 10861, 16273, 24407,
+                  36607, 54907)
+_SLOT_FREE, _SLOT_DELETED = object(), object()  # MP_OBJ_NULL, MP_OBJ_SENTINEL
+
+
+def _mp_alloc_at_least(n: int) -> int:
+    for size in _MP_HASH_SIZES:
+        if size >= n:
+            return size
+    return (n + n // 2) | 1
+
+
+def _mp_hash(key) -> int:
+    """MicroPython's hash of a key, as the map uses it (mp_uint_t, 32-bit): str and bytes hash
+    with qstr_compute_hash (djb2, 16 bits as MICROPY_QSTR_BYTES_IN_HASH = 2, never 0), ints and
+    bools are their value.  Other keys (None, floats, tuples: rare in contracts) get 0, an
+    approximation: MicroPython hashes them by address or by type-specific rules."""
+    t = type(key)
+    if t is str or t is bytes:
+        h = 5381
+        for b in key.encode("utf-8", "surrogatepass") if t is str else key:
+            h = ((h << 5) + h) ^ b
+        return (h & 0xFFFF) or 1
+    if t is int or t is bool:
+        return int(key) & 0xFFFFFFFF
+    return 0
+
+
+class _MPTable:
+    """The slot table of one MicroPython map (keys only; the values live in the dict)."""
+
+    __slots__ = ("slots",)
+
+    def __init__(self, alloc: int = 0):
+        self.slots = [_SLOT_FREE] * alloc
+
+    def copy(self):
+        table = _MPTable()
+        table.slots = list(self.slots)
+        return table
+
+    def _rehash(self):
+        old = self.slots
+        self.slots = [_SLOT_FREE] * _mp_alloc_at_least(len(old) + 1)
+        for key in old:
+            if key is not _SLOT_FREE and key is not _SLOT_DELETED:
+                self.add(key)
+
+    def add(self, key) -> None:
+        """``mp_map_lookup(..., MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)`` for a key not in the map."""
+        if not self.slots:
+            self._rehash()
+        h = _mp_hash(key)
+        slots = self.slots
+        pos = start = h % len(slots)
+        avail = None
+        while True:
+            slot = slots[pos]
+            if slot is _SLOT_FREE:
+                slots[pos if avail is None else avail] = key
+                return
+            if slot is _SLOT_DELETED and avail is None:
+                avail = pos
+            pos = (pos + 1) % len(slots)
+            if pos == start:
+                if avail is not None:
+                    slots[avail] = key
+                    return
+                self._rehash()
+                slots = self.slots
+                pos = start = h % len(slots)
+
+    def remove(self, key) -> None:
+        """``MP_MAP_LOOKUP_REMOVE_IF_FOUND``: the slot becomes free if the next one is, else
+        deleted (a tombstone later insertions may reuse)."""
+        slots = self.slots
+        pos = slots.index(key) if key in slots else None
+        if pos is None:
+            return
+        nxt = slots[(pos + 1) % len(slots)]
+        slots[pos] = _SLOT_FREE if nxt is _SLOT_FREE else _SLOT_DELETED
+
+    def ordered(self) -> list:
+        """The keys in slot order: MicroPython's iteration order."""
+        return [k for k in self.slots if k is not _SLOT_FREE and k is not _SLOT_DELETED]
+
+
+class MPDict(dict):
+    """A dict that iterates, prints and pops items in MicroPython's order (section comment).
+    Lookups, equality and everything else are CPython's dict."""
+
+    __slots__ = ("_mp",)
+
+    def __init__(self, *args, **kwargs):
+        dict.__init__(self)
+        self._mp = _MPTable()
+        if args or kwargs:
+            self.update(*args, **kwargs)
+
+    @classmethod
+    def with_alloc(cls, alloc: int):
+        d = cls()
+        d._mp = _MPTable(alloc)
+        return d
+
+    def __setitem__(self, key, value):
+        if key not in self:
+            self._mp.add(key)
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key):
+        dict.__delitem__(self, key)
+        self._mp.remove(key)
+
+    def __iter__(self):
+        return iter(self._mp.ordered())
+
+    def __reversed__(self):
+        return reversed(self._mp.ordered())
+
+    def keys(self):
+        return self._mp.ordered()
+
+    def values(self):
+        return [dict.__getitem__(self, k) for k in self._mp.ordered()]
+
+    def items(self):
+        return [(k, dict.__getitem__(self, k)) for k in self._mp.ordered()]
+
+    def __repr__(self):
+        return "{" + ", ".join(f"{k!r}: {v!r}" for k, v in self.items()) + "}"
+
+    __str__ = __repr__
+
+    def update(self, *args, **kwargs):
+        if args:
+            other = args[0]
+            if isinstance(other, dict):  # dict_update walks the other map's slots
+                pairs = [(k, dict.__getitem__(other, k)) for k in _mp_order(other)]
+            elif hasattr(other, "keys"):
+                pairs = [(k, other[k]) for k in other.keys()]  # noqa: SIM118  a mapping
+            else:
+                pairs = other
+            for k, v in pairs:
+                self[k] = v
+        for k, v in kwargs.items():
+            self[k] = v
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+    def pop(self, key, *default):
+        if key in self:
+            value = dict.pop(self, key)
+            self._mp.remove(key)
+            return value
+        return dict.pop(self, key, *default)
+
+    def popitem(self):
+        """``dict_popitem``: the FIRST slot's item; its slot is always marked deleted."""
+        keys = self._mp.ordered()
+        if not keys:
+            raise KeyError("popitem(): dictionary is empty")
+        key = keys[0]
+        value = dict.pop(self, key)
+        self._mp.slots[self._mp.slots.index(key)] = _SLOT_DELETED
+        return (key, value)
+
+    def clear(self):
+        dict.clear(self)
+        self._mp = _MPTable()  # mp_map_clear: alloc back to 0
+
+    def copy(self):
+        d = MPDict()
+        dict.update(d, self)
+        d._mp = self._mp.copy()
+        return d
+
+    @classmethod
+    def fromkeys(cls, iterable, value=None):
+        d = cls.with_alloc(len(iterable) if hasattr(iterable, "__len__") else 0)
+        for key in iterable:
+            d[key] = value
+        return d
+
+    def __or__(self, other):
+        d = self.copy()
+        d.update(other)
+        return d
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def __reduce__(self):
+        return (MPDict, (list(self.items()),))
+
+
+def _mp_dict(n, *kv):
+    """A dict display ``{k: v, ...}``: BUILD_MAP n (``mp_obj_new_dict(n)``: alloc n), then
+    each entry stored in order."""
+    d = MPDict.with_alloc(n)
+    for i in range(0, len(kv), 2):
+        d[kv[i]] = kv[i + 1]
+    return d
+
+
+def _mp_dict_pairs(pairs):
+    """A dict comprehension: an empty dict (alloc 0) filled in order."""
+    d = MPDict()
+    for k, v in pairs:
+        d[k] = v
+    return d
+
+
+def _mp_dict_call(fn, *args, **kwargs):
+    """``dict(...)`` where ``dict`` is the builtin: ``dict_make_new`` starts from alloc 0."""
+    if fn is not dict:
+        return fn(*args, **kwargs)
+    return MPDict(*args, **kwargs)
+
+
+def _mp_order(d) -> list:
+    """The keys of ``d`` in MicroPython's order: an MPDict knows its table; a plain dict (made
+    outside contract code: near_sdk_py, near_safe, **kwargs) is taken as a display of
+    ``len(d)`` entries inserted in order, the common case (an approximation)."""
+    if type(d) is MPDict:
+        return d._mp.ordered()
+    table = _MPTable(len(d))
+    for key in d:
+        table.add(key)
+    return table.ordered()
 
 
 def _has_slice(node) -> bool:
@@ -1063,7 +1347,7 @@ def _mp_subscr(obj, key):
     try:
         return obj[key]
     except KeyError:
-        if type(obj) is dict:
+        if type(obj) is dict or type(obj) is MPDict:
             raise TypeError("'dict' object isn't subscriptable") from None
         raise
     except IndexError:
@@ -1392,7 +1676,9 @@ class _FrozenBuiltins(dict):
 
 
 _running = [None]  # the NearHost of the call in progress
-_FROZEN_BUILTINS = _FrozenBuiltins(vars(builtins), print=_mp_print, __mp_subscr__=_mp_subscr)
+_FROZEN_BUILTINS = _FrozenBuiltins(vars(builtins), print=_mp_print, __mp_subscr__=_mp_subscr,
+                                   __mp_dict__=_mp_dict, __mp_dict_pairs__=_mp_dict_pairs,
+                                   __mp_dict_call__=_mp_dict_call)
 
 
 def _wasm_trap_for(exc: BaseException):

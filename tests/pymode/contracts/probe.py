@@ -239,3 +239,30 @@ def missing_key():
     _try("tuple", lambda: (1,)[3])  # noqa: PLE0643
     _try("str", lambda: "abc"[5])
     _try("slice", lambda: [1, 2, 3][1:])
+
+
+@near.export
+def dict_orders():
+    import json
+
+    literal = {"status": 1, "data": "x", "amount": "5", "owner_id": "a.near"}
+    built = {}
+    for key in ("zebra", "b", "apple", "m", "owner_id", "total", "k7", "k8", "k9", "k10", "k11",
+                "k12", "k13", "k14"):
+        built[key] = len(built)
+    del built["apple"]
+    built.pop("m")
+    built["again"] = 1
+    comp = {str(i): i for i in range(9)}
+    called = dict(beta=2, alpha=1, gamma=3)  # noqa: C408  dict() on purpose
+    ints = {5: "a", 17: "b", 2: "c", 100: "d"}
+    parsed = json.loads('{"receiver_id": "b.near", "amount": "10", "memo": null, "msg": "hi"}')
+    copied = parsed.copy()
+    copied.update({"extra": True})
+    first = dict(literal).popitem()
+    for name, d in (("literal", literal), ("built", built), ("comp", comp),
+                    ("called", called), ("ints", ints), ("parsed", parsed),
+                    ("copied", copied)):
+        near.log_utf8(name + " " + " ".join(str(k) for k in d) + " | " + json.dumps(d))
+    near.log_utf8("repr " + repr(called) + " popitem " + repr(first))
+    near.log_utf8("values " + repr(list(ints.values())) + " items " + repr(list(called.items())))
