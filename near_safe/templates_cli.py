@@ -1,0 +1,110 @@
+"""``near-safe new NAME [-o DIR] [--no-input]``: a new project from near_safe's template.
+
+The template is a cookiecutter template (templates/project in the repository), shipped inside
+the package as ``near_safe/_templates`` so that an installed near-safe finds it.  Bad input
+raises :class:`~near_safe.errors.UsageError` (the CLI prints it and exits 2): an invalid name,
+a folder that already exists, a missing cookiecutter.
+"""
+
+from __future__ import annotations
+
+import keyword
+import logging
+import re
+import sys
+from pathlib import Path
+
+from .errors import UsageError
+
+NAME_RULE = re.compile(r"[a-z][a-z0-9]*([-_][a-z0-9]+)*")
+# A contract module with one of these names would shadow what the contracts import (the
+# frozen ``near`` module, near_safe, the SDK) or a file of the template.
+RESERVED = {"near", "near_safe", "near_sdk_py", "pool", "conftest", "test", "tests"}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("name", help="project name: lowercase letters, digits, '-' or '_' "
+                        "(e.g. my-vault); also the folder's name")
+    parser.add_argument("-o", "--output-dir", default=".", metavar="DIR",
+                        help="where to create the project folder (default: here)")
+    parser.add_argument("--no-input", action="store_true",
+                        help="do not prompt; use the default description")
+
+
+def template_dir() -> Path:
+    """The cookiecutter template: in the package (installed), else in the checkout."""
+    here = Path(__file__).resolve().parent
+    for base in (here / "_templates", here.parent / "templates"):
+        if (base / "project" / "cookiecutter.json").is_file():
+            return base / "project"
+    raise UsageError(f"near_safe's project template is missing (looked in {here / '_templates'}"
+                     "): reinstall near-safe")
+
+
+def check_name(name: str) -> str:
+    """The Python module name for project ``name``; UsageError naming the problem and fix."""
+    if not NAME_RULE.fullmatch(name) or len(name) > 64:
+        raise UsageError(f"project name {name!r} is not valid: use lowercase letters, digits "
+                         "and single '-' or '_' between them, starting with a letter, at most "
+                         "64 characters (e.g. my-vault)")
+    module = name.replace("-", "_")
+    if keyword.iskeyword(module) or module in RESERVED or module in sys.stdlib_module_names:
+        raise UsageError(f"project name {name!r} would make the contract module {module}.py, "
+                         "which shadows a module of that name the contracts or tests import: "
+                         f"pick another name (e.g. {name}-vault)")
+    return module
+
+
+def create(name: str, output_dir, no_input: bool = True) -> Path:
+    """Generate the project; returns its folder."""
+    check_name(name)
+    out = Path(output_dir)
+    target = out / name
+    if target.exists():
+        raise UsageError(f"{target} already exists: pick another name or another folder "
+                         "with -o DIR")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"-o {out}: is a file, not a folder: give a folder")
+    try:
+        from cookiecutter.exceptions import (
+            CookiecutterException,
+            FailedHookException,
+            OutputDirExistsException,
+        )
+        from cookiecutter.main import cookiecutter
+    except ImportError:
+        raise UsageError("cookiecutter is not installed: pip install 'near-safe[templates]'"
+                         ) from None
+    # cookiecutter logs a traceback when the name hook refuses a name typed at the prompt; the
+    # hook's own message (on stderr) says what is wrong, so keep only that.
+    hook_log = logging.getLogger("cookiecutter.hooks")
+    saved_level = hook_log.level
+    hook_log.setLevel(logging.CRITICAL)
+    try:
+        made = cookiecutter(str(template_dir()), no_input=no_input, output_dir=str(out),
+                            extra_context={"project_name": name})
+    except OutputDirExistsException as e:
+        raise UsageError(f"{e}: pick another name or another folder with -o DIR") from None
+    except FailedHookException:
+        raise UsageError("the project name typed at the prompt was refused (the reason is "
+                         "above): run again and keep or fix the name") from None
+    except CookiecutterException as e:
+        raise UsageError(f"the template could not be rendered: {e}") from None
+    finally:
+        hook_log.setLevel(saved_level)
+    return Path(made)
+
+
+def run(args) -> int:
+    project = create(args.name, args.output_dir, no_input=args.no_input)
+    module = project.name.replace("-", "_")
+    print(f"created {project}")
+    print(f"  contracts/{module}.py  a vault with safe cross-contract deposit and withdraw")
+    print("  contracts/pool.py      the contract it calls")
+    print("  tests/                 pytest, both runtime modes")
+    print("next:")
+    print(f"  cd {project}")
+    print("  pip install -e '.[dev]'")
+    print(f"  near-safe build contracts/{module}.py -o build/{module}.wasm")
+    print("  pytest")
+    return 0
