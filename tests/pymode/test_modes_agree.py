@@ -1,11 +1,12 @@
 """The same contracts and calls in Wasm mode and CPython mode give the same observable result:
-status, return value, logs, receipts, state and money (up to gas, see conftest.observe).
+status, return value, logs, receipts, state and money (up to gas, see pymode_world.observe).
 
 Each test runs the call in both modes and compares them, then checks the expected facts in one
 mode (they hold in both, being equal).  The probe contract's expectations were measured in Wasm
 mode (nearc 0.8.8's MicroPython), which CPython mode mirrors.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,15 @@ def test_missing_dict_key_or_list_index_is_a_type_error(worlds):
         "str IndexError string index out of range",
         "slice ok [2, 3]",
     ]
+
+
+def test_near_sdk_py_events_and_json_state_agree(worlds):
+    """near_sdk_py builds the event's envelope dict in its own code (a plain dict in CPython
+    mode); the contract's dicts are MPDicts: logs, state and result are the same bytes."""
+    seen, out = both(worlds, "target", "emit", {"owner": "carol.near"})
+    assert seen["logs"][0].startswith("EVENT_JSON:{")
+    assert json.loads(seen["logs"][0][len("EVENT_JSON:"):])["data"]["to"] == "bob.near"
+    state = storage_agrees(worlds, "target.near")
+    assert json.loads(state[b"config"]) == {"owner": "carol.near", "fee": 5, "paused": False,
+                                            "admins": ["carol.near"]}
+    assert out.value == {"owner": "carol.near", "ok": True, "fee": 5}

@@ -20,3 +20,10 @@ def fail(reason="no"):
 @view
 def get():
     return int(Storage.get_string("n") or "0")
+
+
+@call
+def emit(owner="alice.near"):
+    Log.event("transfer", {"from": owner, "to": "bob.near", "amount": "5", "memo": None})
+    Storage.set_json("config", {"owner": owner, "fee": 5, "paused": False, "admins": [owner]})
+    return {"owner": owner, "ok": True, "fee": 5}
