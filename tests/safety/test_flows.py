@@ -1,6 +1,7 @@
 """The proof flows of issue 3, on the embedded runtime in Wasm and CPython mode:
 deposit-and-stake (NEAR's callback guidance) and a token withdraw (debit with rollback)."""
 
+import json
 import re
 
 from near_safe.testing import NEAR, TGAS
@@ -54,6 +55,15 @@ def test_withdraw_between_call_and_callback_pays_nothing_twice(world):
     first = world.rt.step()
     assert first.method == "deposit_and_stake" and first.succeeded
     assert "on_staked" in [p.method for p in world.rt.pending()]  # callback not run yet
+    # In flight: nothing credited yet; the deposit sits under a key unique to this operation,
+    # with the original caller, and the user is locked.
+    assert world.staked() == 0
+    records = {k: v for k, v in world.storage().items() if k.startswith(b"_ns:op:")}
+    assert len(records) == 1
+    record = json.loads(next(iter(records.values())))
+    assert record["u"] == "alice.near" and record["r"] == str(STAKE)
+    assert record["c"] == ["staked", "alice.near", str(STAKE)]
+    assert b"_ns:lock:alice.near" in world.storage()
     # The attacker's move of the guidance: withdraw while the staking call is in flight.
     grab = world.alice.submit(world.vault, "withdraw", {"amount": str(STAKE)})
     world.rt.run()
