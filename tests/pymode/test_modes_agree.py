@@ -336,3 +336,14 @@ def test_near_sdk_py_events_and_json_state_agree(worlds):
     assert json.loads(state[b"config"]) == {"owner": "carol.near", "fee": 5, "paused": False,
                                             "admins": ["carol.near"]}
     assert out.value == {"owner": "carol.near", "ok": True, "fee": 5}
+
+
+def test_dict_key_errors_read_as_in_micropython(worlds):
+    seen, _ = both(worlds, "probe", "dict_errors")
+    assert seen["logs"][:4] == [
+        "pop KeyError missing",
+        "popitem KeyError popitem(): dictionary is empty",
+        "del KeyError missing",
+        "get ok 'default'",
+    ]
+    assert "KeyError: missing" in seen["logs"]

@@ -1172,6 +1172,17 @@ class _MPTable:
         return [k for k in self.slots if k is not _SLOT_FREE and k is not _SLOT_DELETED]
 
 
+class _MPKeyError(KeyError):
+    """KeyError as MicroPython prints it: ``str(KeyError("k"))`` is ``k`` there (one argument:
+    its str), ``'k'`` in CPython.  Named KeyError, so ``type(e).__name__`` reads the same."""
+
+    def __str__(self):
+        return str(self.args[0]) if len(self.args) == 1 else super().__str__()
+
+
+_MPKeyError.__name__ = _MPKeyError.__qualname__ = "KeyError"
+
+
 class MPDict(dict):
     """A dict that iterates, prints and pops items in MicroPython's order (section comment).
     Lookups, equality and everything else are CPython's dict."""
@@ -1196,6 +1207,8 @@ class MPDict(dict):
         dict.__setitem__(self, key, value)
 
     def __delitem__(self, key):
+        if key not in self:
+            raise _MPKeyError(key)
         dict.__delitem__(self, key)
         self._mp.remove(key)
 
@@ -1243,13 +1256,15 @@ class MPDict(dict):
             value = dict.pop(self, key)
             self._mp.remove(key)
             return value
-        return dict.pop(self, key, *default)
+        if default:
+            return default[0]
+        raise _MPKeyError(key)
 
     def popitem(self):
         """``dict_popitem``: the FIRST slot's item; its slot is always marked deleted."""
         keys = self._mp.ordered()
         if not keys:
-            raise KeyError("popitem(): dictionary is empty")
+            raise _MPKeyError("popitem(): dictionary is empty")
         key = keys[0]
         value = dict.pop(self, key)
         self._mp.slots[self._mp.slots.index(key)] = _SLOT_DELETED

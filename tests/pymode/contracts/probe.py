@@ -266,3 +266,13 @@ def dict_orders():
         near.log_utf8(name + " " + " ".join(str(k) for k in d) + " | " + json.dumps(d))
     near.log_utf8("repr " + repr(called) + " popitem " + repr(first))
     near.log_utf8("values " + repr(list(ints.values())) + " items " + repr(list(called.items())))
+
+
+@near.export
+def dict_errors():
+    d = {"a": 1}
+    _try("pop", lambda: d.pop("missing"))
+    _try("popitem", lambda: {}.popitem())
+    _try("del", lambda: d.__delitem__("missing"))
+    _try("get", lambda: d.get("missing", "default"))
+    d.pop("missing")
