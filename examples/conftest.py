@@ -14,10 +14,11 @@ import pytest
 def pytest_generate_tests(metafunc):
     config = metafunc.config
     chosen = any(a.startswith("--near-mode") for a in config.invocation_params.args)
-    saved = config.option.near_mode
-    if not chosen:
+    saved = getattr(config.option, "near_mode", None)
+    if saved is not None and not chosen:
         config.option.near_mode = "both"
     try:
         yield
     finally:
-        config.option.near_mode = saved
+        if saved is not None:
+            config.option.near_mode = saved

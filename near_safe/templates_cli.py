@@ -35,8 +35,10 @@ def template_dir() -> Path:
     """The cookiecutter template: in the package (installed), else in the checkout."""
     here = Path(__file__).resolve().parent
     for base in (here / "_templates", here.parent / "templates"):
-        if (base / "project" / "cookiecutter.json").is_file():
-            return base / "project"
+        project = base / "project"
+        if (project / "cookiecutter.json").is_file() and (
+                project / "{{cookiecutter.project_name}}" / "pyproject.toml").is_file():
+            return project
     raise UsageError(f"near_safe's project template is missing (looked in {here / '_templates'}"
                      "): reinstall near-safe")
 
