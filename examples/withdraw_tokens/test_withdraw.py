@@ -13,7 +13,7 @@ GAS = 100 * TGAS
 
 @pytest.fixture(scope="module")
 def token(near_deploy):
-    return near_deploy(HERE / "token.py")
+    return near_deploy(HERE / "ft_token.py")
 
 
 @pytest.fixture(scope="module")
