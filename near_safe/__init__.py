@@ -53,8 +53,13 @@ OWN_GAS = 5 * TGAS
 # Gas a refund transfer needs in the callback (receipt creation + transfer fees, spec 5.1,
 # plus the host calls), with margin.  Below it the refund becomes a claimable balance.
 REFUND_GAS = TGAS
-# Promise results larger than this are not decoded (the host still copies them in).
-MAX_RESULT = 16384
+# Promise results larger than this are not decoded (the host still copies them in: 12 KB
+# cost 0.34 Tgas).  Decoding JSON in MicroPython grows faster than the size (1 KB 0.4 Tgas,
+# 4 KB 1.9 Tgas, 8 KB over 8 Tgas, measured as above), so the default keeps a hostile callee
+# from starving a callback with CALLBACK_GAS; raise it with callback(max_result=...) and
+# callback_gas= together.  (16384 was the first default: near_safe's explorer found a 12 KB
+# result starving the settlement.)
+MAX_RESULT = 2048
 
 # --- argument kinds ------------------------------------------------------------------------
 # MicroPython keeps no __annotations__ at run time, so a method declares its arguments:

@@ -121,6 +121,20 @@ def test_raising_callback_body_on_success_still_credits(world):
     assert b"written_by_raising_body" not in world.storage()
 
 
+def test_large_callee_result_does_not_starve_the_settlement(world):
+    """A callee answering with 12 KB: the result is copied in (the host does that) but never
+    decoded by a callback that only settles, so CALLBACK_GAS suffices (near_safe's explorer
+    found this starving the first version, which decoded up to 16 KB eagerly)."""
+    out = world.alice.call(world.vault, "deposit_and_stake_loud", {"n": 12000}, deposit=STAKE,
+                           gas=GAS)
+    cb = out.receipt("on_staked")
+    assert cb.succeeded, cb
+    assert len(out.receipt("deposit_and_stake_loud", receiver="staking.near").raw_value) == 12000
+    assert out.value is False  # the body saw result.ok False: above max_result, not decoded
+    assert world.staked() == STAKE
+    assert _ns_keys(world) == []
+
+
 def test_callback_body_can_adjust_the_settlement(world):
     out = world.alice.call(world.vault, "deposit_and_stake_half", deposit=STAKE, gas=GAS)
     assert out.value == ["alice.near", True, str(STAKE // 2), str(STAKE // 2)]

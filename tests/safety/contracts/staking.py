@@ -25,3 +25,10 @@ def blob(n):
 @view(args={"n": INT})
 def number(n):
     return n
+
+
+@call(payable=True, args={"n": INT})
+def deposit_and_stake_loud(n):
+    """Stakes, then returns n bytes: a callee whose result is large."""
+    state.credit("stake", near.predecessor_account_id(), near.attached_deposit())
+    return "x" * (n - 2)  # JSON-encoded: n bytes with the quotes

@@ -87,6 +87,17 @@ def deposit_and_stake_own_gas(own_gas):
     )
 
 
+@call(payable=True, args={"n": INT})
+def deposit_and_stake_loud(n):
+    """Same flow against a pool that answers with n bytes."""
+    user = near.predecessor_account_id()
+    amount = near.attached_deposit()
+    return safe_call(
+        state.get("cfg")[0], "deposit_and_stake_loud", {"n": n}, deposit=amount,
+        then="on_staked", refund=amount, credit=STAKED, lock=user,
+    )
+
+
 @call(payable=True)
 def deposit_and_stake_half():
     """Same flow; the callback body changes the settlement: half credited, half refunded."""
