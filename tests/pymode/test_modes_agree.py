@@ -347,3 +347,16 @@ def test_dict_key_errors_read_as_in_micropython(worlds):
         "get ok 'default'",
     ]
     assert "KeyError: missing" in seen["logs"]
+
+
+def test_division_by_zero_reads_as_in_micropython(worlds):
+    seen, _ = both(worlds, "probe", "division")
+    assert seen["logs"] == [
+        "div ZeroDivisionError divide by zero",
+        "floordiv ZeroDivisionError divide by zero",
+        "mod ZeroDivisionError divide by zero",
+        "format ok 'a-3'",
+        "float ZeroDivisionError divide by zero",
+    ]
+    _, out = both(worlds, "probe", "arithmetic")
+    assert out.value == "1 -4 3.5"

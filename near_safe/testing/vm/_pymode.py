@@ -81,6 +81,7 @@ import ast
 import builtins
 import json
 import math
+import operator
 import os
 import sys
 import types
@@ -1034,6 +1035,7 @@ class _Subscripts(ast.NodeTransformer):
 
     * ``obj[key]`` (a load) becomes ``__mp_subscr__(obj, key)`` (:func:`_mp_subscr`); slices and
       augmented assignments (``d[k] += 1``) are left as CPython does them;
+    * ``a / b``, ``a // b`` and ``a % b`` go through :func:`_mp_divide` (error text);
     * ``{k: v, ...}`` becomes ``__mp_dict__(n, k, v, ...)``, ``{k: v for ...}``
       ``__mp_dict_pairs__(((k, v) for ...))`` and ``dict(...)``
       ``__mp_dict_call__(dict, ...)``: dicts that iterate in MicroPython's order
@@ -1064,6 +1066,15 @@ class _Subscripts(ast.NodeTransformer):
                             args=[node.func, *node.args], keywords=node.keywords)
             return ast.copy_location(call, node)
         return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        op = _DIVISIONS.get(type(node.op))
+        if op is None:
+            return node
+        call = ast.Call(func=ast.Name("__mp_divide__", ast.Load()),
+                        args=[node.left, node.right, ast.Constant(op)], keywords=[])
+        return ast.copy_location(call, node)
 
     def visit_Subscript(self, node):
         self.generic_visit(node)
@@ -1334,6 +1345,19 @@ def _mp_order(d) -> list:
     for key in d:
         table.add(key)
     return table.ordered()
+
+
+_DIVISIONS = {ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%"}
+_DIVIDE = {"/": operator.truediv, "//": operator.floordiv, "%": operator.mod}
+
+
+def _mp_divide(a, b, op):
+    """``a / b``, ``a // b``, ``a % b`` with MicroPython's one message for a zero divisor,
+    ``ZeroDivisionError: divide by zero`` (CPython has three)."""
+    try:
+        return _DIVIDE[op](a, b)
+    except ZeroDivisionError:
+        raise ZeroDivisionError("divide by zero") from None
 
 
 def _has_slice(node) -> bool:
@@ -1693,7 +1717,7 @@ class _FrozenBuiltins(dict):
 _running = [None]  # the NearHost of the call in progress
 _FROZEN_BUILTINS = _FrozenBuiltins(vars(builtins), print=_mp_print, __mp_subscr__=_mp_subscr,
                                    __mp_dict__=_mp_dict, __mp_dict_pairs__=_mp_dict_pairs,
-                                   __mp_dict_call__=_mp_dict_call)
+                                   __mp_dict_call__=_mp_dict_call, __mp_divide__=_mp_divide)
 
 
 def _wasm_trap_for(exc: BaseException):

@@ -276,3 +276,20 @@ def dict_errors():
     _try("del", lambda: d.__delitem__("missing"))
     _try("get", lambda: d.get("missing", "default"))
     d.pop("missing")
+
+
+@near.export
+def division():
+    zero = len("")
+    _try("div", lambda: 1 / zero)
+    _try("floordiv", lambda: 7 // zero)
+    _try("mod", lambda: 7 % zero)
+    _try("format", lambda: "%s-%d" % ("a", 7 // 2))  # noqa: UP031  the % operator on purpose
+    _try("float", lambda: 1.5 // 0.0)
+    # (a value_return of 7 % 3 and -7 // 2 here traps MemoryOutOfBounds in the Wasm after the
+    # five caught exceptions: nearc's NLR_WASM; each part alone runs fine - not mirrored)
+
+
+@near.export
+def arithmetic():
+    near.value_return(str(7 % 3) + " " + str(-7 // 2) + " " + str(7 / 2))
