@@ -92,6 +92,9 @@ def create(name: str, output_dir, no_input: bool = True) -> Path:
                          "above): run again and keep or fix the name") from None
     except CookiecutterException as e:
         raise UsageError(f"the template could not be rendered: {e}") from None
+    except EOFError:
+        raise UsageError("the prompts got no answer (standard input ended): run in a terminal, "
+                         "or pass --no-input to use the defaults") from None
     finally:
         hook_log.setLevel(saved_level)
     return Path(made)

@@ -120,3 +120,10 @@ def test_prompt_answers_reach_the_project(tmp_path):
     assert code == 0, stderr
     meta = tomllib.loads((tmp_path / "fine-name" / "pyproject.toml").read_text())
     assert meta["project"]["description"] == "My own vault"
+
+
+def test_prompt_without_answers_asks_for_no_input(tmp_path):
+    code, _, stderr = cli("new", "fine-name", "-o", str(tmp_path), stdin="")
+    assert code == 2
+    assert "--no-input" in stderr and "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []
