@@ -360,3 +360,15 @@ def test_division_by_zero_reads_as_in_micropython(worlds):
     ]
     _, out = both(worlds, "probe", "arithmetic")
     assert out.value == "1 -4 3.5"
+
+
+def test_int_and_float_errors_read_as_in_micropython(worlds):
+    seen, _ = both(worlds, "probe", "conversions_of_numbers")
+    assert seen["logs"] == [
+        "int ValueError invalid syntax for integer with base 10",
+        "int16 ValueError invalid syntax for integer with base 16",
+        "int_none TypeError can't convert NoneType to int",
+        "int_ok ok 12",
+        "float ValueError invalid syntax for number",
+        "float_none TypeError can't convert NoneType to float",
+    ]

@@ -53,17 +53,19 @@ Differences from Wasm mode that remain (inherent to running CPython instead of M
   contract side the module-level data is put back after every call
   (:class:`_SharedModuleState`); attributes of their classes and the state of any other
   installed package survive between calls, unlike in Wasm.
-* Python itself: CPython's builtins, not MicroPython's.  Texts differ (``ZeroDivisionError``,
-  ``int()``, "is not defined", ``str(KeyError("k"))`` is ``'k'`` here and ``k`` there, repr
-  of non-ASCII str), ``str(float)`` has up to 17 digits here and 16 there.  Dicts made outside
-  contract code (in installed packages, ``**kwargs``) are ordered in ``json.dumps`` as if they
-  were displays of their size (right for near_sdk_py's event dicts; a guess otherwise) and
-  iterate in insertion order elsewhere; ``type(d) is dict`` is False for contract dicts (use
-  ``isinstance``); keys other than str, bytes and int hash approximately.  Some MicroPython failures
-  under NLR_WASM are not reproduced: subscripts inside installed packages (near_sdk_py,
-  near_safe) and ``d[k] += 1`` keep CPython's KeyError, ``[1].remove(2)`` traps in the Wasm
-  (MemoryOutOfBounds), and too deep a recursion traps even inside ``try`` there (here only
-  when it escapes).  No 64 MiB memory limit; CPython's recursion limit.
+* Python itself: CPython's builtins, not MicroPython's.  Mirrored for contract code: division
+  by zero, ``int()``/``float()`` failures, KeyErrors of its dicts, dict order.  Other texts
+  differ ("is not defined", ``list.remove``, repr of non-ASCII str), ``str(float)`` has up to
+  17 digits here and 16 there.  Dicts made outside contract code (in installed packages,
+  ``**kwargs``) are ordered in ``json.dumps`` as if they were displays of their size (right
+  for near_sdk_py's event dicts; a guess otherwise) and iterate in insertion order elsewhere;
+  ``type(d) is dict`` is False for contract dicts (use ``isinstance``); keys other than str,
+  bytes and int hash approximately.  MicroPython failures under NLR_WASM not reproduced:
+  subscripts inside installed packages and ``d[k] += 1`` keep CPython's KeyError,
+  ``[1].remove(2)`` traps in the Wasm (MemoryOutOfBounds), too deep a recursion traps even
+  inside ``try`` there (here only when it escapes), and some sequences of caught exceptions
+  corrupt the Wasm's later execution (seen: a trap after five caught ZeroDivisionErrors).  No
+  64 MiB memory limit; CPython's recursion limit.
 * Tracebacks in the logs keep MicroPython's format and file names but list only the frames
   MicroPython would have (contract, local modules, packages); line numbers of multi-line
   statements may differ.
@@ -1037,9 +1039,10 @@ class _Subscripts(ast.NodeTransformer):
       augmented assignments (``d[k] += 1``) are left as CPython does them;
     * ``a / b``, ``a // b`` and ``a % b`` go through :func:`_mp_divide` (error text);
     * ``{k: v, ...}`` becomes ``__mp_dict__(n, k, v, ...)``, ``{k: v for ...}``
-      ``__mp_dict_pairs__(((k, v) for ...))`` and ``dict(...)``
-      ``__mp_dict_call__(dict, ...)``: dicts that iterate in MicroPython's order
-      (:class:`MPDict`)."""
+      ``__mp_dict_pairs__(((k, v) for ...))``: dicts that iterate in MicroPython's order
+      (:class:`MPDict`);
+    * ``dict(...)``, ``int(...)`` and ``float(...)`` become ``__mp_call__(dict, ...)`` ...
+      (:func:`_mp_call`)."""
 
     def visit_Dict(self, node):
         self.generic_visit(node)
@@ -1061,8 +1064,8 @@ class _Subscripts(ast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id == "dict":
-            call = ast.Call(func=ast.Name("__mp_dict_call__", ast.Load()),
+        if isinstance(node.func, ast.Name) and node.func.id in ("dict", "int", "float"):
+            call = ast.Call(func=ast.Name("__mp_call__", ast.Load()),
                             args=[node.func, *node.args], keywords=node.keywords)
             return ast.copy_location(call, node)
         return node
@@ -1328,11 +1331,27 @@ def _mp_dict_pairs(pairs):
     return d
 
 
-def _mp_dict_call(fn, *args, **kwargs):
-    """``dict(...)`` where ``dict`` is the builtin: ``dict_make_new`` starts from alloc 0."""
-    if fn is not dict:
-        return fn(*args, **kwargs)
-    return MPDict(*args, **kwargs)
+def _mp_call(fn, *args, **kwargs):
+    """A call of the name ``dict``, ``int`` or ``float``: when it is the builtin, as
+    MicroPython does it - ``dict(...)`` starts from alloc 0 (an MPDict), ``int``/``float`` fail
+    with MicroPython's texts ("invalid syntax for integer with base 10", "can't convert
+    NoneType to int"; measured in Wasm mode)."""
+    if fn is dict:
+        return MPDict(*args, **kwargs)
+    if fn is int or fn is float:
+        try:
+            return fn(*args, **kwargs)
+        except ValueError:
+            if fn is float:
+                raise ValueError("invalid syntax for number") from None
+            base = args[1] if len(args) > 1 else kwargs.get("base", 10)
+            raise ValueError(f"invalid syntax for integer with base {base}") from None
+        except TypeError:
+            if len(args) == 1 and not kwargs:
+                raise TypeError(f"can't convert {type(args[0]).__name__} to "
+                                f"{fn.__name__}") from None
+            raise
+    return fn(*args, **kwargs)
 
 
 def _mp_order(d) -> list:
@@ -1717,7 +1736,7 @@ class _FrozenBuiltins(dict):
 _running = [None]  # the NearHost of the call in progress
 _FROZEN_BUILTINS = _FrozenBuiltins(vars(builtins), print=_mp_print, __mp_subscr__=_mp_subscr,
                                    __mp_dict__=_mp_dict, __mp_dict_pairs__=_mp_dict_pairs,
-                                   __mp_dict_call__=_mp_dict_call, __mp_divide__=_mp_divide)
+                                   __mp_call__=_mp_call, __mp_divide__=_mp_divide)
 
 
 def _wasm_trap_for(exc: BaseException):

@@ -293,3 +293,13 @@ def division():
 @near.export
 def arithmetic():
     near.value_return(str(7 % 3) + " " + str(-7 // 2) + " " + str(7 / 2))
+
+
+@near.export
+def conversions_of_numbers():
+    _try("int", lambda: int("x"))
+    _try("int16", lambda: int("zz", 16))
+    _try("int_none", lambda: int(None))
+    _try("int_ok", lambda: int(" 12 "))
+    _try("float", lambda: float("x"))
+    _try("float_none", lambda: float(None))
