@@ -55,7 +55,7 @@ Differences from Wasm mode that remain (inherent to running CPython instead of M
   installed package survive between calls, unlike in Wasm.
 * Python itself: CPython's builtins, not MicroPython's.  Mirrored for contract code: division
   by zero, ``int()``/``float()`` failures, KeyErrors of its dicts, dict order.  Other texts
-  differ ("is not defined", ``list.remove``, repr of non-ASCII str), ``str(float)`` has up to
+  differ (``list.remove``, ``str.index``, repr of non-ASCII str), ``str(float)`` has up to
   17 digits here and 16 there.  Dicts made outside contract code (in installed packages,
   ``**kwargs``) are ordered in ``json.dumps`` as if they were displays of their size (right
   for near_sdk_py's event dicts; a guess otherwise) and iterate in insertion order elsewhere;
