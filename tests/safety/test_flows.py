@@ -256,3 +256,12 @@ def test_token_withdraw_beyond_balance_changes_nothing(world):
     assert "Not enough balance in tokens for alice.near" in out.error
     assert world.storage() == state_before
     assert len(out.receipts) <= 3  # no promise left the vault
+
+
+def test_settlement_of_an_operation_not_in_flight_is_refused(world):
+    before = world.storage()
+    out = world.alice.call(world.vault, "settle_unknown_operation", gas=GAS)
+    assert "Method on_staked: unknown operation 999" in out.receipt(
+        "on_staked", receiver="vault.near").error
+    assert _transfers_to(out, "alice.near", 5) == []
+    assert world.storage() == before

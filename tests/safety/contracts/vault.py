@@ -277,3 +277,14 @@ def call_with_unknown_callback():
 def call_with_wrong_callback_args():
     return safe_call(state.get("cfg")[0], "number", {"n": 1}, then="on_number",
                      then_args={"label": 5})
+
+
+@call
+def settle_unknown_operation():
+    """A callback carrying settlement data for an operation that is not in flight (already
+    settled, or never started): near_safe refuses to settle it."""
+    staking = state.get("cfg")[0]
+    p = near.promise_create(staking, "number", '{"n": 1}', 0, 10 * 10**12)
+    c = near.promise_then(p, near.current_account_id(), "on_staked",
+                          '{"_ns": {"o": 999, "u": "alice.near", "r": "5"}}', 0, 20 * 10**12)
+    near.promise_return(c)
