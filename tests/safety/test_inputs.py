@@ -183,3 +183,13 @@ def world_contract(name):
     from pathlib import Path
 
     return Path(__file__).parent / "contracts" / name
+
+
+def test_private_init_only_by_the_contract_and_once(world):
+    c = world.rt.deploy("owned.near", world_contract("private_init.py"))
+    out = world.alice.call(c, "new", {"owner": "alice.near"})
+    assert "Method new is private" in out.error
+    c.call(c, "new", {"owner": "bob.near"}).unwrap()
+    assert world.rt.view(c, "owner") == "bob.near"
+    out = c.call(c, "new", {"owner": "alice.near"})
+    assert "Method new: contract is already initialized" in out.error
