@@ -1,0 +1,287 @@
+"""Loading a contract for CPython mode: its source as the builder freezes it (nearc's
+injections), its local modules imported afresh per call, and the shared contract-side packages'
+module state put back after each call.  CPython only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+from typing import ClassVar
+
+from ._mpobjects import _FROZEN_BUILTINS, compile_contract_code
+
+# ------------------------------------------------------------------ the contract's code
+
+
+class _Contract:
+    """A contract source compiled the way near_safe's builder freezes it (cached per path,
+    mtime and size).
+
+    ``code``: the module the Wasm runs - the source plus what nearc's injections append
+    (``inject_contract_exports`` for class-based contracts: an instance and module-level names
+    bound to its exported methods; ``inject_abi``: ``__contract_abi``;
+    ``inject_metadata_function``: ``contract_source_metadata``), produced by the same nearc
+    functions on a staged copy, as ``near_safe.builder`` does.  Compiled with the real file
+    name, so debuggers and coverage see the real file (the injected code follows its last
+    line).  ``exports``: the builder's export list (``near_safe.builder._analyze``).
+    ``frozen_name``: the frozen module's name, the contract's file name (tracebacks)."""
+
+    def __init__(self, path: str, source: str):
+        from pathlib import Path
+
+        from ....builder import _analyze
+
+        self.path = path
+        self.dir = os.path.dirname(path)
+        self.dir_prefix = os.path.join(self.dir, "")
+        self.frozen_name = os.path.basename(path)
+        # a syntax error is the builder's BuildError, naming the line and the fix
+        exports, _ = _analyze.find_exports(_analyze.parse_source(Path(path), source))
+        self.exports = frozenset(exports) | _analyze.NEARC_INJECTED_EXPORTS
+        self.code = compile_contract_code(_nearc_injected_source(path, source), path)
+
+
+def _nearc_injected_source(path: str, source: str) -> str:
+    """The contract source after nearc's three injections, run exactly as
+    ``near_safe.builder._build._stage_sources`` runs them: on a copy in a side folder holding
+    the contract's pyproject.toml, never in the user's folder.  Without nearc installed (CPython
+    mode does not need the build toolchain) the source runs as written: ``__contract_abi`` and
+    ``contract_source_metadata`` are then missing (the call panics with a NameError)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    try:
+        from nearc.abi import inject_abi
+        from nearc.exports import inject_contract_exports
+        from nearc.metadata import inject_metadata_function
+        from nearc.utils import console
+    except ImportError:
+        return source
+    pyproject = Path(path).parent / "pyproject.toml"
+    quiet = console.quiet
+    console.quiet = True
+    try:
+        with tempfile.TemporaryDirectory(prefix="near_safe_pymode_") as tmp:
+            inject = Path(tmp) / "inject"
+            inject.mkdir()
+            staged = inject / os.path.basename(path)
+            staged.write_text(source, encoding="utf-8")
+            if pyproject.is_file():
+                shutil.copyfile(pyproject, inject / "pyproject.toml")
+            step = inject_contract_exports(staged)
+            try:
+                step = inject_abi(step)
+            except Exception:  # noqa: BLE001, S110  the builder refuses such a contract: no ABI
+                pass
+            step = inject_metadata_function(step)
+            return step.read_text(encoding="utf-8")
+    finally:
+        console.quiet = quiet
+
+
+_contracts: dict = {}  # path -> (stat key, _Contract)
+_by_code: dict = {}  # (source_path, sha256 of the deployed source) -> _Contract
+_module_code: dict = {}  # local module path -> (stat key, code)
+
+
+def _stat_key(path: str):
+    st = os.stat(path)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def load_contract(path, source: bytes | None = None, digest=None) -> _Contract:
+    """The compiled contract at ``path``.  With ``source`` (the deployed bytes) and its
+    ``digest``, cached per (path, digest): what runs is what was deployed, even if the file
+    changed since.  Without, the file is read and cached per (path, mtime, size)."""
+    path = os.path.abspath(path)
+    if source is not None:
+        key = digest if digest is not None else hash(source)
+    else:
+        key = _stat_key(path)
+    hit = _contracts.get(path)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    if source is None:
+        with open(path, "rb") as f:
+            source = f.read()
+    contract = _Contract(path, source.decode("utf-8"))
+    _contracts[path] = (key, contract)
+    return contract
+
+
+# ------------------------------------------------------------- local sibling modules
+
+
+# imported once per process and shared between calls (see module docstring)
+SHARED_MODULES = frozenset({"near", "near_sdk_py", "near_safe"})
+
+
+def _local_code(path: str):
+    key = _stat_key(path)
+    hit = _module_code.get(path)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    with open(path, "rb") as f:
+        code = compile_contract_code(f.read().decode("utf-8"), path)
+    _module_code[path] = (key, code)
+    return code
+
+
+class _LocalLoader:
+    def __init__(self, path: str):
+        self.path = path
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        module.__dict__["__builtins__"] = _FROZEN_BUILTINS
+        exec(_local_code(self.path), module.__dict__)  # noqa: S102  contract code
+
+
+class _LocalFinder:
+    """Imports the contract folder's own modules afresh for each call (nearc freezes every
+    ``.py`` under the contract's folder; MicroPython re-runs them per call)."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.prefix = os.path.join(root, "")
+        self.loaded = []
+
+    def find_spec(self, fullname, path=None, target=None):
+        import importlib.util
+
+        if path is None:
+            if fullname in SHARED_MODULES:
+                return None
+            base, name = self.root, fullname
+        else:
+            base = next((p for p in path if p == self.root or p.startswith(self.prefix)), None)
+            if base is None:
+                return None
+            name = fullname.rpartition(".")[2]
+        candidate = os.path.join(base, name)
+        if os.path.isfile(candidate + ".py"):
+            file, search = candidate + ".py", None
+        elif os.path.isfile(os.path.join(candidate, "__init__.py")):
+            file, search = os.path.join(candidate, "__init__.py"), [candidate]
+        else:
+            return None
+        self.loaded.append(fullname)
+        return importlib.util.spec_from_file_location(
+            fullname, file, loader=_LocalLoader(file), submodule_search_locations=search)
+
+    def local_names(self):
+        """Top-level names this finder serves, and the ``name.`` prefixes of the packages."""
+        names, packages = [], []
+        for entry in os.listdir(self.root):
+            stem, ext = os.path.splitext(entry)
+            if ext == ".py" and stem not in SHARED_MODULES:
+                names.append(stem)
+            elif (os.path.isfile(os.path.join(self.root, entry, "__init__.py"))
+                  and entry not in SHARED_MODULES):
+                names.append(entry)
+                packages.append(entry + ".")
+        return tuple(names), tuple(packages)
+
+
+class _SharedModuleState:
+    """Give the shared contract-side packages the module state they have right after import at
+    the start of every call, as MicroPython re-imports them per call in the Wasm.
+
+    ``near_sdk_py`` and near_safe's contract side (``near_safe``, ``near_safe.contract.*``) are
+    imported once per process (re-executing them per call would cost more than the call).  Their
+    module-level data - globals rebound by a call (``_op = ...``) and the contents of module-level
+    dicts, lists and sets (a registry filled by decorators) - is recorded once, right after
+    import, and put back after every call.  Not covered (documented): attributes of classes and
+    objects, and the state of other installed packages a contract imports."""
+
+    _PACKAGES = ("near_sdk_py", "near_safe.contract")
+    _MODULES = ("near_safe",)
+    _CONTAINERS = (dict, list, set, bytearray)
+    _SKIP = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
+
+    def __init__(self):
+        import importlib
+        import pkgutil
+
+        for package in self._PACKAGES:
+            module = importlib.import_module(package)
+            for info in pkgutil.walk_packages(module.__path__, package + "."):
+                importlib.import_module(info.name)
+        self.saved = []  # (module dict, name, value, copy of the container's contents or None)
+        for name, module in list(sys.modules.items()):
+            if not (name in self._MODULES
+                    or any(name == p or name.startswith(p + ".") for p in self._PACKAGES)):
+                continue
+            for key, value in list(vars(module).items()):
+                if key.startswith("__") or isinstance(value, self._SKIP):
+                    continue
+                if getattr(type(value), "__module__", None) == "typing":
+                    continue  # typing aliases (List, Optional, ...)
+                contents = value.copy() if isinstance(value, self._CONTAINERS) else None
+                if contents is None and key.isupper():
+                    continue  # an immutable CONSTANT: not rebound by contract code
+                self.saved.append((vars(module), key, value, contents))
+
+    def restore(self):
+        for namespace, key, value, contents in self.saved:
+            if namespace.get(key, _MISSING) is not value:
+                namespace[key] = value
+            if contents is not None and value != contents:
+                if isinstance(value, (list, bytearray)):
+                    value[:] = contents
+                else:
+                    value.clear()
+                    value.update(contents)
+
+
+_MISSING = object()
+_shared_state = None
+
+
+def _shared():
+    global _shared_state
+    if _shared_state is None:
+        _shared_state = _SharedModuleState()
+    return _shared_state
+
+
+class _LocalImports:
+    """Context manager: serve the contract folder's modules fresh, then put ``sys.modules``
+    back as it was (modules of the same names imported by the caller are restored)."""
+
+    _names_cache: ClassVar[dict] = {}  # folder -> (mtime, (names, package prefixes))
+
+    def __init__(self, root: str):
+        self.finder = _LocalFinder(root)
+        st = os.stat(root).st_mtime_ns
+        hit = self._names_cache.get(root)
+        if hit is None or hit[0] != st:
+            hit = self._names_cache[root] = (st, self.finder.local_names())
+        self.names, self.packages = hit[1]
+
+    def __enter__(self):
+        modules = sys.modules
+        self.saved = {}
+        for name in self.names:
+            if name in modules:
+                self.saved[name] = modules.pop(name)
+        if self.packages:  # submodules of a local package the caller imported
+            for name in [m for m in modules if m.startswith(self.packages)]:
+                self.saved[name] = modules.pop(name)
+        sys.meta_path.insert(0, self.finder)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            sys.meta_path.remove(self.finder)
+        except ValueError:
+            pass
+        modules = sys.modules
+        for name in self.finder.loaded:
+            modules.pop(name, None)
+        modules.update(self.saved)
