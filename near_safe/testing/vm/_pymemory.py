@@ -68,6 +68,11 @@ class ScratchMemory:
     def put(self, data: bytes) -> int:
         """Copy ``data`` in (a str/bytes object's data pointer in MicroPython); returns its
         pointer."""
-        ptr = self.reserve(len(data))
-        self.buf[ptr:ptr + len(data)] = data
+        ptr = self.top
+        end = ptr + len(data)
+        top = self.top = (end + 7) & ~7
+        buf = self.buf
+        if top > len(buf):
+            buf.extend(bytes(max(top - len(buf), len(buf))))
+        buf[ptr:end] = data
         return ptr

@@ -159,7 +159,7 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
     sys.breakpointhook = _debugger_for(saved[0])
     json.loads, json.dumps = _mp_json_loads, _mp_json_dumps
     try:
-        with _LocalImports(contract.dir):
+        with _LocalImports(contract):
             # the frozen module runs as __main__, without __file__ (reading it traps in Wasm)
             namespace = {"__name__": "__main__", "__builtins__": _FROZEN_BUILTINS}
             # pyexec_frozen_module: an exception escaping the module body is printed (through

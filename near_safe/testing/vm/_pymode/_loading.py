@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sys
 import types
-from typing import ClassVar
 
 from ._mpobjects import _FROZEN_BUILTINS, compile_contract_code
 
@@ -37,6 +36,7 @@ class _Contract:
         self.dir = os.path.dirname(path)
         self.dir_prefix = os.path.join(self.dir, "")
         self.frozen_name = os.path.basename(path)
+        self.local_names = None  # (module names, package prefixes) of the folder, on first use
         # a syntax error is the builder's BuildError, naming the line and the fix
         exports, _ = _analyze.find_exports(_analyze.parse_source(Path(path), source))
         self.exports = frozenset(exports) | _analyze.NEARC_INJECTED_EXPORTS
@@ -254,15 +254,14 @@ class _LocalImports:
     """Context manager: serve the contract folder's modules fresh, then put ``sys.modules``
     back as it was (modules of the same names imported by the caller are restored)."""
 
-    _names_cache: ClassVar[dict] = {}  # folder -> (mtime, (names, package prefixes))
-
-    def __init__(self, root: str):
-        self.finder = _LocalFinder(root)
-        st = os.stat(root).st_mtime_ns
-        hit = self._names_cache.get(root)
-        if hit is None or hit[0] != st:
-            hit = self._names_cache[root] = (st, self.finder.local_names())
-        self.names, self.packages = hit[1]
+    def __init__(self, contract):
+        self.finder = _LocalFinder(contract.dir)
+        # listed when the contract was loaded: a module added to the folder later is still
+        # imported afresh (the finder looks at the files), only not set aside if the caller
+        # had imported one of that name
+        if contract.local_names is None:
+            contract.local_names = self.finder.local_names()
+        self.names, self.packages = contract.local_names
 
     def __enter__(self):
         modules = sys.modules

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 
 from ._mpobjects import MPDict, _mp_order
 
@@ -113,7 +115,51 @@ _JSON_NUM = frozenset(b"+-0123456789")
 _NULL = object()
 
 
+_C_DECODER = json.JSONDecoder(object_pairs_hook=lambda pairs: _mpdict_from_pairs(pairs),
+                              parse_constant=lambda name: _reject(name))
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _reject(name):
+    raise ValueError(name)
+
+
+def _mpdict_from_pairs(pairs):
+    d = MPDict()  # mp_obj_new_dict(0), then each pair stored in order
+    for key, value in pairs:
+        d[key] = value
+    return d
+
+
 def _mp_json_loads(obj):
+    """``mod_json_load``.  Strict JSON (what CPython's C decoder accepts without NaN/Infinity,
+    surrogate escapes, which MicroPython keeps unpaired) parses to the same objects in both, so
+    it takes the C decoder; anything else takes :func:`_mp_json_parse`, MicroPython's parser
+    byte for byte."""
+    text = obj if type(obj) is str else None
+    if type(obj) is bytes:
+        try:
+            text = obj.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+    if text is not None and not ("\\u" in text and _SURROGATE_ESCAPE.search(text)):
+        try:
+            value, end = _C_DECODER.raw_decode(text, _skip_json_ws(text))
+            if _skip_json_ws(text, end) == len(text):
+                return value
+        except (ValueError, RecursionError):
+            pass
+    return _mp_json_parse(obj)
+
+
+def _skip_json_ws(text: str, pos: int = 0) -> int:
+    n = len(text)
+    while pos < n and text[pos] in " \t\n\r":
+        pos += 1
+    return pos
+
+
+def _mp_json_parse(obj):
     """``mod_json_load``, byte for byte (a superset of JSON; see the section comment)."""
     if isinstance(obj, str):
         data = obj.encode("utf-8", "surrogatepass")
