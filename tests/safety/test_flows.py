@@ -143,6 +143,15 @@ def test_callback_body_can_adjust_the_settlement(world):
     assert _ns_keys(world) == []
 
 
+def test_callback_body_can_turn_success_into_failure(world):
+    out = world.alice.call(world.vault, "deposit_and_stake_strict", deposit=STAKE, gas=GAS)
+    assert out.receipt("deposit_and_stake_loud", receiver="staking.near").succeeded
+    assert out.value is False
+    assert world.staked() == 0
+    assert len(_transfers_to(out, "alice.near", STAKE)) == 1
+    assert _ns_keys(world) == []
+
+
 def test_locked_user_cannot_start_a_second_operation(world):
     first = world.alice.submit(world.vault, "deposit_and_stake", deposit=STAKE, gas=GAS)
     world.rt.step()

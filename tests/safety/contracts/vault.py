@@ -99,6 +99,24 @@ def deposit_and_stake_loud(n):
 
 
 @call(payable=True)
+def deposit_and_stake_strict():
+    """Same flow; the callback treats any answer but true as a failure (set_ok(False))."""
+    user = near.predecessor_account_id()
+    amount = near.attached_deposit()
+    return safe_call(
+        state.get("cfg")[0], "deposit_and_stake_loud", {"n": 10}, deposit=amount,
+        then="on_staked_strict", refund=amount, credit=STAKED, lock=user,
+    )
+
+
+@callback
+def on_staked_strict(result):
+    if result.value is not True:
+        operation().set_ok(False)
+    return operation().ok
+
+
+@call(payable=True)
 def deposit_and_stake_half():
     """Same flow; the callback body changes the settlement: half credited, half refunded."""
     user = near.predecessor_account_id()
