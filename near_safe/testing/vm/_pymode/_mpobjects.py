@@ -92,6 +92,9 @@ def _mp_alloc_at_least(n: int) -> int:
     return (n + n // 2) | 1
 
 
+_STR_HASHES: dict = {}  # str/bytes key -> its MicroPython hash (keys repeat from call to call)
+
+
 def _mp_hash(key) -> int:
     """MicroPython's hash of a key, as the map uses it (mp_uint_t, 32-bit): str and bytes hash
     with qstr_compute_hash (djb2, 16 bits as MICROPY_QSTR_BYTES_IN_HASH = 2, never 0), ints and
@@ -99,10 +102,15 @@ def _mp_hash(key) -> int:
     approximation: MicroPython hashes them by address or by type-specific rules."""
     t = type(key)
     if t is str or t is bytes:
-        h = 5381
-        for b in key.encode("utf-8", "surrogatepass") if t is str else key:
-            h = ((h << 5) + h) ^ b
-        return (h & 0xFFFF) or 1
+        h = _STR_HASHES.get(key)
+        if h is None:
+            h = 5381
+            for b in key.encode("utf-8", "surrogatepass") if t is str else key:
+                h = ((h << 5) + h) ^ b
+            h = (h & 0xFFFF) or 1
+            if len(_STR_HASHES) < 100_000:
+                _STR_HASHES[key] = h
+        return h
     if t is int or t is bool:
         return int(key) & 0xFFFFFFFF
     return 0
