@@ -1,3 +1,3 @@
 """Fixtures of the CPython-mode tests (see pymode_world.py)."""
 
-from pymode_world import world, worlds  # noqa: F401  fixtures
+from pymode_world import worlds  # noqa: F401  the fixture

@@ -65,11 +65,6 @@ def worlds():
     return {mode: _world(mode) for mode in MODES}
 
 
-@pytest.fixture(params=MODES)
-def world(request):
-    return _world(request.param)
-
-
 def observe(out) -> dict:
     """The mode-independent facts of a transaction outcome."""
     return {

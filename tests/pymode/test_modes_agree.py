@@ -372,3 +372,14 @@ def test_int_and_float_errors_read_as_in_micropython(worlds):
         "float ValueError invalid syntax for number",
         "float_none TypeError can't convert NoneType to float",
     ]
+
+
+def test_gas_figures_come_from_wasm_mode(worlds):
+    """CPython mode charges the same host costs but no Wasm instructions and no contract
+    loading: the same call burns a fraction of Wasm mode's VM gas (figures: bench_modes)."""
+    burnt = {}
+    for mode, world in worlds.items():
+        out = world.alice.call(world.target, "add", {"by": 1})
+        burnt[mode] = out.receipt("add").vm_gas_burnt
+    assert burnt["wasm"] > 3 * TGAS  # MicroPython start-up and the frozen imports
+    assert 0 < burnt["python"] < burnt["wasm"] / 5
