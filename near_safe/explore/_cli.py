@@ -23,6 +23,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--time-limit", type=float, default=None, help="seconds per machine")
     parser.add_argument("--mode", choices=("wasm", "python"), default=None,
                         help="runtime mode (default: the machine's, normally wasm)")
+    parser.add_argument("--faults", default=None,
+                        help="comma-separated faults to inject (default: panic, out_of_gas, "
+                        "missing_account, missing_method, oversized_result; large_result is "
+                        "opt-in)")
 
 
 def _machines(folder: Path):
@@ -58,8 +62,12 @@ def run(args) -> int:
     for machine in machines:
         if args.mode:
             machine = type(machine.__name__, (machine,), {"mode": args.mode})
+        faults = None
+        if args.faults is not None:
+            faults = tuple(f.strip() for f in args.faults.split(",") if f.strip())
         settings = machine.settings.replace(depth=args.depth, budget=args.budget,
-                                            seed=args.seed, time_limit=args.time_limit)
+                                            seed=args.seed, time_limit=args.time_limit,
+                                            faults=faults)
         if settings is None:  # pragma: no cover
             raise UsageError("bad settings")
         from ._engine import Explorer

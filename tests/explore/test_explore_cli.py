@@ -82,3 +82,12 @@ def test_bad_option_exits_2(tmp_path, capsys):
     folder = _folder(tmp_path, "pool.py", "bank_safe.py")
     assert main(["explore", str(folder), "--depth", "0"]) == 2
     assert "Settings.depth=0" in capsys.readouterr().err
+
+
+def test_faults_option_selects_the_faults(tmp_path, capsys):
+    folder = _folder(tmp_path, "pool.py", "bank_safe.py")
+    assert main(["explore", str(folder), "--faults", "boom"]) == 2
+    assert "unknown fault" in capsys.readouterr().err
+    # the opt-in large result starves near_safe's callback (docs/explorer.md)
+    assert main(["explore", str(folder), "--faults", "large_result", "--budget", "100"]) == 1
+    assert "injected: large_result" in capsys.readouterr().out
