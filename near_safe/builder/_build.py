@@ -39,6 +39,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from . import _analyze, _manifest
+from ._misuse import check_decorator_misuse
 from ._progress import Progress
 from ._toolchain import (
     BUILDER_FORMAT,
@@ -132,6 +133,9 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False) -> 
 
     was_cached = cached.is_file() and not rebuild
     lock_wait = 0.0
+    if not was_cached and plan.near_safe_files:
+        prog.stage("checking near_safe decorators (CPython import)")
+        check_decorator_misuse(plan.contract)
     if not was_cached:
         toolchain = Toolchain(emcc)
         t_lock = time.monotonic()
