@@ -149,8 +149,9 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False) -> 
                 was_cached = True
     result_path = cached
     if output is not None:
+        as_folder = str(output).endswith(("/", os.sep))  # "-o build/" means a folder
         output = Path(output)
-        if output.is_dir():
+        if output.is_dir() or as_folder:
             output = output / (plan.contract.stem + ".wasm")
         output.parent.mkdir(parents=True, exist_ok=True)
         tmp = output.with_name(output.name + f".tmp{os.getpid()}")

@@ -14,9 +14,12 @@ Fixtures
     near_mode      "wasm" or "python": the mode the current test runs in.
 
 Options
-    --near-mode=wasm|python|both   which runtime mode(s) tests run in (default: wasm).  With
-                   "both", every test that uses the runtime runs twice, once per mode.
-    @pytest.mark.near_mode("wasm") restricts a test to the listed modes.
+    --near-mode=wasm|python|both   which runtime mode(s) tests run in.  With "both", every test
+                   that uses the runtime runs twice, once per mode.  Without the option, the
+                   ini setting ``near_mode`` (e.g. ``near_mode = "both"`` under
+                   ``[tool.pytest.ini_options]``) decides; its default is "wasm".
+    @pytest.mark.near_mode("wasm", "python") names the modes a test runs in.  An explicit
+                   --near-mode narrows that list (a test keeps at least its first mode).
 """
 
 from __future__ import annotations
@@ -40,10 +43,11 @@ def pytest_addoption(parser):
     group = parser.getgroup("near_safe", "near_safe embedded NEAR runtime")
     group.addoption(
         "--near-mode",
-        default="wasm",
+        default=None,
         choices=("wasm", "python", "both"),
         help="run contracts as compiled Wasm (default), as Python source under CPython, or both",
     )
+    parser.addini("near_mode", "default runtime mode(s): wasm, python or both", default="wasm")
 
 
 def pytest_configure(config):
@@ -52,9 +56,15 @@ def pytest_configure(config):
     )
 
 
+def _modes(value):
+    if value not in ("wasm", "python", "both"):
+        raise pytest.UsageError(f"near_mode = {value!r}: use wasm, python or both")
+    return MODES if value == "both" else (value,)
+
+
 def _selected_modes(config):
-    option = config.getoption("--near-mode", default="wasm")
-    return MODES if option == "both" else (option,)
+    option = config.getoption("--near-mode", default=None)
+    return _modes(option if option is not None else config.getini("near_mode"))
 
 
 def pytest_generate_tests(metafunc):
@@ -68,7 +78,10 @@ def pytest_generate_tests(metafunc):
             raise pytest.UsageError(
                 f"@pytest.mark.near_mode got {unknown!r}: use any of {MODES!r}"
             )
-        modes = tuple(m for m in modes if m in marker.args) or tuple(marker.args[:1])
+        if metafunc.config.getoption("--near-mode", default=None) is None:
+            modes = tuple(marker.args)  # the marker names the modes
+        else:  # an explicit --near-mode narrows the marker's list
+            modes = tuple(m for m in modes if m in marker.args) or tuple(marker.args[:1])
     metafunc.parametrize("near_mode", modes, indirect=True, scope="session")
 
 

@@ -159,6 +159,9 @@ def test_output_option_writes_a_copy_and_cli_prints_path_and_size(plain, cli, tm
     # -o naming a folder writes <contract>.wasm inside it
     code, stdout, _ = cli(PLAIN, "-o", tmp_path, "-q")
     assert code == 0 and stdout.startswith(f"{tmp_path / 'guarded_imports.wasm'} ")
+    # -o ending in "/" names a folder even before it exists
+    code, stdout, _ = cli(PLAIN, "-o", f"{tmp_path / 'new'}/", "-q")
+    assert code == 0 and (tmp_path / "new" / "guarded_imports.wasm").is_file(), stdout
 
 
 def test_two_processes_building_the_same_new_contract_build_it_once(unique_contract):

@@ -111,6 +111,24 @@ def _near_isolation():
     assert "test_b_sees_a_fresh_state[wasm] FAILED" in out, out[-4000:]
 
 
+def test_marker_selects_modes_and_ini_sets_the_default(tmp_path):
+    (tmp_path / "pytest.ini").write_text("[pytest]\nnear_mode = python\n")
+    (tmp_path / "test_modes.py").write_text(
+        "import pytest\n\n"
+        "def test_default(near_mode):\n    assert near_mode == 'python'\n\n"
+        "@pytest.mark.near_mode('wasm', 'python')\n"
+        "def test_both(near_mode):\n    pass\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")}
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", *a, "test_modes.py"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    out = run().stdout
+    assert "test_default[python] PASSED" in out and "test_both[wasm] PASSED" in out
+    assert "test_both[python] PASSED" in out, out
+    narrowed = run("--near-mode=python").stdout
+    assert "test_both[python] PASSED" in narrowed and "test_both[wasm]" not in narrowed
+
+
 def test_bad_mode_marker_is_a_usage_error(tmp_path):
     (tmp_path / "test_bad.py").write_text(
         "import pytest\n\n@pytest.mark.near_mode('evm')\ndef test_x(near_mode):\n    pass\n")
