@@ -281,3 +281,16 @@ def test_a_syntax_error_is_reported_like_the_builder_does(contract_dir):
     """)
     with pytest.raises(BuildError, match=r"contract.py:5.*syntax error"):
         call(path, "broken")
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("import near\nimport sqlite3\n\n@near.export\ndef f():\n    pass\n", "cannot freeze import"),
+    ("import near\n\ndef f():\n    pass\n", "no exported methods"),
+])
+def test_what_the_builder_refuses_cpython_mode_refuses(contract_dir, source, problem):
+    """A contract that cannot become a Wasm does not run in CPython mode either."""
+    from near_safe.errors import BuildError
+
+    path = contract_dir("contract.py", source)
+    with pytest.raises(BuildError, match=problem):
+        call(path, "f")

@@ -39,8 +39,20 @@ class _Contract:
         self.local_names = None  # (module names, package prefixes) of the folder, on first use
         # a syntax error is the builder's BuildError, naming the line and the fix
         exports, _ = _analyze.find_exports(_analyze.parse_source(Path(path), source))
+        if _reads(path) == source:
+            # what the builder refuses (no export, an import MicroPython cannot have, an
+            # export named like a C keyword) CPython mode refuses too, with the same BuildError
+            exports = _analyze.plan_build(Path(path)).exports
         self.exports = frozenset(exports) | _analyze.NEARC_INJECTED_EXPORTS
         self.code = compile_contract_code(_nearc_injected_source(path, source), path)
+
+
+def _reads(path: str):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 def _nearc_injected_source(path: str, source: str) -> str:
