@@ -16,7 +16,7 @@ near_safe.builder builds it; each point was checked against Wasm mode, tests/pym
 * nearc's MicroPython raises with MICROPY_NLR_WASM: a C function that raises goes on running
   with fallback values and the exception surfaces when it returns.  So argument errors come
   after the host calls (``near.storage_write(1, b"v")`` writes the empty key, then TypeError;
-  ``near.log_utf8(msg="x")`` logs "msg", then TypeError), as :func:`_guard` reproduces.
+  ``near.log_utf8(msg="x")`` logs "msg", then TypeError), as ``_modnear._guard`` reproduces.
 * One call = ``run_frozen_fn`` of nearc's ``main.c``: execute the contract module as
   ``__main__`` (no ``__file__``) in a fresh namespace, with what nearc's injections append
   (class exports, ``__contract_abi``, ``contract_source_metadata``), then call the method.  Only
@@ -27,15 +27,17 @@ near_safe.builder builds it; each point was checked against Wasm mode, tests/pym
   (cooked) and the method still runs; one escaping the method is printed (raw), followed by the
   ``NEAR_ABORT()`` line, then ``panic()``: ``Smart contract panicked: explicit guest panic``.
   An undefined name traps at once, even inside ``try`` (``WebAssembly trap: Unreachable``,
-  through :class:`_FrozenBuiltins`); a runaway recursion that escapes traps
+  through ``_mpobjects._FrozenBuiltins``); a runaway recursion that escapes traps
   (``StackOverflow``).
 * A host error ends the call at once in the Wasm; here it is raised as :class:`HostAbort`, a
   BaseException ``except Exception`` does not catch; should contract code catch it anyway
   (bare ``except:``), every later ``near.*`` call re-raises it, and the recorded abort decides
   the outcome.
-* ``json.loads``/``json.dumps`` behave like MicroPython's during the call (its section below).
+* ``json.loads``/``json.dumps`` behave like MicroPython's during the call (``_mpjson``).
+* What the builder refuses (no export, an import MicroPython cannot have) CPython mode refuses
+  with the same BuildError.
 * Contract code (the contract and its local modules) is compiled with its subscripts going
-  through :func:`_mp_subscr`: a missing dict key raises ``TypeError: 'dict' object isn't
+  through ``_mpobjects._mp_subscr``: a missing dict key raises ``TypeError: 'dict' object isn't
   subscriptable`` as in the Wasm, not KeyError (so ``except KeyError`` around ``d[k]`` does not
   catch it in either mode; use ``d.get(k)``).  Its dicts are :class:`MPDict`: they iterate in
   MicroPython's hash-table order (loops, repr, ``json.dumps``), as do ``json.loads`` results.
@@ -51,7 +53,7 @@ Differences from Wasm mode that remain (inherent to running CPython instead of M
 * Module state: the contract module and its local sibling modules run afresh each call, but
   installed packages are imported once per process.  For ``near_sdk_py`` and near_safe's
   contract side the module-level data is put back after every call
-  (:class:`_SharedModuleState`); attributes of their classes and the state of any other
+  (``_loading._SharedModuleState``); attributes of their classes and the state of any other
   installed package survive between calls, unlike in Wasm.
 * Python itself: CPython's builtins, not MicroPython's.  Mirrored for contract code: division
   by zero, ``int()``/``float()`` failures, KeyErrors of its dicts, dict order.  Other texts
@@ -66,6 +68,11 @@ Differences from Wasm mode that remain (inherent to running CPython instead of M
   inside ``try`` there (here only when it escapes), and some sequences of caught exceptions
   corrupt the Wasm's later execution (seen: a trap after five caught ZeroDivisionErrors).  No
   64 MiB memory limit; CPython's recursion limit.
+* The runtime deploys the source in CPython mode: the account's storage usage counts its bytes,
+  not the Wasm's (about 380 KB), so storage staking locks far less (a contract account with
+  less than about 4 NEAR can pass here and fail with LackBalanceForState in Wasm mode).
+* Every ``.py`` of the contract's folder is importable here; the builder freezes only the
+  local modules the contract imports statically.
 * Tracebacks in the logs keep MicroPython's format and file names but list only the frames
   MicroPython would have (contract, local modules, packages); line numbers of multi-line
   statements may differ.
