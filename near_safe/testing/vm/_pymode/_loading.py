@@ -37,12 +37,15 @@ class _Contract:
         self.dir_prefix = os.path.join(self.dir, "")
         self.frozen_name = os.path.basename(path)
         self.local_names = None  # (module names, package prefixes) of the folder, on first use
+        self.frozen_locals = None  # the local modules the builder freezes ("pkg/mod.py"), if known
         # a syntax error is the builder's BuildError, naming the line and the fix
         exports, _ = _analyze.find_exports(_analyze.parse_source(Path(path), source))
         if _reads(path) == source:
             # what the builder refuses (no export, an import MicroPython cannot have, an
             # export named like a C keyword) CPython mode refuses too, with the same BuildError
-            exports = _analyze.plan_build(Path(path)).exports
+            plan = _analyze.plan_build(Path(path))
+            exports = plan.exports
+            self.frozen_locals = frozenset(plan.local_modules)
         self.exports = frozenset(exports) | _analyze.NEARC_INJECTED_EXPORTS
         self.code = compile_contract_code(_nearc_injected_source(path, source), path)
 
@@ -155,12 +158,14 @@ class _LocalLoader:
 
 
 class _LocalFinder:
-    """Imports the contract folder's own modules afresh for each call (nearc freezes every
-    ``.py`` under the contract's folder; MicroPython re-runs them per call)."""
+    """Imports the contract folder's own modules afresh for each call (MicroPython re-runs them
+    per call).  Only those the builder freezes (the ones the contract imports, as its analysis
+    sees them); another module of the folder fails to import, as in the Wasm."""
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, frozen=None):
         self.root = root
         self.prefix = os.path.join(root, "")
+        self.frozen = frozen  # relative paths the builder freezes; None: every .py
         self.loaded = []
 
     def find_spec(self, fullname, path=None, target=None):
@@ -182,6 +187,10 @@ class _LocalFinder:
             file, search = os.path.join(candidate, "__init__.py"), [candidate]
         else:
             return None
+        if self.frozen is not None:
+            rel = os.path.relpath(file, self.root).replace(os.sep, "/")
+            if rel not in self.frozen:  # not in the Wasm: MicroPython's import fails
+                raise ImportError(f"no module named '{fullname}'")
         self.loaded.append(fullname)
         return importlib.util.spec_from_file_location(
             fullname, file, loader=_LocalLoader(file), submodule_search_locations=search)
@@ -267,7 +276,7 @@ class _LocalImports:
     back as it was (modules of the same names imported by the caller are restored)."""
 
     def __init__(self, contract):
-        self.finder = _LocalFinder(contract.dir)
+        self.finder = _LocalFinder(contract.dir, contract.frozen_locals)
         # listed when the contract was loaded: a module added to the folder later is still
         # imported afresh (the finder looks at the files), only not set aside if the caller
         # had imported one of that name
