@@ -383,3 +383,10 @@ def test_gas_figures_come_from_wasm_mode(worlds):
         burnt[mode] = out.receipt("add").vm_gas_burnt
     assert burnt["wasm"] > 3 * TGAS  # MicroPython start-up and the frozen imports
     assert 0 < burnt["python"] < burnt["wasm"] / 5
+
+
+def test_a_local_module_the_builder_does_not_freeze_cannot_be_imported(worlds):
+    seen, _ = both(worlds, "probe", "import_unfrozen")
+    assert seen["logs"][0] == "1"
+    assert seen["logs"][-3:-1] == ['  File "", line 1, in <module>', "OSError: [Errno 2] ENOENT"]
+    assert seen["error"] == "Smart contract panicked: explicit guest panic"

@@ -294,21 +294,3 @@ def test_what_the_builder_refuses_cpython_mode_refuses(contract_dir, source, pro
     path = contract_dir("contract.py", source)
     with pytest.raises(BuildError, match=problem):
         call(path, "f")
-
-
-def test_a_local_module_the_builder_does_not_freeze_cannot_be_imported(contract_dir):
-    contract_dir("frozen_helper.py", "VALUE = 1\n")
-    contract_dir("unfrozen_helper.py", "VALUE = 2\n")
-    path = contract_dir("contract.py", """
-        import near
-        import frozen_helper
-
-        @near.export
-        def dynamic():
-            try:
-                __import__("unfrozen_helper")
-            except ImportError as e:
-                near.value_return(str(frozen_helper.VALUE) + " " + str(e))
-    """)
-    assert call(path, "dynamic").return_data == (
-        "value", b"1 no module named 'unfrozen_helper'")

@@ -303,3 +303,11 @@ def conversions_of_numbers():
     _try("int_ok", lambda: int(" 12 "))
     _try("float", lambda: float("x"))
     _try("float_none", lambda: float(None))
+
+
+@near.export
+def import_unfrozen():
+    import frozen_helper
+
+    near.log_utf8(str(frozen_helper.VALUE))
+    __import__("unfrozen_helper")

@@ -71,8 +71,8 @@ Differences from Wasm mode that remain (inherent to running CPython instead of M
 * The runtime deploys the source in CPython mode: the account's storage usage counts its bytes,
   not the Wasm's (about 380 KB), so storage staking locks far less (a contract account with
   less than about 4 NEAR can pass here and fail with LackBalanceForState in Wasm mode).
-* Local modules: only those the builder freezes import (``ImportError: no module named ...``
-  for the others, as in the Wasm), when the deployed source is the file on disk; otherwise
+* Local modules: only those the builder freezes import (``OSError: [Errno 2] ENOENT`` for
+  the others, as in the Wasm), when the deployed source is the file on disk; otherwise
   (a source changed since deployment) every ``.py`` of the contract's folder imports.
 * Tracebacks in the logs keep MicroPython's format and file names but list only the frames
   MicroPython would have (contract, local modules, packages); line numbers of multi-line

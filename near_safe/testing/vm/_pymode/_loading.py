@@ -157,10 +157,25 @@ class _LocalLoader:
         exec(_local_code(self.path), module.__dict__)  # noqa: S102  contract code
 
 
+class _ImportMiss(OSError):
+    """What importing a module the Wasm does not contain raises there (measured): the
+    ImportError is overwritten (NLR_WASM) by the failed file read of the port's
+    ``mp_lexer_new_from_file``: ``OSError: [Errno 2] ENOENT``, with an empty-named frame."""
+
+    mp_extra_frames = ('  File "", line 1, in <module>\n',)
+
+
+_ImportMiss.__name__ = _ImportMiss.__qualname__ = "OSError"
+
+
+def _not_frozen():
+    return _ImportMiss(2, "ENOENT")
+
+
 class _LocalFinder:
     """Imports the contract folder's own modules afresh for each call (MicroPython re-runs them
     per call).  Only those the builder freezes (the ones the contract imports, as its analysis
-    sees them); another module of the folder fails to import, as in the Wasm."""
+    sees them); another module of the folder fails to import as in the Wasm (:class:`_ImportMiss`)."""
 
     def __init__(self, root: str, frozen=None):
         self.root = root
@@ -190,7 +205,7 @@ class _LocalFinder:
         if self.frozen is not None:
             rel = os.path.relpath(file, self.root).replace(os.sep, "/")
             if rel not in self.frozen:  # not in the Wasm: MicroPython's import fails
-                raise ImportError(f"no module named '{fullname}'")
+                raise _not_frozen()
         self.loaded.append(fullname)
         return importlib.util.spec_from_file_location(
             fullname, file, loader=_LocalLoader(file), submodule_search_locations=search)

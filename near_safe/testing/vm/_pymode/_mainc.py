@@ -133,7 +133,9 @@ def _mp_exception_text(exc: BaseException) -> str:
     """``mp_obj_print_helper(exc, PRINT_EXC)``: ``Name: arg`` (str of a single argument, the
     tuple's repr for several, nothing for none)."""
     args = exc.args
-    if not args:
+    if isinstance(exc, OSError) and args and type(args[0]) is int:
+        text = str(exc)  # MicroPython's errno form: [Errno 2] ENOENT
+    elif not args:
         text = ""
     elif len(args) == 1:
         text = str(args[0])
@@ -152,6 +154,7 @@ def format_mp_exception(exc: BaseException, tb, contract) -> str:
         if name is not None:
             lines.append(f'  File "{name}", line {tb.tb_lineno}, in {frame.f_code.co_name}\n')
         tb = tb.tb_next
+    lines += getattr(exc, "mp_extra_frames", ())
     head = "Traceback (most recent call last):\n" if lines else ""
     return head + "".join(lines) + _mp_exception_text(exc) + "\n"
 

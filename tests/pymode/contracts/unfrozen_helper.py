@@ -1,0 +1,3 @@
+"""A local module no contract imports statically: not frozen, so not importable in the Wasm."""
+
+VALUE = 2
