@@ -294,3 +294,21 @@ def test_what_the_builder_refuses_cpython_mode_refuses(contract_dir, source, pro
     path = contract_dir("contract.py", source)
     with pytest.raises(BuildError, match=problem):
         call(path, "f")
+
+
+def test_a_library_module_sharing_a_name_with_a_local_file_is_left_alone(contract_dir):
+    """A file of the contract's folder that the contract does not import (say colorsys.py)
+    does not replace the stdlib module of that name for the libraries running in the call."""
+    import colorsys
+
+    contract_dir("colorsys.py", "SHADOW = True\n")
+    path = contract_dir("contract.py", """
+        import near
+        import sys
+
+        @near.export
+        def which():
+            near.value_return(str(hasattr(sys.modules["colorsys"], "SHADOW")))
+    """)
+    assert call(path, "which").return_data == ("value", b"False")
+    assert sys.modules["colorsys"] is colorsys

@@ -172,6 +172,15 @@ def _not_frozen():
     return _ImportMiss(2, "ENOENT")
 
 
+def _imported_by_contract_code() -> bool:
+    """Whether the import in progress comes from contract code (the contract or one of its
+    local modules, whose builtins are the frozen ones), not from a library it calls."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
+        frame = frame.f_back
+    return frame is not None and frame.f_globals.get("__builtins__") is _FROZEN_BUILTINS
+
+
 class _LocalFinder:
     """Imports the contract folder's own modules afresh for each call (MicroPython re-runs them
     per call).  Only those the builder freezes (the ones the contract imports, as its analysis
@@ -186,6 +195,8 @@ class _LocalFinder:
     def find_spec(self, fullname, path=None, target=None):
         import importlib.util
 
+        if not _imported_by_contract_code():
+            return None  # a library's import during the call (``token`` for ``tokenize``...)
         if path is None:
             if fullname in SHARED_MODULES:
                 return None
@@ -287,27 +298,38 @@ def _shared():
 
 
 class _LocalImports:
-    """Context manager: serve the contract folder's modules fresh, then put ``sys.modules``
-    back as it was (modules of the same names imported by the caller are restored)."""
+    """Context manager: serve the contract's local modules fresh, then put ``sys.modules``
+    back as it was.  Set aside during the call: modules of the names the contract's frozen
+    local modules have (the contract must get its own, fresh), or - when the builder's list is
+    unknown - modules the caller imported from the contract's folder.  A stdlib module that
+    merely shares a name with some file of the folder is left alone."""
 
     def __init__(self, contract):
         self.finder = _LocalFinder(contract.dir, contract.frozen_locals)
-        # listed when the contract was loaded: a module added to the folder later is still
-        # imported afresh (the finder looks at the files), only not set aside if the caller
-        # had imported one of that name
         if contract.local_names is None:
-            contract.local_names = self.finder.local_names()
+            if contract.frozen_locals is not None:
+                tops = {t.split("/")[0].removesuffix(".py") for t in contract.frozen_locals}
+                packages = tuple(t.split("/")[0] + "." for t in contract.frozen_locals if "/" in t)
+                contract.local_names = (tuple(tops), packages)
+            else:
+                contract.local_names = self.finder.local_names()
         self.names, self.packages = contract.local_names
+        self.only_own = contract.frozen_locals is None
 
     def __enter__(self):
         modules = sys.modules
+        prefix = self.finder.prefix
         self.saved = {}
         for name in self.names:
-            if name in modules:
+            module = modules.get(name)
+            if module is not None and (not self.only_own or
+                                       (getattr(module, "__file__", None) or "").startswith(prefix)):
                 self.saved[name] = modules.pop(name)
         if self.packages:  # submodules of a local package the caller imported
             for name in [m for m in modules if m.startswith(self.packages)]:
-                self.saved[name] = modules.pop(name)
+                module = modules[name]
+                if not self.only_own or (getattr(module, "__file__", None) or "").startswith(prefix):
+                    self.saved[name] = modules.pop(name)
         sys.meta_path.insert(0, self.finder)
         return self
 
