@@ -82,6 +82,9 @@ def _site_package_files(location: Path) -> list[Path]:
     return [location]
 
 
+CHECKS_VERSION = "decorator-misuse-1"
+
+
 def cache_key(plan: _analyze.Plan, emcc: Path) -> str:
     """sha256 over everything that determines the Wasm: the contract, the local modules and
     installed packages it freezes, near_safe's contract-side files, nearc and emcc versions,
@@ -92,6 +95,9 @@ def cache_key(plan: _analyze.Plan, emcc: Path) -> str:
         h.update(label.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
 
     add("format", BUILDER_FORMAT.encode())
+    # The checks a build passes before the toolchain runs: a cached Wasm proves it passed them,
+    # so adding a check must change every key (the toolchain itself is kept).
+    add("checks", CHECKS_VERSION.encode())
     add("options", json.dumps(BUILD_OPTIONS, sort_keys=True).encode())
     add("nearc", nearc_version().encode())
     add("emcc", emcc_version(emcc).encode())

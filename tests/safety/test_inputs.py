@@ -1,7 +1,10 @@
 """Strict input, deposits, privacy, views and init: every rejection panics with its short
 stable message and changes nothing (Wasm and CPython mode)."""
 
+import re
 import pytest
+
+from near_safe.errors import BuildError
 
 GOOD = {"n": 7, "s": "hi", "b": True, "a": "1000000000000000000000000", "acct": "bob.near"}
 
@@ -166,17 +169,42 @@ def test_unexpected_exception_panics_naming_method_and_type(world):
     assert "Method fail_with_exception failed: ValueError: " in out.error
 
 
-def test_misused_decorator_fails_the_call_with_the_reason(world):
-    """A payable view is refused: under CPython when the decorator is applied (the module
-    cannot load: the message is logged), in the Wasm when the method is called (checked lazily
-    there to save gas: the call panics with the message)."""
+MISUSE = "@view on total: option 'payable' is not allowed"
+
+
+def test_misused_decorator_is_refused_at_build_or_import_time(world):
+    """A payable view is refused when the decorator is applied: `near-safe build` imports the
+    contract under CPython first and fails naming the line (Wasm mode); in CPython mode the
+    module cannot load, so the call fails and the message is logged."""
     rt = world.rt
+    if rt.mode == "wasm":
+        with pytest.raises(BuildError, match=r"misuse.py:7: " + re.escape(MISUSE)):
+            rt.deploy("misuse.near", world_contract("misuse.py"))
+        assert not rt.exists("misuse.near")
+        return
     bad = rt.deploy("misuse.near", world_contract("misuse.py"))
     out = world.alice.call(bad, "total")
     assert out.status == "failure"
-    message = "@view on total: option 'payable' is not allowed"
-    assert message in out.error or any(
-        "MisuseError" in line and message in line for line in out.logs), (out.error, out.logs)
+    assert MISUSE in out.error or any(
+        "MisuseError" in line and MISUSE in line for line in out.logs), (out.error, out.logs)
+
+
+def test_misuse_in_a_wasm_built_without_the_check_panics_when_called(tmp_path, monkeypatch):
+    """Backstop for a Wasm built without near-safe's build check (e.g. by nearc directly):
+    in the Wasm, near_safe checks a method's options lazily when it is called, and panics with
+    the reason (CPython checks at import, see the test above)."""
+    import near_safe.builder._build as build_module
+    from near_safe.testing import NEAR, Runtime
+
+    monkeypatch.setattr(build_module, "check_decorator_misuse", lambda path: None)
+    source = tmp_path / "misuse_unchecked.py"  # other content, other cache key
+    source.write_text(world_contract("misuse.py").read_text() + "\n# built unchecked\n")
+    rt = Runtime(mode="wasm")
+    alice = rt.create_account("alice.near", balance=10 * NEAR)
+    bad = rt.deploy("misuse.near", source)
+    out = alice.call(bad, "total")
+    assert out.status == "failure"
+    assert MISUSE in out.error, (out.error, out.logs)
 
 
 def world_contract(name):
