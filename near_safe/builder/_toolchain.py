@@ -226,7 +226,13 @@ class Toolchain:
             shown = "\n".join("    " + t for t in tail)
             rejected = [t.split("error compiling ", 1)[1].rstrip(":") for t in tail
                         if "error compiling " in t]
-            if rejected:
+            clashes = sorted({t.split("duplicate symbol: ", 1)[1].split()[0] for t in tail
+                              if "duplicate symbol: " in t})
+            if clashes:
+                fix = (f"exported method name(s) {', '.join(clashes)} clash with C symbols of "
+                       "the MicroPython runtime (nearc turns every export into a C function of "
+                       "that name): rename the method(s)")
+            elif rejected:
                 fix = (f"MicroPython's compiler (mpy-cross) rejected {rejected[-1]}: MicroPython "
                        "lacks some newer Python syntax (parenthesized multi-item `with`, for "
                        "example) and this mpy-cross crashes instead of saying where: rewrite "

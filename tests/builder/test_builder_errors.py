@@ -100,6 +100,14 @@ def test_toolchain_failure_shows_the_compiler_output_tail(cli, contracts):
     assert "full log:" in err
 
 
+def test_export_named_like_a_c_symbol_is_named_with_the_fix(cli, contracts):
+    code, _, err = cli(contracts / "c_symbol_export.py", "--quiet")
+    assert code == 2
+    assert "duplicate symbol: stdout" in err  # the linker's own words, in the tail
+    assert "exported method name(s) stdout clash with C symbols" in err
+    assert "rename the method" in err
+
+
 def test_usage_errors(cli):
     code, _, err = cli()
     assert code == 2 and "missing CONTRACT.py" in err
