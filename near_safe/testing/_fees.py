@@ -25,45 +25,64 @@ def account_type(account_id: str) -> str:
     return "named"
 
 
+_CREATE_ACCOUNT = (("create_account", 1),)
+_TRANSFER = (("transfer", 1),)
+_TRANSFER_NEAR_IMPLICIT = (("transfer", 1), ("create_account", 1), ("add_full_access_key", 1))
+_TRANSFER_ETH_IMPLICIT = (("transfer", 1), ("create_account", 1))
+_STAKE = (("stake", 1),)
+_ADD_FULL_ACCESS_KEY = (("add_full_access_key", 1),)
+_DELETE_KEY = (("delete_key", 1),)
+_DELETE_ACCOUNT = (("delete_account", 1),)
+
+
 def _parts(action, receiver_id):
-    """[(fee name, multiplier)] whose fees make up this action's send and exec fee."""
-    if isinstance(action, CreateAccount):
-        return [("create_account", 1)]
-    if isinstance(action, DeployContract):
-        return [("deploy_contract_base", 1), ("deploy_contract_per_byte", len(action.code))]
+    """((fee name, multiplier), ...) whose fees make up this action's send and exec fee.
+    Called several times per receipt (transaction cost, exec fee, refund): the fixed
+    combinations are shared constants, the common kinds are tested first."""
     if isinstance(action, FunctionCall):
         n = len(action.method_name.encode()) + len(action.args)
-        return [("function_call_base", 1), ("function_call_per_byte", n)]
+        return (("function_call_base", 1), ("function_call_per_byte", n))
     if isinstance(action, Transfer):
         # implicit-account transfers also pay for creating the account (+ its key) (spec 3.1)
         kind = account_type(receiver_id)
         if kind == "near-implicit":
-            return [("transfer", 1), ("create_account", 1), ("add_full_access_key", 1)]
+            return _TRANSFER_NEAR_IMPLICIT
         if kind == "eth-implicit":
-            return [("transfer", 1), ("create_account", 1)]
-        return [("transfer", 1)]
+            return _TRANSFER_ETH_IMPLICIT
+        return _TRANSFER
+    if isinstance(action, CreateAccount):
+        return _CREATE_ACCOUNT
+    if isinstance(action, DeployContract):
+        return (("deploy_contract_base", 1), ("deploy_contract_per_byte", len(action.code)))
     if isinstance(action, Stake):
-        return [("stake", 1)]
+        return _STAKE
     if isinstance(action, AddKey):
         if action.access_key.full_access:
-            return [("add_full_access_key", 1)]
+            return _ADD_FULL_ACCESS_KEY
         n = sum(len(name.encode()) + 1 for name in (action.access_key.method_names or []))
-        return [("add_function_call_key_base", 1), ("add_function_call_key_per_byte", n)]
+        return (("add_function_call_key_base", 1), ("add_function_call_key_per_byte", n))
     if isinstance(action, DeleteKey):
-        return [("delete_key", 1)]
+        return _DELETE_KEY
     if isinstance(action, DeleteAccount):
-        return [("delete_account", 1)]
+        return _DELETE_ACCOUNT
     raise TypeError(f"unknown action {action!r}")
 
 
 def send_fee(config, action, sir: bool, receiver_id: str) -> int:
     fees = config.action_fees
-    return sum(fees[name].send(sir) * n for name, n in _parts(action, receiver_id))
+    total = 0
+    for name, n in _parts(action, receiver_id):
+        fee = fees[name]
+        total += (fee.send_sir if sir else fee.send_not_sir) * n
+    return total
 
 
 def exec_fee(config, action, receiver_id: str) -> int:
     fees = config.action_fees
-    return sum(fees[name].execution * n for name, n in _parts(action, receiver_id))
+    total = 0
+    for name, n in _parts(action, receiver_id):
+        total += fees[name].execution * n
+    return total
 
 
 def receipt_exec_fee(config) -> int:
@@ -71,16 +90,27 @@ def receipt_exec_fee(config) -> int:
 
 
 def total_prepaid_gas(actions) -> int:
-    return sum(a.gas for a in actions if isinstance(a, FunctionCall))
+    total = 0
+    for a in actions:
+        if isinstance(a, FunctionCall):
+            total += a.gas
+    return total
 
 
 def total_deposit(actions) -> int:
     """Σ Transfer and FunctionCall deposits: what a failed receipt refunds (spec 4 rule 3)."""
-    return sum(a.deposit for a in actions if isinstance(a, (Transfer, FunctionCall)))
+    total = 0
+    for a in actions:
+        if isinstance(a, (Transfer, FunctionCall)):
+            total += a.deposit
+    return total
 
 
 def total_prepaid_exec_fees(config, actions, receiver_id: str) -> int:
-    return receipt_exec_fee(config) + sum(exec_fee(config, a, receiver_id) for a in actions)
+    total = receipt_exec_fee(config)
+    for a in actions:
+        total += exec_fee(config, a, receiver_id)
+    return total
 
 
 @dataclass(frozen=True)
@@ -97,8 +127,9 @@ class TxCost:
 def tx_cost(config, signer_id: str, receiver_id: str, actions) -> TxCost:
     sir = signer_id == receiver_id
     fees = config.action_fees
-    gas_burnt = fees["action_receipt_creation"].send(sir) + sum(
-        send_fee(config, a, sir, receiver_id) for a in actions)
+    gas_burnt = fees["action_receipt_creation"].send(sir)
+    for a in actions:
+        gas_burnt += send_fee(config, a, sir, receiver_id)
     gas_remaining = total_prepaid_gas(actions) + total_prepaid_exec_fees(config, actions,
                                                                          receiver_id)
     price = config.gas_price  # pessimistic inflation 1/1 since v78

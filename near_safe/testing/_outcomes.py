@@ -12,6 +12,7 @@ from typing import Optional
 
 from ..errors import ExecutionFailure, RuntimeSimError
 from . import params
+from ._state import base58
 
 
 class InvalidTransaction(RuntimeSimError):
@@ -68,9 +69,13 @@ class ActionError:
 
 @dataclass(frozen=True)
 class ReceiptOutcome:
-    """The execution outcome of one action receipt (spec 1.6)."""
+    """The execution outcome of one action receipt (spec 1.6).
 
-    receipt_id: str  # base58
+    Ids are kept as the raw 32-byte hashes (``*_hash``) and shown in base58 (``receipt_id``,
+    ``return_receipt_id``, ``produced``, ``tx_id``) only when read: encoding costs a few
+    microseconds per id and most outcomes are never looked at by id."""
+
+    receipt_hash: bytes
     receiver: str
     predecessor: str
     signer: str
@@ -78,7 +83,7 @@ class ReceiptOutcome:
     actions: tuple  # action type names, e.g. ("CreateAccount", "Transfer")
     status: str  # "success" | "failure"
     raw_value: Optional[bytes]  # SuccessValue bytes; None for failure / SuccessReceiptId
-    return_receipt_id: Optional[str]  # SuccessReceiptId: the receipt whose result is ours
+    return_receipt_hash: Optional[bytes]  # SuccessReceiptId: the receipt whose result is ours
     failure: Optional[ActionError]
     logs: tuple
     gas_burnt: int
@@ -87,9 +92,29 @@ class ReceiptOutcome:
     contract_reward: int
     block_height: int
     is_refund: bool
-    produced: tuple  # base58 ids of the action receipts it emitted (refunds included)
+    produced_hashes: tuple  # ids of the action receipts it emitted (refunds included)
     deposit: int  # Σ deposits of its actions
-    tx_id: str
+    tx_hash: bytes
+
+    @property
+    def receipt_id(self) -> str:
+        """base58, as NEAR shows it."""
+        return base58(self.receipt_hash)
+
+    @property
+    def return_receipt_id(self) -> Optional[str]:
+        """base58 id of the receipt whose result is ours (SuccessReceiptId), else None."""
+        h = self.return_receipt_hash
+        return None if h is None else base58(h)
+
+    @property
+    def produced(self) -> tuple:
+        """base58 ids of the action receipts it emitted (refunds included)."""
+        return tuple(base58(h) for h in self.produced_hashes)
+
+    @property
+    def tx_id(self) -> str:
+        return base58(self.tx_hash)
 
     @property
     def value(self):
@@ -134,7 +159,7 @@ class TxOutcome:
     ``gas_burnt`` / ``tokens_burnt`` sum the conversion and every non-refund receipt: what the
     transaction really cost (refund receipts are free, spec 1.4)."""
 
-    tx_id: str
+    tx_hash: bytes  # shown in base58 as ``tx_id``
     signer: str
     receiver: str
     status: str
@@ -145,6 +170,11 @@ class TxOutcome:
     conversion_tokens_burnt: int
     invalid: Optional[str] = None
     included_at: Optional[int] = None  # block height that included (converted) the tx
+
+    @property
+    def tx_id(self) -> str:
+        """base58, as NEAR shows it."""
+        return base58(self.tx_hash)
 
     @property
     def value(self):

@@ -35,7 +35,7 @@ from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingRec
                         ReceiptOutcome, TxOutcome, decode_value, fmt_near)
 from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt, DataReceipt, State,
                      Transaction, Yield, access_key_storage_size, base58, derive_id,
-                     ed25519_public_key)
+                     ed25519_public_key, evolve)
 from ._transactions import verify_transaction
 from ._types import (AccessKey, DeleteAccount, FunctionCall, FunctionCallError, Transfer,
                      VMContext, VMOutcome)
@@ -340,7 +340,7 @@ class Runtime:
             receipt_id=derive_id("receipt", tx.tx_id), predecessor_id=tx.signer_id,
             receiver_id=tx.receiver_id, signer_id=tx.signer_id, signer_public_key=tx.public_key,
             gas_price=cost.gas_price, actions=list(tx.actions), tx_id=tx.tx_id)
-        st.tx_records[tx.tx_id] = replace(
+        st.tx_records[tx.tx_id] = evolve(
             record, first_receipt_id=receipt.receipt_id, conversion_gas=cost.gas_burnt,
             conversion_tokens=cost.burnt_amount, included_at=st.height)
         return receipt
@@ -629,24 +629,24 @@ class Runtime:
 
     def _outcome(self, run: ReceiptRun, error, tokens_burnt, reward, emitted) -> ReceiptOutcome:
         receipt = run.receipt
-        raw_value = return_id = None
+        raw_value = return_hash = None
         if error is None:
             if run.result is not None and run.result[0] == "receipt":
-                return_id = base58(run.result[1].receipt_id)
+                return_hash = run.result[1].receipt_id
             else:
                 raw_value = run.result[1] if run.result is not None else b""
         return ReceiptOutcome(
-            receipt_id=base58(receipt.receipt_id), receiver=receipt.receiver_id,
+            receipt_hash=receipt.receipt_id, receiver=receipt.receiver_id,
             predecessor=receipt.predecessor_id, signer=receipt.signer_id,
             method=receipt.method, actions=tuple(type(a).__name__ for a in receipt.actions),
             status="success" if error is None else "failure", raw_value=raw_value,
-            return_receipt_id=return_id, failure=error, logs=tuple(run.logs),
+            return_receipt_hash=return_hash, failure=error, logs=tuple(run.logs),
             gas_burnt=run.gas_burnt, tokens_burnt=tokens_burnt, vm_gas_burnt=run.vm_gas_burnt,
             contract_reward=reward, block_height=self._state.height,
             is_refund=receipt.is_refund,
-            produced=tuple(base58(r.receipt_id) for r in emitted
-                           if isinstance(r, ActionReceipt)),
-            deposit=total_deposit(receipt.actions), tx_id=base58(receipt.tx_id))
+            produced_hashes=tuple(r.receipt_id for r in emitted
+                                  if isinstance(r, ActionReceipt)),
+            deposit=total_deposit(receipt.actions), tx_hash=receipt.tx_id)
 
     def _receipt_from_vm(self, parent: ActionReceipt, new) -> ActionReceipt:
         """A NewReceipt from the VM becomes an ActionReceipt: predecessor = the contract,
@@ -789,7 +789,7 @@ class Runtime:
             status = "invalid"
         elif not self._tx_pending(tx_id):
             status, raw, failure = _final_result(record)
-        return TxOutcome(base58(tx_id), tx.signer_id, tx.receiver_id, status, raw, failure,
+        return TxOutcome(tx_id, tx.signer_id, tx.receiver_id, status, raw, failure,
                          record.outcomes, record.conversion_gas, record.conversion_tokens,
                          record.invalid, record.included_at)
 
@@ -825,14 +825,14 @@ def _first_method(actions) -> Optional[str]:
 
 def _final_result(record: TxRecord):
     """spec 3.6: follow SuccessReceiptId links from the first receipt to a value or failure."""
-    by_id = {o.receipt_id: o for o in record.outcomes}
-    current = by_id.get(base58(record.first_receipt_id)) if record.first_receipt_id else None
+    by_id = {o.receipt_hash: o for o in record.outcomes}
+    current = by_id.get(record.first_receipt_id) if record.first_receipt_id else None
     while current is not None:
         if current.failure is not None:
             return "failure", None, current.failure
-        if current.return_receipt_id is None:
+        if current.return_receipt_hash is None:
             return "success", current.raw_value, None
-        current = by_id.get(current.return_receipt_id)
+        current = by_id.get(current.return_receipt_hash)
     return "pending", None, None
 
 

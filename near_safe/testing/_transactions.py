@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ._actions import storage_stake_shortfall
 from ._fees import ActionsValidationError, tx_cost, validate_actions
 from ._outcomes import InvalidTransaction
-from ._state import Transaction
+from ._state import Transaction, evolve
 from ._types import AccessKey, FunctionCall
 
 
@@ -52,9 +50,9 @@ def verify_transaction(state, config, tx: Transaction, height: int, charge: bool
                                  f"wouldn't have enough balance to cover storage, required "
                                  f"to have {lack} yoctoNEAR more")
     if charge:
-        new_key = replace(key, nonce=tx.nonce)
+        new_key = evolve(key, nonce=tx.nonce)
         if not key.full_access and key.allowance is not None:
-            new_key = replace(new_key, allowance=key.allowance - cost.total_cost)
+            new_key = evolve(new_key, allowance=key.allowance - cost.total_cost)
         charged.keys = {**charged.keys, tx.public_key: new_key}
         st.accounts[tx.signer_id] = charged
     return cost
