@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ._state import make_frozen
 from ._types import (AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
                      FunctionCall, Stake, Transfer)
 
@@ -134,7 +135,8 @@ def tx_cost(config, signer_id: str, receiver_id: str, actions) -> TxCost:
                                                                          receiver_id)
     price = config.gas_price  # pessimistic inflation 1/1 since v78
     total = (gas_burnt + gas_remaining) * price + total_deposit(actions)
-    return TxCost(gas_burnt, gas_remaining, price, total, gas_burnt * price)
+    return make_frozen(TxCost, gas_burnt=gas_burnt, gas_remaining=gas_remaining, gas_price=price,
+                       total_cost=total, burnt_amount=gas_burnt * price)
 
 
 class ActionsValidationError(Exception):

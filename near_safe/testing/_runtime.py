@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import ExecutionFailure, RuntimeSimError
-from . import params
+from . import params, vm
 from ._actions import (BLOCK_TIME_NS, EPOCH_LENGTH, GENESIS_TIMESTAMP_NS, ActionFailed,
                        ReceiptRun, apply_action, storage_stake_shortfall)
 from ._fees import (ActionsValidationError, exec_fee, receipt_exec_fee, total_deposit,
@@ -35,7 +35,7 @@ from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingRec
                         ReceiptOutcome, TxOutcome, decode_value, fmt_near)
 from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt, DataReceipt, State,
                      Transaction, Yield, access_key_storage_size, base58, derive_id,
-                     ed25519_public_key, evolve)
+                     ed25519_public_key, evolve, make_frozen)
 from ._transactions import verify_transaction
 from ._types import (AccessKey, DeleteAccount, FunctionCall, FunctionCallError, Transfer,
                      VMContext, VMOutcome)
@@ -64,7 +64,11 @@ def encode_args(args) -> bytes:
         return bytes(args)
     if isinstance(args, str):
         return args.encode()
-    return json.dumps(args, separators=(",", ":")).encode()
+    return _COMPACT_JSON.encode(args).encode()
+
+
+# json.dumps(args, separators=(",", ":")) without building an encoder on every call
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 def _id(account) -> str:
@@ -295,7 +299,9 @@ class Runtime:
         self._verify_transaction(tx, st.height + 1, charge=False)
         st.pending_nonces[(signer_id, pk)] = nonce
         st.tx_pool.append(tx)
-        st.tx_records[tx.tx_id] = TxRecord(tx)
+        st.tx_records[tx.tx_id] = make_frozen(
+            TxRecord, tx=tx, first_receipt_id=None, conversion_gas=0, conversion_tokens=0,
+            outcomes=(), invalid=None, included_at=None)
         return TxHandle(self, tx.tx_id)
 
     def submit(self, signer, receiver, method: str, args=None, deposit: int = 0,
@@ -554,7 +560,7 @@ class Runtime:
         outcome = self._outcome(run, error, tokens_burnt, reward, emitted)
         record = st.tx_records.get(receipt.tx_id)
         if record is not None:
-            st.tx_records[receipt.tx_id] = replace(record, outcomes=record.outcomes + (outcome,))
+            st.tx_records[receipt.tx_id] = evolve(record, outcomes=record.outcomes + (outcome,))
         return outcome
 
     def _apply_actions(self, run: ReceiptRun) -> Optional[ActionError]:
@@ -635,8 +641,8 @@ class Runtime:
                 return_hash = run.result[1].receipt_id
             else:
                 raw_value = run.result[1] if run.result is not None else b""
-        return ReceiptOutcome(
-            receipt_hash=receipt.receipt_id, receiver=receipt.receiver_id,
+        return make_frozen(
+            ReceiptOutcome, receipt_hash=receipt.receipt_id, receiver=receipt.receiver_id,
             predecessor=receipt.predecessor_id, signer=receipt.signer_id,
             method=receipt.method, actions=tuple(type(a).__name__ for a in receipt.actions),
             status="success" if error is None else "failure", raw_value=raw_value,
@@ -666,9 +672,8 @@ class Runtime:
 
     def _execute_vm(self, code, method: str, context: VMContext, storage: dict,
                     receipt: Optional[ActionReceipt]) -> VMOutcome:
-        from . import vm
-
-        fault = self._take_fault(context.current_account_id, method) if receipt else None
+        fault = (self._take_fault(context.current_account_id, method)
+                 if receipt and self._faults else None)
         outcome = vm.run(code, method, context, storage, _Ext(self), self.config)
         if fault is None:
             return outcome
@@ -789,9 +794,12 @@ class Runtime:
             status = "invalid"
         elif not self._tx_pending(tx_id):
             status, raw, failure = _final_result(record)
-        return TxOutcome(tx_id, tx.signer_id, tx.receiver_id, status, raw, failure,
-                         record.outcomes, record.conversion_gas, record.conversion_tokens,
-                         record.invalid, record.included_at)
+        return make_frozen(
+            TxOutcome, tx_hash=tx_id, signer=tx.signer_id, receiver=tx.receiver_id,
+            status=status, raw_value=raw, final_failure=failure, receipts=record.outcomes,
+            conversion_gas_burnt=record.conversion_gas,
+            conversion_tokens_burnt=record.conversion_tokens, invalid=record.invalid,
+            included_at=record.included_at)
 
     # ============================================================ snapshots
 

@@ -153,6 +153,17 @@ def evolve(record, **changes):
     return new
 
 
+def make_frozen(cls, **fields):
+    """An instance of the frozen dataclass ``cls`` from ALL its fields (defaults are not
+    applied), made without the generated ``__init__``: a frozen dataclass's ``__init__`` sets
+    each field through ``object.__setattr__``, about 3.5 us for an outcome's 20 fields against
+    0.5 us for one dict update.  The instance is the same (same fields, equal, still frozen).
+    For the outcomes and records the runtime builds on every receipt."""
+    new = object.__new__(cls)
+    new.__dict__.update(fields)
+    return new
+
+
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
