@@ -126,15 +126,27 @@ class TxCost:
 
 
 def tx_cost(config, signer_id: str, receiver_id: str, actions) -> TxCost:
+    """config.rs ``calculate_tx_cost`` in one pass over the actions (it runs twice per
+    transaction: at submission and at conversion)."""
     sir = signer_id == receiver_id
     fees = config.action_fees
-    gas_burnt = fees["action_receipt_creation"].send(sir)
+    creation = fees["action_receipt_creation"]
+    gas_burnt = creation.send(sir)  # receipt creation send + Σ send fees
+    exec_fees = creation.execution  # receipt creation exec + Σ exec fees
+    prepaid = deposits = 0
     for a in actions:
-        gas_burnt += send_fee(config, a, sir, receiver_id)
-    gas_remaining = total_prepaid_gas(actions) + total_prepaid_exec_fees(config, actions,
-                                                                         receiver_id)
+        for name, n in _parts(a, receiver_id):
+            fee = fees[name]
+            gas_burnt += (fee.send_sir if sir else fee.send_not_sir) * n
+            exec_fees += fee.execution * n
+        if isinstance(a, FunctionCall):
+            prepaid += a.gas
+            deposits += a.deposit
+        elif isinstance(a, Transfer):
+            deposits += a.deposit
+    gas_remaining = prepaid + exec_fees
     price = config.gas_price  # pessimistic inflation 1/1 since v78
-    total = (gas_burnt + gas_remaining) * price + total_deposit(actions)
+    total = (gas_burnt + gas_remaining) * price + deposits
     return make_frozen(TxCost, gas_burnt=gas_burnt, gas_remaining=gas_remaining, gas_price=price,
                        total_cost=total, burnt_amount=gas_burnt * price)
 
