@@ -244,6 +244,7 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
                            f"cannot find contract code for account {run.receiver_id}",
                            detail="CodeDoesNotExist", account_id=run.receiver_id)
     receipt = run.receipt
+    height = run.height
     context = VMContext(
         current_account_id=run.receiver_id,
         signer_account_id=receipt.signer_id,
@@ -252,11 +253,10 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
         refund_to_account_id=receipt.refund_to or receipt.predecessor_id,
         input=action.args,
         promise_results=list(run.promise_results),
-        block_height=run.height,
-        block_timestamp=GENESIS_TIMESTAMP_NS + run.height * BLOCK_TIME_NS,
-        epoch_height=run.height // EPOCH_LENGTH,
-        random_seed=hashlib.sha256(receipt.receipt_id + run.height.to_bytes(8, "little")
-                                   ).digest(),
+        block_height=height,
+        block_timestamp=GENESIS_TIMESTAMP_NS + height * BLOCK_TIME_NS,
+        epoch_height=height // EPOCH_LENGTH,
+        random_seed=hashlib.sha256(receipt.receipt_id + height.to_bytes(8, "little")).digest(),
         account_balance=account.amount,
         account_locked_balance=account.locked,
         storage_usage=account.storage_usage,

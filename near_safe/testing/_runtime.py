@@ -359,8 +359,8 @@ class Runtime:
         action receipt that executes."""
         st = self._state
         while True:
-            self._delay_if_block_full()
-            if st.queue:
+            # a full block moves the rest of its queue to the next block (then queue is empty)
+            if st.queue and not self._delay_if_block_full():
                 outcome = self._process_receipt(st.queue.pop(0))
                 if outcome is not None:
                     return outcome
@@ -445,6 +445,8 @@ class Runtime:
     def _resolve_yield_timeouts(self) -> None:
         """spec 3.2 step 6: yields whose timeout has come emit PromiseResume{None}."""
         st = self._state
+        if not st.yields:
+            return
         for key, y in list(st.yields.items()):
             if not y.timeout_sent and y.expires_at <= st.height:
                 st.yields[key] = replace(y, timeout_sent=True)
@@ -571,9 +573,10 @@ class Runtime:
             fee = exec_fee(cfg, action, run.receiver_id)
             run.gas_burnt += fee
             run.gas_used += fee
+            created_before = len(run.new_receipts)
             try:
                 apply_action(run, action, index)
-                for new in run.new_receipts:
+                for new in run.new_receipts[created_before:]:  # earlier ones passed already
                     self._validate_new_receipt(new)
             except ActionFailed as failure:
                 return failure.to_error(index)
