@@ -13,15 +13,15 @@ from ._state import make_frozen
 from ._types import (AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
                      FunctionCall, Stake, Transfer)
 
-_NEAR_IMPLICIT = re.compile(r"^[0-9a-f]{64}$")
-_ETH_IMPLICIT = re.compile(r"^0x[0-9a-f]{40}$")
+_NEAR_IMPLICIT = re.compile(r"[0-9a-f]{64}")  # used with fullmatch
+_ETH_IMPLICIT = re.compile(r"0x[0-9a-f]{40}")
 
 
 def account_type(account_id: str) -> str:
     """'near-implicit' (64 hex), 'eth-implicit' (0x + 40 hex) or 'named' (spec 1.1)."""
-    if _NEAR_IMPLICIT.match(account_id):
+    if _NEAR_IMPLICIT.fullmatch(account_id):
         return "near-implicit"
-    if _ETH_IMPLICIT.match(account_id):
+    if _ETH_IMPLICIT.fullmatch(account_id):
         return "eth-implicit"
     return "named"
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
@@ -39,17 +38,15 @@ from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt, Da
 from ._transactions import verify_transaction
 from ._types import (AccessKey, DeleteAccount, FunctionCall, FunctionCallError, Transfer,
                      VMContext, VMOutcome)
+from .vm.logic import is_valid_account_id
 
 NEAR = params.NEAR
 TGAS = params.TGAS
 
-_ACCOUNT_ID = re.compile(r"^(([a-z\d]+[-_])*[a-z\d]+\.)*([a-z\d]+[-_])*[a-z\d]+$")
-
 
 def validate_account_id(account_id: str) -> str:
     """NEAR account id rules: 2-64 chars of lowercase letters, digits and separators."""
-    if not isinstance(account_id, str) or not 2 <= len(account_id) <= 64 \
-            or not _ACCOUNT_ID.match(account_id):
+    if not isinstance(account_id, str) or not is_valid_account_id(account_id):
         raise RuntimeSimError(
             f"invalid NEAR account id {account_id!r}: use 2-64 characters, lowercase letters, "
             "digits and single '-', '_' or '.' separators (e.g. 'alice.test.near')")

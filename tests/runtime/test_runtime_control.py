@@ -375,3 +375,14 @@ def test_receipts_beyond_the_chunk_gas_limit_wait_for_the_next_block():
     heights = [tx.outcome().receipts[0].block_height for tx in txs]
     assert heights == [heights[0], heights[0] + 1, heights[0] + 2]
     assert rt.balance(target) == 100 * NEAR + 3
+
+
+def test_account_ids_with_a_trailing_newline_are_invalid():
+    """'$' in a regex also matches before a final newline; NEAR's rule does not allow it."""
+    from near_safe.errors import RuntimeSimError
+    from near_safe.testing._runtime import validate_account_id
+    from near_safe.testing.vm.logic import is_valid_account_id
+
+    assert is_valid_account_id("alice.near") and not is_valid_account_id("alice.near\n")
+    with pytest.raises(RuntimeSimError, match="invalid NEAR account id"):
+        validate_account_id("alice.near\n")

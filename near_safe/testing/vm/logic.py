@@ -124,11 +124,12 @@ class BytesMemory:
 
 # NEAR account id rules (near-account-id crate): 2..64 chars, parts of [a-z0-9] joined by
 # single '-' or '_', parts separated by '.'.
-_ACCOUNT_ID_RE = re.compile(r"^(([a-z\d]+[\-_])*[a-z\d]+\.)*([a-z\d]+[\-_])*[a-z\d]+$")
+# (fullmatch, not match with "$": "$" also matches before a trailing newline)
+_ACCOUNT_ID_RE = re.compile(r"(([a-z\d]+[\-_])*[a-z\d]+\.)*([a-z\d]+[\-_])*[a-z\d]+")
 
 
 def is_valid_account_id(account_id: str) -> bool:
-    return 2 <= len(account_id) <= 64 and bool(_ACCOUNT_ID_RE.match(account_id))
+    return 2 <= len(account_id) <= 64 and bool(_ACCOUNT_ID_RE.fullmatch(account_id))
 
 
 def _account_type(account_id: str) -> str:
