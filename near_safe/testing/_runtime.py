@@ -36,8 +36,8 @@ from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt, Da
                      Transaction, Yield, access_key_storage_size, base58, derive_id,
                      ed25519_public_key, evolve, make_frozen)
 from ._transactions import verify_transaction
-from ._types import (AccessKey, DeleteAccount, FunctionCall, FunctionCallError, Transfer,
-                     VMContext, VMOutcome)
+from ._types import (AccessKey, DeleteAccount, DeployContract, FunctionCall, FunctionCallError,
+                     Transfer, VMContext, VMOutcome)
 from .vm.logic import is_valid_account_id
 
 NEAR = params.NEAR
@@ -113,6 +113,12 @@ class Runtime:
         # applied; failure injection (fail_next) is one of them.
         self.before_receipt_hooks = []
         self._faults = []  # [(receiver, method, kind)], consumed by _execute_vm
+        # The tools' extension surface (docs/architecture.md, "The runtime's tool surface"):
+        # fault kinds rt.inject() accepts (name -> fn(rt, call, execute) -> VMOutcome) and
+        # wrappers around every receipt's function call (fn(call, execute) -> VMOutcome).
+        self.fault_kinds = dict(FAULT_KINDS)
+        self.vm_wrappers = []
+        self._peeking = False
 
     # ============================================================ state inspection
 
@@ -174,10 +180,17 @@ class Runtime:
             keys={pk: key})
         return AccountHandle(self, account_id)
 
-    def deploy(self, account_id, contract, balance: int = 10 * NEAR) -> AccountHandle:
+    def deploy(self, account_id, contract, balance: int = 10 * NEAR, init: Optional[str] = None,
+               args=None, gas: int = DEFAULT_GAS) -> AccountHandle:
         """Deploy ``contract`` (a ``.py`` / ``.wasm`` / ``.wat`` path, Wasm bytes, WAT text or
         a ContractCode) to ``account_id``, creating the account with ``balance`` if needed.
-        A ``.py`` is built to Wasm (cached) in wasm mode and runs as source in python mode."""
+        A ``.py`` is built to Wasm (cached) in wasm mode and runs as source in python mode.
+
+        ``init="new", args={...}``: deploy and initialize in ONE transaction the account signs
+        (DeployContract + FunctionCall), as on chain: nobody can initialize the contract in
+        between, and a private init works.  Raises if the init fails (nothing is deployed)."""
+        if init is not None:
+            return self._deploy_and_init(account_id, contract, balance, init, args, gas)
         account_id = _id(account_id)
         code = self.contract_code(contract)
         existing = self._state.accounts.get(account_id)
@@ -196,6 +209,19 @@ class Runtime:
                 f"{fmt_near(acc.storage_usage * params.STORAGE_AMOUNT_PER_BYTE)} for storage "
                 f"(spec 6) but it holds {fmt_near(acc.amount)}: pass a larger balance=")
         self._state.accounts[account_id] = acc
+        return AccountHandle(self, account_id)
+
+    def _deploy_and_init(self, account_id, contract, balance, init, args, gas) -> AccountHandle:
+        account_id = _id(account_id)
+        code = self.contract_code(contract)
+        if account_id not in self._state.accounts:
+            self.create_account(account_id, balance)
+        out = self.execute(account_id, account_id, [
+            DeployContract(code=code.code),
+            FunctionCall(method_name=init, args=encode_args(args), gas=gas)])
+        if out.status != "success":
+            raise RuntimeSimError(f"deploying to {account_id} with init {init!r} failed: "
+                                  f"{out.error}")
         return AccountHandle(self, account_id)
 
     def patch_state(self, account, amount: Optional[int] = None, locked: Optional[int] = None,
@@ -494,6 +520,8 @@ class Runtime:
 
     def _apply_action_receipt(self, receipt: ActionReceipt) -> ReceiptOutcome:
         """lib.rs ``apply_action_receipt`` (spec 3.4), step by step."""
+        if self._peeking:  # next_receipt(): step() chose this receipt; do not run it
+            raise _Peeked(receipt)
         st, cfg = self._state, self.config
         for hook in self.before_receipt_hooks:
             hook(self, receipt)
@@ -672,14 +700,45 @@ class Runtime:
 
     def _execute_vm(self, code, method: str, context: VMContext, storage: dict,
                     receipt: Optional[ActionReceipt]) -> VMOutcome:
-        fault = (self._take_fault(context.current_account_id, method)
-                 if receipt and self._faults else None)
-        outcome = vm.run(code, method, context, storage, _Ext(self), self.config)
-        if fault is None:
-            return outcome
-        return self._inject(fault, outcome, context)
+        if receipt is None or not (self._faults or self.vm_wrappers):
+            return vm.run(code, method, context, storage, _Ext(self), self.config)
+        call = FunctionCallSite(code, method, context, storage)
+        execute = self._wrapped(call, 0)
+        kind = self._take_fault(context.current_account_id, method) if self._faults else None
+        if kind is None:
+            return execute()
+        return self.fault_kinds[kind](self, call, execute)
+
+    def _wrapped(self, call, index: int):
+        """The call run through ``vm_wrappers[index:]``, then the VM."""
+        if index == len(self.vm_wrappers):
+            return lambda: vm.run(call.code, call.method, call.context, call.storage,
+                                  _Ext(self), self.config)
+        wrapper, inner = self.vm_wrappers[index], self._wrapped(call, index + 1)
+        return lambda: wrapper(call, inner)
 
     # ------------------------------------------------------------ failure injection
+
+    def inject(self, kind: str, receiver=None, method: Optional[str] = None) -> None:
+        """Make the next function call (to ``receiver`` and ``method``, if given) behave as
+        fault ``kind``, one of ``rt.fault_kinds`` (built in: see FAULT_KINDS; a tool adds its
+        own with :meth:`register_fault`).  Faults apply to receipts, never to views."""
+        if kind not in self.fault_kinds:
+            raise RuntimeSimError(f"inject({kind!r}): unknown fault kind; use one of "
+                                  f"{sorted(self.fault_kinds)} or rt.register_fault(name, fn)")
+        self._faults.append((None if receiver is None else _id(receiver), method, kind))
+
+    def clear_faults(self) -> None:
+        """Forget injected faults that have not been applied yet."""
+        self._faults = []
+
+    def register_fault(self, name: str, fn) -> None:
+        """Add a fault kind to this runtime: ``fn(rt, call, execute) -> VMOutcome``, where
+        ``call`` is the :class:`FunctionCallSite` and ``execute()`` runs it normally."""
+        if not callable(fn):
+            raise RuntimeSimError(f"register_fault({name!r}, {fn!r}): give a function "
+                                  "(rt, call, execute) -> VMOutcome")
+        self.fault_kinds[name] = fn
 
     def fail_next(self, receiver, method: Optional[str] = None, kind: str = "panic") -> None:
         """Make the next function call to ``receiver`` (and ``method``, if given) fail.
@@ -688,24 +747,52 @@ class Runtime:
         burnt all its prepaid gas (like a contract stuck in a loop)."""
         if kind not in ("panic", "out_of_gas"):
             raise RuntimeSimError(f"fail_next(kind={kind!r}): use 'panic' or 'out_of_gas'")
-        self._faults.append((_id(receiver), method, kind))
+        self.inject(kind, receiver, method)
 
     def _take_fault(self, receiver: str, method: str):
         for i, (r, m, kind) in enumerate(self._faults):
-            if r == receiver and (m is None or m == method):
+            if (r is None or r == receiver) and (m is None or m == method):
                 del self._faults[i]
                 return kind
         return None
 
-    def _inject(self, kind: str, outcome: VMOutcome, context: VMContext) -> VMOutcome:
-        if kind == "out_of_gas":
-            burnt = min(context.prepaid_gas, self.config.limits["max_gas_burnt"])
-            error = FunctionCallError("GasExceeded", "Exceeded the prepaid gas.")
-            return VMOutcome(outcome.balance, outcome.storage_usage, None, burnt, burnt,
-                             list(outcome.logs), error)
-        error = FunctionCallError("GuestPanic", "Smart contract panicked: injected failure")
-        return VMOutcome(outcome.balance, outcome.storage_usage, None, outcome.burnt_gas,
-                         outcome.used_gas, list(outcome.logs), error)
+    # ------------------------------------------------------------ look-ahead
+
+    def next_receipt(self) -> Optional[UpcomingReceipt]:
+        """The action receipt :meth:`step` will run next (None when idle), without running
+        it.  Computed by ``step()`` itself on a copy of the state, stopped where it would
+        apply the receipt: the prediction and the order cannot drift apart."""
+        saved = self._state
+        self._state = saved.copy()
+        self._peeking = True
+        try:
+            self.step()
+        except _Peeked as peeked:
+            return _upcoming(peeked.receipt, "action", self._state)
+        finally:
+            self._state = saved
+            self._peeking = False
+        return None
+
+    def upcoming(self) -> list:
+        """Every action receipt and pooled transaction that has not run yet, as
+        :class:`UpcomingReceipt` (with its deposit and function call), in the order of
+        :meth:`pending`; data receipts are left out (a receipt waiting for data says so)."""
+        st = self._state
+        out = [_upcoming(r, "action", st) for r in st.queue + st.outgoing
+               if isinstance(r, ActionReceipt)]
+        out += [_upcoming(r, "postponed", st) for r in st.postponed.values()]
+        out += [_upcoming(y.receipt, "yield", st) for y in st.yields.values()]
+        out += [_upcoming(ActionReceipt(tx.tx_id, tx.signer_id, tx.receiver_id, tx.signer_id,
+                                        tx.public_key, 0, list(tx.actions), tx_id=tx.tx_id),
+                          "transaction", st) for tx in st.tx_pool]
+        return out
+
+    def storage_view(self, account) -> dict:
+        """The contract's committed data itself, not a copy (:meth:`storage` copies).  Read
+        only: the runtime never mutates it and replaces it whenever a receipt commits, so its
+        identity tells a tool whether the data changed."""
+        return self._get_account(account).data
 
     # ============================================================ views
 
@@ -842,6 +929,115 @@ def _final_result(record: TxRecord):
             return "success", current.raw_value, None
         current = by_id.get(current.return_receipt_hash)
     return "pending", None, None
+
+
+@dataclass(frozen=True)
+class FunctionCallSite:
+    """One function call of a receipt, as fault kinds and ``vm_wrappers`` see it."""
+
+    code: object  # vm.ContractCode
+    method: str
+    context: VMContext
+    storage: dict  # the committed data (read only)
+
+
+@dataclass(frozen=True)
+class UpcomingReceipt:
+    """An action receipt (or a pooled transaction) that has not run yet, for tools:
+    :meth:`Runtime.next_receipt` and :meth:`Runtime.upcoming`.
+
+    ``kind``: 'action' (queued), 'postponed' (waiting for data), 'yield', 'transaction'.
+    ``method``/``args``/``gas``: its first FunctionCall (None/b""/0 without one); ``deposit``:
+    the sum over its actions; ``waits_for_data``: it takes promise results (a callback)."""
+
+    kind: str
+    receiver: str
+    predecessor: str
+    signer: str
+    method: Optional[str]
+    args: bytes
+    deposit: int
+    gas: int
+    actions: tuple  # action class names
+    is_refund: bool
+    waits_for_data: bool
+    receipt_id: bytes
+    tx_id: bytes
+
+
+class _Peeked(Exception):
+    def __init__(self, receipt):
+        super().__init__()
+        self.receipt = receipt
+
+
+def _upcoming(receipt: ActionReceipt, kind: str, st: State) -> UpcomingReceipt:
+    fc = next((a for a in receipt.actions if isinstance(a, FunctionCall)), None)
+    return UpcomingReceipt(
+        kind, receipt.receiver_id, receipt.predecessor_id, receipt.signer_id,
+        fc.method_name if fc else None, bytes(fc.args) if fc else b"",
+        total_deposit(receipt.actions), fc.gas if fc else 0,
+        tuple(type(a).__name__ for a in receipt.actions), receipt.is_refund,
+        bool(receipt.input_data_ids), receipt.receipt_id, receipt.tx_id)
+
+
+# ------------------------------------------------------------------ built-in fault kinds
+# Each is fn(rt, call, execute) -> VMOutcome; ``execute()`` runs the call normally.  They are
+# the ways a function-call receipt fails on chain (spec 3.5, 4).
+
+def _fault_panic(rt, call, execute):
+    """The call runs, then aborts with GuestPanic; the gas it burnt stays burnt."""
+    out = execute()
+    return VMOutcome(out.balance, out.storage_usage, None, out.burnt_gas, out.used_gas,
+                     list(out.logs),
+                     FunctionCallError("GuestPanic", "Smart contract panicked: injected failure"))
+
+
+def _fault_out_of_gas(rt, call, execute):
+    """The call runs, then aborts with GasExceeded having burnt all its prepaid gas (spec 4
+    rule 6), like a contract stuck in a loop."""
+    out = execute()
+    burnt = min(call.context.prepaid_gas, rt.config.limits["max_gas_burnt"])
+    return VMOutcome(out.balance, out.storage_usage, None, burnt, burnt, list(out.logs),
+                     FunctionCallError("GasExceeded", "Exceeded the prepaid gas."))
+
+
+def _fault_missing_account(rt, call, execute):
+    """ActionError AccountDoesNotExist: only exec fees burnt, prepaid gas and deposit refunded
+    (spec 3.5 step 1; raised where the VM would run, nearcore checks just before: the error,
+    gas, refunds and what a callback sees are the same)."""
+    account_id = call.context.current_account_id
+    raise ActionFailed("AccountDoesNotExist", f"Can't complete the action because account "
+                       f"{account_id} doesn't exist (injected)", account_id=account_id)
+
+
+def _fault_missing_method(rt, call, execute):
+    """FunctionCallError MethodNotFound with a nop outcome: no VM gas, no loading fee."""
+    return VMOutcome(call.context.account_balance, call.context.storage_usage, None, 0, 0,
+                     aborted=FunctionCallError("MethodNotFound",
+                                               "MethodResolveError(MethodNotFound)"), nop=True)
+
+
+def _fault_oversized_result(rt, call, execute):
+    """The call runs, then returns more than max_length_returned_data: HostError
+    ReturnedValueLengthExceeded, its gas stays burnt (spec 2.5 value_return, 5.3)."""
+    out = execute()
+    if out.aborted is not None:
+        return out
+    limit = rt.config.limits["max_length_returned_data"]
+    return VMOutcome(out.balance, out.storage_usage, None, out.burnt_gas, out.used_gas,
+                     list(out.logs),
+                     FunctionCallError("HostError", f"The length of a returned value "
+                                       f"{limit + 1} exceeds the limit {limit}",
+                                       detail="ReturnedValueLengthExceeded"))
+
+
+#: The fault kinds every runtime accepts in :meth:`Runtime.inject` (copied per runtime; add
+#: more with :meth:`Runtime.register_fault`).
+FAULT_KINDS = {"panic": _fault_panic, "out_of_gas": _fault_out_of_gas,
+               "missing_account": _fault_missing_account,
+               "missing_method": _fault_missing_method,
+               "oversized_result": _fault_oversized_result}
 
 
 class _Ext:
