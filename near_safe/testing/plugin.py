@@ -125,10 +125,10 @@ def near_deploy(near_runtime):
         if account_id is None:
             stem = Path(source).stem if isinstance(source, (str, Path)) else "contract"
             account_id = f"{stem.replace('_', '-').lower()}-{next(counter)}.test.near"
-        contract = near_runtime.deploy(account_id, source, balance=balance)
-        if init is not None:  # initialise as the contract account itself, like a deploy script
-            contract.call(contract, init, init_args or {}).unwrap()
-        return contract
+        # init: deploy and initialize in one transaction (a private init works; nobody can
+        # initialize the contract in between)
+        return near_runtime.deploy(account_id, source, balance=balance, init=init,
+                                   args=init_args or {})
 
     return deploy
 
