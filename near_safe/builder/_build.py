@@ -48,6 +48,7 @@ from ._toolchain import (
     emcc_version,
     find_emcc,
     nearc_version,
+    toolchain_id,
 )
 
 # Options that change the Wasm and are therefore part of the key.  (nearc injects an ABI and a
@@ -85,7 +86,7 @@ def _site_package_files(location: Path) -> list[Path]:
 CHECKS_VERSION = "decorator-misuse-1"
 
 
-def cache_key(plan: _analyze.Plan, emcc: Path) -> str:
+def cache_key(plan: _analyze.Plan, emcc: Path, patches: bool = True) -> str:
     """sha256 over everything that determines the Wasm: the contract, the local modules and
     installed packages it freezes, near_safe's contract-side files, nearc and emcc versions,
     and our build options."""
@@ -101,6 +102,7 @@ def cache_key(plan: _analyze.Plan, emcc: Path) -> str:
     add("options", json.dumps(BUILD_OPTIONS, sort_keys=True).encode())
     add("nearc", nearc_version().encode())
     add("emcc", emcc_version(emcc).encode())
+    add("toolchain", toolchain_id(emcc, patches).encode())  # includes the port patches
     add("contract-name", plan.contract.name.encode())
     add("contract", plan.source.encode())
     pyproject = plan.contract.parent / "pyproject.toml"  # nearc reads metadata from it
@@ -119,12 +121,15 @@ def cache_key(plan: _analyze.Plan, emcc: Path) -> str:
     return h.hexdigest()
 
 
-def build(source_path, output=None, *, progress=None, rebuild: bool = False) -> BuildResult:
+def build(source_path, output=None, *, progress=None, rebuild: bool = False,
+          patches: bool = True) -> BuildResult:
     """Compile ``source_path`` to Wasm, or return the cached Wasm if nothing changed.
 
     ``output``: also copy the Wasm there (the result's ``wasm`` is then that path).
     ``progress``: None/True print stages on stderr, False is quiet, a callable gets each line.
     ``rebuild``: ignore a cached Wasm for this contract (the shared toolchain is kept).
+    ``patches``: False builds plain nearc's MicroPython port, without near_safe's port
+    patches (its own toolchain folder and cache keys; see docs/micropython.md).
     Raises :class:`near_safe.errors.BuildError` with the problem and the fix.
     """
     start = time.monotonic()
@@ -132,7 +137,7 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False) -> 
     prog = Progress.make(progress, source_path.name)
     plan = _analyze.plan_build(source_path)
     emcc = find_emcc()
-    key = cache_key(plan, emcc)
+    key = cache_key(plan, emcc, patches=patches)
     wasm_dir = _wasm_dir()
     cached = wasm_dir / f"{key}.wasm"
     manifest_copy = wasm_dir / f"{key}.manifest.py"
@@ -143,7 +148,7 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False) -> 
         prog.stage("checking near_safe decorators (CPython import)")
         check_decorator_misuse(plan.contract)
     if not was_cached:
-        toolchain = Toolchain(emcc)
+        toolchain = Toolchain(emcc, patches=patches)
         t_lock = time.monotonic()
         with toolchain.locked(prog):
             lock_wait = time.monotonic() - t_lock
@@ -177,9 +182,10 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False) -> 
     )
 
 
-def build_contract(source_path, output=None, *, progress=None, rebuild: bool = False) -> Path:
+def build_contract(source_path, output=None, *, progress=None, rebuild: bool = False,
+                   patches: bool = True) -> Path:
     """Compile a contract (cached) and return the Wasm's path; see :func:`build`."""
-    return build(source_path, output, progress=progress, rebuild=rebuild).wasm
+    return build(source_path, output, progress=progress, rebuild=rebuild, patches=patches).wasm
 
 
 @contextlib.contextmanager

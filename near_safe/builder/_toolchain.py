@@ -1,5 +1,13 @@
 """The shared, warmed MicroPython build folder and the tools around it (CPython only).
 
+The port is near_safe's PATCHED MicroPython by default: nearc's MicroPython tree is staged
+(copied) into the toolchain folder and the unified diffs in ``near_safe/builder/patches/`` are
+applied to it (``patch -p1``, in file-name order).  The patches' content hash is part of
+:func:`toolchain_id`, so a changed patch gets a fresh toolchain folder and changes every Wasm
+cache key.  ``patches=False`` (``build(..., patches=False)``) builds plain nearc's port straight
+from nearc's installed tree, in its own toolchain folder: the way to show what a contract built
+by plain nearc does.  See docs/micropython.md.
+
 nearc keeps its MicroPython build in ``<contract folder>/build``: ~110 s on 2 cores the first
 time (mpy-cross, then the webassembly-near port objects), 6-15 s afterwards.  We keep ONE build
 folder per toolchain (nearc version + emcc version) in the cache directory and reuse it for every
@@ -89,24 +97,92 @@ def emcc_version(emcc: Path) -> str:
     return out.stdout.splitlines()[0].strip() if out.stdout else "unknown"
 
 
-def toolchain_id(emcc: Path) -> str:
-    """Names the shared build folder: a change of nearc or emscripten gets a fresh one."""
+PATCHES_DIR = Path(__file__).parent / "patches"
+
+# nearc's MicroPython tree minus what the webassembly-near build never reads (docs, tests,
+# other ports, ...): staging copies the rest (~25 MB, a few seconds, once per toolchain).
+_STAGE_SKIP_TOP = {"docs", "tests", "logo", "examples", "drivers"}
+_STAGE_KEEP_PORTS = {"webassembly", "webassembly-near"}
+
+
+def port_patches() -> list[Path]:
+    """near_safe's patches to nearc's MicroPython, in the order they are applied."""
+    return sorted(PATCHES_DIR.glob("*.patch"))
+
+
+def patches_digest() -> str:
+    """Content hash of the patch set (names and bytes)."""
+    h = hashlib.sha256()
+    for patch in port_patches():
+        data = patch.read_bytes()
+        h.update(patch.name.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def toolchain_id(emcc: Path, patches: bool = True) -> str:
+    """Names the shared build folder: a change of nearc, emscripten or of near_safe's port
+    patches gets a fresh one.  The unpatched port (``patches=False``) keeps the id builds had
+    before the port was patched."""
     text = f"{BUILDER_FORMAT}|nearc {nearc_version()}|emcc {emcc_version(emcc)}"
+    if patches:
+        text += f"|patches {patches_digest()}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class Toolchain:
     """The shared build folder of one toolchain, and the make invocations on it."""
 
-    def __init__(self, emcc: Path | None = None, root: Path | None = None):
+    def __init__(self, emcc: Path | None = None, root: Path | None = None, patches: bool = True):
         self.emcc = emcc or find_emcc()
-        self.root = (root or cache_root()) / "toolchain" / toolchain_id(self.emcc)
+        self.patches = patches
+        self.root = (root or cache_root()) / "toolchain" / toolchain_id(self.emcc, patches)
         self.build_dir = self.root / "build"
         self.lock_path = self.root / "lock"
         self.assets = nearc_assets()
-        self.mpy_cross_dir = self.assets / "micropython" / "mpy-cross"
-        self.port_dir = self.assets / "micropython" / "ports" / "webassembly-near"
+        # patched: a staged copy of nearc's tree (see stage()); unpatched: nearc's own tree
+        self.micropython = (self.root / "micropython" if patches
+                            else self.assets / "micropython")
+        self.mpy_cross_dir = self.micropython / "mpy-cross"
+        self.port_dir = self.micropython / "ports" / "webassembly-near"
         self.mpy_cross = self.build_dir / "mpy-cross" / "mpy-cross"
+
+    def stage(self, progress=None) -> None:
+        """Copy nearc's MicroPython tree into the toolchain folder and apply near_safe's
+        patches (once per toolchain; the caller holds the lock).  Nothing to do unpatched."""
+        if not self.patches or (self.root / "staged").is_file():
+            return
+        if progress is not None:
+            progress.stage("staging nearc's MicroPython and applying near_safe's port patches")
+        src = self.assets / "micropython"
+        tmp = self.root / "micropython.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+
+        def ignore(folder: str, names: list[str]) -> set[str]:
+            here = Path(folder)
+            if here == src:
+                return {n for n in names if n in _STAGE_SKIP_TOP}
+            if here == src / "ports":
+                return {n for n in names if n not in _STAGE_KEEP_PORTS}
+            return {n for n in names if n == "__pycache__"}
+
+        shutil.copytree(src, tmp, ignore=ignore, symlinks=True)
+        if shutil.which("patch") is None:
+            raise BuildError("the `patch` tool was not found on PATH (near_safe patches "
+                             "nearc's MicroPython): install it: apt-get install -y patch")
+        for patch in port_patches():
+            out = subprocess.run(
+                ["patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch",
+                 "-d", str(tmp), "-i", str(patch)],
+                capture_output=True, text=True, check=False)
+            if out.returncode != 0:
+                raise BuildError(
+                    f"near_safe's port patch {patch.name} does not apply to nearc "
+                    f"{nearc_version()}'s MicroPython ({src}):\n{out.stdout}{out.stderr}"
+                    "use the nearc version near_safe supports (pip install 'nearc==0.8.8'), "
+                    "or build the unpatched port: build(..., patches=False)")
+        shutil.rmtree(self.micropython, ignore_errors=True)
+        os.replace(tmp, self.micropython)
+        (self.root / "staged").write_text(patches_digest() + "\n")
 
     @contextlib.contextmanager
     def locked(self, progress=None):
@@ -136,6 +212,7 @@ class Toolchain:
         return max(1, os.cpu_count() or 1)
 
     def build_mpy_cross(self, progress) -> None:
+        self.stage(progress)
         if self.mpy_cross.is_file():
             return
         progress.stage("building the MicroPython cross-compiler (once per toolchain, 10-30 s)")
@@ -250,3 +327,6 @@ class Toolchain:
         if self.build_dir.exists():
             shutil.rmtree(self.build_dir)
         (self.root / "warm").unlink(missing_ok=True)
+        if self.patches:  # staged again (fresh copy, patches re-applied) by the next build
+            (self.root / "staged").unlink(missing_ok=True)
+            shutil.rmtree(self.micropython, ignore_errors=True)

@@ -193,6 +193,10 @@ class NearHost:
         self._logic.predecessor_account_id(TEMP_REGISTER)
         return self._read_register_as_str(TEMP_REGISTER)
 
+    def refund_to_account_id(self, /):  # near_safe's port patch 0001 (protocol >= 82)
+        self._logic.refund_to_account_id(TEMP_REGISTER)
+        return self._read_register_as_str(TEMP_REGISTER)
+
     def input(self, /):
         self._logic.input(TEMP_REGISTER)
         return self._read_register_as_bytes(TEMP_REGISTER)
@@ -377,6 +381,11 @@ class NearHost:
         amount = _mp_int_to_u128(amount)
         self._logic.promise_batch_action_transfer(_mp_int_to_u64(promise_index),
                                                   self._u128_in(amount))
+
+    def promise_set_refund_to(self, promise_index, account_id, /):  # port patch 0001
+        acc = _str_data(account_id)
+        self._logic.promise_set_refund_to(_mp_int_to_u64(promise_index), len(acc),
+                                          self._mem.put(acc))
 
     def promise_batch_action_stake(self, promise_index, amount, pub_key, /):
         amount = _mp_int_to_u128(amount)
