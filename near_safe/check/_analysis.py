@@ -269,12 +269,14 @@ def ns109(m: Module):
         for ev in m.events_of(f):
             if ev.kind != "panic" or ev.data["guarded"] or ev.data["access"]:
                 continue
-            if contained and ev.data["how"] != "host":
+            if contained and ev.data["how"] not in ("host", "host_account"):
                 continue
             if id(ev.node) in seen:
                 continue
             seen.add(id(ev.node))
             how = {"raise": "raises", "assert": "asserts", "host": "panics",
+                   "host_account": "passes an account id from the callee's answer to a raw "
+                                   "promise (an invalid one is a host panic)",
                    "unwrap": "calls .unwrap(), which raises on a failed result,"}[ev.data["how"]]
             yield ev.node, (f"line {ev.line}: callback '{f.name}' {how} outside a guarded "
                             f"region; an abort here skips its refund/rollback")
@@ -394,13 +396,366 @@ def _json_values(node):
         yield node
 
 
+# ---------------------------------------------------------------- helpers for NS114-NS121
+def _callers_of(m: Module) -> dict:
+    """Callback name -> the callback events naming it (with their safe_call options)."""
+    out: dict = {}
+    for f in m.func_list:
+        for ev in m.events_of(f):
+            if ev.kind == "callback" and ev.data.get("method"):
+                out.setdefault(ev.data["method"], []).append(ev)
+    return out
+
+
+def _facts(ev, f):
+    return ev.owner.facts if ev.owner is not None and ev.owner.facts is not None else f.facts
+
+
+def _same(a, b) -> bool:
+    return a is not None and b is not None and ast.dump(a) == ast.dump(b)
+
+
+def _is_false(node) -> bool:
+    return not (isinstance(node, ast.Constant) and node.value is True)
+
+
+def _ledger(node, m: Module):
+    """The ledger name of a credit=/debit= option (a name or a tuple's first item)."""
+    if isinstance(node, (ast.Tuple, ast.List)) and node.elts:
+        node = node.elts[0]
+    from ._names import const_str
+    return const_str(node, m.constants)
+
+
+# ---------------------------------------------------------------- NS114
+def ns114(m: Module):
+    """A call carrying a deposit whose failure is paid back from the contract's balance: to a
+    receiver the caller chose (the method's arguments or the caller itself), a callback that
+    refunds, credits or transfers on its failure path, or a tuple debit of the deposit; and,
+    for any receiver, a callback that re-decides the outcome (operation().set_ok(False),
+    op.refund = ..., op.restore = ...) after a call that carried a deposit."""
+    targets = _callback_targets(m)
+    for f in _entry_points(m):
+        if _is_callback(m, f, targets):
+            continue
+        events = m.events_of(f)
+        raw_cbs = [cb for cb in _callbacks_of(m, events) if cb is not None]
+        for ev in events:
+            if ev.kind != "call_ext" or not ev.data.get("nonzero") or ev.data.get("to_self"):
+                continue
+            # a fixed small amount (1 yocto for an NFT/FT transfer) is not what a refund of
+            # the user's payment pays back
+            fixed = _facts(ev, f)._int(ev.data.get("amount")) is not None
+            safe = ev.data.get("safe")
+            user = ev.data.get("user_recv")
+            reasons = []
+            if safe is not None:
+                then = _str_of(m, safe.get("then"))
+                cbs = [m.funcs[then]] if then in m.funcs else []
+                debit = safe.get("debit")
+                if user and isinstance(debit, (ast.Tuple, ast.List)) and len(debit.elts) == 3:
+                    amount = debit.elts[2]
+                    facts = _facts(ev, f)
+                    if _same(amount, safe.get("deposit")) or facts.has(amount, "deposit"):
+                        reasons.append(f"its tuple debit= (line {debit.lineno}) is restored in "
+                                       f"full on failure")
+            else:
+                cbs = raw_cbs
+            for cb in cbs:
+                for cev in m.events_of(cb):
+                    if cev.kind == "op_adjust" and (cev.data["field"] in ("refund", "restore") or
+                                                    _is_false(cev.data["value"])):
+                        what = ("operation().set_ok(...)" if cev.data["field"] == "ok"
+                                else f"op.{cev.data['field']} = ...")
+                        reasons.append(f"'{cb.name}' sets {what} on line {cev.line}")
+                    elif not user or fixed:
+                        continue
+                    elif cev.kind == "transfer" and cev.data["path"] != "success":
+                        reasons.append(f"'{cb.name}' sends money back on line {cev.line}")
+                    elif cev.kind == "near_safe" and cev.data["name"] == "near_safe.refund" \
+                            and cev.data["path"] != "success":
+                        reasons.append(f"'{cb.name}' calls refund() on line {cev.line}")
+                    elif cev.kind == "write" and cev.data["op"] in ("credit", "set") \
+                            and cev.data["path"] == "failure":
+                        reasons.append(f"'{cb.name}' credits on its failure path on line "
+                                       f"{cev.line}")
+            if reasons:
+                who = ("a receiver the caller chose" if user else "its receiver")
+                yield ev.node, (f"line {ev.line}: sends a deposit to {who} "
+                                f"('{ev.data.get('method') or 'a method'}') and pays it back "
+                                f"from the contract's balance when the call 'fails': "
+                                f"{'; '.join(dict.fromkeys(reasons))}")
+
+
+def _str_of(m: Module, node):
+    from ._names import const_str
+    return const_str(node, m.constants)
+
+
+# ---------------------------------------------------------------- NS115
+def _opaque_input(facts, node) -> bool:
+    """Arguments passed on as a whole from the caller's input (``args``, ``json.dumps(args)``,
+    ``{**args}``, ``action["args"]``), not built field by field by the contract."""
+    while isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and (
+            (isinstance(node.func, ast.Name) and node.func.id in ("str", "dict", "bytes"))
+            or (isinstance(node.func, ast.Attribute) and node.func.attr in ("dumps", "encode"))):
+        node = node.args[0]
+    if isinstance(node, ast.Dict):
+        return any(k is None and facts.has(v, "param") for k, v in zip(node.keys, node.values))
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
+        return facts.has(node, "param")
+    return False
+
+
+def ns115(m: Module):
+    """A promise to this contract itself whose method name comes from the caller's input, or
+    whose arguments are the caller's input passed on whole."""
+    seen = set()
+    for f in _entry_points(m):
+        if f.kind == "view":
+            continue
+        for ev in m.events_of(f):
+            if id(ev.node) in seen:
+                continue
+            if ev.kind == "callback" or (ev.kind == "call_ext" and ev.data.get("to_self")):
+                facts = _facts(ev, f)
+                mnode = ev.data.get("method_node")
+                what = None
+                if ev.data.get("method") is None and mnode is not None \
+                        and facts.has(mnode, "param"):
+                    what = "a method name"
+                elif ev.data.get("args_node") is not None \
+                        and _opaque_input(facts, ev.data["args_node"]):
+                    what = "arguments"
+                if what:
+                    seen.add(id(ev.node))
+                    yield ev.node, (f"line {ev.line}: '{f.name}' chains a call to this "
+                                    f"contract itself with {what} taken from the caller's "
+                                    f"input; the caller can drive the contract's own "
+                                    f"callbacks and private methods")
+
+
+# ---------------------------------------------------------------- NS116
+def _settles(evs) -> bool:
+    return any(ev.data.get("safe") and any(k in ev.data["safe"] for k in
+                                           ("refund", "credit", "debit", "lock"))
+               for ev in evs)
+
+
+def ns116(m: Module):
+    """safe_call with refund=/credit=/debit= and no caller= in a callback that settles no
+    operation (the predecessor there is the contract itself)."""
+    targets = _callback_targets(m)
+    callers = _callers_of(m)
+    for f in m.func_list:
+        if f.export is None or not _is_callback(m, f, targets):
+            continue
+        if f.origin == "near_safe" and _settles(callers.get(f.name, [])):
+            continue  # near_safe defaults the caller to the settled operation's caller
+        for ev in m.events_of(f):
+            safe = ev.data.get("safe") if ev.kind == "call_ext" else None
+            if safe is None or "caller" in safe:
+                continue
+            opts = [k for k in ("refund", "credit", "debit") if k in safe]
+            if opts:
+                yield ev.node, (f"line {ev.line}: safe_call in callback '{f.name}' "
+                                f"({', '.join(o + '=' for o in opts)}) has no caller= and the "
+                                f"callback settles no operation: the caller is the contract "
+                                f"itself, so the user's refund or credit goes to the contract")
+
+
+# ---------------------------------------------------------------- NS117
+_RECEIVER_NAME = re.compile(
+    r"(pool|owner|treasury|beneficiar|receiver|recipient|payee|admin|vault|validator|staking|"
+    r"fee_to|fee_account|dao|manager|withdraw_to|destination)", re.I)
+
+
+def _account_params(f: Func) -> set:
+    """Parameters near_safe declares as ACCOUNT (``args={"pool": ACCOUNT}``)."""
+    d = f.export
+    out = set()
+    if d is None or not isinstance(d.node, ast.Call):
+        return out
+    for kw in d.node.keywords:
+        if kw.arg == "args" and isinstance(kw.value, ast.Dict):
+            for k, v in zip(kw.value.keys, kw.value.values):
+                if isinstance(k, ast.Constant) and isinstance(v, ast.Name) and v.id == "ACCOUNT":
+                    out.add(k.value)
+    return out
+
+
+def ns117(m: Module):
+    """A public init (anyone can call it first) that stores an account from its arguments
+    when the account receives money or control (by name, or declared ACCOUNT)."""
+    for f in _entry_points(m):
+        if f.kind != "init":
+            continue
+        if f.option("private"):
+            continue
+        events = m.events_of(f)
+        if any(ev.kind == "private_check" for ev in events):
+            continue
+        accounts = _account_params(f)
+        stored = []
+        for ev in events:
+            if ev.kind != "write" or ev.data.get("value") is None:
+                continue
+            facts = _facts(ev, f)
+            value = ev.data["value"]
+            key = ev.data.get("key") or ""
+            if facts.has(value, "param"):
+                names = [n.id for n in ast.walk(value) if isinstance(n, ast.Name)
+                         and n.id in facts.taint["param"]]
+                if any(n in accounts or _RECEIVER_NAME.search(n) for n in names) \
+                        or _RECEIVER_NAME.search(key):
+                    stored.append(names[0] if names else key)
+            elif facts.has(value, "pred") and _RECEIVER_NAME.search(key):
+                stored.append("the caller as " + repr(key))  # the first caller takes it
+        if stored:
+            shown = ", ".join(dict.fromkeys(stored))
+            yield f.node, (f"line {f.node.lineno}: init '{f.name}' is public and stores "
+                           f"{shown} from its arguments; whoever calls it first after the "
+                           f"deploy chooses who receives the money")
+
+
+# ---------------------------------------------------------------- NS118
+def ns118(m: Module):
+    """A hand credit in a callback whose safe_call passes credit= for the same ledger."""
+    callers = _callers_of(m)
+    for f in m.func_list:
+        evs = [ev for ev in callers.get(f.name, [])
+               if ev.data.get("safe") and "credit" in ev.data["safe"]]
+        if not evs or f.export is None:
+            continue
+        ledgers = {_ledger(ev.data["safe"]["credit"], m) for ev in evs}
+        for ev in m.events_of(f):
+            if ev.kind != "write" or ev.data["op"] != "credit" or ev.data["path"] == "failure":
+                continue
+            if ev.data["container"] == "ledger":
+                ledger = ev.data.get("ledger")
+                if ledger is not None and None not in ledgers and ledger not in ledgers:
+                    continue
+            shown = ", ".join(sorted(x for x in ledgers if x)) or "a ledger"
+            yield ev.node, (f"line {ev.line}: callback '{f.name}' credits by hand and its "
+                            f"safe_call on line {evs[0].line} passes credit= ({shown}): the "
+                            f"user is credited twice")
+
+
+# ---------------------------------------------------------------- NS119
+def _pricing(f: Func):
+    """Multiplications/divisions in ``f`` that use the contract's own balance."""
+    facts = f.facts
+    for n in ast.walk(f.node):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Mult, ast.Div, ast.FloorDiv)) \
+                and (facts.has(n.left, "balance") or facts.has(n.right, "balance")):
+            yield n
+
+
+def ns119(m: Module):
+    """Prices (a * b // c, a / b) computed from account_balance() in a state-changing method,
+    when the module sends deposits with cross-contract calls (its money can be in flight)."""
+    flights = [ev for f in _entry_points(m) for ev in m.events_of(f)
+               if ev.kind == "call_ext" and ev.data.get("nonzero") and not ev.data.get("to_self")]
+    if not flights:
+        return
+    seen = set()
+    for f in _entry_points(m):
+        if f.kind == "view":
+            continue
+        events = m.events_of(f)
+        if not any(ev.kind in ("write", "call_ext", "transfer") for ev in events):
+            continue
+        funcs = [f] + [m.funcs[ev.data["name"]] for ev in f.events
+                       if ev.kind == "self_call" and ev.data["name"] in m.funcs]
+        for g in funcs:
+            for n in _pricing(g):
+                if id(n) in seen:
+                    continue
+                seen.add(id(n))
+                yield n, (f"line {n.lineno}: prices from the contract's own balance "
+                          f"('{ast.unparse(n)}') while its deposit to "
+                          f"'{flights[0].data.get('method') or 'a call'}' (line "
+                          f"{flights[0].line}) can be in flight")
+
+
+# ---------------------------------------------------------------- NS120
+_VIEW_FORBIDDEN = {"near_safe.safe_call", "near_safe.refund", "near_safe.claim"}
+_RAW_MONEY_ACTIONS = {"near.promise_batch_action_" + a for a in (
+    "transfer", "stake", "delete_account", "deploy_contract", "create_account",
+    "add_key_with_full_access",
+    "add_key_with_function_call", "delete_key")}
+
+
+def ns120(m: Module):
+    """A view that writes storage, transfers or sends a deposit, changes an account, or calls
+    safe_call/refund/claim. A read-only proxy (a call without deposit whose result is returned)
+    is left alone: it fails as a view call and changes nothing as a transaction."""
+    for f in _entry_points(m):
+        if f.kind != "view":
+            continue
+        seen = set()
+        for ev in m.events_of(f):
+            what = None
+            if ev.kind == "write":
+                what = "writes storage"
+            elif ev.kind == "transfer" or (ev.kind == "raw_promise" and
+                                           ev.data["name"] in _RAW_MONEY_ACTIONS):
+                what = "sends money or changes an account"
+            elif ev.kind == "call_ext" and ev.data.get("nonzero"):
+                what = "sends a deposit with a call"
+            elif ev.kind == "near_safe" and ev.data["name"] in _VIEW_FORBIDDEN:
+                what = f"calls {ev.data['name'].rsplit('.', 1)[-1]}()"
+            if what is None or ev.line in seen:
+                continue
+            seen.add(ev.line)
+            yield ev.node, (f"line {ev.line}: view '{f.name}' {what}; called as a "
+                            f"transaction it changes state")
+
+
+# ---------------------------------------------------------------- NS121
+def _bounded(f: Func, value) -> bool:
+    """min()/max() around the value, or an ordering comparison of one of its names."""
+    inner = value
+    while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) \
+            and inner.func.id in ("int", "abs") and len(inner.args) == 1:
+        inner = inner.args[0]
+    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) \
+            and inner.func.id in ("min", "max"):
+        return True
+    names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+    for n in ast.walk(f.node):
+        if isinstance(n, ast.Compare) and any(isinstance(op, (ast.Lt, ast.Gt, ast.LtE, ast.GtE))
+                                              for op in n.ops):
+            used = {x.id for x in ast.walk(n) if isinstance(x, ast.Name)}
+            if used & names:
+                return True
+    return False
+
+
+def ns121(m: Module):
+    """operation().refund/credit/restore set from the callee's answer with no bound."""
+    for f in m.func_list:
+        if f.export is None:
+            continue
+        for ev in f.events:
+            if ev.kind != "op_adjust" or ev.data["field"] == "ok":
+                continue
+            value = ev.data["value"]
+            if f.facts.has(value, "result") and not _bounded(f, value):
+                yield ev.node, (f"line {ev.line}: '{f.name}' sets op.{ev.data['field']} from "
+                                f"the callee's answer ('{ast.unparse(value)}') without bounding "
+                                f"it")
+
+
 def analyze(m: Module, min_callback_gas: int):
     """Yield ``(rule_id, node, message)`` for every finding in the module (unfiltered)."""
     checks = [("NS101", ns101(m)), ("NS102", ns102(m)), ("NS103", ns103(m)),
               ("NS104", ns104(m)), ("NS105", ns105(m)), ("NS106", ns106(m, min_callback_gas)),
               ("NS107", ns107(m)), ("NS108", ns108(m)), ("NS109", ns109(m)),
               ("NS110", ns110(m)), ("NS111", ns111(m)), ("NS112", ns112(m)),
-              ("NS113", ns113(m))]
+              ("NS113", ns113(m)), ("NS114", ns114(m)), ("NS115", ns115(m)),
+              ("NS116", ns116(m)), ("NS117", ns117(m)), ("NS118", ns118(m)),
+              ("NS119", ns119(m)), ("NS120", ns120(m)), ("NS121", ns121(m))]
     seen = set()
     for rule_id, gen in checks:
         for node, message in gen:

@@ -35,7 +35,24 @@ SOURCES = {
     "current": {"current_account_id"},
     "big": {"attached_deposit", "account_balance", "account_locked_balance"},
     "gasleft": {"prepaid_gas", "used_gas"},
+    # the contract's own balance, read from any root (near, Context, self, a test env)
+    "balance": {"account_balance"},
+    # chosen by whoever calls the method: its parameters (seeded per function, see _FuncFacts)
+    "param": {"input"},
+    # what a callee answered: promise results and near_safe's result parameter
+    "result": {"promise_result", "promise_result_as_str"},
 }
+#: categories whose value flows through attribute and item access (``args.receiver``,
+#: ``result.value["x"]``): the whole object is chosen by the caller / the callee
+_CONTAINER_CATS = {"param", "result"}
+#: raw promise calls whose account id is checked by the host (an invalid one aborts the receipt)
+HOST_ACCOUNT_CALLS = {"near.promise_create", "near.promise_batch_create"}
+#: fields of near_safe's Operation a callback body may adjust
+OP_FIELDS = {"refund", "credit", "restore"}
+#: safe_call's options the rules read, with their positions
+SAFE_CALL_OPTIONS = {"receiver": 0, "function": 1, "args": 2, "deposit": 3, "then": 5,
+                     "then_args": 6, "caller": 8, "refund": 9, "credit": 10, "debit": 11,
+                     "lock": 12}
 SUCCESS_ATTRS = {"success", "ok", "is_ok", "is_success", "succeeded"}
 RESULT_READS = {"near.promise_result", "near.promise_result_as_str", "near.promise_results_count",
                 "near_sdk_py.PromiseResult"}
@@ -324,6 +341,20 @@ def _rebind(ev: Event, binding: dict, facts: "_FuncFacts") -> dict:
         arg = bound(d.get("account"))
         if arg is not None:
             new["account"], new["to_pred"], changed = arg, facts.has(arg, "pred"), True
+            if ev.kind == "call_ext":
+                new.update(facts._receiver(arg))
+        elif ev.kind == "call_ext" and d.get("account") is not None:
+            # a helper's receiver built from its parameters: chosen by the caller when the
+            # arguments bound to them are
+            names = {n.id for n in walk(d["account"])
+                     if isinstance(n, ast.Name) and n.id in binding}
+            if names:
+                new["user_recv"] = any(facts.has(binding[n], "param") or
+                                       facts.has(binding[n], "pred") for n in names)
+                changed = changed or new["user_recv"] != d.get("user_recv")
+        arg = bound(d.get("args_node"))
+        if arg is not None:
+            new["args_node"], changed = arg, True
         arg = bound(d.get("amount"))
         if arg is not None:
             new["amount"], new["nonzero"] = arg, facts._nonzero(arg)
@@ -392,6 +423,20 @@ class _FuncFacts(ast.NodeVisitor):
             for p, d in zip(a.kwonlyargs, a.kw_defaults):
                 if d is not None:
                     self.defaults[p.arg] = d
+            names = [p.arg for p in pos + a.kwonlyargs]
+            if names and names[0] == "self":
+                names = names[1:]
+            # a callback's first parameter is the callee's answer (near_safe and near-sdk-py)
+            if names and func.kind in ("callback", "multi_callback") \
+                    and func.origin in ("near_safe", "near_sdk_py"):
+                self.taint["result"].add(names[0])
+                names = names[1:]
+            self.taint["param"].update(names)
+            for extra in (a.vararg, a.kwarg):
+                if extra is not None:
+                    self.taint["param"].add(extra.arg)
+        self.op_names: set = set()  # names bound to near_safe's operation()
+        self._callees: set = set()  # ids of nodes called (``x.account_balance()``'s x.attr)
         self.guarded = 0       # inside try: with a broad handler
         self.access = 0        # inside an if testing predecessor/current/results_count
 
@@ -471,7 +516,7 @@ class _FuncFacts(ast.NodeVisitor):
             q = self.imp.qualify(target)
             if q:
                 parts = q.split(".")
-                if parts[0] in SOURCE_ROOTS and parts[-1] in SOURCES[cat]:
+                if parts[-1] in SOURCES[cat] and (parts[0] in SOURCE_ROOTS or cat == "balance"):
                     return True
         if cat == "big":
             if isinstance(node, ast.Constant) and isinstance(node.value, int) \
@@ -493,6 +538,18 @@ class _FuncFacts(ast.NodeVisitor):
             return True
         if isinstance(expr, ast.Name):
             return expr.id in self.taint[cat]
+        if cat in _CONTAINER_CATS:
+            if isinstance(expr, (ast.Attribute, ast.Subscript)):
+                return self.has(expr.value, cat)
+            if isinstance(expr, ast.Call) and expr.args and (
+                    call_name(self.imp, expr) in ("json.loads", "near_sdk_py.Input.json")):
+                return self.has(expr.args[0], cat)
+            if cat == "param" and isinstance(expr, ast.Call) and \
+                    (call_name(self.imp, expr) or "").startswith("near_sdk_py.Input."):
+                return True
+            if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) \
+                    and expr.func.attr == "get":  # args.get("receiver")
+                return self.has(expr.func.value, cat)
         if isinstance(expr, ast.BinOp):
             return self.has(expr.left, cat) or self.has(expr.right, cat)
         if isinstance(expr, ast.UnaryOp):
@@ -524,6 +581,10 @@ class _FuncFacts(ast.NodeVisitor):
                 assigns.append(([n.target], n.value))
             elif isinstance(n, ast.AugAssign):
                 assigns.append(([n.target], n.value))
+            elif isinstance(n, (ast.For, ast.comprehension)):
+                # each item of a caller-chosen list is caller-chosen
+                targets = n.target.elts if isinstance(n.target, ast.Tuple) else [n.target]
+                assigns.append((targets, n.iter))
         for _ in range(3):
             changed = False
             for targets, value in assigns:
@@ -545,6 +606,8 @@ class _FuncFacts(ast.NodeVisitor):
                 self.status_names.update(t.id for t in targets if isinstance(t, ast.Name))
             if isinstance(value, ast.Attribute) and value.attr in SUCCESS_ATTRS:
                 self.ok_names.update(t.id for t in targets if isinstance(t, ast.Name))
+            if self._is_operation(value):
+                self.op_names.update(t.id for t in targets if isinstance(t, ast.Name))
             op = self._value_op(value)
             if op != "set":
                 for t in targets:
@@ -691,7 +754,15 @@ class _FuncFacts(ast.NodeVisitor):
                 chain = self.memo.get(id(node.value))
                 if chain is not None:
                     self.name_chain[t.id] = chain
+            if isinstance(t, ast.Attribute) and t.attr in OP_FIELDS and self._is_operation(t.value):
+                self._emit("op_adjust", t, field=t.attr, value=node.value)
             self.visit(t)
+
+    def _is_operation(self, node) -> bool:
+        """``operation()`` or a name bound to it."""
+        if isinstance(node, ast.Name):
+            return node.id in self.op_names
+        return isinstance(node, ast.Call) and call_name(self.imp, node) == "near_safe.operation"
 
     def visit_AugAssign(self, node):
         self.visit(node.value)
@@ -743,10 +814,13 @@ class _FuncFacts(ast.NodeVisitor):
     def visit_Attribute(self, node):
         if self._source(node, "deposit"):
             self._emit("deposit_read", node)
+        elif id(node) not in self._callees and self._source(node, "balance"):
+            self._emit("balance_read", node)  # self.account_balance (a property)
         self.generic_visit(node)
 
     # ------------------------------------------------------------ calls
     def visit_Call(self, node):
+        self._callees.add(id(node.func))
         self.generic_visit(node)  # arguments are evaluated before the call
         self.chain_of(node)
         q = call_name(self.imp, node) or ""
@@ -755,8 +829,19 @@ class _FuncFacts(ast.NodeVisitor):
             self._emit("deposit_read", node)
         if q in RESULT_READS:
             self._emit("result_read", node)
+        if self._source(node, "balance"):
+            self._emit("balance_read", node)
+        if q.startswith("near.promise_"):
+            self._emit("raw_promise", node, name=q)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "set_ok" \
+                and self._is_operation(node.func.value):
+            self._emit("op_adjust", node, field="ok", value=self._arg(node, 0, "ok"))
         if q in HOST_PANICS:
             self._emit("panic", node, how="host", guarded=False, access=bool(self.access))
+        elif q in HOST_ACCOUNT_CALLS and self.has(self._arg(node, 0, "account_id"), "result"):
+            # an account id the callee chose: an invalid one is a host panic (no try catches it)
+            self._emit("panic", node, how="host_account", guarded=False,
+                       access=bool(self.access))
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "unwrap":
             self._emit("panic", node, how="unwrap", guarded=bool(self.guarded),
                        access=bool(self.access))
@@ -822,7 +907,8 @@ class _FuncFacts(ast.NodeVisitor):
         else:  # credit / debit (ledger, account, amount): the amount is what moves
             amount = arg(node, 2, "amount")
             self._emit("write", node, container="ledger", key=None, key_node=None,
-                       value=amount, op=what, fixed_op=True, deposit=self.has(amount, "deposit"))
+                       value=amount, op=what, fixed_op=True, deposit=self.has(amount, "deposit"),
+                       ledger=self._str(arg(node, 0, "ledger")))
 
     def _arg(self, call, pos, kw):
         for k in call.keywords:
@@ -859,15 +945,24 @@ class _FuncFacts(ast.NodeVisitor):
         self.memo[id(node)] = result
         return result
 
-    def _call_ext(self, emit, node, method_node, amount, gas_node, gas=None):
+    def _call_ext(self, emit, node, method_node, amount, gas_node, gas=None, account=None,
+                  args=None, safe=None):
         emit("call_ext", node, method=self._str(method_node), method_node=method_node,
              amount=amount, nonzero=self._nonzero(amount), fwd=self.has(amount, "deposit"),
-             gas=self._int(gas_node) if gas_node is not None else gas, gas_node=gas_node)
+             gas=self._int(gas_node) if gas_node is not None else gas, gas_node=gas_node,
+             account=account, args_node=args, safe=safe, **self._receiver(account))
 
-    def _callback(self, emit, node, method_node, gas, explicit, gas_node=None):
+    def _receiver(self, account) -> dict:
+        """Who the receiver is: this contract (``to_self``), or chosen by the caller
+        (``user_recv``: the method's arguments or the caller itself)."""
+        return {"to_self": self.has(account, "current"),
+                "user_recv": self.has(account, "param") or self.has(account, "pred")}
+
+    def _callback(self, emit, node, method_node, gas, explicit, gas_node=None, args=None,
+                  safe=None):
         emit("callback", node, method=self._str(method_node), method_node=method_node,
              gas=gas, explicit=explicit, gas_node=gas_node,
-             dynamic=gas is None and self.has(gas_node, "gasleft"))
+             dynamic=gas is None and self.has(gas_node, "gasleft"), args_node=args, safe=safe)
 
     def _transfer(self, emit, node, batch, amount):
         account = batch.account if batch is not None else None
@@ -897,7 +992,8 @@ class _FuncFacts(ast.NodeVisitor):
             return Chain("promise", gas, explicit, arg(node, 2, "deposit"))
         if q == "near.promise_create":
             self._call_ext(emit, node, arg(node, 1, "function_name"), arg(node, 3, "amount"),
-                           arg(node, 4, "gas"))
+                           arg(node, 4, "gas"), account=arg(node, 0, "account_id"),
+                           args=arg(node, 2, "arguments"))
             return Chain("raw")
         if q == "near.promise_then":
             mnode = arg(node, 2, "function_name")
@@ -905,17 +1001,24 @@ class _FuncFacts(ast.NodeVisitor):
             # on another account, e.g. a proxy's deposit_and_stake, is an external call)
             if self._is_current(arg(node, 1, "account_id")):
                 gas, explicit = self._gas(arg(node, 5, "gas"), None)
-                self._callback(emit, node, mnode, gas, explicit, arg(node, 5, "gas"))
+                self._callback(emit, node, mnode, gas, explicit, arg(node, 5, "gas"),
+                               args=arg(node, 3, "arguments"))
             else:
-                self._call_ext(emit, node, mnode, arg(node, 4, "amount"), arg(node, 5, "gas"))
+                self._call_ext(emit, node, mnode, arg(node, 4, "amount"), arg(node, 5, "gas"),
+                               account=arg(node, 1, "account_id"),
+                               args=arg(node, 3, "arguments"))
             return Chain("raw")
         if q == "near.promise_and":
             return Chain("raw")
         if q == "near_safe.safe_call":
             # safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=None,
             #           then_args=None, callback_gas=CALLBACK_GAS, caller=None, refund=0, ...)
+            safe = {name: arg(node, pos, name) for name, pos in SAFE_CALL_OPTIONS.items()}
+            safe = {k: v for k, v in safe.items() if v is not None and not (
+                isinstance(v, ast.Constant) and v.value in (None, 0, False))}
             self._call_ext(emit, node, arg(node, 1, "function"), arg(node, 3, "deposit"),
-                           arg(node, 4, "gas"))
+                           arg(node, 4, "gas"), account=arg(node, 0, "receiver"),
+                           args=arg(node, 2, "args"), safe=safe)
             if record and self.events and self.events[-1].node is node:
                 refund = arg(node, 9, "refund")
                 self.events[-1].data["refund_managed"] = refund is not None and \
@@ -923,12 +1026,14 @@ class _FuncFacts(ast.NodeVisitor):
             gas_node = arg(node, 7, "callback_gas")
             gas = self._int(gas_node) if gas_node is not None else \
                 self.m.gas_consts.get("near_safe.CALLBACK_GAS")
-            self._callback(emit, node, arg(node, 5, "then"), gas, True, gas_node)
+            self._callback(emit, node, arg(node, 5, "then"), gas, True, gas_node,
+                           args=arg(node, 6, "then_args"), safe=safe)
             return Chain("raw")
         if q == "near.promise_batch_create":
             return Chain("raw_batch", account=arg(node, 0, "account_id"))
         if q == "near.promise_batch_then":
-            return Chain("raw_then_batch", to_self=self._is_current(arg(node, 1, "account_id")))
+            return Chain("raw_then_batch", to_self=self._is_current(arg(node, 1, "account_id")),
+                         account=arg(node, 1, "account_id"))
         if q in ("near.promise_batch_action_function_call",
                  "near.promise_batch_action_function_call_weight"):
             batch = self.chain_of(arg(node, 0, "promise_index"), record)
@@ -937,9 +1042,12 @@ class _FuncFacts(ast.NodeVisitor):
             if (batch is not None and batch.type == "raw_then_batch" and batch.to_self) or (
                     batch is None and self._is_local(method)):
                 gas, explicit = self._gas(arg(node, 4, "gas"), None)
-                self._callback(emit, node, mnode, gas, explicit, arg(node, 4, "gas"))
+                self._callback(emit, node, mnode, gas, explicit, arg(node, 4, "gas"),
+                               args=arg(node, 2, "arguments"))
             else:
-                self._call_ext(emit, node, mnode, arg(node, 3, "amount"), arg(node, 4, "gas"))
+                self._call_ext(emit, node, mnode, arg(node, 3, "amount"), arg(node, 4, "gas"),
+                               account=batch.account if batch is not None else None,
+                               args=arg(node, 2, "arguments"))
             return batch
         if q == "near.promise_batch_action_transfer":
             batch = self.chain_of(arg(node, 0, "promise_index"), record)
@@ -964,7 +1072,8 @@ class _FuncFacts(ast.NodeVisitor):
             return Chain(t, recv.gas, recv.gas_explicit, arg(node, 0, "amount"),
                          account=recv.account)
         if t == "cc" and meth == "call":
-            self._call_ext(emit, node, arg(node, 0, "method"), recv.deposit, None, recv.gas)
+            self._call_ext(emit, node, arg(node, 0, "method"), recv.deposit, None, recv.gas,
+                           account=recv.account)
             self._kw_outputs(node, record)
             return Chain("promise", recv.gas, recv.gas_explicit)
         if t == "cc" and meth == "batch":
@@ -983,10 +1092,12 @@ class _FuncFacts(ast.NodeVisitor):
             return Chain("promise", DEFAULT_PROMISE_GAS, False)
         if t == "promise" and meth == "then_batch":
             return Chain("then_batch", recv.gas, recv.gas_explicit,
-                         to_self=self._is_current(arg(node, 0, "account_id")))
+                         to_self=self._is_current(arg(node, 0, "account_id")),
+                         account=arg(node, 0, "account_id"))
         if t in ("batch", "then_batch") and meth == "then":
             return Chain("then_batch", recv.gas, recv.gas_explicit,
-                         to_self=self._is_current(arg(node, 0, "account_id")))
+                         to_self=self._is_current(arg(node, 0, "account_id")),
+                         account=arg(node, 0, "account_id"))
         if t in ("batch", "then_batch") and meth == "function_call":
             mnode = arg(node, 0, "method")
             method = self._str(mnode)
@@ -999,7 +1110,8 @@ class _FuncFacts(ast.NodeVisitor):
                 explicit = explicit or recv.gas_explicit  # the batch's gas was set by the caller
                 self._callback(emit, node, mnode, gas, explicit, gas_node)
             else:
-                self._call_ext(emit, node, mnode, arg(node, 2, "amount"), gas_node, recv.gas)
+                self._call_ext(emit, node, mnode, arg(node, 2, "amount"), gas_node, recv.gas,
+                               account=recv.account, args=args)
             return recv
         if t in ("batch", "then_batch") and meth == "transfer":
             self._transfer(emit, node, recv, arg(node, 0, "amount"))

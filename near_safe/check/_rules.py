@@ -152,6 +152,96 @@ _RULES = [
         "Send and accept amounts as decimal strings (str(amount)); near_safe's input kinds "
         "validate yoctoNEAR amounts given as strings.",
     ),
+    Rule(
+        "NS114", "refund-of-unreturned-deposit", "error",
+        "A deposit sent to a receiver the caller chose is paid back from the contract's own "
+        "balance when the call fails.",
+        "A callback sees the result of the promise the callee returns, not of the callee's "
+        "receipt: a hostile callee accepts the call, keeps the attached NEAR and returns a "
+        "failing promise. A refund, restore or credit paid on that 'failure' comes out of the "
+        "contract's own balance, i.e. out of the other users' money, on every call.",
+        "Let the protocol return the deposit: safe_call(receiver, ..., deposit=amount, "
+        "refund=amount) (or debit=\"ledger\" by name) sets promise_set_refund_to, so a failed "
+        "receipt refunds the caller directly and near_safe pays only refund - deposit, what "
+        "never left. Never refund by hand in the callback, never operation().set_ok(False) or "
+        "op.refund/op.restore after a call that carried a deposit, and use the tuple "
+        "debit=(ledger, account, amount) only for value that is not the deposit (tokens).",
+    ),
+    Rule(
+        "NS115", "self-call-with-caller-input", "error",
+        "The contract chains a promise to itself with a method name or arguments the caller "
+        "chose.",
+        "A multicall/batch helper or a DAO-style self-call runs with this contract as the "
+        "predecessor, so private methods and callbacks accept it: the caller can drive the "
+        "contract's own callbacks with forged arguments (settle another user's operation, "
+        "mint a credit) and private admin methods.",
+        "Call only fixed methods of this contract (an explicit allow-list of method names, "
+        "checked before the promise), with arguments built by the contract; settle through "
+        "near_safe's safe_call(..., then=...), whose callback reads its amounts from the "
+        "stored in-flight record, never from its arguments.",
+    ),
+    Rule(
+        "NS116", "callback-call-without-caller", "error",
+        "A callback makes a safe_call that refunds or credits without caller=, and settles "
+        "no operation.",
+        "In a callback the predecessor is the contract itself. With no operation being "
+        "settled, safe_call's caller defaults to the predecessor, so the second hop's refund "
+        "or credit goes to the contract instead of the user who started the flow.",
+        "Pass the user explicitly: safe_call(..., caller=user, refund=...), or settle an "
+        "operation (give the first safe_call refund=/credit=/debit=/lock=): inside its "
+        "callback safe_call's caller defaults to operation().caller.",
+    ),
+    Rule(
+        "NS117", "public-init-sets-receiver", "error",
+        "A public init stores an account that receives money (pool, owner, treasury, "
+        "beneficiary) from its arguments.",
+        "Between the deploy and the init transaction anyone can call a public init first "
+        "and name their own pool, owner or treasury; every later deposit then goes to them.",
+        "Initialise in the deploy transaction: a batch deploy_contract + function_call(\"new\") "
+        "with @init(private=True) (only the contract account can call it), or hard-code the "
+        "account in the contract.",
+    ),
+    Rule(
+        "NS118", "double-credit", "error",
+        "A callback credits by hand what its safe_call(credit=...) already credits.",
+        "near_safe applies credit= in the callback after success; crediting the same ledger "
+        "in the body as well pays the user twice, out of the other users' funds.",
+        "Use one of the two: safe_call(..., credit=\"ledger\") alone (deferred credit, applied "
+        "at settlement), or no credit= and state.credit(...) in the callback's success path.",
+    ),
+    Rule(
+        "NS119", "balance-priced-while-in-flight", "error",
+        "Shares or quotas are priced from the contract's own NEAR balance while its own "
+        "deposit-carrying calls can be in flight.",
+        "A deposit sent with a cross-contract call leaves the balance at once and comes back "
+        "(or turns into an asset elsewhere) only later: between the call and its callback "
+        "account_balance() is wrong, and a deposit made in that window is priced against it "
+        "(10 NEAR came out worth 55 NEAR in the review).",
+        "Keep the assets in your own accounting: a stored total updated when money arrives, "
+        "when it leaves with safe_call(..., deposit=...) (count it as in flight) and in the "
+        "callback; price from that total, never from near.account_balance().",
+    ),
+    Rule(
+        "NS120", "view-changes-state", "error",
+        "A @view writes storage, makes a call, or pays.",
+        "A view is only read-only when called as a view: called as a transaction (anyone can) "
+        "its writes, promises and transfers happen, unprotected by the deposit and caller "
+        "checks a @call would have.",
+        "Make it a @call (with @call(private=True) or one_yocto=True as needed); near_safe "
+        "refuses safe_call, refund(), claim() and state writes in a @view with the view panic.",
+    ),
+    Rule(
+        "NS121", "unbounded-settlement-adjustment", "warning",
+        "A callback sets operation().refund/credit/restore from the callee's answer without "
+        "bounding it.",
+        "The callee chooses its answer: paid - result.value goes negative or above what the "
+        "operation moved when the callee answers more (or less) than expected. near_safe then "
+        "logs and ignores the adjustment (the defaults apply), which is not what the body "
+        "meant; older versions aborted the settlement and locked the user out.",
+        "Bound it: op.refund = max(0, min(paid, paid - charged)), or check the answer first "
+        "(if not 0 <= charged <= paid: keep the defaults); near_safe accepts an int between "
+        "0 and what the operation moved for that field.",
+    ),
 ]
 
 RULES = {r.id: r for r in _RULES}

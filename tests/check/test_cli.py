@@ -42,12 +42,12 @@ GOOD = textwrap.dedent('''\
     ''')
 
 LOW_GAS = textwrap.dedent('''\
-    from near_sdk_py import CrossContract, view
+    from near_sdk_py import CrossContract, call
     from near_sdk_py.promises import callback
 
 
     class Reader:
-        @view
+        @call
         def read(self):
             return CrossContract("data.near").call("get").then("on_read").value()
 

@@ -4,6 +4,6 @@ from near_sdk_py import Contract, init
 
 class Token(Contract):
     @init
-    def initialize(self, supply):  # expect: NS111
+    def initialize(self, supply):  # expect: NS111, NS117
         self.storage["supply"] = str(supply)
         self.storage["owner"] = self.predecessor_account_id

@@ -4,7 +4,7 @@ from near_sdk_py import Context, Storage, init, view
 
 class Owned:
     @init
-    def new(self, owner_id):  # expect: NS111
+    def new(self, owner_id):  # expect: NS111, NS117
         Storage.set("owner", owner_id)
         Storage.set("created", str(Context.block_height()))
 

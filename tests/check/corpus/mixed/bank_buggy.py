@@ -25,7 +25,7 @@ CALLBACK_GAS = 40 * TGAS
 
 
 @init
-def new(pool):  # expect: NS111
+def new(pool):  # expect: NS111, NS117
     Storage.set("pool", pool)
 
 

@@ -22,7 +22,7 @@ OWN_GAS = 20 * TGAS  # what deposit_and_stake itself burns, with margin
 
 
 @init
-def new(pool):  # expect: NS111
+def new(pool):  # expect: NS111, NS117
     Storage.set("pool", pool)
 
 

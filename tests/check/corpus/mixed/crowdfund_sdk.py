@@ -5,7 +5,7 @@ from near_sdk_py import Context, Promise, Storage, call, init, view
 
 class Crowdfund:
     @init
-    def new(self, owner_id, goal, deadline):
+    def new(self, owner_id, goal, deadline):  # expect: NS117
         if Storage.has("owner"):
             near.panic_utf8("already initialized")
         Storage.set("owner", owner_id)

@@ -5,7 +5,7 @@ from near_safe import ACCOUNT, AMOUNT, STR, call, callback, init, safe_call, sta
 
 
 @init(args={"owner_id": ACCOUNT})
-def new(owner_id):
+def new(owner_id):  # expect: NS117
     state.set("owner", owner_id)
 
 

@@ -202,7 +202,7 @@ def get_echo():
 
 @view
 def view_that_writes():
-    state.set("x", 1)
+    state.set("x", 1)  # expect: NS120
 
 
 @view(args={"key": STR})

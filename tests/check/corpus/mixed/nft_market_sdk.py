@@ -5,7 +5,7 @@ from near_sdk_py.promises import callback
 
 class Market:
     @init
-    def new(self, owner_id):
+    def new(self, owner_id):  # expect: NS117
         if Storage.has("owner"):
             raise Exception("already initialized")
         Storage.set("owner", owner_id)

@@ -10,7 +10,7 @@ class StakingProxy:
         self.deposits = UnorderedMap("d")
 
     @init
-    def new(self, pool_id, owner_id):  # expect: NS111
+    def new(self, pool_id, owner_id):  # expect: NS111, NS117
         Storage.set("pool", pool_id)
         Storage.set("owner", owner_id)
 
