@@ -450,6 +450,12 @@ def ns114(m: Module):
             user = ev.data.get("user_recv")
             reasons = []
             if safe is not None:
+                facts = _facts(ev, f)
+                r, d = facts._int(safe.get("refund")), facts._int(safe.get("deposit"))
+                if r is not None and d is not None and 0 < r < d:
+                    # the protocol returns a failed deposit whole; near_safe refuses this
+                    reasons.append(f"refund={r} is below the deposit {d} (a MisuseError: "
+                                   f"the protocol refunds the whole deposit)")
                 then = _str_of(m, safe.get("then"))
                 cbs = [m.funcs[then]] if then in m.funcs else []
                 debit = safe.get("debit")
@@ -480,11 +486,11 @@ def ns114(m: Module):
                         reasons.append(f"'{cb.name}' credits on its failure path on line "
                                        f"{cev.line}")
             if reasons:
-                who = ("a receiver the caller chose" if user else "its receiver")
-                yield ev.node, (f"line {ev.line}: sends a deposit to {who} "
-                                f"('{ev.data.get('method') or 'a method'}') and pays it back "
-                                f"from the contract's balance when the call 'fails': "
-                                f"{'; '.join(dict.fromkeys(reasons))}")
+                who = ("a receiver the caller chose" if user else "the receiver")
+                yield ev.node, (f"line {ev.line}: the deposit sent to {who} "
+                                f"('{ev.data.get('method') or 'a method'}') may be kept by a "
+                                f"callee that returns a failing promise, yet the contract pays "
+                                f"on failure: {'; '.join(dict.fromkeys(reasons))}")
 
 
 def _str_of(m: Module, node):
@@ -654,6 +660,8 @@ def _pricing(f: Func):
 def ns119(m: Module):
     """Prices (a * b // c, a / b) computed from account_balance() in a state-changing method,
     when the module sends deposits with cross-contract calls (its money can be in flight)."""
+    if not any(ev.kind == "balance_read" for f in m.func_list for ev in f.events):
+        return
     flights = [ev for f in _entry_points(m) for ev in m.events_of(f)
                if ev.kind == "call_ext" and ev.data.get("nonzero") and not ev.data.get("to_self")]
     if not flights:
@@ -668,6 +676,8 @@ def ns119(m: Module):
         funcs = [f] + [m.funcs[ev.data["name"]] for ev in f.events
                        if ev.kind == "self_call" and ev.data["name"] in m.funcs]
         for g in funcs:
+            if not any(ev.kind == "balance_read" for ev in g.events):
+                continue
             for n in _pricing(g):
                 if id(n) in seen:
                     continue
