@@ -52,9 +52,10 @@ _RULES = [
         "Only the failing receipt rolls back on NEAR. If the external call fails, the state "
         "already changed here stays changed and an attached deposit goes back to this contract, "
         "not to the user: nothing observes the failure.",
-        "Make the call through near_safe's safe call primitive, which attaches a callback with "
-        "reserved gas that refunds the deposit and rolls back on failure; or chain "
-        ".then(<@callback method>) that handles the failure path.",
+        "Make the call with safe_call(receiver, method, args, deposit=..., then=\"on_done\", "
+        "refund=..., debit=...): it attaches a callback with reserved gas that refunds the "
+        "deposit and rolls back on failure; or chain .then(<@callback method>) that handles "
+        "the failure path.",
     ),
     Rule(
         "NS103", "credit-before-call", "error",
@@ -62,25 +63,28 @@ _RULES = [
         "Between the call and its callback other transactions run. A credit written first can "
         "be withdrawn in that window; when the external call then fails and the callback "
         "removes the credit, the user has been paid twice (NEAR's deposit-and-stake example).",
-        "Use near_safe's deferred credit: the deposit becomes spendable only in the callback, "
-        "after the external call succeeded, under a key unique to the operation.",
+        "Use near_safe's deferred credit, safe_call(..., deposit=amount, refund=amount, "
+        "credit=\"ledger\"): the deposit becomes spendable only in the callback, after the "
+        "external call succeeded, under a key unique to the operation.",
     ),
     Rule(
         "NS104", "debit-without-rollback", "error",
         "A balance is debited before an external call or transfer with no restore on failure.",
         "If the transfer or call fails (missing account, panic, out of gas) the tokens come back "
         "to the contract, but the user's balance stays debited: the funds are lost to the user.",
-        "Use near_safe's debit-with-rollback primitive: it debits, makes the call, and restores "
-        "the balance in its callback when the call failed; or restore it yourself in a "
-        "@callback on the failure branch.",
+        "Use safe_call(..., debit=(ledger, account, amount)) for tokens (debited now, restored "
+        "in the callback when the call failed) or debit=\"ledger\" for NEAR that leaves as "
+        "the deposit; for a transfer use refund(account, amount) (claimable when it cannot be "
+        "sent); or restore it yourself in a @callback on the failure branch.",
     ),
     Rule(
         "NS105", "deposit-without-refund", "error",
         "An attached deposit is forwarded to another contract and the callback never refunds it.",
         "When the external call fails its deposit returns to this contract, not to the user. "
         "A callback that does not send it back (or record it as claimable) keeps the user's money.",
-        "Use near_safe's safe call with automatic refund: on failure the callback returns the "
-        "exact deposit to the original caller, or records it as a claimable balance.",
+        "Use safe_call(..., deposit=amount, refund=amount): the protocol returns a failed "
+        "receipt's deposit straight to the caller (promise_set_refund_to) and the callback "
+        "refunds what never left, or records it as claimable (claim()).",
     ),
     Rule(
         "NS106", "callback-gas-too-low", "warning",
@@ -88,8 +92,9 @@ _RULES = [
         "A MicroPython contract burns several Tgas just to start (a trivial near-sdk-py method "
         "burns about 7 Tgas). near-sdk-py's defaults (5 Tgas for Promise/PromiseBatch, 10 Tgas "
         "for CrossContract) starve the callback: it fails and its refund or rollback never runs.",
-        "Use near_safe's safe call, which reserves measured callback gas (weight 0) and checks "
-        "the prepaid gas up front; or pass gas >= the configured minimum explicitly.",
+        "Use safe_call(..., then=...), which reserves CALLBACK_GAS for the callback (weight 0) "
+        "and checks the prepaid gas up front (callback_gas= only to raise it); or pass gas >= "
+        "the configured minimum explicitly (.gas(N), promise_then(..., gas)).",
     ),
     Rule(
         "NS107", "unintended-deposit", "warning",
@@ -97,7 +102,7 @@ _RULES = [
         "near-sdk-py's @call (and near.export) accept any attached deposit. A user who attaches "
         "NEAR by mistake loses it to the contract; nothing rejects or refunds it.",
         "Use near_safe's @call, which rejects deposits unless declared @call(payable=True); or "
-        "read and check Context.attached_deposit().",
+        "read and check Context.attached_deposit() / near.attached_deposit().",
     ),
     Rule(
         "NS108", "shared-inflight-key", "error",
@@ -106,7 +111,8 @@ _RULES = [
         "second overwrites the first one's pending record and the first callback settles with "
         "the wrong data.",
         "Key in-flight data by operation (an id or nonce), or pass it in the callback's "
-        "arguments; near_safe's safe call and deferred credit do both for you.",
+        "arguments; safe_call(..., then_args={...}, credit=..., lock=...) keeps each "
+        "operation's record under its own key (_ns:op:<n>) for you.",
     ),
     Rule(
         "NS109", "panic-in-callback", "warning",
@@ -115,7 +121,9 @@ _RULES = [
         "was meant to perform never happens and the contract is left inconsistent.",
         "Use near_safe's @callback: an exception in its body is caught and logged, the body's "
         "writes are discarded, and the settlement (refund, rollback, lock release) still "
-        "commits. Otherwise handle the failure without raising.",
+        "commits; raise ContractError (or require(...)) there, never near.panic_utf8, and check "
+        "a callee-chosen account with is_account_id(...) before a raw promise. Otherwise "
+        "handle the failure without raising.",
     ),
     Rule(
         "NS110", "not-exported", "error",
@@ -149,8 +157,8 @@ _RULES = [
         "A yoctoNEAR amount crosses a JSON interface as a number.",
         "JSON numbers above 2^53 lose precision in JavaScript clients, and Rust contracts expect "
         "U128 amounts as decimal strings: 1 NEAR is 10^24 yoctoNEAR.",
-        "Send and accept amounts as decimal strings (str(amount)); near_safe's input kinds "
-        "validate yoctoNEAR amounts given as strings.",
+        "Send and accept amounts as decimal strings (str(amount)); declare parameters "
+        "args={\"amount\": AMOUNT}, near_safe's input kind for yoctoNEAR given as strings.",
     ),
     Rule(
         "NS114", "refund-of-unreturned-deposit", "error",
