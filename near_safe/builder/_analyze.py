@@ -124,6 +124,12 @@ class Plan:
     near_safe_files: list[str] = field(default_factory=list)  # relative to near_safe_root()
     packages: dict[str, Path] = field(default_factory=dict)  # installed top-level name -> path
     imports: list[Import] = field(default_factory=list)
+    # The bytes the analysis parsed (the build's snapshot starts from them, _build.Snapshot).
+    local_sources: dict[str, bytes] = field(default_factory=dict)  # target -> bytes
+    near_safe_sources: dict[str, bytes] = field(default_factory=dict)  # relative path -> bytes
+    # Where near_safe's files are frozen from: None is the installed package; a build points it
+    # at its staged copy.
+    near_safe_root: Path | None = None
 
 
 def parse_source(path: Path, source: str) -> ast.Module:
@@ -441,7 +447,9 @@ def plan_build(contract: Path) -> Plan:
                         continue
                     if target not in plan.local_modules:
                         plan.local_modules[target] = real
-                        sub_src = real.read_text(encoding="utf-8")
+                        sub_bytes = real.read_bytes()
+                        plan.local_sources[target] = sub_bytes
+                        sub_src = sub_bytes.decode("utf-8")
                         sub_tree = parse_source(real, sub_src)
                         check_micropython_syntax(sub_tree, real)
                         sub_pkg = target[:-3].replace("/", ".")
@@ -487,7 +495,9 @@ def _add_near_safe_dependencies(plan: Plan, ns_root: Path) -> None:
     """near_safe's contract side imports near_sdk_py (and maybe more): freeze those too."""
     for rel in plan.near_safe_files:
         file = ns_root / rel
-        tree = parse_source(file, file.read_text(encoding="utf-8"))
+        data = file.read_bytes()
+        plan.near_safe_sources[rel] = data
+        tree = parse_source(file, data.decode("utf-8"))
         for imp in find_imports(tree, file, "near_safe" if rel == "__init__.py" else "near_safe.contract"):
             top = imp.name.split(".")[0]
             if imp.optional:

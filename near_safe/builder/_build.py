@@ -16,25 +16,36 @@ Cache layout under ``cache_root()`` (``$NEAR_SAFE_CACHE`` or ``~/.cache/near_saf
     toolchain/<toolchain id>/lock        fcntl lock guarding it
     toolchain/<toolchain id>/warm        marker: the port objects are compiled
     wasm/<key>.wasm                      cached Wasm, key = sha256 of every input (see cache_key)
-    wasm/<key>.json                      what went in: contract, exports, frozen files, timings
+    wasm/<key>.json                      what went in: contract, exports, frozen files, timings,
+                                         and the key and sha256 of the Wasm, checked on every
+                                         hit (a mismatch is rebuilt, with a warning)
     wasm/<key>.manifest.py               the MicroPython manifest the Wasm was frozen from
-    work/<key>/                          staging folder of a build (removed after success;
-                                         kept a day after a failure, its build.log is named
-                                         in the error)
+    work/<key>/                          staging folder of a build: the snapshot of the
+                                         sources the key was computed from (removed after
+                                         success; kept a day after a failure, its build.log is
+                                         named in the error)
     builds.log                           one line per real (non-cached) build
 
+One snapshot: every input (contract, local modules, near_safe's contract-side files, installed
+packages, pyproject.toml) is read once, before the toolchain lock; the key is the hash of those
+bytes and a build freezes exactly those bytes (written to ``work/<key>/``), so an edit made while
+a build waits for the lock is never stored under the old content's key.
+
 The cache is bounded by :func:`prune`: the newest ``MAX_CACHED_WASM`` Wasm files are kept.
+What the cache directory is trusted for: docs/architecture.md, "Trust boundaries".
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BuildError
@@ -86,10 +97,45 @@ def _site_package_files(location: Path) -> list[Path]:
 CHECKS_VERSION = "decorator-misuse-1"
 
 
-def cache_key(plan: _analyze.Plan, emcc: Path, patches: bool = True) -> str:
+@dataclass
+class Snapshot:
+    """The bytes of every build input, read once: what the key hashes and the build freezes."""
+
+    contract: bytes
+    pyproject: bytes | None
+    local: dict[str, bytes]  # manifest target -> bytes
+    near_safe: dict[str, bytes]  # path relative to near_safe's folder -> bytes
+    packages: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
+
+
+def take_snapshot(plan: _analyze.Plan) -> Snapshot:
+    """Read every input of ``plan`` once.  The contract, its local modules and near_safe's
+    files are the bytes :func:`_analyze.plan_build` parsed (so the exports and imports it found
+    are those of the snapshot); the rest is read here."""
+    pyproject = plan.contract.parent / "pyproject.toml"  # nearc reads metadata from it
+    local = {t: plan.local_sources[t] if t in plan.local_sources else real.read_bytes()
+             for t, real in plan.local_modules.items()}
+    ns: dict[str, bytes] = {}
+    if plan.near_safe_files:
+        root = _analyze.near_safe_root()
+        ns = {rel: plan.near_safe_sources.get(rel) or (root / rel).read_bytes()
+              for rel in plan.near_safe_files}
+    packages = {}
+    for name, location in sorted(plan.packages.items()):
+        base = location if location.is_dir() else location.parent
+        packages[name] = [(str(f.relative_to(base)), f.read_bytes())
+                          for f in _site_package_files(location)]
+    return Snapshot(contract=plan.source.encode(),
+                    pyproject=pyproject.read_bytes() if pyproject.is_file() else None,
+                    local=local, near_safe=ns, packages=packages)
+
+
+def cache_key(plan: _analyze.Plan, emcc: Path, snapshot: Snapshot | None = None,
+              patches: bool = True) -> str:
     """sha256 over everything that determines the Wasm: the contract, the local modules and
     installed packages it freezes, near_safe's contract-side files, nearc and emcc versions,
-    and our build options."""
+    and our build options.  The sources come from ``snapshot`` (taken now when not given)."""
+    snap = snapshot if snapshot is not None else take_snapshot(plan)
     h = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -104,28 +150,56 @@ def cache_key(plan: _analyze.Plan, emcc: Path, patches: bool = True) -> str:
     add("emcc", emcc_version(emcc).encode())
     add("toolchain", toolchain_id(emcc, patches).encode())  # includes the port patches
     add("contract-name", plan.contract.name.encode())
-    add("contract", plan.source.encode())
-    pyproject = plan.contract.parent / "pyproject.toml"  # nearc reads metadata from it
-    if pyproject.is_file():
-        add("pyproject", pyproject.read_bytes())
-    for target, real in sorted(plan.local_modules.items()):
-        add("local:" + target, real.read_bytes())
-    if plan.near_safe_files:
-        root = _analyze.near_safe_root()
-        for rel in plan.near_safe_files:
-            add("near_safe:" + rel, (root / rel).read_bytes())
-    for name, location in sorted(plan.packages.items()):
-        base = location if location.is_dir() else location.parent
-        for f in _site_package_files(location):
-            add(f"pkg:{name}:{f.relative_to(base)}", f.read_bytes())
+    add("contract", snap.contract)
+    if snap.pyproject is not None:
+        add("pyproject", snap.pyproject)
+    for target, data in sorted(snap.local.items()):
+        add("local:" + target, data)
+    for rel in plan.near_safe_files:
+        add("near_safe:" + rel, snap.near_safe[rel])
+    for name, files in sorted(snap.packages.items()):
+        for rel, data in files:
+            add(f"pkg:{name}:{rel}", data)
     return h.hexdigest()
+
+
+def _wasm_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _verified_hit(cached: Path, key: str) -> bytes | None:
+    """The cached Wasm's bytes if its record names this key and the bytes' sha256; None when
+    there is no entry or it does not verify (then it is rebuilt, with a warning when the entry
+    is there but wrong).  Run on every hit: the cache directory can be written by others."""
+    try:
+        data = cached.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        info = json.loads(cached.with_suffix(".json").read_text())
+    except (OSError, ValueError):
+        info = None
+    if isinstance(info, dict) and "wasm_sha256" not in info:
+        return None  # written before records named the Wasm's hash: rebuilt once, quietly
+    if not isinstance(info, dict):
+        warnings.warn(f"near-safe build: cached Wasm {cached} has no readable record of what "
+                      "it was built from: rebuilding it", stacklevel=3)
+        return None
+    if info.get("key") != key or info.get("wasm_sha256") != _wasm_digest(data):
+        warnings.warn(f"near-safe build: cached Wasm {cached} is not the Wasm its key was "
+                      "built into (its sha256 or key does not match its record): the cache "
+                      "entry was modified; rebuilding it", stacklevel=3)
+        return None
+    return data
 
 
 def build(source_path, output=None, *, progress=None, rebuild: bool = False,
           patches: bool = True) -> BuildResult:
     """Compile ``source_path`` to Wasm, or return the cached Wasm if nothing changed.
 
-    ``output``: also copy the Wasm there (the result's ``wasm`` is then that path).
+    ``output``: also copy the Wasm there (the result's ``wasm`` is then that path); the bytes
+    written are the ones verified against the key (a release build never gets a cache entry
+    that does not verify).
     ``progress``: None/True print stages on stderr, False is quiet, a callable gets each line.
     ``rebuild``: ignore a cached Wasm for this contract (the shared toolchain is kept).
     ``patches``: False builds plain nearc's MicroPython port, without near_safe's port
@@ -137,25 +211,29 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False,
     prog = Progress.make(progress, source_path.name)
     plan = _analyze.plan_build(source_path)
     emcc = find_emcc()
-    key = cache_key(plan, emcc, patches=patches)
+    snap = take_snapshot(plan)
+    key = cache_key(plan, emcc, snap, patches)
     wasm_dir = _wasm_dir()
     cached = wasm_dir / f"{key}.wasm"
     manifest_copy = wasm_dir / f"{key}.manifest.py"
 
-    was_cached = cached.is_file() and not rebuild
+    data = None if rebuild else _verified_hit(cached, key)
+    was_cached = data is not None
     lock_wait = 0.0
     if not was_cached and plan.near_safe_files:
-        prog.stage("checking near_safe decorators (CPython import)")
-        check_decorator_misuse(plan.contract)
+        prog.stage("checking near_safe decorators (syntax tree)")
+        check_decorator_misuse(plan.contract, plan.source, {
+            plan.local_modules[t]: snap.local[t].decode("utf-8") for t in plan.local_modules})
     if not was_cached:
         toolchain = Toolchain(emcc, patches=patches)
         t_lock = time.monotonic()
         with toolchain.locked(prog):
             lock_wait = time.monotonic() - t_lock
             # Another process may have built the same contract while we waited for the lock.
-            if rebuild or not cached.is_file():
-                _build_locked(plan, key, toolchain, prog, cached, manifest_copy)
-                was_cached = False
+            if not rebuild and cached.is_file():
+                data = _verified_hit(cached, key)
+            if data is None:
+                data = _build_locked(plan, snap, key, toolchain, prog, cached, manifest_copy)
             else:
                 was_cached = True
     result_path = cached
@@ -166,11 +244,11 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False,
             output = output / (plan.contract.stem + ".wasm")
         output.parent.mkdir(parents=True, exist_ok=True)
         tmp = output.with_name(output.name + f".tmp{os.getpid()}")
-        shutil.copyfile(cached, tmp)
+        tmp.write_bytes(data)
         os.replace(tmp, output)
         result_path = output
     if not was_cached:
-        prog.done(f"built {result_path} ({result_path.stat().st_size / 1024:.0f} KB)")
+        prog.done(f"built {result_path} ({len(data) / 1024:.0f} KB)")
     return BuildResult(
         wasm=result_path,
         key=key,
@@ -201,29 +279,46 @@ def _nearc_console_quiet():
         console.quiet = old
 
 
-def _stage_sources(plan: _analyze.Plan, src: Path) -> Path:
-    """Copy the contract and its local modules into ``src`` and apply nearc's injections
-    (class exports, ABI, NEP-330 metadata) there, never in the user's folder.  Returns the
-    staged contract, under its own file name (the frozen module the export wrappers run)."""
+def _stage_sources(plan: _analyze.Plan, snap: Snapshot, work: Path):
+    """Write the snapshot into ``work`` and apply nearc's injections (class exports, ABI,
+    NEP-330 metadata) there, never in the user's folder.  Returns the staged contract, under
+    its own file name (the frozen module the export wrappers run), and the plan the manifest
+    is written from: every path in it points into ``work``."""
     from nearc.abi import inject_abi
     from nearc.exports import inject_contract_exports
     from nearc.metadata import inject_metadata_function
 
+    src = work / "src"
     src.mkdir(parents=True)
-    for target, real in plan.local_modules.items():
+    for target, data in snap.local.items():
         dest = src / target
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(real.read_bytes())  # fresh mtime: makemanifest recompiles its .mpy
-    pyproject = plan.contract.parent / "pyproject.toml"
-    if pyproject.is_file():
-        (src / "pyproject.toml").write_bytes(pyproject.read_bytes())
+        dest.write_bytes(data)  # fresh mtime: makemanifest recompiles its .mpy
+    if snap.pyproject is not None:
+        (src / "pyproject.toml").write_bytes(snap.pyproject)
+    ns_root = None
+    if snap.near_safe:
+        ns_root = work / "ns" / _analyze.NEAR_SAFE
+        for rel, data in snap.near_safe.items():
+            dest = ns_root / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+    packages = {}
+    for name, files in snap.packages.items():
+        location = plan.packages[name]
+        base = work / "pkgs"
+        for rel, data in files:
+            dest = base / (name if location.is_dir() else "") / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+        packages[name] = base / name if location.is_dir() else base / location.name
     # Inject in a side folder so intermediate files never shadow the local modules.
-    inject = src.parent / "inject"
+    inject = work / "inject"
     inject.mkdir()
     staged = inject / plan.contract.name
-    staged.write_text(plan.source, encoding="utf-8")
-    if pyproject.is_file():
-        (inject / "pyproject.toml").write_bytes(pyproject.read_bytes())
+    staged.write_bytes(snap.contract)
+    if snap.pyproject is not None:
+        (inject / "pyproject.toml").write_bytes(snap.pyproject)
     with _nearc_console_quiet():
         step = inject_contract_exports(staged)
         try:
@@ -236,21 +331,25 @@ def _stage_sources(plan: _analyze.Plan, src: Path) -> Path:
         step = inject_metadata_function(step)
     final = src / plan.contract.name
     final.write_text(step.read_text(encoding="utf-8"), encoding="utf-8")
-    return final
+    staged_plan = dataclasses.replace(
+        plan, contract=final, local_modules={t: src / t for t in plan.local_modules},
+        packages=packages, near_safe_root=ns_root)
+    return final, staged_plan
 
 
-def _build_locked(plan, key, toolchain: Toolchain, prog: Progress, cached: Path,
-                  manifest_copy: Path) -> None:
-    """The real build; the caller holds the toolchain lock."""
+def _build_locked(plan, snap: Snapshot, key, toolchain: Toolchain, prog: Progress,
+                  cached: Path, manifest_copy: Path) -> bytes:
+    """The real build of the snapshot; the caller holds the toolchain lock.  Returns the
+    Wasm's bytes (also stored in the cache with its record)."""
     work = cache_root() / "work" / key
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     t0 = time.monotonic()
     prog.stage("staging sources and injecting exports/ABI/metadata (nearc)")
-    staged = _stage_sources(plan, work / "src")
+    staged, staged_plan = _stage_sources(plan, snap, work)
     exports = sorted(set(plan.exports) | _analyze.NEARC_INJECTED_EXPORTS)
-    manifest = _manifest.write_manifest(work / "manifest.py", plan, staged)
+    manifest = _manifest.write_manifest(work / "manifest.py", staged_plan, staged)
     wrappers = _manifest.write_wrappers(work / "export_wrappers.c", staged.name, exports)
 
     toolchain.build_mpy_cross(prog)
@@ -263,12 +362,15 @@ def _build_locked(plan, key, toolchain: Toolchain, prog: Progress, cached: Path,
     toolchain.build_wasm(manifest, wrappers, exports, out, prog, log=work / "build.log")
     prog.end_stage()
 
+    data = out.read_bytes()
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_name(cached.name + f".tmp{os.getpid()}")
-    shutil.copyfile(out, tmp)
+    tmp.write_bytes(data)
     shutil.copyfile(manifest, manifest_copy)
     seconds = time.monotonic() - t0
     info = {
+        "key": key,
+        "wasm_sha256": _wasm_digest(data),
         "contract": str(plan.contract),
         "exports": plan.exports,
         "local_modules": {t: str(p) for t, p in sorted(plan.local_modules.items())},
@@ -280,12 +382,16 @@ def _build_locked(plan, key, toolchain: Toolchain, prog: Progress, cached: Path,
         "build_seconds": round(seconds, 2),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    (cached.with_suffix(".json")).write_text(json.dumps(info, indent=2) + "\n")
+    info_path = cached.with_suffix(".json")
+    info_tmp = info_path.with_name(info_path.name + f".tmp{os.getpid()}")
+    info_tmp.write_text(json.dumps(info, indent=2) + "\n")
+    os.replace(info_tmp, info_path)
     os.replace(tmp, cached)  # last: a cached .wasm always has its .json and manifest
     with open(cache_root() / "builds.log", "a") as fh:
         fh.write(f"{info['built_at']} {key} {seconds:.1f}s {plan.contract}\n")
     shutil.rmtree(work, ignore_errors=True)
     prune()
+    return data
 
 
 # Bounds on the cache: every edit of a contract adds a ~400 KB Wasm.

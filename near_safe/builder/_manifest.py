@@ -52,7 +52,7 @@ def manifest_text(plan: _analyze.Plan, staged_contract: Path) -> str:
         for m in ("typing", "typing_extensions")
     ]
     if plan.near_safe_files:
-        root = _analyze.near_safe_root()
+        root = plan.near_safe_root or _analyze.near_safe_root()
         lines += ["", "# near_safe: contract side only"]
         files = ", ".join(f'"{f}"' for f in plan.near_safe_files)
         lines.append(f'package("near_safe", files=[{files}], base_path="{root.parent}")')
