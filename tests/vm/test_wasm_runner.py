@@ -214,3 +214,39 @@ def test_compiled_modules_are_cached_in_memory_and_on_disk(tmp_path, monkeypatch
     monkeypatch.setattr(wasm, "_modules", {})
     assert call("f", code=code).aborted is None
     assert files[0].read_bytes() != b"junk"
+
+
+def _returns(value: int) -> ContractCode:
+    return wat(f"""
+(module
+  (import "env" "value_return" (func $vr (param i64 i64)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "{value}")
+  (func (export "f") (call $vr (i64.const 1) (i64.const 0))))""")
+
+
+def test_a_compiled_module_swapped_in_from_another_wasm_is_not_used(tmp_path, monkeypatch):
+    """issue 12, finding 1: the .cwasm of contract A replaced by contract B's (a file named
+    after A's hash) must not run B's code when A is called: wasmtime trusts what it
+    deserializes, so the entry is checked against the hash of the Wasm being loaded."""
+    from near_safe.testing.vm import wasm
+    monkeypatch.setenv("NEAR_SAFE_CACHE", str(tmp_path))
+    monkeypatch.setattr(wasm, "_modules", {})
+    a, b = _returns(1), _returns(2)
+    assert call("f", code=a).return_data == ("value", b"1")
+    assert call("f", code=b).return_data == ("value", b"2")
+    (a_file,) = (tmp_path / "wasmtime").glob(a.hash + "-*.cwasm")
+    (b_file,) = (tmp_path / "wasmtime").glob(b.hash + "-*.cwasm")
+    a_file.write_bytes(b_file.read_bytes())  # the attacker's copy
+    monkeypatch.setattr(wasm, "_modules", {})  # a new process
+    with pytest.warns(UserWarning, match="not compiled from the Wasm it is named after"):
+        out = call("f", code=a)
+    assert out.return_data == ("value", b"1")
+    assert a_file.read_bytes() != b_file.read_bytes()  # the entry was rewritten
+    # the rewritten entry is used from then on, silently
+    monkeypatch.setattr(wasm, "_modules", {})
+    compiled = []
+    monkeypatch.setattr(wasm.metering.MeteringInfo, "analyse",
+                        classmethod(lambda cls, c: compiled.append(c)))
+    assert call("f", code=a).return_data == ("value", b"1")
+    assert compiled == []

@@ -1,7 +1,8 @@
 """Wasm mode: run a contract's Wasm in wasmtime with NEAR's gas metering (spec 3.5, 5.7).
 
 Per module (cached in memory and on disk, keyed by code hash + wasmtime version + metering
-version): the compiled ``wasmtime.Module``, a ``Linker`` whose ``env.*`` host functions are
+version; a disk entry is bound to the hash of the Wasm it was compiled from and verified before
+wasmtime deserializes it, see :func:`_compile`): the compiled ``wasmtime.Module``, a ``Linker`` whose ``env.*`` host functions are
 closures built once, and (when the module has its own memory) an ``InstancePre``.  Per call: a
 new ``Store`` and instance, as NEAR instantiates per call (MicroPython's module state must be
 fresh), and a new :class:`VMLogic`.
@@ -15,8 +16,10 @@ fuel consumed since is burnt as ``consumed * regular_op_cost``; OutOfFuel burns 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
+import warnings
 from pathlib import Path
 
 import wasmtime
@@ -152,23 +155,61 @@ class LoadedModule:
             self.pre = self.linker.instantiate_pre(self.module)
 
 
+# A .cwasm file: this header, then the 32-byte binding digest, then wasmtime's serialized
+# module.  Bump the file-name suffix with the format.
+_CWASM_MAGIC = b"near-safe-cwasm1\n"
+_CWASM_FORMAT = "b1"
+
+
+def _binding(key: str, compiled: bytes) -> bytes:
+    """sha256 over the entry's name (the Wasm's sha256, metering and wasmtime versions) and the
+    serialized module: a .cwasm is accepted only for the Wasm it was compiled from."""
+    return hashlib.sha256(b"near-safe cwasm\0" + key.encode() + b"\0" + compiled).digest()
+
+
+def _read_cwasm(path: Path, key: str) -> bytes | None:
+    """The serialized module of a verified cache entry; None when missing or not verified (a
+    wrong entry is reported and recompiled)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    n = len(_CWASM_MAGIC)
+    body = raw[n + 32:]
+    if raw[:n] != _CWASM_MAGIC or raw[n:n + 32] != _binding(key, body):
+        warnings.warn(f"near_safe: compiled-module cache entry {path} was not compiled from "
+                      "the Wasm it is named after (its binding hash does not match): "
+                      "recompiling it", stacklevel=4)
+        return None
+    return body
+
+
 def _compile(eng, code: bytes, code_hash: str) -> wasmtime.Module:
-    """The metered module (metering.py), from the disk cache when there."""
-    key = f"{code_hash}-{metering.VERSION}-wt{_wasmtime_version()}"
+    """The metered module (metering.py), from the disk cache when there.
+
+    wasmtime's ``Module.deserialize`` trusts its input (it is native code), so an entry is
+    used only when its binding digest (:func:`_binding`) matches the hash of the Wasm being
+    loaded; otherwise the module is recompiled and the entry rewritten.  The digest is a plain
+    hash: it catches an entry swapped or copied from another module, not a writer who
+    recomputes it - whoever can write the cache directory can run native code in this process
+    (docs/architecture.md, "Trust boundaries")."""
+    key = f"{code_hash}-{metering.VERSION}-wt{_wasmtime_version()}-{_CWASM_FORMAT}"
     path = cache_dir() / "wasmtime" / (key + ".cwasm")
-    if path.exists():
+    # from bytes, not deserialize_file: an mmapped file truncated by another process would
+    # crash this one with SIGBUS; reading (and hashing) costs a few ms once per contract
+    body = _read_cwasm(path, key)
+    if body is not None:
         try:
-            # from bytes, not deserialize_file: an mmapped file truncated by another process
-            # would crash this one with SIGBUS; reading costs ~10 ms once per contract
-            return wasmtime.Module.deserialize(eng, path.read_bytes())
+            return wasmtime.Module.deserialize(eng, body)
         except wasmtime.WasmtimeError:
-            path.unlink(missing_ok=True)  # stale or corrupt: recompile
+            pass  # made by another wasmtime build: recompile
     wasmtime.Module.validate(eng, code)  # a clear CompilationError before instrumenting
     module = wasmtime.Module(eng, metering.MeteringInfo.analyse(code).instrumented)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(module.serialize())
+        compiled = module.serialize()
+        tmp.write_bytes(_CWASM_MAGIC + _binding(key, compiled) + compiled)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache only costs speed
