@@ -21,8 +21,10 @@ returns a batch on ``acct`` whose ``function_call`` without gas uses the batch's
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
 
+from ._api import safe_call_params
 from ._names import Imports, TGAS, call_name, const_int, const_str, walk
 
 # ---------------------------------------------------------------- recognised API names
@@ -49,10 +51,9 @@ _CONTAINER_CATS = {"param", "result"}
 HOST_ACCOUNT_CALLS = {"near.promise_create", "near.promise_batch_create"}
 #: fields of near_safe's Operation a callback body may adjust
 OP_FIELDS = {"refund", "credit", "restore"}
-#: safe_call's options the rules read, with their positions
-SAFE_CALL_OPTIONS = {"receiver": 0, "function": 1, "args": 2, "deposit": 3, "then": 5,
-                     "then_args": 6, "caller": 8, "refund": 9, "credit": 10, "debit": 11,
-                     "lock": 12}
+#: safe_call's parameters the rules read (their positions come from its signature, _api.py)
+SAFE_CALL_OPTIONS = ("receiver", "function", "args", "deposit", "then", "then_args", "caller",
+                     "refund", "credit", "debit", "lock")
 SUCCESS_ATTRS = {"success", "ok", "is_ok", "is_success", "succeeded"}
 RESULT_READS = {"near.promise_result", "near.promise_result_as_str", "near.promise_results_count",
                 "near_sdk_py.PromiseResult"}
@@ -978,81 +979,13 @@ class _FuncFacts(ast.NodeVisitor):
         return self._int(expr), True
 
     def _chain_call(self, node, record) -> Chain | None:
-        emit = self._emit if record else (lambda *a, **k: None)
+        """Dispatch: a function of the promise API by its qualified name, else a method called
+        on a promise-API object by (object type, method name)."""
+        emit = self._emit if record else _no_emit
         q = call_name(self.imp, node) or ""
-        arg = self._arg
-        if q == "near_sdk_py.CrossContract":
-            gas, explicit = self._gas(arg(node, 1, "gas"), DEFAULT_CROSS_GAS)
-            return Chain("cc", gas, explicit, arg(node, 2, "deposit"),
-                         account=arg(node, 0, "account_id"))
-        if q == "near_sdk_py.Promise.create_batch":
-            return Chain("batch", DEFAULT_PROMISE_GAS, False, account=arg(node, 0, "account_id"))
-        if q == "near_sdk_py.Promise":
-            gas, explicit = self._gas(arg(node, 1, "gas"), DEFAULT_PROMISE_GAS)
-            return Chain("promise", gas, explicit, arg(node, 2, "deposit"))
-        if q == "near.promise_create":
-            self._call_ext(emit, node, arg(node, 1, "function_name"), arg(node, 3, "amount"),
-                           arg(node, 4, "gas"), account=arg(node, 0, "account_id"),
-                           args=arg(node, 2, "arguments"))
-            return Chain("raw")
-        if q == "near.promise_then":
-            mnode = arg(node, 2, "function_name")
-            # a callback when the receiver is this contract (a local method of the same name
-            # on another account, e.g. a proxy's deposit_and_stake, is an external call)
-            if self._is_current(arg(node, 1, "account_id")):
-                gas, explicit = self._gas(arg(node, 5, "gas"), None)
-                self._callback(emit, node, mnode, gas, explicit, arg(node, 5, "gas"),
-                               args=arg(node, 3, "arguments"))
-            else:
-                self._call_ext(emit, node, mnode, arg(node, 4, "amount"), arg(node, 5, "gas"),
-                               account=arg(node, 1, "account_id"),
-                               args=arg(node, 3, "arguments"))
-            return Chain("raw")
-        if q == "near.promise_and":
-            return Chain("raw")
-        if q == "near_safe.safe_call":
-            # safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=None,
-            #           then_args=None, callback_gas=CALLBACK_GAS, caller=None, refund=0, ...)
-            safe = {name: arg(node, pos, name) for name, pos in SAFE_CALL_OPTIONS.items()}
-            safe = {k: v for k, v in safe.items() if v is not None and not (
-                isinstance(v, ast.Constant) and v.value in (None, 0, False))}
-            self._call_ext(emit, node, arg(node, 1, "function"), arg(node, 3, "deposit"),
-                           arg(node, 4, "gas"), account=arg(node, 0, "receiver"),
-                           args=arg(node, 2, "args"), safe=safe)
-            if record and self.events and self.events[-1].node is node:
-                refund = arg(node, 9, "refund")
-                self.events[-1].data["refund_managed"] = refund is not None and \
-                    self._int(refund) != 0
-            gas_node = arg(node, 7, "callback_gas")
-            gas = self._int(gas_node) if gas_node is not None else \
-                self.m.gas_consts.get("near_safe.CALLBACK_GAS")
-            self._callback(emit, node, arg(node, 5, "then"), gas, True, gas_node,
-                           args=arg(node, 6, "then_args"), safe=safe)
-            return Chain("raw")
-        if q == "near.promise_batch_create":
-            return Chain("raw_batch", account=arg(node, 0, "account_id"))
-        if q == "near.promise_batch_then":
-            return Chain("raw_then_batch", to_self=self._is_current(arg(node, 1, "account_id")),
-                         account=arg(node, 1, "account_id"))
-        if q in ("near.promise_batch_action_function_call",
-                 "near.promise_batch_action_function_call_weight"):
-            batch = self.chain_of(arg(node, 0, "promise_index"), record)
-            mnode = arg(node, 1, "function_name")
-            method = self._str(mnode)
-            if (batch is not None and batch.type == "raw_then_batch" and batch.to_self) or (
-                    batch is None and self._is_local(method)):
-                gas, explicit = self._gas(arg(node, 4, "gas"), None)
-                self._callback(emit, node, mnode, gas, explicit, arg(node, 4, "gas"),
-                               args=arg(node, 2, "arguments"))
-            else:
-                self._call_ext(emit, node, mnode, arg(node, 3, "amount"), arg(node, 4, "gas"),
-                               account=batch.account if batch is not None else None,
-                               args=arg(node, 2, "arguments"))
-            return batch
-        if q == "near.promise_batch_action_transfer":
-            batch = self.chain_of(arg(node, 0, "promise_index"), record)
-            self._transfer(emit, node, batch, arg(node, 1, "amount"))
-            return batch
+        handler = _CALL_HANDLERS.get(q)
+        if handler is not None:
+            return handler(self, node, emit, record)
         if not isinstance(node.func, ast.Attribute):
             return None
         recv = self.chain_of(node.func.value, record)
@@ -1064,58 +997,215 @@ class _FuncFacts(ast.NodeVisitor):
                 self._kw_outputs(node, record)
                 return Chain("promise", DEFAULT_PROMISE_GAS, False)
             return None
-        t = recv.type
-        if t in ("cc", "promise") and meth == "gas":
-            gas, _ = self._gas(arg(node, 0, "amount"), None)
-            return Chain(t, gas, True, recv.deposit, account=recv.account)
-        if t in ("cc", "promise") and meth == "deposit":
-            return Chain(t, recv.gas, recv.gas_explicit, arg(node, 0, "amount"),
-                         account=recv.account)
-        if t == "cc" and meth == "call":
-            self._call_ext(emit, node, arg(node, 0, "method"), recv.deposit, None, recv.gas,
-                           account=recv.account)
-            self._kw_outputs(node, record)
-            return Chain("promise", recv.gas, recv.gas_explicit)
-        if t == "cc" and meth == "batch":
-            return Chain("batch", recv.gas, recv.gas_explicit, account=recv.account)
-        if t == "promise" and meth == "then":
-            self._callback(emit, node, arg(node, 0, "method"), recv.gas, recv.gas_explicit)
-            self._kw_outputs(node, record)
-            return Chain("promise", DEFAULT_PROMISE_GAS, False)
-        if t == "promise" and meth == "join":
-            self._callback(emit, node, arg(node, 1, "callback"), recv.gas, recv.gas_explicit)
-            self._kw_outputs(node, record)
-            return Chain("promise", DEFAULT_PROMISE_GAS, False)
-        if t == "promise" and meth == "then_call":
-            self._call_ext(emit, node, arg(node, 1, "method"), recv.deposit, None, recv.gas)
-            self._kw_outputs(node, record)
-            return Chain("promise", DEFAULT_PROMISE_GAS, False)
-        if t == "promise" and meth == "then_batch":
-            return Chain("then_batch", recv.gas, recv.gas_explicit,
-                         to_self=self._is_current(arg(node, 0, "account_id")),
-                         account=arg(node, 0, "account_id"))
-        if t in ("batch", "then_batch") and meth == "then":
-            return Chain("then_batch", recv.gas, recv.gas_explicit,
-                         to_self=self._is_current(arg(node, 0, "account_id")),
-                         account=arg(node, 0, "account_id"))
-        if t in ("batch", "then_batch") and meth == "function_call":
-            mnode = arg(node, 0, "method")
-            method = self._str(mnode)
-            args = arg(node, 1, "args")
-            if record and args is not None:
-                self._emit("json_out", args, via="args")
-            gas_node = arg(node, 3, "gas")
-            if t == "then_batch" and recv.to_self:
-                gas, explicit = self._gas(gas_node, recv.gas)
-                explicit = explicit or recv.gas_explicit  # the batch's gas was set by the caller
-                self._callback(emit, node, mnode, gas, explicit, gas_node)
-            else:
-                self._call_ext(emit, node, mnode, arg(node, 2, "amount"), gas_node, recv.gas,
-                               account=recv.account, args=args)
-            return recv
-        if t in ("batch", "then_batch") and meth == "transfer":
-            self._transfer(emit, node, recv, arg(node, 0, "amount"))
-            return recv
+        handler = _METHOD_HANDLERS.get((recv.type, meth))
+        if handler is not None:
+            return handler(self, node, emit, record, recv)
         if meth == "value":
             return None
-        return recv if t in ("batch", "then_batch", "raw_batch", "raw_then_batch") else None
+        return recv if recv.type in _BATCH_TYPES else None
+
+    def _p(self, node, fn, name):
+        """Argument ``name`` of a call to ``fn`` (a key of SIGNATURES), by keyword or position."""
+        return self._arg(node, SIGNATURES[fn].index(name), name)
+
+    def _safe_arg(self, node, name):
+        """Argument ``name`` of a ``safe_call`` call, as its signature accepts it."""
+        pos = safe_call_params().get(name)
+        if pos is None:
+            for k in node.keywords:
+                if k.arg == name:
+                    return k.value
+            return None
+        return self._arg(node, pos, name)
+
+    # -- functions of the promise API, by qualified name
+    def _h_cross_contract(self, node, emit, record):
+        gas, explicit = self._gas(self._p(node, "CrossContract", "gas"), DEFAULT_CROSS_GAS)
+        return Chain("cc", gas, explicit, self._p(node, "CrossContract", "deposit"),
+                     account=self._p(node, "CrossContract", "account_id"))
+
+    def _h_create_batch(self, node, emit, record):
+        return Chain("batch", DEFAULT_PROMISE_GAS, False,
+                     account=self._p(node, "Promise.create_batch", "account_id"))
+
+    def _h_promise(self, node, emit, record):
+        gas, explicit = self._gas(self._p(node, "Promise", "gas"), DEFAULT_PROMISE_GAS)
+        return Chain("promise", gas, explicit, self._p(node, "Promise", "deposit"))
+
+    def _h_promise_create(self, node, emit, record):
+        a = functools.partial(self._p, node, "near.promise_create")
+        self._call_ext(emit, node, a("function_name"), a("amount"), a("gas"),
+                       account=a("account_id"), args=a("arguments"))
+        return Chain("raw")
+
+    def _h_promise_then(self, node, emit, record):
+        a = functools.partial(self._p, node, "near.promise_then")
+        mnode = a("function_name")
+        # a callback when the receiver is this contract (a local method of the same name
+        # on another account, e.g. a proxy's deposit_and_stake, is an external call)
+        if self._is_current(a("account_id")):
+            gas, explicit = self._gas(a("gas"), None)
+            self._callback(emit, node, mnode, gas, explicit, a("gas"), args=a("arguments"))
+        else:
+            self._call_ext(emit, node, mnode, a("amount"), a("gas"), account=a("account_id"),
+                           args=a("arguments"))
+        return Chain("raw")
+
+    def _h_promise_and(self, node, emit, record):
+        return Chain("raw")
+
+    def _h_safe_call(self, node, emit, record):
+        a = functools.partial(self._safe_arg, node)
+        safe = {name: a(name) for name in SAFE_CALL_OPTIONS}
+        safe = {k: v for k, v in safe.items() if v is not None and not (
+            isinstance(v, ast.Constant) and v.value in (None, 0, False))}
+        self._call_ext(emit, node, a("function"), a("deposit"), a("gas"), account=a("receiver"),
+                       args=a("args"), safe=safe)
+        if record and self.events and self.events[-1].node is node:
+            refund = a("refund")
+            self.events[-1].data["refund_managed"] = refund is not None and \
+                self._int(refund) != 0
+        gas_node = a("callback_gas")
+        gas = self._int(gas_node) if gas_node is not None else \
+            self.m.gas_consts.get("near_safe.CALLBACK_GAS")
+        self._callback(emit, node, a("then"), gas, True, gas_node, args=a("then_args"),
+                       safe=safe)
+        return Chain("raw")
+
+    def _h_batch_create(self, node, emit, record):
+        return Chain("raw_batch", account=self._p(node, "near.promise_batch_create", "account_id"))
+
+    def _h_batch_then(self, node, emit, record):
+        account = self._p(node, "near.promise_batch_then", "account_id")
+        return Chain("raw_then_batch", to_self=self._is_current(account), account=account)
+
+    def _h_batch_function_call(self, node, emit, record):
+        a = functools.partial(self._p, node, "near.promise_batch_action_function_call")
+        batch = self.chain_of(a("promise_index"), record)
+        mnode = a("function_name")
+        method = self._str(mnode)
+        if (batch is not None and batch.type == "raw_then_batch" and batch.to_self) or (
+                batch is None and self._is_local(method)):
+            gas, explicit = self._gas(a("gas"), None)
+            self._callback(emit, node, mnode, gas, explicit, a("gas"), args=a("arguments"))
+        else:
+            self._call_ext(emit, node, mnode, a("amount"), a("gas"),
+                           account=batch.account if batch is not None else None,
+                           args=a("arguments"))
+        return batch
+
+    def _h_batch_transfer(self, node, emit, record):
+        a = functools.partial(self._p, node, "near.promise_batch_action_transfer")
+        batch = self.chain_of(a("promise_index"), record)
+        self._transfer(emit, node, batch, a("amount"))
+        return batch
+
+    # -- methods of promise-API objects, by (object type, method)
+    def _m_gas(self, node, emit, record, recv):
+        gas, _ = self._gas(self._arg(node, 0, "amount"), None)
+        return Chain(recv.type, gas, True, recv.deposit, account=recv.account)
+
+    def _m_deposit(self, node, emit, record, recv):
+        return Chain(recv.type, recv.gas, recv.gas_explicit, self._arg(node, 0, "amount"),
+                     account=recv.account)
+
+    def _m_cc_call(self, node, emit, record, recv):
+        self._call_ext(emit, node, self._arg(node, 0, "method"), recv.deposit, None, recv.gas,
+                       account=recv.account)
+        self._kw_outputs(node, record)
+        return Chain("promise", recv.gas, recv.gas_explicit)
+
+    def _m_cc_batch(self, node, emit, record, recv):
+        return Chain("batch", recv.gas, recv.gas_explicit, account=recv.account)
+
+    def _m_then(self, node, emit, record, recv):
+        self._callback(emit, node, self._arg(node, 0, "method"), recv.gas, recv.gas_explicit)
+        self._kw_outputs(node, record)
+        return Chain("promise", DEFAULT_PROMISE_GAS, False)
+
+    def _m_join(self, node, emit, record, recv):
+        self._callback(emit, node, self._arg(node, 1, "callback"), recv.gas, recv.gas_explicit)
+        self._kw_outputs(node, record)
+        return Chain("promise", DEFAULT_PROMISE_GAS, False)
+
+    def _m_then_call(self, node, emit, record, recv):
+        self._call_ext(emit, node, self._arg(node, 1, "method"), recv.deposit, None, recv.gas)
+        self._kw_outputs(node, record)
+        return Chain("promise", DEFAULT_PROMISE_GAS, False)
+
+    def _m_then_batch(self, node, emit, record, recv):
+        account = self._arg(node, 0, "account_id")
+        return Chain("then_batch", recv.gas, recv.gas_explicit,
+                     to_self=self._is_current(account), account=account)
+
+    def _m_function_call(self, node, emit, record, recv):
+        arg = self._arg
+        mnode = arg(node, 0, "method")
+        args = arg(node, 1, "args")
+        if record and args is not None:
+            self._emit("json_out", args, via="args")
+        gas_node = arg(node, 3, "gas")
+        if recv.type == "then_batch" and recv.to_self:
+            gas, explicit = self._gas(gas_node, recv.gas)
+            explicit = explicit or recv.gas_explicit  # the batch's gas was set by the caller
+            self._callback(emit, node, mnode, gas, explicit, gas_node)
+        else:
+            self._call_ext(emit, node, mnode, arg(node, 2, "amount"), gas_node, recv.gas,
+                           account=recv.account, args=args)
+        return recv
+
+    def _m_transfer(self, node, emit, record, recv):
+        self._transfer(emit, node, recv, self._arg(node, 0, "amount"))
+        return recv
+
+
+def _no_emit(*args, **kwargs):
+    return None
+
+
+#: Parameter names of the promise API's functions, in order (near-sdk-py 1.0.0's source and
+#: nearc's ``near`` module); safe_call's come from its own signature (see _api.py).
+SIGNATURES = {
+    "CrossContract": ("account_id", "gas", "deposit"),
+    "Promise": ("promise_id", "gas", "deposit"),
+    "Promise.create_batch": ("account_id",),
+    "near.promise_create": ("account_id", "function_name", "arguments", "amount", "gas"),
+    "near.promise_then": ("promise_index", "account_id", "function_name", "arguments", "amount",
+                          "gas"),
+    "near.promise_batch_create": ("account_id",),
+    "near.promise_batch_then": ("promise_index", "account_id"),
+    "near.promise_batch_action_function_call": ("promise_index", "function_name", "arguments",
+                                                "amount", "gas"),
+    "near.promise_batch_action_transfer": ("promise_index", "amount"),
+}
+
+_F = _FuncFacts
+_CALL_HANDLERS = {
+    "near_sdk_py.CrossContract": _F._h_cross_contract,
+    "near_sdk_py.Promise.create_batch": _F._h_create_batch,
+    "near_sdk_py.Promise": _F._h_promise,
+    "near.promise_create": _F._h_promise_create,
+    "near.promise_then": _F._h_promise_then,
+    "near.promise_and": _F._h_promise_and,
+    "near_safe.safe_call": _F._h_safe_call,
+    "near.promise_batch_create": _F._h_batch_create,
+    "near.promise_batch_then": _F._h_batch_then,
+    "near.promise_batch_action_function_call": _F._h_batch_function_call,
+    "near.promise_batch_action_function_call_weight": _F._h_batch_function_call,
+    "near.promise_batch_action_transfer": _F._h_batch_transfer,
+}
+_METHOD_HANDLERS = {
+    ("cc", "gas"): _F._m_gas, ("promise", "gas"): _F._m_gas,
+    ("cc", "deposit"): _F._m_deposit, ("promise", "deposit"): _F._m_deposit,
+    ("cc", "call"): _F._m_cc_call,
+    ("cc", "batch"): _F._m_cc_batch,
+    ("promise", "then"): _F._m_then,
+    ("promise", "join"): _F._m_join,
+    ("promise", "then_call"): _F._m_then_call,
+    ("promise", "then_batch"): _F._m_then_batch,
+    ("batch", "then"): _F._m_then_batch, ("then_batch", "then"): _F._m_then_batch,
+    ("batch", "function_call"): _F._m_function_call,
+    ("then_batch", "function_call"): _F._m_function_call,
+    ("batch", "transfer"): _F._m_transfer, ("then_batch", "transfer"): _F._m_transfer,
+}
+_BATCH_TYPES = {"batch", "then_batch", "raw_batch", "raw_then_batch"}

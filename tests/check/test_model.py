@@ -198,3 +198,24 @@ def test_files_without_near_are_skipped_and_parse_errors_reported(tmp_path):
     assert errors["syntax.py"].line == 4 and "cannot parse" in errors["syntax.py"].message
     assert "UTF-8" in errors["latin.py"].message
     assert report.exit_code == 2
+
+
+def test_safe_call_parameters_are_read_from_near_safes_signature():
+    """The checker reads safe_call's parameters from the contract side's source (ast, never an
+    import there); compared with what CPython's inspect sees, and every option the rules read
+    must exist (a rename on the contract side fails here, not silently in the rules)."""
+    import inspect
+
+    import near_safe
+    from near_safe.check._api import safe_call_params
+    from near_safe.check._model import SAFE_CALL_OPTIONS
+    from near_safe.contract import _xcc
+
+    params = safe_call_params()
+    public = inspect.signature(near_safe.safe_call).parameters
+    positional = [n for n, p in public.items()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    assert {n: params[n] for n in positional} == {n: i for i, n in enumerate(positional)}
+    inner = set(inspect.signature(_xcc.safe_call).parameters)
+    assert set(params) == inner | set(positional)
+    assert set(SAFE_CALL_OPTIONS) <= set(params)
