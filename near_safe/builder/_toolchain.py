@@ -105,36 +105,49 @@ _STAGE_SKIP_TOP = {"docs", "tests", "logo", "examples", "drivers"}
 _STAGE_KEEP_PORTS = {"webassembly", "webassembly-near"}
 
 
-def port_patches() -> list[Path]:
-    """near_safe's patches to nearc's MicroPython, in the order they are applied."""
-    return sorted(PATCHES_DIR.glob("*.patch"))
+def port_patches(patches=True) -> list[Path]:
+    """near_safe's patches to nearc's MicroPython, in the order they are applied.
+
+    ``patches``: True (all), False (none: plain nearc's port) or, for bench/bench_port.py's
+    cost of each patch, a tuple of patch file names (a subset, still applied in name order)."""
+    every = sorted(PATCHES_DIR.glob("*.patch"))
+    if patches is True:
+        return every
+    if not patches:
+        return []
+    unknown = set(patches) - {p.name for p in every}
+    if unknown:
+        raise BuildError(f"unknown port patch(es) {sorted(unknown)}: the patches are "
+                         f"{[p.name for p in every]} (near_safe/builder/patches/)")
+    return [p for p in every if p.name in set(patches)]
 
 
-def patches_digest() -> str:
+def patches_digest(patches=True) -> str:
     """Content hash of the patch set (names and bytes)."""
     h = hashlib.sha256()
-    for patch in port_patches():
+    for patch in port_patches(patches):
         data = patch.read_bytes()
         h.update(patch.name.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
     return h.hexdigest()
 
 
-def toolchain_id(emcc: Path, patches: bool = True) -> str:
+def toolchain_id(emcc: Path, patches=True) -> str:
     """Names the shared build folder: a change of nearc, emscripten or of near_safe's port
     patches gets a fresh one.  The unpatched port (``patches=False``) keeps the id builds had
     before the port was patched."""
     text = f"{BUILDER_FORMAT}|nearc {nearc_version()}|emcc {emcc_version(emcc)}"
-    if patches:
-        text += f"|patches {patches_digest()}"
+    if port_patches(patches):
+        text += f"|patches {patches_digest(patches)}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class Toolchain:
     """The shared build folder of one toolchain, and the make invocations on it."""
 
-    def __init__(self, emcc: Path | None = None, root: Path | None = None, patches: bool = True):
+    def __init__(self, emcc: Path | None = None, root: Path | None = None, patches=True):
         self.emcc = emcc or find_emcc()
-        self.patches = patches
+        self.patch_files = port_patches(patches)
+        self.patches = bool(self.patch_files)
         self.root = (root or cache_root()) / "toolchain" / toolchain_id(self.emcc, patches)
         self.build_dir = self.root / "build"
         self.lock_path = self.root / "lock"
@@ -169,7 +182,7 @@ class Toolchain:
         if shutil.which("patch") is None:
             raise BuildError("the `patch` tool was not found on PATH (near_safe patches "
                              "nearc's MicroPython): install it: apt-get install -y patch")
-        for patch in port_patches():
+        for patch in self.patch_files:
             out = subprocess.run(
                 ["patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch",
                  "-d", str(tmp), "-i", str(patch)],
@@ -182,7 +195,8 @@ class Toolchain:
                     "or build the unpatched port: build(..., patches=False)")
         shutil.rmtree(self.micropython, ignore_errors=True)
         os.replace(tmp, self.micropython)
-        (self.root / "staged").write_text(patches_digest() + "\n")
+        (self.root / "staged").write_text(
+            "".join(f"{p.name}\n" for p in self.patch_files))
 
     @contextlib.contextmanager
     def locked(self, progress=None):

@@ -1,0 +1,123 @@
+"""Contracts that ran into nearc's MicroPython port defects (see docs/micropython.md)."""
+import gc
+import json
+
+import near
+from near_sdk_py import call, view
+
+
+def _loads_or_none(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _int_or_none(text):
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _get_or_none(d, key):
+    try:
+        return d[key]
+    except KeyError:
+        return None
+    except TypeError:  # plain nearc's port raises TypeError for a missing key
+        return None
+
+
+def _deep(depth, text):
+    if depth == 0:
+        return _loads_or_none(text)
+    value = _deep(depth - 1, text)
+    extra = _int_or_none("x%d" % depth)
+    return [value, extra, depth]
+
+
+@view
+def caught_builtin_exceptions(rounds: int):
+    """C-raised exceptions caught in frames that then return, in loops and nested."""
+    seen = 0
+    for i in range(rounds):
+        if _loads_or_none("not json %d" % i) is None:
+            seen += 1
+        if _int_or_none("x") is None:
+            seen += 1
+        if _get_or_none({"a": 1}, "missing") is None:
+            seen += 1
+        seen += len(_deep(8, "{bad"))
+        s = "after %d" % i  # work that reuses the stack after the catches
+        seen += len([c for c in s])
+    return seen
+
+
+def _kind(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001  the type is what is observed
+        return type(e).__name__
+    return "no error"
+
+
+@view
+def exception_types():
+    d = {"a": 1}
+    return {
+        "None + 1": _kind(lambda: None + 1),
+        "'a' + 1": _kind(lambda: "a" + 1),
+        "[1] + (2,)": _kind(lambda: [1] + (2,)),
+        "sum(['a'])": _kind(lambda: sum(["a"])),
+        "sorted([1, 'a'])": _kind(lambda: sorted([1, "a"])),
+        "d[missing]": _kind(lambda: d["missing"]),
+        "int('x')": _kind(lambda: int("x")),
+        "1 / 0": _kind(lambda: 1 / 0),
+        "[][1]": _kind(lambda: [][1]),
+    }
+
+
+@view
+def heap_size():
+    return gc.mem_alloc() + gc.mem_free()
+
+
+@view
+def garbage(n: int, size: int):
+    total = 0
+    for i in range(n):
+        total += len(bytes(size))
+    return total
+
+
+@view
+def big_string(n: int):
+    return len("x" * n)
+
+
+@view
+def int_list(n: int):
+    return sum(list(range(n)))
+
+
+@view
+def concat(steps: int):
+    s = ""
+    for i in range(steps):
+        s += "step %d;" % i
+    return len(s)
+
+
+@view
+def collect():
+    before = gc.mem_alloc()
+    junk = [bytes(40) for _ in range(200)]
+    junk = None
+    gc.collect()
+    return [before, gc.mem_alloc(), gc.mem_free()]
+
+
+@call
+def noop():
+    near.value_return("ok")
