@@ -62,16 +62,19 @@ class EmbeddedProvider:
 
 class EmbeddedSigner:
     """Stands in for the ``py_near.account.Account`` objects NearClient caches per account:
-    holds the account id and its key.  near-pytest reaches only ``.provider`` (for
-    ``sandbox_patch_state``); any other py-near method raises :class:`UnsupportedOnEmbedded`."""
+    holds the account id and its key pair; transactions from the account are signed with that
+    key and the runtime checks it against the account's access keys, as neard does.
+    near-pytest reaches only ``.provider`` (for ``sandbox_patch_state``); any other py-near
+    method raises :class:`UnsupportedOnEmbedded`."""
 
-    def __init__(self, account_id: str, private_key: str, public_key: str, provider):
+    def __init__(self, account_id: str, private_key: str, provider):
+        from ._sandbox import key_text, signing_key
+
         self.account_id = account_id
         self.private_key = private_key
-        self.public_key = public_key
+        self.public_key = key_text(b"\x00" + bytes(signing_key(private_key).verify_key))
         self.provider = provider
         self._provider = provider
-        self.nonce = 0
 
     def __getattr__(self, name):
         if name.startswith("__"):
@@ -128,11 +131,11 @@ class EmbeddedNearClient(NearClient):
             raise _results.rpc_error(
                 "UNKNOWN_ACCOUNT", f"account {account_id} does not exist while viewing",
                 {"requested_account_id": account_id})
-        public = None
         if private_key is None:
-            private_key, public = _new_key_pair()
-        signer = EmbeddedSigner(account_id, private_key, public or "ed25519:" + account_id,
-                                self._provider)
+            # as NearClient does: a fresh key pair, which the account does not have (neard then
+            # refuses its transactions: InvalidAccessKeyError AccessKeyNotFound)
+            private_key, _ = _new_key_pair()
+        signer = EmbeddedSigner(account_id, private_key, self._provider)
         self._accounts[account_id] = signer
         return signer
 
@@ -154,15 +157,18 @@ class EmbeddedNearClient(NearClient):
         return subaccount_id
 
     def _create(self, creator_id: str, account_id: str, balance: int) -> None:
-        private, public = _new_key_pair()
+        private, _ = _new_key_pair()
+        creator = self._get_or_create_account(creator_id)
         # NearClient ignores the transaction's outcome; the chain warns about an account that
         # already exists and raises for a creation that fails (see EmbeddedChain).
-        if self._chain.create_account(creator_id, account_id, public, balance) is None:
-            self._get_or_create_account(account_id)  # existed already: keep its signer
+        if self._chain.create_account(creator_id, creator.private_key, account_id, private,
+                                      balance) is None:
+            # existed already: keep the key the chain created it with, if it did
+            self._accounts.pop(account_id, None)
+            self._get_or_create_account(account_id, self._chain.private_keys.get(account_id))
             return
         self._accounts.pop(account_id, None)
         self._get_or_create_account(account_id, private)
-        self._accounts[account_id].public_key = public
 
     def call_function(self, sender_id: str, contract_id: str, method_name: str,
                       args: dict[str, Any] | None = None, amount: int = 0,
@@ -171,11 +177,10 @@ class EmbeddedNearClient(NearClient):
         if gas is None:
             gas = DEFAULT_ATTACHED_GAS
         args_bytes = json.dumps(args or {}).encode("utf8")  # py-near's serialisation
-        tx_out = self._chain.function_call(sender_id, contract_id, method_name, args_bytes,
-                                           int(amount), int(gas))
-        sender.nonce += 1
+        tx_out, nonce = self._chain.function_call(sender_id, sender.private_key, contract_id,
+                                                  method_name, args_bytes, int(amount), int(gas))
         action = _results.function_call_action(method_name, args_bytes, int(gas), int(amount))
-        return _results.to_transaction_result(tx_out, sender.public_key, sender.nonce, [action])
+        return _results.to_transaction_result(tx_out, sender.public_key, nonce, [action])
 
     def view_function(self, contract_id: str, method_name: str,
                       args: dict[str, Any] | None = None) -> Any:
@@ -190,12 +195,11 @@ class EmbeddedNearClient(NearClient):
                 wasm_binary = f.read()
         else:
             wasm_binary = wasm_file
-        tx_out = self._chain.deploy(account_id, wasm_binary)
-        signer.nonce += 1
+        tx_out, nonce = self._chain.deploy(account_id, signer.private_key, wasm_binary)
         # the RPC shows a deploy's code by hash, not the bytes
         action = {"DeployContract": {"code": _results.code_hash_b58(
             hashlib.sha256(wasm_binary).digest())}}
-        return _results.to_transaction_result(tx_out, signer.public_key, signer.nonce, [action])
+        return _results.to_transaction_result(tx_out, signer.public_key, nonce, [action])
 
     def view_account(self, account_id: str) -> Any:
         return self._chain.view_account(account_id)

@@ -187,13 +187,22 @@ def rpc_error(cause: str, data, info=None) -> Exception:
     return JsonProvider.get_error_from_response(content)
 
 
+# InvalidTxError variants without fields (nearcore errors.rs), written as a bare string
+_UNIT_TX_ERRORS = {"InvalidSignature", "CostOverflow", "InvalidChain", "Expired"}
+
+
 def invalid_tx_error(kind: str, message: str, fields: dict) -> Exception:
     """py-near's exception for a transaction nearcore rejects at inclusion (InvalidTxError)."""
     body = _rpc_fields(fields)
     inner, sep, _ = message.partition(":")
-    if kind == "ActionsValidation" and sep and inner.isidentifier():
-        body = {inner: body}  # nearcore nests the variant: ActionsValidation{TotalPrepaid...}
-    data = {"TxExecutionError": {"InvalidTxError": {kind: body}}}
+    if kind in ("ActionsValidation", "InvalidAccessKeyError") and sep and inner.isidentifier():
+        # nearcore nests the variant: ActionsValidation{TotalPrepaid...},
+        # InvalidAccessKeyError{AccessKeyNotFound{account_id, public_key}}
+        body = {inner: body}
+    if kind in _UNIT_TX_ERRORS:
+        data = {"TxExecutionError": {"InvalidTxError": kind}}  # serde: a unit variant's name
+    else:
+        data = {"TxExecutionError": {"InvalidTxError": {kind: body}}}
     exc = rpc_error("INVALID_TRANSACTION", data)
     exc.args = (f"{kind}: {message}",)
     return exc

@@ -56,6 +56,22 @@ def chain_for_endpoint(rpc_endpoint: str) -> EmbeddedChain:
     return chain
 
 
+def signing_key(private_key: str):
+    """PyNaCl's SigningKey for a NEAR private key text (``ed25519:<base58>`` of the 64-byte
+    expanded key near-pytest and py-near write, or of a 32-byte seed)."""
+    from nacl.signing import SigningKey
+
+    curve, _, data = private_key.partition(":")
+    if curve != "ed25519":
+        raise UnsupportedOnEmbedded(f"{curve} access keys", "Use ed25519 keys.")
+    return SigningKey(base58.b58decode(data)[:32])
+
+
+def key_text(public_key: bytes) -> str:
+    """Borsh public key -> ``ed25519:<base58>``."""
+    return "ed25519:" + base58.b58encode(public_key[1:]).decode()
+
+
 def borsh_public_key(text: str) -> bytes:
     """``ed25519:<base58>`` -> borsh PublicKey (key type 0 + 32 bytes), as the runtime keys."""
     curve, _, data = text.partition(":")
@@ -86,7 +102,8 @@ class EmbeddedChain:
         self.rt.create_account(MASTER_ACCOUNT, balance=GENESIS_AMOUNT,
                                public_key=borsh_public_key(self.master_public_key))
         self.rt.patch_state(MASTER_ACCOUNT, locked=GENESIS_LOCKED)
-        self.keys = {MASTER_ACCOUNT: borsh_public_key(self.master_public_key)}
+        # private keys of the accounts this chain created for near-pytest (by account id)
+        self.private_keys = {MASTER_ACCOUNT: self.master_private_key}
         self.genesis = self.rt.snapshot()
 
     # -- queries -------------------------------------------------------------------------
@@ -131,25 +148,34 @@ class EmbeddedChain:
 
     # -- transactions --------------------------------------------------------------------
 
-    def _execute(self, signer_id: str, receiver_id: str, actions: list):
+    def _execute(self, signer_id: str, receiver_id: str, actions: list, private_key: str):
+        """Sign with ``private_key`` (the key near-pytest holds for the signer) and run the
+        transaction; the runtime checks the signature and the key as neard does.  Returns the
+        outcome and the nonce used."""
         try:
             validate_account_id(receiver_id)
         except RuntimeSimError as exc:
             raise _results.invalid_tx_error("InvalidReceiverId", str(exc),
                                             {"receiver_id": receiver_id}) from None
+        key = signing_key(private_key)
+        pk = b"\x00" + bytes(key.verify_key)
+        fields = {"account_id": signer_id, "public_key": key_text(pk)}
+        tx = self.rt.prepare_transaction(signer_id, receiver_id, actions, pk)
         try:
-            out = self.rt.execute(signer_id, receiver_id, actions,
-                                  public_key=self.keys.get(signer_id))
+            out = self.rt.execute_signed(tx, key.sign(tx.hash).signature)
         except InvalidTransaction as exc:
-            raise _results.invalid_tx_error(exc.kind, exc.message, {}) from None
+            raise _results.invalid_tx_error(exc.kind, exc.message, fields) from None
         if out.status == "invalid":
             kind, _, message = (out.invalid or "InvalidTxError").partition(":")
-            raise _results.invalid_tx_error(kind.strip(), message.strip(), {})
-        return out
+            raise _results.invalid_tx_error(kind.strip(), message.strip(), fields)
+        return out, tx.nonce
 
-    def create_account(self, creator_id: str, account_id: str, public_key: str, balance: int):
-        """CreateAccount + AddKey(full access) + Transfer, signed by ``creator_id``: what
-        py-near's ``Account.create_account`` sends, so the creator pays the balance and fees."""
+    def create_account(self, creator_id: str, creator_key: str, account_id: str,
+                       private_key: str, balance: int):
+        """CreateAccount + AddKey(full access) + Transfer, signed by ``creator_id`` with
+        ``creator_key``: what py-near's ``Account.create_account`` sends, so the creator pays
+        the balance and fees.  ``private_key`` is the new account's key pair (its public half
+        is added)."""
         from near_safe.testing import Transfer
 
         if self.rt.exists(account_id):
@@ -164,30 +190,31 @@ class EmbeddedChain:
                 "embedded backend keeps the existing account and its key", UserWarning,
                 stacklevel=4)
             return None
-        pk = borsh_public_key(public_key)
-        out = self._execute(creator_id, account_id,
-                            [CreateAccount(), AddKey(pk, AccessKey(nonce=0)),
-                             Transfer(deposit=balance)])
+        pk = b"\x00" + bytes(signing_key(private_key).verify_key)
+        out, _ = self._execute(creator_id, account_id,
+                               [CreateAccount(), AddKey(pk, AccessKey(nonce=0)),
+                                Transfer(deposit=balance)], creator_key)
         if out.status != "success":
             raise AccountCreationFailed(
                 f"creating {account_id} from {creator_id} failed: {out.error}. The sandbox "
                 "would ignore this and fail every later call from the account; fix the balance "
                 "or the name (a sub-account's id must end with its creator's id).")
-        self.keys[account_id] = pk
+        self.private_keys[account_id] = private_key
         return out
 
-    def function_call(self, signer_id, receiver_id, method, args_bytes, deposit, gas):
+    def function_call(self, signer_id, private_key, receiver_id, method, args_bytes, deposit,
+                      gas):
         from near_safe.testing import FunctionCall
 
         return self._execute(signer_id, receiver_id,
                              [FunctionCall(method_name=method, args=args_bytes, gas=gas,
-                                           deposit=deposit)])
+                                           deposit=deposit)], private_key)
 
-    def deploy(self, account_id: str, code: bytes):
+    def deploy(self, account_id: str, private_key: str, code: bytes):
         code = bytes(code)
         if self.rt.mode == "python":
             code = self._python_code(code)
-        return self._execute(account_id, account_id, [DeployContract(code=code)])
+        return self._execute(account_id, account_id, [DeployContract(code=code)], private_key)
 
     def _python_code(self, wasm: bytes) -> bytes:
         """In python mode the DeployContract action carries the contract's source: the

@@ -9,7 +9,9 @@ Where the simulator approximates nearcore (each also noted where it is implement
   transactions are never left out of a block;
 * constant gas price (the floor, spec 5.4), no validators, epochs or stake release;
 * ETH-implicit accounts are created without their wallet contract;
-* transactions are not signed (keys are checked for existence, nonce and permission only);
+* transactions submitted through the plain API are not signed (keys are checked for existence,
+  nonce and permission only; the test driving it is trusted); :meth:`Runtime.submit_signed`
+  checks an ed25519 signature over nearcore's transaction hash, as neard does;
 * receipt, data and transaction ids are unique deterministic hashes, not nearcore's.
 
 CPython only.
@@ -35,7 +37,7 @@ from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingRec
 from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt, DataReceipt, State,
                      Transaction, Yield, access_key_storage_size, base58, derive_id,
                      ed25519_public_key, evolve, make_frozen)
-from ._transactions import verify_transaction
+from ._transactions import UnsignedTransaction, block_hash, check_signature, verify_transaction
 from ._types import (AccessKey, DeleteAccount, DeployContract, FunctionCall, FunctionCallError,
                      Transfer, VMContext, VMOutcome)
 from .vm.logic import is_valid_account_id
@@ -326,6 +328,49 @@ class Runtime:
             TxRecord, tx=tx, first_receipt_id=None, conversion_gas=0, conversion_tokens=0,
             outcomes=(), invalid=None, included_at=None)
         return TxHandle(self, tx.tx_id)
+
+    def prepare_transaction(self, signer, receiver, actions: list,
+                            public_key: bytes) -> UnsignedTransaction:
+        """A transaction for the holder of ``public_key`` (borsh: 0 + 32 bytes) to sign: the
+        key's next nonce (pending transactions included) and the current block's hash.  Sign
+        its ``.hash`` and pass the signature to :meth:`submit_signed`."""
+        st = self._state
+        signer_id, receiver_id = _id(signer), _id(receiver)
+        acc = st.accounts.get(signer_id)
+        key = acc.keys.get(public_key) if acc is not None else None
+        nonce = max(key.nonce if key is not None else 0,
+                    st.pending_nonces.get((signer_id, public_key), 0)) + 1
+        return UnsignedTransaction(signer_id, bytes(public_key), nonce, receiver_id,
+                                   block_hash(st.height), tuple(actions))
+
+    def submit_signed(self, tx: UnsignedTransaction, signature: bytes) -> TxHandle:
+        """Queue a signed transaction, checked as neard checks it: the ed25519 signature over
+        ``tx.hash`` (InvalidSignature), then that the key is one of the signer's access keys
+        (InvalidAccessKeyError AccessKeyNotFound), nonce, permission, balance.  The plain
+        :meth:`submit_transaction` API skips the signature: the test driving it is trusted."""
+        check_signature(tx, signature)
+        st = self._state
+        validate_account_id(tx.receiver_id)
+        if tx.signer_id not in st.accounts:
+            raise InvalidTransaction("SignerDoesNotExist",
+                                     f"Signer {tx.signer_id} does not exist")
+        st.counter += 1
+        txn = Transaction(tx.hash, tx.signer_id, tx.public_key, tx.nonce, tx.receiver_id,
+                          list(tx.actions))
+        self._verify_transaction(txn, st.height + 1, charge=False)
+        key = (tx.signer_id, tx.public_key)
+        st.pending_nonces[key] = max(st.pending_nonces.get(key, 0), tx.nonce)
+        st.tx_pool.append(txn)
+        st.tx_records[txn.tx_id] = make_frozen(
+            TxRecord, tx=txn, first_receipt_id=None, conversion_gas=0, conversion_tokens=0,
+            outcomes=(), invalid=None, included_at=None)
+        return TxHandle(self, txn.tx_id)
+
+    def execute_signed(self, tx: UnsignedTransaction, signature: bytes) -> TxOutcome:
+        """:meth:`submit_signed` and run to idle; returns its outcome."""
+        handle = self.submit_signed(tx, signature)
+        self.run()
+        return handle.outcome()
 
     def submit(self, signer, receiver, method: str, args=None, deposit: int = 0,
                gas: int = DEFAULT_GAS, public_key: Optional[bytes] = None) -> TxHandle:

@@ -1,13 +1,131 @@
 """Transaction validation and charging (spec 1.2, 3.1): nearcore verifier.rs
-``validate_transaction`` + ``verify_and_charge_tx_ephemeral``.  CPython only."""
+``validate_transaction`` + ``verify_and_charge_tx_ephemeral``; and signed transactions: the
+borsh encoding nearcore hashes, and the ed25519 signature check.  CPython only."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
+from ..errors import RuntimeSimError
 from ._actions import storage_stake_shortfall
 from ._fees import ActionsValidationError, tx_cost, validate_actions
 from ._outcomes import InvalidTransaction
 from ._state import Transaction, evolve
-from ._types import AccessKey, FunctionCall
+from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey,
+                     DeployContract, FunctionCall, Stake, Transfer)
+
+# --- signed transactions -----------------------------------------------------------------
+# nearcore core/primitives transaction.rs: a signature is ed25519 over sha256(borsh(
+# TransactionV0 {signer_id, public_key, nonce, receiver_id, block_hash, actions})), which is
+# also the transaction's hash.  Checked against py-near's nearcore types in the tests.
+
+
+def _u32(n: int) -> bytes:
+    return n.to_bytes(4, "little")
+
+
+def _str(s: str) -> bytes:
+    b = s.encode()
+    return _u32(len(b)) + b
+
+
+def _blob(b: bytes) -> bytes:
+    return _u32(len(b)) + bytes(b)
+
+
+def _u64(n: int) -> bytes:
+    return n.to_bytes(8, "little")
+
+
+def _u128(n: int) -> bytes:
+    return n.to_bytes(16, "little")
+
+
+def _access_key(key: AccessKey) -> bytes:
+    out = _u64(key.nonce)
+    if key.full_access:
+        return out + b"\x01"
+    allowance = b"\x00" if key.allowance is None else b"\x01" + _u128(key.allowance)
+    names = key.method_names or []
+    return (out + b"\x00" + allowance + _str(key.receiver_id)
+            + _u32(len(names)) + b"".join(_str(m) for m in names))
+
+
+def borsh_action(action) -> bytes:
+    """nearcore ``Action`` (borsh enum, variant index first)."""
+    if isinstance(action, CreateAccount):
+        return b"\x00"
+    if isinstance(action, DeployContract):
+        return b"\x01" + _blob(action.code)
+    if isinstance(action, FunctionCall):
+        return (b"\x02" + _str(action.method_name) + _blob(action.args) + _u64(action.gas)
+                + _u128(action.deposit))
+    if isinstance(action, Transfer):
+        return b"\x03" + _u128(action.deposit)
+    if isinstance(action, Stake):
+        return b"\x04" + _u128(action.stake) + action.public_key
+    if isinstance(action, AddKey):
+        return b"\x05" + action.public_key + _access_key(action.access_key)
+    if isinstance(action, DeleteKey):
+        return b"\x06" + action.public_key
+    if isinstance(action, DeleteAccount):
+        return b"\x07" + _str(action.beneficiary_id)
+    raise RuntimeSimError(f"cannot sign a transaction with a {type(action).__name__} action: "
+                          "submit it unsigned (rt.submit_transaction)")
+
+
+def block_hash(height: int) -> bytes:
+    """The simulator's hash of block ``height`` (it keeps no real block headers)."""
+    return hashlib.sha256(b"near_safe block\0" + _u64(height)).digest()
+
+
+@dataclass(frozen=True)
+class UnsignedTransaction:
+    """A transaction for a key holder to sign (:meth:`Runtime.prepare_transaction`): sign
+    ``hash`` (32 bytes) with the ed25519 key whose borsh public key is ``public_key`` and pass
+    the 64-byte signature to :meth:`Runtime.submit_signed`."""
+
+    signer_id: str
+    public_key: bytes  # borsh PublicKey: key type 0 (ed25519) + 32 bytes
+    nonce: int
+    receiver_id: str
+    block_hash: bytes
+    actions: tuple
+
+    def borsh(self) -> bytes:
+        return (_str(self.signer_id) + self.public_key + _u64(self.nonce)
+                + _str(self.receiver_id) + self.block_hash + _u32(len(self.actions))
+                + b"".join(borsh_action(a) for a in self.actions))
+
+    @property
+    def hash(self) -> bytes:
+        """nearcore's transaction hash: what the signature signs."""
+        return hashlib.sha256(self.borsh()).digest()
+
+
+def check_signature(tx: UnsignedTransaction, signature: bytes) -> None:
+    """verifier.rs ``validate_transaction``'s first check: the signature verifies against the
+    transaction's own public key (whether that key may sign for the account comes after,
+    AccessKeyNotFound).  Raises InvalidTransaction("InvalidSignature")."""
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
+
+    if len(tx.public_key) != 33 or tx.public_key[0] != 0:
+        raise RuntimeSimError("signed transactions here use ed25519 keys (borsh: key type 0 + "
+                              f"32 bytes), not a {len(tx.public_key)}-byte key")
+    try:
+        VerifyKey(tx.public_key[1:]).verify(tx.hash, bytes(signature))
+    except (BadSignatureError, ValueError, TypeError):
+        raise InvalidTransaction("InvalidSignature",
+                                 "Transaction is not signed with the given public key") from None
+
+
+def public_key_text(public_key: bytes) -> str:
+    """``ed25519:<base58>`` (how nearcore prints a public key)."""
+    from ._state import base58
+
+    return "ed25519:" + base58(public_key[1:])
 
 
 def verify_transaction(state, config, tx: Transaction, height: int, charge: bool):
@@ -25,9 +143,11 @@ def verify_transaction(state, config, tx: Transaction, height: int, charge: bool
                                  f"Signer {tx.signer_id} does not exist")
     key = signer.keys.get(tx.public_key)
     if key is None:
+        # nearcore InvalidAccessKeyError::AccessKeyNotFound {account_id, public_key}
         raise InvalidTransaction("InvalidAccessKeyError",
-                                 f"Signer {tx.signer_id} has no access key "
-                                 f"{tx.public_key.hex()}")
+                                 f"AccessKeyNotFound: Signer \"{tx.signer_id}\" doesn't have "
+                                 "access key with the given public_key "
+                                 f"{public_key_text(tx.public_key)}")
     if tx.nonce <= key.nonce:
         raise InvalidTransaction("InvalidNonce", f"Transaction nonce {tx.nonce} must be "
                                  f"larger than nonce of the used access key {key.nonce}")
