@@ -2,6 +2,10 @@
 
 Prints the Wasm's path and size on stdout; progress goes to stderr.  Bad input raises
 BuildError/UsageError, which cli.py prints with exit code 2.
+
+Release builds: ``-o OUT.wasm`` writes the Wasm only after a cache hit verified against its key
+(a modified entry is rebuilt, with a warning on stderr); ``--rebuild`` uses no cached Wasm at all
+(docs/architecture.md, "Trust boundaries").
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from ..errors import UsageError
 def add_arguments(parser) -> None:
     parser.add_argument("contract", nargs="?", help="the contract's .py file")
     parser.add_argument("-o", "--output", metavar="OUT.wasm",
-                        help="also write the Wasm here (default: only the cache)")
+                        help="also write the Wasm here (default: only the cache); a cached "
+                             "Wasm is written only after it verifies against its key")
     parser.add_argument("--rebuild", action="store_true",
-                        help="ignore the cached Wasm (with --warm: rebuild the toolchain too)")
+                        help="use no cached Wasm, build from the sources (e.g. a release "
+                             "build; with --warm: rebuild the toolchain too)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--warm", action="store_true",
                         help="warm the shared MicroPython toolchain (run once, e.g. in CI)")
