@@ -117,3 +117,20 @@ def test_gc_collect_returns_on_the_patched_port(worlds):
         # nothing is reclaimed inside a call (docs/micropython.md): the 200 x 40 bytes stay
         assert after - before >= 200 * 48
         assert free > 1_000_000  # room to grow: the rest of the Wasm memory
+
+
+# --- patch 0005: a failed allocation is a stable panic, not a trap ----------------------------
+
+def test_allocation_beyond_memory_traps_on_plain_nearc(worlds):
+    assert trap(run(worlds, "plain", "allocate_beyond_memory", n=100_000_000))
+
+
+def test_allocation_beyond_memory_panics_on_the_patched_port(worlds):
+    for _ in range(REPEAT):
+        out = run(worlds, "patched", "allocate_beyond_memory", n=100_000_000)
+        assert out.status == "failure"
+        assert "Smart contract panicked: MemoryError: memory allocation failed" in str(
+            out.final_failure), out.final_failure
+    # and the memory that is there can be used: 5 MB in one piece
+    out = run(worlds, "patched", "allocate_beyond_memory", n=5_000_000)
+    assert out.status == "success" and out.value == 5_000_000

@@ -118,6 +118,14 @@ def collect():
     return [before, gc.mem_alloc(), gc.mem_free()]
 
 
+@view
+def allocate_beyond_memory(n: int):
+    try:
+        return len(bytes(n))
+    except MemoryError:  # never reached in the Wasm: the port cannot unwind a failed malloc
+        return "caught"
+
+
 @call
 def noop():
     near.value_return("ok")
