@@ -11,7 +11,29 @@ import ast
 import keyword
 import re
 
-from ._model import EXPORT_KINDS, Func, Module
+from ._model import (
+    EXPORT_KINDS,
+    BalanceRead,
+    Callback,
+    CallExt,
+    DepositRead,
+    Func,
+    InitGuard,
+    JsonOut,
+    Module,
+    NearSafeCall,
+    OneYoctoCheck,
+    OpAdjust,
+    OwnerCheck,
+    Panic,
+    PrivateCheck,
+    RawPromise,
+    Read,
+    ResultRead,
+    SelfCall,
+    Transfer,
+    Write,
+)
 
 # C keywords nearc rejects as export names (nearc.analyzer.validate_export_names).
 _C_KEYWORDS = {
@@ -32,7 +54,7 @@ def _callback_targets(m: Module) -> dict[str, ast.AST]:
     out: dict[str, ast.AST] = {}
     for f in m.func_list:
         for ev in m.events_of(f):
-            name = ev.data.get("method") if ev.kind == "callback" else None
+            name = ev.method if isinstance(ev, Callback) else None
             if name and name in m.funcs and name not in out:
                 out[name] = ev.node
     return out
@@ -40,12 +62,12 @@ def _callback_targets(m: Module) -> dict[str, ast.AST]:
 
 def _is_callback(m: Module, f: Func, targets) -> bool:
     return f.name in targets or f.kind in ("callback", "multi_callback") or any(
-        ev.kind == "result_read" for ev in m.events_of(f))
+        isinstance(ev, ResultRead) for ev in m.events_of(f))
 
 
 def _callbacks_of(m: Module, events) -> list[Func | None]:
     """The local functions the callback events point to (None for an unresolved target)."""
-    return [m.funcs.get(ev.data.get("method") or "") for ev in events if ev.kind == "callback"]
+    return [m.funcs.get(ev.method or "") for ev in events if isinstance(ev, Callback)]
 
 
 def _line(node) -> int:
@@ -66,7 +88,7 @@ def ns101(m: Module):
             continue
         if f.origin == "near_safe" and f.option("private"):
             continue
-        if any(ev.kind == "private_check" for ev in m.events_of(f)):
+        if any(isinstance(ev, PrivateCheck) for ev in m.events_of(f)):
             continue
         how = (f"is named as a callback on line {_line(targets[f.name])}"
                if f.name in targets else "reads promise results")
@@ -81,15 +103,15 @@ def ns102(m: Module):
     same method, while the method attaches no callback at all (transfers are NS104's)."""
     for f in _entry_points(m):
         events = m.events_of(f)
-        if any(ev.kind == "callback" for ev in events):
+        if any(isinstance(ev, Callback) for ev in events):
             continue
         writes = []
         for ev in sorted(events, key=lambda e: e.order):
-            if ev.kind == "write":
+            if isinstance(ev, Write):
                 writes.append(ev)
-            elif ev.kind == "call_ext":
-                method = ev.data.get("method") or "a method"
-                if ev.data.get("nonzero"):
+            elif isinstance(ev, CallExt):
+                method = ev.method or "a method"
+                if ev.nonzero:
                     yield ev.node, (f"line {ev.line}: call to '{method}' attaches a deposit and "
                                     f"nothing handles its failure (no callback)")
                 elif writes:
@@ -100,7 +122,7 @@ def ns102(m: Module):
 
 def _fwd(ev) -> bool:
     """Is this call's amount the attached deposit (or derived from it)?"""
-    return bool(ev.data.get("fwd"))
+    return bool(ev.fwd)
 
 
 def ns105(m: Module):
@@ -112,17 +134,17 @@ def ns105(m: Module):
         if not cbs or any(cb is None for cb in cbs):
             continue
         refunds = any(
-            (ev.kind == "transfer" and ev.data["path"] != "success") or ev.kind == "near_safe"
-            or (ev.kind == "write" and ev.data["op"] in ("credit", "set")
-                and ev.data["path"] == "failure")
+            (isinstance(ev, Transfer) and ev.path != "success") or isinstance(ev, NearSafeCall)
+            or (isinstance(ev, Write) and ev.op in ("credit", "set")
+                and ev.path == "failure")
             for cb in cbs for ev in m.events_of(cb))
         if refunds:
             continue
         for ev in events:
-            if ev.kind == "call_ext" and _fwd(ev) and not ev.data.get("refund_managed"):
+            if isinstance(ev, CallExt) and _fwd(ev) and not ev.refund_managed:
                 names = ", ".join(sorted({cb.name for cb in cbs}))
                 yield ev.node, (f"line {ev.line}: forwards the attached deposit to "
-                                f"'{ev.data.get('method') or 'a method'}' but the callback "
+                                f"'{ev.method or 'a method'}' but the callback "
                                 f"({names}) never refunds it on failure")
 
 
@@ -131,11 +153,11 @@ def ns103(m: Module):
     """A storage credit using the attached deposit, before an external call in the same method."""
     for f in _entry_points(m):
         events = sorted(m.events_of(f), key=lambda e: e.order)
-        calls = [ev for ev in events if ev.kind == "call_ext"]
+        calls = [ev for ev in events if isinstance(ev, CallExt)]
         if not calls:
             continue
         for ev in events:
-            if ev.kind == "write" and ev.data["op"] == "credit" and ev.data["deposit"]:
+            if isinstance(ev, Write) and ev.op == "credit" and ev.deposit:
                 later = [c for c in calls if c.order > ev.order]
                 if later:
                     yield ev.node, (f"line {ev.line}: credits the attached deposit before the "
@@ -152,28 +174,28 @@ def ns104(m: Module):
             continue
         events = sorted(m.events_of(f), key=lambda e: e.order)
         # a transfer back to the predecessor (who just called) cannot meet a missing account
-        outs = [ev for ev in events if ev.kind == "call_ext" or
-                (ev.kind == "transfer" and not ev.data.get("to_pred"))]
+        outs = [ev for ev in events if isinstance(ev, CallExt) or
+                (isinstance(ev, Transfer) and not ev.to_pred)]
         if not outs:
             continue
         cbs = _callbacks_of(m, events)
         if any(cb is None for cb in cbs):
             continue  # a callback we cannot see: assume it restores
-        restores = any(ev.kind == "near_safe" or
-                       (ev.kind == "write" and ev.data["op"] != "remove"
-                        and ev.data["path"] != "success")
+        restores = any(isinstance(ev, NearSafeCall) or
+                       (isinstance(ev, Write) and ev.op != "remove"
+                        and ev.path != "success")
                        for cb in cbs for ev in m.events_of(cb))
         if cbs and restores:
             continue
         for ev in events:
-            if ev.kind != "write" or ev.data["op"] not in ("debit", "remove"):
+            if not isinstance(ev, Write) or ev.op not in ("debit", "remove"):
                 continue
             later = [o for o in outs if o.order > ev.order]
-            if ev.data["op"] == "remove":  # a deleted record paid out by a transfer (escrow)
-                later = [o for o in later if o.kind == "transfer"]
+            if ev.op == "remove":  # a deleted record paid out by a transfer (escrow)
+                later = [o for o in later if isinstance(o, Transfer)]
             if later:
-                what = "transfer" if later[0].kind == "transfer" else "external call"
-                debit = "removes a record" if ev.data["op"] == "remove" else "debits a balance"
+                what = "transfer" if isinstance(later[0], Transfer) else "external call"
+                debit = "removes a record" if ev.op == "remove" else "debits a balance"
                 yield ev.node, (f"line {ev.line}: {debit} before the {what} on line "
                                 f"{later[0].line} and nothing restores it if that fails")
 
@@ -185,18 +207,18 @@ def ns106(m: Module, min_gas: int):
     seen = set()
     for f in _entry_points(m):
         for ev in m.events_of(f):
-            if ev.kind != "callback" or id(ev.node) in seen:
+            if not isinstance(ev, Callback) or id(ev.node) in seen:
                 continue
             seen.add(id(ev.node))
-            gas = ev.data.get("gas")
-            name = ev.data.get("method") or "the callback"
-            if ev.data.get("dynamic"):
+            gas = ev.gas
+            name = ev.method or "the callback"
+            if ev.dynamic:
                 yield ev.node, (f"line {ev.line}: callback '{name}' gets gas computed from the "
                                 f"gas left (prepaid_gas/used_gas); a caller attaching little gas "
                                 f"starves it below {min_gas / tg:g} Tgas")
             elif gas is None:
                 continue
-            elif not ev.data.get("explicit"):
+            elif not ev.explicit:
                 yield ev.node, (f"line {ev.line}: callback '{name}' gets near-sdk-py's default "
                                 f"{gas / tg:g} Tgas (no gas given); a MicroPython callback "
                                 f"needs at least {min_gas / tg:g} Tgas")
@@ -217,11 +239,11 @@ def ns107(m: Module):
         if _is_callback(m, f, targets):
             continue
         events = m.events_of(f)
-        if any(ev.kind == "deposit_read" for ev in events):
+        if any(isinstance(ev, DepositRead) for ev in events):
             continue
-        if any(ev.kind == "private_check" for ev in events):
+        if any(isinstance(ev, PrivateCheck) for ev in events):
             continue
-        writes = [ev for ev in events if ev.kind == "write"]
+        writes = [ev for ev in events if isinstance(ev, Write)]
         if writes:
             yield f.node, (f"line {f.node.lineno}: '{f.name}' changes state (line "
                            f"{writes[0].line}) and silently accepts any attached deposit")
@@ -237,19 +259,21 @@ def ns108(m: Module):
         cbs = [cb for cb in _callbacks_of(m, events) if cb is not None]
         if not cbs:
             continue
-        cb_keys = {(ev.data["container"], ev.data["key"])
+        cb_keys = {(ev.container, ev.key)
                    for cb in cbs for ev in m.events_of(cb)
-                   if ev.kind == "read" and ev.data.get("key") is not None}
+                   if isinstance(ev, Read) and ev.key is not None}
         read_before = set()
         for ev in sorted(events, key=lambda e: e.order):
-            if ev.kind == "read":
-                read_before.add((ev.data["container"], ev.data["key"]))
-            slot = (ev.data.get("container"), ev.data.get("key"))
+            if isinstance(ev, Read):
+                read_before.add((ev.container, ev.key))
+            if not isinstance(ev, Write):
+                continue
+            slot = (ev.container, ev.key)
             # a read-modify-write (a list of open operations) keeps every operation's entry
-            if ev.kind == "write" and ev.data["op"] != "remove" and ev.data["key"] is not None \
+            if ev.op != "remove" and ev.key is not None \
                     and slot in cb_keys and slot not in read_before:
                 yield ev.node, (f"line {ev.line}: in-flight data for the callback is stored "
-                                f"under the fixed key {ev.data['key']!r}, shared by every "
+                                f"under the fixed key {ev.key!r}, shared by every "
                                 f"operation in flight")
 
 
@@ -267,9 +291,9 @@ def ns109(m: Module):
         contained = f.origin == "near_safe" and f.kind in ("callback", "multi_callback")
         seen = set()
         for ev in m.events_of(f):
-            if ev.kind != "panic" or ev.data["guarded"] or ev.data["access"]:
+            if not isinstance(ev, Panic) or ev.guarded or ev.access:
                 continue
-            if contained and ev.data["how"] not in ("host", "host_account"):
+            if contained and ev.how not in ("host", "host_account"):
                 continue
             if id(ev.node) in seen:
                 continue
@@ -277,7 +301,7 @@ def ns109(m: Module):
             how = {"raise": "raises", "assert": "asserts", "host": "panics",
                    "host_account": "passes an account id from the callee's answer to a raw "
                                    "promise (an invalid one is a host panic)",
-                   "unwrap": "calls .unwrap(), which raises on a failed result,"}[ev.data["how"]]
+                   "unwrap": "calls .unwrap(), which raises on a failed result,"}[ev.how]
             yield ev.node, (f"line {ev.line}: callback '{f.name}' {how} outside a guarded "
                             f"region; an abort here skips its refund/rollback")
 
@@ -311,7 +335,7 @@ def ns111(m: Module):
     for f in _entry_points(m):
         if f.kind != "init" or f.origin == "near_safe":
             continue
-        if any(ev.kind == "init_guard" for ev in m.events_of(f)):
+        if any(isinstance(ev, InitGuard) for ev in m.events_of(f)):
             continue
         yield f.node, (f"line {f.node.lineno}: init '{f.name}' never checks that the contract "
                        f"is already initialised; a second call overwrites the state")
@@ -326,8 +350,8 @@ def ns112(m: Module):
         if f.origin == "near_safe" and (f.option("one_yocto") or f.option("private")):
             continue
         events = m.events_of(f)
-        owner = [ev for ev in events if ev.kind == "owner_check"]
-        if not owner or any(ev.kind in ("one_yocto_check", "private_check") for ev in events):
+        owner = [ev for ev in events if isinstance(ev, OwnerCheck)]
+        if not owner or any(isinstance(ev, (OneYoctoCheck, PrivateCheck)) for ev in events):
             continue
         yield f.node, (f"line {f.node.lineno}: '{f.name}' is restricted to a privileged caller "
                        f"(check on line {owner[0].line}) but does not require 1 yoctoNEAR")
@@ -340,9 +364,9 @@ def _big_collections(m: Module) -> set:
     out = set()
     for f in m.func_list:
         for ev in f.events:
-            if ev.kind == "write" and ev.data["container"] not in ("storage", "ledger") \
-                    and ev.data.get("value") is not None and f.facts.has(ev.data["value"], "big"):
-                out.add(ev.data["container"])
+            if isinstance(ev, Write) and ev.container not in ("storage", "ledger") \
+                    and ev.value is not None and f.facts.has(ev.value, "big"):
+                out.add(ev.container)
     return out
 
 
@@ -375,9 +399,9 @@ def ns113(m: Module):
         if big is None:
             big = _big_collections(m)
         for ev in f.events:
-            if ev.kind != "json_out":
+            if not isinstance(ev, JsonOut):
                 continue
-            if ev.data["via"] == "return" and f.export is None:
+            if ev.via == "return" and f.export is None:
                 continue
             for value in _json_values(ev.node):
                 if facts.big_value(value) or _reads_big(m, value, big):
@@ -402,8 +426,8 @@ def _callers_of(m: Module) -> dict:
     out: dict = {}
     for f in m.func_list:
         for ev in m.events_of(f):
-            if ev.kind == "callback" and ev.data.get("method"):
-                out.setdefault(ev.data["method"], []).append(ev)
+            if isinstance(ev, Callback) and ev.method:
+                out.setdefault(ev.method, []).append(ev)
     return out
 
 
@@ -441,13 +465,13 @@ def ns114(m: Module):
         events = m.events_of(f)
         raw_cbs = [cb for cb in _callbacks_of(m, events) if cb is not None]
         for ev in events:
-            if ev.kind != "call_ext" or not ev.data.get("nonzero") or ev.data.get("to_self"):
+            if not isinstance(ev, CallExt) or not ev.nonzero or ev.to_self:
                 continue
             # a fixed small amount (1 yocto for an NFT/FT transfer) is not what a refund of
             # the user's payment pays back
-            fixed = _facts(ev, f)._int(ev.data.get("amount")) is not None
-            safe = ev.data.get("safe")
-            user = ev.data.get("user_recv")
+            fixed = _facts(ev, f)._int(ev.amount) is not None
+            safe = ev.safe
+            user = ev.user_recv
             reasons = []
             if safe is not None:
                 facts = _facts(ev, f)
@@ -469,26 +493,26 @@ def ns114(m: Module):
                 cbs = raw_cbs
             for cb in cbs:
                 for cev in m.events_of(cb):
-                    if cev.kind == "op_adjust" and (cev.data["field"] in ("refund", "restore") or
-                                                    _is_false(cev.data["value"])):
-                        what = ("operation().set_ok(...)" if cev.data["field"] == "ok"
-                                else f"op.{cev.data['field']} = ...")
+                    if isinstance(cev, OpAdjust) and (cev.field in ("refund", "restore") or
+                                                    _is_false(cev.value)):
+                        what = ("operation().set_ok(...)" if cev.field == "ok"
+                                else f"op.{cev.field} = ...")
                         reasons.append(f"'{cb.name}' sets {what} on line {cev.line}")
                     elif not user or fixed:
                         continue
-                    elif cev.kind == "transfer" and cev.data["path"] != "success":
+                    elif isinstance(cev, Transfer) and cev.path != "success":
                         reasons.append(f"'{cb.name}' sends money back on line {cev.line}")
-                    elif cev.kind == "near_safe" and cev.data["name"] == "near_safe.refund" \
-                            and cev.data["path"] != "success":
+                    elif isinstance(cev, NearSafeCall) and cev.name == "near_safe.refund" \
+                            and cev.path != "success":
                         reasons.append(f"'{cb.name}' calls refund() on line {cev.line}")
-                    elif cev.kind == "write" and cev.data["op"] in ("credit", "set") \
-                            and cev.data["path"] == "failure":
+                    elif isinstance(cev, Write) and cev.op in ("credit", "set") \
+                            and cev.path == "failure":
                         reasons.append(f"'{cb.name}' credits on its failure path on line "
                                        f"{cev.line}")
             if reasons:
                 who = ("a receiver the caller chose" if user else "the receiver")
                 yield ev.node, (f"line {ev.line}: the deposit sent to {who} "
-                                f"('{ev.data.get('method') or 'a method'}') may be kept by a "
+                                f"('{ev.method or 'a method'}') may be kept by a "
                                 f"callee that returns a failing promise, yet the contract pays "
                                 f"on failure: {'; '.join(dict.fromkeys(reasons))}")
 
@@ -523,15 +547,15 @@ def ns115(m: Module):
         for ev in m.events_of(f):
             if id(ev.node) in seen:
                 continue
-            if ev.kind == "callback" or (ev.kind == "call_ext" and ev.data.get("to_self")):
+            if isinstance(ev, Callback) or (isinstance(ev, CallExt) and ev.to_self):
                 facts = _facts(ev, f)
-                mnode = ev.data.get("method_node")
+                mnode = ev.method_node
                 what = None
-                if ev.data.get("method") is None and mnode is not None \
+                if ev.method is None and mnode is not None \
                         and facts.has(mnode, "param"):
                     what = "a method name"
-                elif ev.data.get("args_node") is not None \
-                        and _opaque_input(facts, ev.data["args_node"]):
+                elif ev.args_node is not None \
+                        and _opaque_input(facts, ev.args_node):
                     what = "arguments"
                 if what:
                     seen.add(id(ev.node))
@@ -543,7 +567,7 @@ def ns115(m: Module):
 
 # ---------------------------------------------------------------- NS116
 def _settles(evs) -> bool:
-    return any(ev.data.get("safe") and any(k in ev.data["safe"] for k in
+    return any(ev.safe and any(k in ev.safe for k in
                                            ("refund", "credit", "debit", "lock"))
                for ev in evs)
 
@@ -559,7 +583,7 @@ def ns116(m: Module):
         if f.origin == "near_safe" and _settles(callers.get(f.name, [])):
             continue  # near_safe defaults the caller to the settled operation's caller
         for ev in m.events_of(f):
-            safe = ev.data.get("safe") if ev.kind == "call_ext" else None
+            safe = ev.safe if isinstance(ev, CallExt) else None
             if safe is None or "caller" in safe:
                 continue
             opts = [k for k in ("refund", "credit", "debit") if k in safe]
@@ -599,16 +623,16 @@ def ns117(m: Module):
         if f.option("private"):
             continue
         events = m.events_of(f)
-        if any(ev.kind == "private_check" for ev in events):
+        if any(isinstance(ev, PrivateCheck) for ev in events):
             continue
         accounts = _account_params(f)
         stored = []
         for ev in events:
-            if ev.kind != "write" or ev.data.get("value") is None:
+            if not isinstance(ev, Write) or ev.value is None:
                 continue
             facts = _facts(ev, f)
-            value = ev.data["value"]
-            key = ev.data.get("key") or ""
+            value = ev.value
+            key = ev.key or ""
             if facts.has(value, "param"):
                 names = [n.id for n in ast.walk(value) if isinstance(n, ast.Name)
                          and n.id in facts.taint["param"]]
@@ -630,15 +654,15 @@ def ns118(m: Module):
     callers = _callers_of(m)
     for f in m.func_list:
         evs = [ev for ev in callers.get(f.name, [])
-               if ev.data.get("safe") and "credit" in ev.data["safe"]]
+               if ev.safe and "credit" in ev.safe]
         if not evs or f.export is None:
             continue
-        ledgers = {_ledger(ev.data["safe"]["credit"], m) for ev in evs}
+        ledgers = {_ledger(ev.safe["credit"], m) for ev in evs}
         for ev in m.events_of(f):
-            if ev.kind != "write" or ev.data["op"] != "credit" or ev.data["path"] == "failure":
+            if not isinstance(ev, Write) or ev.op != "credit" or ev.path == "failure":
                 continue
-            if ev.data["container"] == "ledger":
-                ledger = ev.data.get("ledger")
+            if ev.container == "ledger":
+                ledger = ev.ledger
                 if ledger is not None and None not in ledgers and ledger not in ledgers:
                     continue
             shown = ", ".join(sorted(x for x in ledgers if x)) or "a ledger"
@@ -660,10 +684,10 @@ def _pricing(f: Func):
 def ns119(m: Module):
     """Prices (a * b // c, a / b) computed from account_balance() in a state-changing method,
     when the module sends deposits with cross-contract calls (its money can be in flight)."""
-    if not any(ev.kind == "balance_read" for f in m.func_list for ev in f.events):
+    if not any(isinstance(ev, BalanceRead) for f in m.func_list for ev in f.events):
         return
     flights = [ev for f in _entry_points(m) for ev in m.events_of(f)
-               if ev.kind == "call_ext" and ev.data.get("nonzero") and not ev.data.get("to_self")]
+               if isinstance(ev, CallExt) and ev.nonzero and not ev.to_self]
     if not flights:
         return
     seen = set()
@@ -671,12 +695,12 @@ def ns119(m: Module):
         if f.kind == "view":
             continue
         events = m.events_of(f)
-        if not any(ev.kind in ("write", "call_ext", "transfer") for ev in events):
+        if not any(isinstance(ev, (Write, CallExt, Transfer)) for ev in events):
             continue
-        funcs = [f] + [m.funcs[ev.data["name"]] for ev in f.events
-                       if ev.kind == "self_call" and ev.data["name"] in m.funcs]
+        funcs = [f] + [m.funcs[ev.name] for ev in f.events
+                       if isinstance(ev, SelfCall) and ev.name in m.funcs]
         for g in funcs:
-            if not any(ev.kind == "balance_read" for ev in g.events):
+            if not any(isinstance(ev, BalanceRead) for ev in g.events):
                 continue
             for n in _pricing(g):
                 if id(n) in seen:
@@ -684,7 +708,7 @@ def ns119(m: Module):
                 seen.add(id(n))
                 yield n, (f"line {n.lineno}: prices from the contract's own balance "
                           f"('{ast.unparse(n)}') while its deposit to "
-                          f"'{flights[0].data.get('method') or 'a call'}' (line "
+                          f"'{flights[0].method or 'a call'}' (line "
                           f"{flights[0].line}) can be in flight")
 
 
@@ -706,15 +730,15 @@ def ns120(m: Module):
         seen = set()
         for ev in m.events_of(f):
             what = None
-            if ev.kind == "write":
+            if isinstance(ev, Write):
                 what = "writes storage"
-            elif ev.kind == "transfer" or (ev.kind == "raw_promise" and
-                                           ev.data["name"] in _RAW_MONEY_ACTIONS):
+            elif isinstance(ev, Transfer) or (isinstance(ev, RawPromise) and
+                                           ev.name in _RAW_MONEY_ACTIONS):
                 what = "sends money or changes an account"
-            elif ev.kind == "call_ext" and ev.data.get("nonzero"):
+            elif isinstance(ev, CallExt) and ev.nonzero:
                 what = "sends a deposit with a call"
-            elif ev.kind == "near_safe" and ev.data["name"] in _VIEW_FORBIDDEN:
-                what = f"calls {ev.data['name'].rsplit('.', 1)[-1]}()"
+            elif isinstance(ev, NearSafeCall) and ev.name in _VIEW_FORBIDDEN:
+                what = f"calls {ev.name.rsplit('.', 1)[-1]}()"
             if what is None or ev.line in seen:
                 continue
             seen.add(ev.line)
@@ -748,11 +772,11 @@ def ns121(m: Module):
         if f.export is None:
             continue
         for ev in f.events:
-            if ev.kind != "op_adjust" or ev.data["field"] == "ok":
+            if not isinstance(ev, OpAdjust) or ev.field == "ok":
                 continue
-            value = ev.data["value"]
+            value = ev.value
             if f.facts.has(value, "result") and not _bounded(f, value):
-                yield ev.node, (f"line {ev.line}: '{f.name}' sets op.{ev.data['field']} from "
+                yield ev.node, (f"line {ev.line}: '{f.name}' sets op.{ev.field} from "
                                 f"the callee's answer ('{ast.unparse(value)}') without bounding "
                                 f"it")
 

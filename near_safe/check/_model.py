@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from typing import ClassVar
 
 from ._api import safe_call_params
-from ._names import Imports, TGAS, call_name, const_int, const_str, walk
+from ._names import TGAS, Imports, call_name, const_int, const_str, walk
 
 # ---------------------------------------------------------------- recognised API names
 EXPORT_SPELLINGS = {"export", "view", "call", "init", "callback", "multi_callback", "near.export"}
@@ -78,12 +79,18 @@ NEAR_SAFE_STATE = {"near_safe.state.set": "set", "near_safe.state.write": "set",
                    "near_safe.state.debit": "debit"}
 
 
-@dataclass
+# ---------------------------------------------------------------- facts (one class per kind)
+_EV = {"frozen": True, "eq": False, "kw_only": True, "slots": True}
+
+
+@dataclass(**_EV)
 class Event:
-    kind: str
+    """A fact about one place of a function body. Subclasses are the kinds; ``kind`` names
+    them for messages and debugging."""
+    kind: ClassVar[str] = "event"
     node: ast.AST
-    data: dict = field(default_factory=dict)
-    order: tuple = ()
+    path: str | None = None       # "success"/"failure": the branch of a promise-result test
+    order: tuple = ()             # evaluation order (inlined events: call site's + their own)
     owner: "Func | None" = None   # the function whose body holds the node (for its values)
 
     @property
@@ -93,6 +100,147 @@ class Event:
     @property
     def col(self) -> int:
         return self.node.col_offset
+
+
+@dataclass(**_EV)
+class Write(Event):
+    """A storage write: ``op`` is credit/debit (value read-modify-written with +/-), set or
+    remove; ``container`` is "storage", "ledger" (near_safe's state.credit/debit) or a
+    collection."""
+    kind: ClassVar[str] = "write"
+    container: str
+    key: str | None = None
+    key_node: ast.AST | None = None
+    value: ast.AST | None = None
+    op: str = "set"
+    fixed_op: bool = False        # the op is the API's (remove, state.credit), not the value's
+    deposit: bool = False         # the value comes from the attached deposit
+    ledger: str | None = None     # near_safe ledger name (state.credit/debit)
+
+
+@dataclass(**_EV)
+class Read(Event):
+    kind: ClassVar[str] = "read"
+    container: str
+    key: str | None = None
+
+
+@dataclass(**_EV)
+class CallExt(Event):
+    """A function call on another account (or an unresolved one), with what it carries."""
+    kind: ClassVar[str] = "call_ext"
+    method: str | None = None
+    method_node: ast.AST | None = None
+    amount: ast.AST | None = None
+    nonzero: bool = False         # the amount is not a constant 0
+    fwd: bool = False             # the amount is (derived from) the attached deposit
+    gas: int | None = None
+    gas_node: ast.AST | None = None
+    account: ast.AST | None = None
+    args_node: ast.AST | None = None
+    safe: dict | None = None      # safe_call's options given (name -> node); None: not safe_call
+    to_self: bool = False         # the receiver is this contract
+    user_recv: bool = False       # the receiver is chosen by the caller
+    refund_managed: bool = False  # safe_call with a non-zero refund=
+
+
+@dataclass(**_EV)
+class Callback(Event):
+    """A callback to this contract attached to a promise, with the gas it gets."""
+    kind: ClassVar[str] = "callback"
+    method: str | None = None
+    method_node: ast.AST | None = None
+    gas: int | None = None
+    explicit: bool = False
+    gas_node: ast.AST | None = None
+    dynamic: bool = False         # gas computed from the gas left
+    args_node: ast.AST | None = None
+    safe: dict | None = None
+
+
+@dataclass(**_EV)
+class Transfer(Event):
+    kind: ClassVar[str] = "transfer"
+    amount: ast.AST | None = None
+    account: ast.AST | None = None
+    to_pred: bool = False         # to the predecessor (who just called)
+
+
+@dataclass(**_EV)
+class Panic(Event):
+    kind: ClassVar[str] = "panic"
+    how: str                      # raise, assert, unwrap, host, host_account
+    guarded: bool = False         # inside a try with a broad handler
+    access: bool = False          # inside a test of who called (caller, deposit, results)
+
+
+@dataclass(**_EV)
+class SelfCall(Event):
+    """A call to a function of the module (inlined by Module.events_of)."""
+    kind: ClassVar[str] = "self_call"
+    name: str
+    method_call: bool = False
+
+
+@dataclass(**_EV)
+class JsonOut(Event):
+    kind: ClassVar[str] = "json_out"
+    via: str                      # return, args, kwargs, json.dumps, ...
+
+
+@dataclass(**_EV)
+class NearSafeCall(Event):
+    kind: ClassVar[str] = "near_safe"
+    name: str                     # qualified near_safe name (near_safe.refund, ...)
+
+
+@dataclass(**_EV)
+class RawPromise(Event):
+    kind: ClassVar[str] = "raw_promise"
+    name: str                     # near.promise_*
+
+
+@dataclass(**_EV)
+class OpAdjust(Event):
+    """``operation().refund/credit/restore = value`` or ``operation().set_ok(value)``."""
+    kind: ClassVar[str] = "op_adjust"
+    field: str                    # refund, credit, restore, ok
+    value: ast.AST | None = None
+
+
+@dataclass(**_EV)
+class ResultRead(Event):
+    kind: ClassVar[str] = "result_read"
+
+
+@dataclass(**_EV)
+class PrivateCheck(Event):
+    kind: ClassVar[str] = "private_check"
+
+
+@dataclass(**_EV)
+class OwnerCheck(Event):
+    kind: ClassVar[str] = "owner_check"
+
+
+@dataclass(**_EV)
+class OneYoctoCheck(Event):
+    kind: ClassVar[str] = "one_yocto_check"
+
+
+@dataclass(**_EV)
+class DepositRead(Event):
+    kind: ClassVar[str] = "deposit_read"
+
+
+@dataclass(**_EV)
+class BalanceRead(Event):
+    kind: ClassVar[str] = "balance_read"
+
+
+@dataclass(**_EV)
+class InitGuard(Event):
+    kind: ClassVar[str] = "init_guard"
 
 
 @dataclass
@@ -268,16 +416,17 @@ class Module:
         inner = stack | {func.name}
         out = []
         for ev in func.events:
-            if ev.kind == "self_call":
-                callee = self.funcs.get(ev.data["name"])
+            if isinstance(ev, SelfCall):
+                callee = self.funcs.get(ev.name)
                 if callee is not None:
-                    binding = _bind(callee, ev.node, ev.data["method_call"])
+                    binding = _bind(callee, ev.node, ev.method_call)
                     for sub in self.events_of(callee, inner):
-                        data = _rebind(sub, binding, func.facts) if binding else sub.data
-                        if ev.data.get("path") and not data.get("path"):
-                            data = {**data, "path": ev.data["path"]}
-                        out.append(Event(sub.kind, ev.node, data, ev.order + sub.order,
-                                         func if binding and data is not sub.data else sub.owner))
+                        changes = _rebind(sub, binding, func.facts) if binding else {}
+                        if ev.path and not changes.get("path", sub.path):
+                            changes["path"] = ev.path
+                        owner = func if binding and changes else sub.owner
+                        out.append(replace(sub, node=ev.node, order=ev.order + sub.order,
+                                           owner=owner, **changes))
                 continue
             out.append(ev)
         self._inlined[key] = out
@@ -307,9 +456,23 @@ def _unwrap(node):
     return node
 
 
+def _field_names(cls) -> frozenset:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = frozenset(f.name for f in fields(cls))
+    return names
+
+
+_FIELDS: dict = {}
+
+
 def _rebind(ev: Event, binding: dict, facts: "_FuncFacts") -> dict:
-    """The event's data with the helper's parameters replaced by the caller's arguments."""
-    d = ev.data
+    """The changes to the event's fields with the helper's parameters replaced by the caller's
+    arguments (empty when nothing depends on them)."""
+    names = _field_names(type(ev))
+
+    def get(k):
+        return new[k] if k in new else (getattr(ev, k) if k in names else None)
 
     def bound(node):
         node = _unwrap(node) if node is not None else None
@@ -317,62 +480,60 @@ def _rebind(ev: Event, binding: dict, facts: "_FuncFacts") -> dict:
             return binding[node.id]
         return None
 
-    new = dict(d)
-    changed = False
-    if ev.kind == "write":
-        arg = bound(d.get("value"))
+    new: dict = {}
+    is_write = isinstance(ev, Write)
+    if is_write:
+        arg = bound(ev.value)
         if arg is not None:
-            if not d.get("fixed_op"):
+            if not ev.fixed_op:
                 new["op"] = facts._value_op(arg)
             new["deposit"] = facts.has(arg, "deposit")
             new["value"] = arg
-            changed = True
-        arg = bound(d.get("key_node"))
+        arg = bound(ev.key_node)
         if arg is not None:
-            new["key"], new["key_node"], changed = facts._str(arg), arg, True
-    elif ev.kind in ("call_ext", "callback", "transfer"):
-        arg = bound(d.get("method_node"))
+            new["key"], new["key_node"] = facts._str(arg), arg
+    elif isinstance(ev, (CallExt, Callback, Transfer)):
+        arg = bound(get("method_node"))
         if arg is not None:
-            new["method"], new["method_node"], changed = facts._str(arg), arg, True
-        arg = bound(d.get("gas_node"))
+            new["method"], new["method_node"] = facts._str(arg), arg
+        arg = bound(get("gas_node"))
         if arg is not None:
             new["gas"], new["gas_node"], new["explicit"] = facts._int(arg), arg, True
             new["dynamic"] = new["gas"] is None and facts.has(arg, "gasleft")
-            changed = True
-        arg = bound(d.get("account"))
+        account = get("account")
+        arg = bound(account)
         if arg is not None:
-            new["account"], new["to_pred"], changed = arg, facts.has(arg, "pred"), True
-            if ev.kind == "call_ext":
+            new["account"], new["to_pred"] = arg, facts.has(arg, "pred")
+            if isinstance(ev, CallExt):
                 new.update(facts._receiver(arg))
-        elif ev.kind == "call_ext" and d.get("account") is not None:
+        elif isinstance(ev, CallExt) and account is not None:
             # a helper's receiver built from its parameters: chosen by the caller when the
             # arguments bound to them are
-            names = {n.id for n in walk(d["account"])
-                     if isinstance(n, ast.Name) and n.id in binding}
-            if names:
-                new["user_recv"] = any(facts.has(binding[n], "param") or
-                                       facts.has(binding[n], "pred") for n in names)
-                changed = changed or new["user_recv"] != d.get("user_recv")
-        arg = bound(d.get("args_node"))
+            used = {n.id for n in walk(account) if isinstance(n, ast.Name) and n.id in binding}
+            if used:
+                user = any(facts.has(binding[n], "param") or facts.has(binding[n], "pred")
+                           for n in used)
+                if user != ev.user_recv:
+                    new["user_recv"] = user
+        arg = bound(get("args_node"))
         if arg is not None:
-            new["args_node"], changed = arg, True
-        arg = bound(d.get("amount"))
+            new["args_node"] = arg
+        arg = bound(get("amount"))
         if arg is not None:
             new["amount"], new["nonzero"] = arg, facts._nonzero(arg)
             new["fwd"] = facts.has(arg, "deposit")
-            changed = True
     # a parameter used inside a larger expression (``bal + amount``): its category flows in
     for slot, flag, cat in (("value", "deposit", "deposit"), ("amount", "fwd", "deposit"),
                             ("account", "to_pred", "pred")):
-        expr = new.get(slot)
-        if expr is None or new.get(flag):
+        if is_write != (slot == "value"):
             continue
-        if (ev.kind == "write") != (slot == "value"):
+        expr = get(slot)
+        if expr is None or get(flag):
             continue
-        names = {n.id for n in walk(expr) if isinstance(n, ast.Name) and n.id in binding}
-        if any(facts.has(binding[n], cat) for n in names):
-            new[flag], changed = True, True
-    return new if changed else d
+        used = {n.id for n in walk(expr) if isinstance(n, ast.Name) and n.id in binding}
+        if any(facts.has(binding[n], cat) for n in used):
+            new[flag] = True
+    return {k: v for k, v in new.items() if k in names}
 
 
 def _flip(p):
@@ -446,13 +607,12 @@ class _FuncFacts(ast.NodeVisitor):
         node = self.func.node
         self._taint_pass(node)
         self._block(node.body)
-        for i, ev in enumerate(self.events):
-            ev.order = (i,)  # evaluation order (arguments before the call that takes them)
         return self.events
 
-    def _emit(self, kind, node, **data):
-        data["path"] = self.path
-        self.events.append(Event(kind, node, data, (), self.func))
+    def _emit(self, cls, node, **data):
+        # the index in the list is the evaluation order (arguments before the call)
+        self.events.append(cls(node=node, path=self.path, order=(len(self.events),),
+                               owner=self.func, **data))
 
     # ------------------------------------------------------------ success/failure paths
     def _block(self, stmts):
@@ -497,7 +657,7 @@ class _FuncFacts(ast.NodeVisitor):
             name = t.func.attr if isinstance(t.func, ast.Attribute) else getattr(t.func, "id", None)
             f = self.m.funcs.get(name or "")
             if f is not None and f is not self.func and any(
-                    ev.kind == "result_read" for ev in f.events):
+                    isinstance(ev, ResultRead) for ev in f.events):
                 return "failure" if "fail" in f.name else "success"
         return None
 
@@ -696,7 +856,7 @@ class _FuncFacts(ast.NodeVisitor):
                 isinstance(n, (ast.Raise, ast.Return)) or
                 (isinstance(n, ast.Call) and call_name(self.imp, n) in HOST_PANICS)
                 for s in node.body for n in walk(s)):
-            self._emit("init_guard", node)
+            self._emit(InitGuard, node)
         self.access += access
         p = self._polarity(node.test) if self.path is None else None
         saved = self.path
@@ -711,21 +871,21 @@ class _FuncFacts(ast.NodeVisitor):
 
     def visit_Assert(self, node):
         if self._in_init and self._reads_storage(node.test):
-            self._emit("init_guard", node)
+            self._emit(InitGuard, node)
         self.visit(node.test)
         if self._mentions_access(node.test):
             return
-        self._emit("panic", node, how="assert", guarded=bool(self.guarded),
+        self._emit(Panic, node, how="assert", guarded=bool(self.guarded),
                    access=bool(self.access))
 
     def visit_Raise(self, node):
-        self._emit("panic", node, how="raise", guarded=bool(self.guarded), access=bool(self.access))
+        self._emit(Panic, node, how="raise", guarded=bool(self.guarded), access=bool(self.access))
         self.generic_visit(node)
 
     def visit_Return(self, node):
         if node.value is not None:
             self.visit(node.value)
-            self._emit("json_out", node.value, via="return")
+            self._emit(JsonOut, node.value, via="return")
 
     def _container(self, node) -> str | None:
         q = self.imp.qualify(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
@@ -739,7 +899,7 @@ class _FuncFacts(ast.NodeVisitor):
         fixed = op is not None
         if op is None:
             op = self._value_op(value) if value is not None else "set"
-        self._emit("write", node, container=container, key=self._str(key), key_node=key,
+        self._emit(Write, node, container=container, key=self._str(key), key_node=key,
                    value=value, op=op, fixed_op=fixed, deposit=self.has(value, "deposit"))
 
     def visit_Assign(self, node):
@@ -756,7 +916,7 @@ class _FuncFacts(ast.NodeVisitor):
                 if chain is not None:
                     self.name_chain[t.id] = chain
             if isinstance(t, ast.Attribute) and t.attr in OP_FIELDS and self._is_operation(t.value):
-                self._emit("op_adjust", t, field=t.attr, value=node.value)
+                self._emit(OpAdjust, t, field=t.attr, value=node.value)
             self.visit(t)
 
     def _is_operation(self, node) -> bool:
@@ -773,7 +933,7 @@ class _FuncFacts(ast.NodeVisitor):
             if c:
                 op = {ast.Add: "credit", ast.Sub: "debit"}.get(type(node.op), "set")
                 self._write(t, c, t.slice, node.value, op)
-                self._emit("read", t, container=c, key=self._str(t.slice))
+                self._emit(Read, t, container=c, key=self._str(t.slice))
             self.visit(t.slice)
 
     def visit_Delete(self, node):
@@ -787,7 +947,7 @@ class _FuncFacts(ast.NodeVisitor):
     def visit_Subscript(self, node):
         c = self._container(node.value)
         if c and isinstance(node.ctx, ast.Load):
-            self._emit("read", node, container=c, key=self._str(node.slice))
+            self._emit(Read, node, container=c, key=self._str(node.slice))
         self.generic_visit(node)
 
     def visit_Compare(self, node):
@@ -799,24 +959,24 @@ class _FuncFacts(ast.NodeVisitor):
                      for op, right in zip(node.ops, node.comparators))
         if any(preds) and not lookup:
             if any(c and not p for c, p in zip(currents, preds)):
-                self._emit("private_check", node)
+                self._emit(PrivateCheck, node)
             else:
-                self._emit("owner_check", node)
+                self._emit(OwnerCheck, node)
         if any(self.has(s, "deposit") for s in sides) and any(
                 isinstance(s, ast.Constant) and s.value == 1 for s in sides):
-            self._emit("one_yocto_check", node)
+            self._emit(OneYoctoCheck, node)
         for op, right in zip(node.ops, node.comparators):
             if isinstance(op, (ast.In, ast.NotIn)):
                 c = self._container(right)
                 if c:
-                    self._emit("read", node, container=c, key=self._str(node.left))
+                    self._emit(Read, node, container=c, key=self._str(node.left))
         self.generic_visit(node)
 
     def visit_Attribute(self, node):
         if self._source(node, "deposit"):
-            self._emit("deposit_read", node)
+            self._emit(DepositRead, node)
         elif id(node) not in self._callees and self._source(node, "balance"):
-            self._emit("balance_read", node)  # self.account_balance (a property)
+            self._emit(BalanceRead, node)  # self.account_balance (a property)
         self.generic_visit(node)
 
     # ------------------------------------------------------------ calls
@@ -827,43 +987,43 @@ class _FuncFacts(ast.NodeVisitor):
         q = call_name(self.imp, node) or ""
         last = q.rsplit(".", 1)[-1]
         if self._source(node, "deposit"):
-            self._emit("deposit_read", node)
+            self._emit(DepositRead, node)
         if q in RESULT_READS:
-            self._emit("result_read", node)
+            self._emit(ResultRead, node)
         if self._source(node, "balance"):
-            self._emit("balance_read", node)
+            self._emit(BalanceRead, node)
         if q.startswith("near.promise_"):
-            self._emit("raw_promise", node, name=q)
+            self._emit(RawPromise, node, name=q)
         if isinstance(node.func, ast.Attribute) and node.func.attr == "set_ok" \
                 and self._is_operation(node.func.value):
-            self._emit("op_adjust", node, field="ok", value=self._arg(node, 0, "ok"))
+            self._emit(OpAdjust, node, field="ok", value=self._arg(node, 0, "ok"))
         if q in HOST_PANICS:
-            self._emit("panic", node, how="host", guarded=False, access=bool(self.access))
+            self._emit(Panic, node, how="host", guarded=False, access=bool(self.access))
         elif q in HOST_ACCOUNT_CALLS and self.has(self._arg(node, 0, "account_id"), "result"):
             # an account id the callee chose: an invalid one is a host panic (no try catches it)
-            self._emit("panic", node, how="host_account", guarded=False,
+            self._emit(Panic, node, how="host_account", guarded=False,
                        access=bool(self.access))
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "unwrap":
-            self._emit("panic", node, how="unwrap", guarded=bool(self.guarded),
+            self._emit(Panic, node, how="unwrap", guarded=bool(self.guarded),
                        access=bool(self.access))
         if q.startswith("self.") and last in ("assert_one_yocto", "assert_owner",
                                               "assert_min_deposit") and last not in self.m.funcs:
-            self._emit("panic", node, how="raise", guarded=bool(self.guarded),
+            self._emit(Panic, node, how="raise", guarded=bool(self.guarded),
                        access=bool(self.access))
             if last == "assert_one_yocto":
-                self._emit("one_yocto_check", node)
-                self._emit("deposit_read", node)
+                self._emit(OneYoctoCheck, node)
+                self._emit(DepositRead, node)
             elif last == "assert_owner":
-                self._emit("owner_check", node)
+                self._emit(OwnerCheck, node)
             else:
-                self._emit("deposit_read", node)
+                self._emit(DepositRead, node)
         # module-level helpers and self.<method>(...) are inlined by Module.events_of
         if isinstance(node.func, ast.Name) and node.func.id in self.m.funcs \
                 and self.m.funcs[node.func.id].cls is None:
-            self._emit("self_call", node, name=node.func.id, method_call=False)
+            self._emit(SelfCall, node, name=node.func.id, method_call=False)
         elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
                 and node.func.value.id == "self" and node.func.attr in self.m.funcs:
-            self._emit("self_call", node, name=node.func.attr, method_call=True)
+            self._emit(SelfCall, node, name=node.func.attr, method_call=True)
         # storage
         if q in STORAGE_WRITES:
             key = node.args[0] if node.args else None
@@ -871,7 +1031,7 @@ class _FuncFacts(ast.NodeVisitor):
             op = "remove" if STORAGE_WRITES[q] == "remove" else None
             self._write(node, "storage", key, value, op)
         elif q in STORAGE_READS:
-            self._emit("read", node, container="storage",
+            self._emit(Read, node, container="storage",
                        key=self._str(node.args[0]) if node.args else None)
         elif isinstance(node.func, ast.Attribute):
             c = self._container(node.func.value)
@@ -888,15 +1048,15 @@ class _FuncFacts(ast.NodeVisitor):
                 elif c != "storage" and attr in COLL_UNKEYED_WRITES:
                     self._write(node, c, None, None, "set")
                 elif attr in COLL_READS | {"get"}:
-                    self._emit("read", node, container=c, key=self._str(key))
+                    self._emit(Read, node, container=c, key=self._str(key))
         # JSON outputs
         if q in ("json.dumps", "near_sdk_py.ValueReturn.json") and node.args:
-            self._emit("json_out", node.args[0], via=q)
+            self._emit(JsonOut, node.args[0], via=q)
         if q in NEAR_SAFE_STATE:
             self._near_safe_state(node, NEAR_SAFE_STATE[q])
         if q.startswith("near_safe.") and q.rsplit(".", 1)[-1] not in EXPORT_KINDS \
                 and q not in NEAR_SAFE_STATE:
-            self._emit("near_safe", node, name=q)
+            self._emit(NearSafeCall, node, name=q)
 
     def _near_safe_state(self, node, what):
         """near_safe's ``state`` module: plain keys and integer ledgers."""
@@ -907,7 +1067,7 @@ class _FuncFacts(ast.NodeVisitor):
             self._write(node, "storage", arg(node, 0, "key"), None, "remove")
         else:  # credit / debit (ledger, account, amount): the amount is what moves
             amount = arg(node, 2, "amount")
-            self._emit("write", node, container="ledger", key=None, key_node=None,
+            self._emit(Write, node, container="ledger", key=None, key_node=None,
                        value=amount, op=what, fixed_op=True, deposit=self.has(amount, "deposit"),
                        ledger=self._str(arg(node, 0, "ledger")))
 
@@ -928,7 +1088,7 @@ class _FuncFacts(ast.NodeVisitor):
             return
         for k in call.keywords:
             if k.arg is not None:
-                self._emit("json_out", k.value, via="kwargs")
+                self._emit(JsonOut, k.value, via="kwargs")
 
     def chain_of(self, node, record=True) -> Chain | None:
         """The promise-API object an expression denotes; records the events its call makes."""
@@ -947,11 +1107,12 @@ class _FuncFacts(ast.NodeVisitor):
         return result
 
     def _call_ext(self, emit, node, method_node, amount, gas_node, gas=None, account=None,
-                  args=None, safe=None):
-        emit("call_ext", node, method=self._str(method_node), method_node=method_node,
+                  args=None, safe=None, refund_managed=False):
+        emit(CallExt, node, method=self._str(method_node), method_node=method_node,
              amount=amount, nonzero=self._nonzero(amount), fwd=self.has(amount, "deposit"),
              gas=self._int(gas_node) if gas_node is not None else gas, gas_node=gas_node,
-             account=account, args_node=args, safe=safe, **self._receiver(account))
+             account=account, args_node=args, safe=safe, refund_managed=refund_managed,
+             **self._receiver(account))
 
     def _receiver(self, account) -> dict:
         """Who the receiver is: this contract (``to_self``), or chosen by the caller
@@ -961,13 +1122,13 @@ class _FuncFacts(ast.NodeVisitor):
 
     def _callback(self, emit, node, method_node, gas, explicit, gas_node=None, args=None,
                   safe=None):
-        emit("callback", node, method=self._str(method_node), method_node=method_node,
+        emit(Callback, node, method=self._str(method_node), method_node=method_node,
              gas=gas, explicit=explicit, gas_node=gas_node,
              dynamic=gas is None and self.has(gas_node, "gasleft"), args_node=args, safe=safe)
 
     def _transfer(self, emit, node, batch, amount):
         account = batch.account if batch is not None else None
-        emit("transfer", node, amount=amount, account=account,
+        emit(Transfer, node, amount=amount, account=account,
              to_pred=self.has(account, "pred"))
 
     def _nonzero(self, amount) -> bool:
@@ -1059,12 +1220,10 @@ class _FuncFacts(ast.NodeVisitor):
         safe = {name: a(name) for name in SAFE_CALL_OPTIONS}
         safe = {k: v for k, v in safe.items() if v is not None and not (
             isinstance(v, ast.Constant) and v.value in (None, 0, False))}
+        refund = a("refund")
         self._call_ext(emit, node, a("function"), a("deposit"), a("gas"), account=a("receiver"),
-                       args=a("args"), safe=safe)
-        if record and self.events and self.events[-1].node is node:
-            refund = a("refund")
-            self.events[-1].data["refund_managed"] = refund is not None and \
-                self._int(refund) != 0
+                       args=a("args"), safe=safe,
+                       refund_managed=refund is not None and self._int(refund) != 0)
         gas_node = a("callback_gas")
         gas = self._int(gas_node) if gas_node is not None else \
             self.m.gas_consts.get("near_safe.CALLBACK_GAS")
@@ -1143,7 +1302,7 @@ class _FuncFacts(ast.NodeVisitor):
         mnode = arg(node, 0, "method")
         args = arg(node, 1, "args")
         if record and args is not None:
-            self._emit("json_out", args, via="args")
+            self._emit(JsonOut, args, via="args")
         gas_node = arg(node, 3, "gas")
         if recv.type == "then_batch" and recv.to_self:
             gas, explicit = self._gas(gas_node, recv.gas)

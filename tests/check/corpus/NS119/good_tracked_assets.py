@@ -3,7 +3,7 @@ flight are stored totals, moved when invest() sends the deposit, so the share pr
 not jump while the call is in flight."""
 import near
 
-from near_safe import AMOUNT, call, callback, operation, require, safe_call, state
+from near_safe import AMOUNT, call, callback, require, safe_call, state
 
 POOL = "pool.near"
 SHARES = "shares"

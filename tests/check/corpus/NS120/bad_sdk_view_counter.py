@@ -1,6 +1,6 @@
 """A near-sdk-py view that counts its readers and pays a referral bonus: as a transaction it
 writes and pays."""
-from near_sdk_py import Context, Promise, Storage, view
+from near_sdk_py import Promise, Storage, view
 
 
 class Stats:

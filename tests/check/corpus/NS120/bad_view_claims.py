@@ -1,8 +1,7 @@
 """A "convenience" view that pays out waiting refunds and harvests rewards while it reads
 them: called as a transaction it moves money with none of a @call's checks."""
-import near
 
-from near_safe import ACCOUNT, call, callback, claim, claimable, safe_call, state, view
+from near_safe import ACCOUNT, callback, claim, claimable, safe_call, state, view
 
 
 @view(args={"account_id": ACCOUNT})
