@@ -537,6 +537,27 @@ def _opaque_input(facts, node) -> bool:
     return False
 
 
+def _allow_listed(m: Module, node, func: Func | None = None) -> bool:
+    """A method name looked up in a module-level table of fixed names (``ACTIONS[kind]``),
+    directly or through a local name every assignment of which is such a lookup."""
+    if isinstance(node, ast.Name) and func is not None:
+        values = [n.value for n in ast.walk(func.node) if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)]
+        return bool(values) and all(_allow_listed(m, v) for v in values)
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "get" and node.args:
+        node = ast.Subscript(value=node.func.value, slice=node.args[0])
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):
+        return False
+    for stmt in m.tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.value.id
+                                                for t in stmt.targets):
+            v = stmt.value
+            return isinstance(v, ast.Dict) and all(
+                isinstance(x, ast.Constant) and isinstance(x.value, str) for x in v.values)
+    return False
+
+
 def ns115(m: Module):
     """A promise to this contract itself whose method name comes from the caller's input, or
     whose arguments are the caller's input passed on whole."""
@@ -551,18 +572,19 @@ def ns115(m: Module):
                 facts = _facts(ev, f)
                 mnode = ev.method_node
                 what = None
-                if ev.method is None and mnode is not None \
-                        and facts.has(mnode, "param"):
-                    what = "a method name"
+                if ev.method is None and mnode is not None and facts.has(mnode, "param"):
+                    what = "a method name taken from the caller's input"
+                elif ev.method is None and mnode is not None \
+                        and not _allow_listed(m, mnode, ev.owner or f):
+                    what = "a method name not fixed in the code (stored or computed)"
                 elif ev.args_node is not None \
                         and _opaque_input(facts, ev.args_node):
-                    what = "arguments"
+                    what = "arguments taken from the caller's input"
                 if what:
                     seen.add(id(ev.node))
                     yield ev.node, (f"line {ev.line}: '{f.name}' chains a call to this "
-                                    f"contract itself with {what} taken from the caller's "
-                                    f"input; the caller can drive the contract's own "
-                                    f"callbacks and private methods")
+                                    f"contract itself with {what}; whoever chooses it can drive "
+                                    f"the contract's own callbacks and private methods")
 
 
 # ---------------------------------------------------------------- NS116
