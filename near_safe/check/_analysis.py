@@ -511,10 +511,10 @@ def ns114(m: Module):
                                        f"{cev.line}")
             if reasons:
                 who = ("a receiver the caller chose" if user else "the receiver")
-                yield ev.node, (f"line {ev.line}: the deposit sent to {who} "
-                                f"('{ev.method or 'a method'}') may be kept by a "
-                                f"callee that returns a failing promise, yet the contract pays "
-                                f"on failure: {'; '.join(dict.fromkeys(reasons))}")
+                call = f"'{ev.method}'" if ev.method else "this call"
+                yield ev.node, (f"line {ev.line}: the deposit sent with {call} to {who} may be "
+                                f"kept by a callee that returns a failing promise, yet the "
+                                f"contract pays on failure: {'; '.join(dict.fromkeys(reasons))}")
 
 
 def _str_of(m: Module, node):
