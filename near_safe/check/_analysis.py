@@ -299,8 +299,9 @@ def ns109(m: Module):
                 continue
             seen.add(id(ev.node))
             how = {"raise": "raises", "assert": "asserts", "host": "panics",
-                   "host_account": "passes an account id from the callee's answer to a raw "
-                                   "promise (an invalid one is a host panic)",
+                   "host_account": "gives a raw promise an account id or amount from the "
+                                   "callee's answer (an invalid account or an amount above "
+                                   "the balance is a host panic)",
                    "unwrap": "calls .unwrap(), which raises on a failed result,"}[ev.how]
             yield ev.node, (f"line {ev.line}: callback '{f.name}' {how} outside a guarded "
                             f"region; an abort here skips its refund/rollback")

@@ -48,8 +48,9 @@ SOURCES = {
 #: categories whose value flows through attribute and item access (``args.receiver``,
 #: ``result.value["x"]``): the whole object is chosen by the caller / the callee
 _CONTAINER_CATS = {"param", "result"}
-#: raw promise calls whose account id is checked by the host (an invalid one aborts the receipt)
-HOST_ACCOUNT_CALLS = {"near.promise_create", "near.promise_batch_create"}
+#: parameters of the raw promise API the host checks when the call is made: an invalid
+#: account id or an amount above the balance aborts the whole receipt (no try catches it)
+HOST_CHECKED_PARAMS = ("account_id", "amount")
 #: fields of near_safe's Operation a callback body may adjust
 OP_FIELDS = {"refund", "credit", "restore"}
 #: safe_call's parameters the rules read (their positions come from its signature, _api.py)
@@ -999,8 +1000,10 @@ class _FuncFacts(ast.NodeVisitor):
             self._emit(OpAdjust, node, field="ok", value=self._arg(node, 0, "ok"))
         if q in HOST_PANICS:
             self._emit(Panic, node, how="host", guarded=False, access=bool(self.access))
-        elif q in HOST_ACCOUNT_CALLS and self.has(self._arg(node, 0, "account_id"), "result"):
-            # an account id the callee chose: an invalid one is a host panic (no try catches it)
+        elif q in SIGNATURES and any(
+                self.has(self._p(node, q, name), "result")
+                for name in HOST_CHECKED_PARAMS if name in SIGNATURES[q]):
+            # an account id or amount the callee chose: a bad one is a host panic
             self._emit(Panic, node, how="host_account", guarded=False,
                        access=bool(self.access))
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "unwrap":
