@@ -173,8 +173,8 @@ MISUSE = "@view on total: option 'payable' is not allowed"
 
 
 def test_misused_decorator_is_refused_at_build_or_import_time(world):
-    """A payable view is refused when the decorator is applied: `near-safe build` imports the
-    contract under CPython first and fails naming the line (Wasm mode); in CPython mode the
+    """A payable view is refused when the decorator is applied: `near-safe build` reads the
+    contract's syntax tree first and fails naming the line (Wasm mode); in CPython mode the
     module cannot load, so the call fails and the message is logged."""
     rt = world.rt
     if rt.mode == "wasm":
@@ -196,7 +196,7 @@ def test_misuse_in_a_wasm_built_without_the_check_panics_when_called(tmp_path, m
     import near_safe.builder._build as build_module
     from near_safe.testing import NEAR, Runtime
 
-    monkeypatch.setattr(build_module, "check_decorator_misuse", lambda path: None)
+    monkeypatch.setattr(build_module, "check_decorator_misuse", lambda *a, **k: [])
     source = tmp_path / "misuse_unchecked.py"  # other content, other cache key
     source.write_text(world_contract("misuse.py").read_text() + "\n# built unchecked\n")
     rt = Runtime(mode="wasm")
