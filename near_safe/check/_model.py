@@ -736,7 +736,12 @@ class _FuncFacts(ast.NodeVisitor):
 
     def _taint_pass(self, fnode):
         assigns = []
+        spelled = set()  # every name and attribute the body mentions
         for n in walk(fnode):
+            if isinstance(n, ast.Attribute):
+                spelled.add(n.attr)
+            elif isinstance(n, ast.Name):
+                spelled.add(n.id)
             if isinstance(n, ast.Assign):
                 assigns.append((n.targets, n.value))
             elif isinstance(n, ast.AnnAssign) and n.value is not None:
@@ -747,11 +752,17 @@ class _FuncFacts(ast.NodeVisitor):
                 # each item of a caller-chosen list is caller-chosen
                 targets = n.target.elts if isinstance(n.target, ast.Tuple) else [n.target]
                 assigns.append((targets, n.iter))
+        # a category can flow only if the body names one of its sources or it has seeds
+        # (has() is False for every value otherwise): skipping the others changes nothing
+        cats = [c for c in SOURCES if self.taint[c] or c in ("big", "param")
+                or not SOURCES[c].isdisjoint(spelled)]
         for _ in range(3):
             changed = False
             for targets, value in assigns:
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
-                for cat in SOURCES:
+                if not names:
+                    continue
+                for cat in cats:
                     if self.has(value, cat):
                         for nm in names:
                             if nm not in self.taint[cat]:
