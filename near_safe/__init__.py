@@ -151,56 +151,185 @@ def _fail(method, what):
     near.panic_utf8("Method " + method + ": " + what)
 
 
-def _string_end(s, i):
-    """Index after the JSON string starting at ``s[i] == '"'``, or -1."""
-    j = s.find(b'"', i + 1)
-    while j > 0:
-        k = j - 1
-        while s[k] == 92:  # backslash
-            k -= 1
-        if (j - k) % 2:  # an even number of backslashes before the quote: it closes
-            return j + 1
-        j = s.find(b'"', j + 1)
+def _hex4(s, k, n):
+    """The value of the 4 hex digits at ``s[k:k+4]``, or -1."""
+    if k + 4 > n:
+        return -1
+    v = 0
+    for k in range(k, k + 4):
+        c = s[k]
+        if 48 <= c <= 57:
+            v = v * 16 + c - 48
+        elif 97 <= c | 32 <= 102:  # a-f, A-F
+            v = v * 16 + (c | 32) - 87
+        else:
+            return -1
+    return v
+
+
+def _string_check(s, k, n):
+    """Index after the closing quote of the JSON string whose text starts at ``s[k]``, or -1
+    when it is not JSON as CPython reads it: a raw control character, an escape other than
+    ``\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX``, a lone surrogate, or text that is not UTF-8
+    (overlong forms, encoded surrogates and code points above U+10FFFF included).  One byte
+    at a time, so only strings that need it come here (``_string_end``)."""
+    while k < n:
+        c = s[k]
+        k += 1
+        if c == 34:  # '"'
+            return k
+        if c == 92:  # backslash
+            if k >= n:
+                return -1
+            c = s[k]
+            k += 1
+            if c == 117:  # \uXXXX
+                u = _hex4(s, k, n)
+                k += 4
+                if 0xD800 <= u <= 0xDBFF:  # a high surrogate: a low one must follow
+                    if k + 1 >= n or s[k] != 92 or s[k + 1] != 117:
+                        return -1
+                    u = _hex4(s, k + 2, n)
+                    k += 6
+                    if not 0xDC00 <= u <= 0xDFFF:
+                        return -1
+                elif u < 0 or 0xDC00 <= u <= 0xDFFF:
+                    return -1
+            elif c not in b'"\\/bfnrt':
+                return -1
+        elif c < 32:
+            return -1
+        elif c > 127:  # UTF-8: the first continuation byte's range depends on the lead byte
+            lo, hi = 0x80, 0xBF
+            if 0xC2 <= c <= 0xDF:
+                m = 1
+            elif 0xE0 <= c <= 0xEF:
+                m = 2
+                if c == 0xE0:
+                    lo = 0xA0  # no overlong forms
+                elif c == 0xED:
+                    hi = 0x9F  # no surrogates
+            elif 0xF0 <= c <= 0xF4:
+                m = 3
+                if c == 0xF0:
+                    lo = 0x90
+                elif c == 0xF4:
+                    hi = 0x8F  # nothing above U+10FFFF
+            else:
+                return -1
+            if k + m > n or not lo <= s[k] <= hi:
+                return -1
+            for k in range(k + 1, k + m):
+                if s[k] & 0xC0 != 0x80:
+                    return -1
+            k += 1
     return -1
 
 
-def _literal_ok(t):
-    """JSON's number grammar, or true/false/null."""
-    if t == b"true" or t == b"false" or t == b"null":
-        return True
-    if t[:1] == b"-":
-        t = t[1:]
-    e = max(t.find(b"e"), t.find(b"E"))
-    if e >= 0:
-        exp = t[e + 1:]
-        if exp[:1] in (b"+", b"-"):
-            exp = exp[1:]
-        if not exp or exp.strip(b"0123456789"):
-            return False
-        t = t[:e]
-    d = t.find(b".")
-    if d >= 0:
-        frac = t[d + 1:]
-        if not frac or frac.strip(b"0123456789"):
-            return False
-        t = t[:d]
-    return bool(t) and not t.strip(b"0123456789") and (t == b"0" or t[0] != 48)
+def _string_end(s, i, clean):
+    """Index after the JSON string starting at ``s[i] == '"'``, or -1.  ``clean``: 2 when the
+    whole text is printable ASCII without a backslash (the first quote closes the string),
+    1 when it is printable ASCII (only strings holding a backslash need a closer look)."""
+    j = s.find(b'"', i + 1)
+    if j < 0:
+        return -1
+    if clean == 2 or (clean == 1 and s.find(b"\\", i + 1, j) < 0):
+        return j + 1
+    return _string_check(s, i + 1, len(s))
+
+
+def _number_end(s, i, n):
+    """Index after the JSON number at ``s[i]``, or -1 when it breaks JSON's grammar or decodes
+    to inf (``1e400`` is JSON, but MicroPython reads it as inf and would write ``inf``).  Its
+    magnitude is below 10 ** (integer digits + exponent), so only a float literal where that
+    sum exceeds 308 is decoded to check (with json.loads: what the caller will get)."""
+    start = i
+    if s[i] == 45:  # '-'
+        i += 1
+        if i >= n:
+            return -1
+    c = s[i]
+    if c == 48:  # '0'
+        i += 1
+    elif 49 <= c <= 57:
+        i += 1
+        while i < n and 48 <= s[i] <= 57:
+            i += 1
+    else:
+        return -1
+    mag = i - start
+    flt = False
+    if i < n and s[i] == 46:  # '.'
+        i += 1
+        j = i
+        while i < n and 48 <= s[i] <= 57:
+            i += 1
+        if i == j:
+            return -1
+        flt = True
+    if i < n and s[i] | 32 == 101:  # 'e' / 'E'
+        i += 1
+        sign = 1
+        if i < n and (s[i] == 43 or s[i] == 45):
+            sign = 44 - s[i]  # '+' -> 1, '-' -> -1
+            i += 1
+        j, e = i, 0
+        while i < n and 48 <= s[i] <= 57:
+            if e < 100000:
+                e = e * 10 + s[i] - 48
+            i += 1
+        if i == j:
+            return -1
+        mag += sign * e
+        flt = True
+    if flt and mag > 308:
+        f = json.loads(s[start:i])
+        if f - f != 0:  # inf - inf is nan
+            return -1
+    return i
+
+
+_DEEP = 1 << 28  # nesting bits: strict input refuses JSON nested deeper than 28
 
 
 def strict_json(s):
-    """True when ``s`` (bytes) is exactly one JSON value with JSON's separators.
+    """True when ``s`` (bytes) is exactly one JSON value as CPython's json reads it, not nested
+    deeper than 28, with no number that decodes to inf.  MicroPython's ``json.loads`` is laxer
+    (``,`` and ``:`` are whitespace, ``01``, ``"\\q"``, raw control characters, lone
+    surrogates pass; ``1e400`` becomes inf; text that is not UTF-8 raises) - and an exception
+    raised by a builtin must never be caught in near_safe (platform.md) - so input is scanned
+    with this first and decoded only when it passed: then ``json.loads`` cannot fail.
 
-    MicroPython's ``json.loads`` treats ``,`` and ``:`` as whitespace (so ``{"a" 1}``,
-    ``[1 2]`` and trailing commas parse) and accepts numbers like ``01``; CPython's does not.
-    This scan, run after ``json.loads`` succeeded, makes both strict.  It works on bytes
-    (indexing a MicroPython str holding non-ASCII text is O(n)) and skips strings with
-    ``find``, so its cost grows with the number of tokens, not the length of the text."""
-    stack = []
+    Gas and heap: it works on bytes (indexing a MicroPython str holding non-ASCII text is
+    O(n)) and allocates nothing (the nesting is bits of a small int, numbers are checked in
+    place), so its cost grows with the number of tokens: strings are skipped with ``find``
+    when the text is printable ASCII (``min``/``max`` over the bytes, in C) and walked byte by
+    byte otherwise (a raw newline anywhere, or non-ASCII text)."""
+    n = len(s)
+    if not n:
+        return False
+    clean = 0
+    if min(s) >= 32 and max(s) < 128:
+        clean = 1 if b"\\" in s else 2
+    nest = 1  # a 1 bit, then one bit per open container: 1 object, 0 array
     expect = 0  # 0 value, 1 key, 2 ':', 3 ',' or close, 4 value or ']', 5 key or '}'
-    i, n = 0, len(s)
+    i = 0
     while i < n:
         c = s[i]
         if c in b" \t\n\r":
+            i += 1
+            continue
+        if expect == 3:
+            if c == 44:  # ','
+                if nest == 1:
+                    return False  # content after the value
+                expect = nest & 1  # 1 key, 0 value
+            elif c == 125 if nest & 1 else c == 93:  # '}' / ']'
+                if nest == 1:
+                    return False
+                nest >>= 1
+            else:
+                return False
             i += 1
             continue
         if expect == 2:
@@ -208,65 +337,64 @@ def strict_json(s):
                 return False
             expect, i = 0, i + 1
             continue
-        if expect == 3:
-            if not stack:
-                return False  # content after the value
-            top = stack[-1]
-            if c == 44:  # ','
-                expect = 1 if top == 123 else 0
-            elif c == top + 2:  # '{' + 2 == '}', '[' + 2 == ']'
-                stack.pop()
-            else:
-                return False
-            i += 1
-            continue
-        if (expect == 5 and c == 125) or (expect == 4 and c == 93):  # '}' / ']'
-            stack.pop()
+        if (expect == 5 and c == 125) or (expect == 4 and c == 93):  # '{}' / '[]'
+            nest >>= 1
             expect, i = 3, i + 1
             continue
-        if expect == 1 or expect == 5:
-            if c != 34:  # '"'
-                return False
-            i = _string_end(s, i)
+        if c == 34:  # '"'
+            i = _string_end(s, i, clean)
             if i < 0:
                 return False
-            expect = 2
+            expect = 2 if expect == 1 or expect == 5 else 3
             continue
-        if c == 34:
-            i = _string_end(s, i)
-            if i < 0:
+        if expect == 1 or expect == 5:
+            return False  # a key must be a string
+        if c == 123 or c == 91:  # '{' / '['
+            if nest >= _DEEP:
                 return False
-        elif c == 123 or c == 91:  # '{' / '['
-            stack.append(c)
-            expect = 5 if c == 123 else 4
+            if c == 123:
+                nest, expect = nest << 1 | 1, 5
+            else:
+                nest, expect = nest << 1, 4
             i += 1
             continue
+        if c == 116:  # true
+            i = i + 4 if s.startswith(b"true", i) else -1
+        elif c == 102:  # false
+            i = i + 5 if s.startswith(b"false", i) else -1
+        elif c == 110:  # null
+            i = i + 4 if s.startswith(b"null", i) else -1
         else:
-            j = i
-            while j < n and s[j] not in b",:]} \t\n\r":
-                j += 1
-            if not _literal_ok(s[i:j]):
-                return False
-            i = j
+            i = _number_end(s, i, n)
+        if i < 0:
+            return False
         expect = 3
-    return expect == 3 and not stack
+    return expect == 3 and nest == 1
 
 
 def read_input(method, strict=True):
-    """The call's JSON object (``{}`` for empty input); panics on anything else.  Callbacks
-    pass ``strict=False``: their input was written by this contract's own json.dumps."""
+    """The call's JSON object (``{}`` for empty input); panics on anything else.  Strict input
+    is checked before it is decoded, so ``json.loads`` never raises here (a builtin's
+    exception must not be caught: platform.md).  Callbacks pass ``strict=False``: their input
+    was written by this contract's own json.dumps (through ``state.dumps``: no inf)."""
     raw = near.input()
     if not raw:
         return {}
-    try:
-        obj = json.loads(raw)
-    except Exception:  # noqa: BLE001  MicroPython raises ValueError, CPython JSONDecodeError
-        obj = None
-    if obj is None or (strict and not strict_json(raw)):
+    if strict and not strict_json(raw):
         _fail(method, "invalid JSON input")
+    obj = json.loads(raw)
     if not isinstance(obj, dict):  # CPython mode hands out dict subclasses (MicroPython order)
         _fail(method, "arguments must be a JSON object")
     return obj
+
+
+def _out(result):
+    """A method's result as it will be sent: None, bytes, a Promise, or its JSON text.  The
+    wrappers call it inside the body's error handling, so a result holding inf is refused like
+    a raising body: a @call panics, a callback body is contained and the settlement commits."""
+    if result is None or type(result) is bytes or isinstance(result, Promise):
+        return result
+    return state.dumps(result)
 
 
 def parse(method, spec, obj):
@@ -436,7 +564,7 @@ def _return(result):
     elif isinstance(result, Promise):
         near.promise_return(result.index)
     else:
-        near.value_return(json.dumps(result))
+        near.value_return(result)  # JSON text made by _out
 
 
 def _method_wrapper(fn, name, kind, deposit, private, spec):
@@ -460,6 +588,7 @@ def _method_wrapper(fn, name, kind, deposit, private, spec):
             state.readonly = name
         try:
             result = fn(*a, **kwargs)
+            result = _out(result)  # inf refused here, like a raising body
         except Exception as e:  # noqa: BLE001  a host panic is no Exception (never returns)
             if isinstance(e, ContractError):
                 near.panic_utf8(str(e))
@@ -474,6 +603,7 @@ def _method_wrapper(fn, name, kind, deposit, private, spec):
 def _callback_wrapper(fn, name, spec, multi, limit, rkind):
     def wrapper(*a):
         state.reset(name)
+        state.in_callback = True
         if near.predecessor_account_id() != near.current_account_id():
             near.panic_utf8("Method " + name + " is private")
         count = near.promise_results_count()
@@ -482,7 +612,7 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
         if near.attached_deposit():
             near.panic_utf8("Method " + name + " doesn't accept deposit")
         obj = read_input(name, False)
-        ns = obj.pop("_ns", None)
+        ns = obj.pop("_ns", None)  # the operation's number; its record is in storage
         kwargs = parse(name, spec, obj)
         from .contract import _xcc
 
@@ -493,6 +623,7 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
         state.begin_buffer()
         try:
             result = fn(*a, results if multi else results[0], **kwargs)
+            result = _out(result)
             state.end_buffer(True)
         except Exception as e:  # noqa: BLE001  contained on purpose: settlement must commit
             state.end_buffer(False)

@@ -19,9 +19,11 @@ import json
 import near
 
 _buf = None  # dict key -> bytes | None (removed) while a callback body runs, else None
+_sends = None  # promises a callback body made, sent only if the body returns
 readonly = None  # the view's name while a @view runs
 method = ""  # name of the exported method running now (for safe_call's messages)
 op = None  # the Operation a callback is settling (near_safe.operation())
+in_callback = False  # a @callback / @multi_callback is running
 
 
 class ContractError(Exception):
@@ -36,10 +38,25 @@ def require(cond, message):
 
 class Promise:
     """What ``safe_call`` returns: returning it from a method makes the callback's result the
-    method's result (``promise_return``)."""
+    method's result (``promise_return``).  Inside a callback body the promise is created only
+    when the body returns (``index`` is None until then)."""
 
     def __init__(self, index):
         self.index = index
+
+
+def promise(make):
+    """Run ``make()`` (it creates promises, returns the index to return) now, or - inside a
+    callback body - when the body returns: a raising body must not leave promises behind."""
+    if _sends is None:
+        return Promise(make())
+    p = Promise(None)
+    _sends.append((p, make))
+    return p
+
+
+def write_refused():
+    raise ContractError("Method " + readonly + " is a view: it cannot write state")
 
 
 def read(key):
@@ -50,7 +67,7 @@ def read(key):
 
 def write(key, value):
     if readonly is not None:
-        raise ContractError("Method " + readonly + " is a view: it cannot write state")
+        write_refused()
     if _buf is not None:
         _buf[key] = value if type(value) is bytes else value.encode()
     else:
@@ -59,7 +76,7 @@ def write(key, value):
 
 def remove(key):
     if readonly is not None:
-        raise ContractError("Method " + readonly + " is a view: it cannot write state")
+        write_refused()
     if _buf is not None:
         _buf[key] = None
     else:
@@ -78,35 +95,68 @@ def get(key, default=None):
 
 
 def set(key, value):  # dict-like name on purpose: state.set
-    write(key, json.dumps(value))
+    write(key, dumps(value))
+
+
+def dumps(value):
+    """``json.dumps(value)``, refusing inf and nan: MicroPython writes them as ``inf``/``nan``,
+    which is not JSON, so the key (or callback input, call arguments, result) could never be
+    read again.  Raises ContractError ``Method NAME: inf or nan cannot be written as JSON``.
+    The walk over the value runs only when the text holds "inf" or "nan" (rare)."""
+    text = json.dumps(value)
+    if ("inf" in text or "nan" in text) and not _finite(value):
+        raise ContractError("Method " + method + ": inf or nan cannot be written as JSON")
+    return text
+
+
+def _finite(v):
+    t = type(v)
+    if t is float:
+        return v - v == 0  # inf - inf and nan - nan are nan
+    if t is list or t is tuple:
+        for x in v:
+            if not _finite(x):
+                return False
+    elif isinstance(v, dict):
+        for k in v:
+            if not _finite(v[k]):
+                return False
+    return True
 
 
 def begin_buffer():
-    global _buf
+    global _buf, _sends
     _buf = {}
+    _sends = []
 
 
 def end_buffer(commit):
-    """Leave buffered mode; write the buffer to storage when ``commit``."""
-    global _buf
+    """Leave buffered mode; write the buffer to storage and send the body's promises when
+    ``commit``, else drop both."""
+    global _buf, _sends
     buf, _buf = _buf, None
-    if commit and buf:
-        for key in buf:
-            value = buf[key]
-            if value is None:
-                near.storage_remove(key)
-            else:
-                near.storage_write(key, value)
+    sends, _sends = _sends, None
+    if commit:
+        if buf:
+            for key in buf:
+                value = buf[key]
+                if value is None:
+                    near.storage_remove(key)
+                else:
+                    near.storage_write(key, value)
+        for p, make in sends:
+            p.index = make()
 
 
 def reset(name):
     """Per-call reset at the start of every wrapped method (matters in CPython mode, where the
     module outlives one call)."""
-    global _buf, readonly, method, op
-    _buf = None
+    global _buf, _sends, readonly, method, op, in_callback
+    _buf = _sends = None
     readonly = None
     method = name
     op = None
+    in_callback = False
 
 
 # --- ledgers: integer balances (yoctoNEAR or token units) per account --------------------

@@ -31,9 +31,10 @@ from .. import (
     TGAS,
     MisuseError,
     convert,
+    strict_json,
 )
 from . import _state
-from ._state import Promise
+from ._state import ContractError
 
 STORAGE_BYTE_COST = 10000000000000000000  # yocto per byte (spec 6)
 CLAIM = "_ns:claim"  # ledger of refunds that could not be sent
@@ -41,17 +42,53 @@ _OP = "_ns:op:"
 _SEQ = "_ns:seq"
 
 
+# What decoding a result may take, checked before anything is decoded (bytes.count allocates
+# nothing).  Measured in the Wasm by ``python bench/bench_results.py``:
+# * heap: MicroPython's heap is 32,000 bytes and nothing is reclaimed (platform.md); a
+#   near_safe callback body starts with about 25,700 bytes free, less the answer's own bytes.
+#   Heap per item decoded: an empty list 37-39 bytes, a string "ab" 37-39, a 13-digit int
+#   37-39, an empty dict or a float 21-23, a small int 5-7; text adds its length.  So a decode
+#   takes at most ``40 * '[' + 24 * ('{' + ',') + 8 * '"' + 2 * len`` bytes, which must stay
+#   within RESULT_HEAP (what is left carries the body, the settlement and the return): 1,801
+#   bytes of 600 empty lists (23,328 bytes measured: the callback trapped) are refused.
+# * gas: the check before the decode (strict_json, Python) costs 13-42 Ggas per item and up to
+#   4.3 Ggas per byte of escaped or non-ASCII text, json.loads 1-12 Ggas per item, so a decode
+#   may take at most half the gas left when the callback starts (a 10 Tgas callback decodes
+#   about 100 items; give callback_gas= more for bigger answers).
+RESULT_HEAP = 12000
+ITEM_GAS = 45 * 10**9
+BYTE_GAS = 5 * 10**9
+
+
+def _too_large(raw):
+    """Decoding ``raw`` could exhaust the heap (RESULT_HEAP) or half the gas left."""
+    lists, dicts, commas = raw.count(b"["), raw.count(b"{"), raw.count(b",")
+    n = len(raw)
+    if 40 * lists + 24 * (dicts + commas) + 8 * raw.count(b'"') + 2 * n > RESULT_HEAP:
+        return True
+    cost = (lists + dicts + commas + 1) * ITEM_GAS + n * BYTE_GAS
+    return 2 * cost > near.prepaid_gas() - near.used_gas()
+
+
+def _decode(raw):
+    """The JSON value of ``raw``, or None when it is not JSON: checked by strict_json first,
+    so ``json.loads`` never raises (a builtin's exception caught in a frame that returns breaks
+    nearc's port: platform.md)."""
+    return json.loads(raw) if raw and strict_json(raw) else None
+
+
 class Result:
     """One promise result in a callback.
 
     ``succeeded``: the promise itself succeeded (status 1) - the fact settlement relies on.
-    ``ok``: it succeeded and is usable (within the size bound; of the declared kind when the
-    callback declares ``result=``).  ``raw``: the bytes (None on failure or above the bound).
-    ``value``: the JSON-decoded value (None when not ok or not JSON), decoded on first use:
-    decoding costs gas that grows faster than the size in MicroPython (measured: 1 KB about
-    0.4 Tgas, 4 KB about 1.9 Tgas, 8 KB over 8 Tgas), so a callback that only settles never
-    pays for it.  ``error``: why it is not ok ("failed", "result too large", "result is not
-    JSON", "result has the wrong kind")."""
+    ``ok``: it succeeded and is usable (within the size bound - ``max_result`` bytes, and a
+    decode that fits RESULT_HEAP and half the gas left -; of the declared kind when the
+    callback declares ``result=``).  ``raw``: the bytes (None on failure or above the bound).  ``value``: the
+    JSON-decoded value (None when not ok, or not JSON as CPython's json reads it, or holding a
+    number that decodes to inf), decoded on first use: decoding costs gas that grows faster
+    than the size in MicroPython (measured: 1 KB about 0.4 Tgas, 4 KB about 1.9 Tgas, 8 KB over
+    8 Tgas), so a callback that only settles never pays for it.  ``error``: why it is not ok
+    ("failed", "result too large", "result is not JSON", "result has the wrong kind")."""
 
     def __init__(self, succeeded, ok, raw, error):
         self.succeeded = succeeded
@@ -65,29 +102,24 @@ class Result:
     def value(self):
         if not self._decoded:
             self._decoded = True
-            try:
-                self._value = json.loads(self.raw) if self.raw else None
-            except Exception:  # noqa: BLE001  not JSON: value stays None, raw is there
-                self._value = None
+            self._value = _decode(self.raw)
         return self._value
 
 
 def read_result(i, limit, kind):
-    """Promise result ``i`` as a Result: bounded size; decoded now only to check ``kind``."""
+    """Promise result ``i`` as a Result: size and shape bounded before anything is decoded;
+    decoded now only to check ``kind``."""
     status, raw = near.promise_result(i)
     if status != 1:
         return Result(False, False, None, "failed")
-    if len(raw) > limit:
+    if len(raw) > limit or (raw and _too_large(raw)):
         return Result(True, False, None, "result too large")
     r = Result(True, True, raw, None)
     if kind is not None:
-        if raw:
-            try:
-                r._value = json.loads(raw)
-            except Exception:  # noqa: BLE001
-                return Result(True, False, raw, "result is not JSON")
+        if raw and not strict_json(raw):
+            return Result(True, False, raw, "result is not JSON")
         r._decoded = True
-        good, r._value = convert(kind, r._value)
+        good, r._value = convert(kind, json.loads(raw) if raw else None)
         if not good:
             r.ok, r._value, r.error = False, None, "result has the wrong kind"
     return r
@@ -95,15 +127,18 @@ def read_result(i, limit, kind):
 
 class Operation:
     """The settlement near_safe owes for one safe_call, seen by the callback body through
-    ``operation()``.  ``ok`` starts as "every promise succeeded" (``Result.succeeded``: an
-    oversized or unexpected value does not undo a call that happened); the amounts to apply
-    follow from it and the body may change them (for example refund only the unused part)."""
+    ``operation()``.  Everything comes from the record stored when the call left (never from
+    the callback's arguments).  ``ok`` starts as "every promise succeeded"; the amounts follow
+    from it and the body may lower them (for example refund only the unused part).  At
+    settlement each amount must be an int between 0 and what the operation moved for it (a
+    refund never includes a deposit that left with the call); otherwise the adjustment is
+    logged and the defaults apply."""
 
-    def __init__(self, ns, ok):
-        self.id = ns["o"]
-        self.caller = ns["u"]
-        self.lock = ns.get("l")
-        self._ns = ns
+    def __init__(self, n, rec, ok):
+        self.id = n
+        self.caller = rec["u"]
+        self.lock = rec.get("l")
+        self._rec = rec
         self._ok0 = ok
         self.set_ok(ok)
 
@@ -113,13 +148,17 @@ class Operation:
 
     def set_ok(self, ok):
         """Recompute the default amounts for success (``ok``) or failure."""
-        ns = self._ns
         self.ok = ok
-        self.refund = 0 if ok else int(ns.get("r", "0"))
-        c = ns.get("c")
-        self.credit = int(c[2]) if ok and c else 0
-        d = ns.get("d")
-        self.restore = 0 if ok or not d else int(d[2])
+        self.refund = 0 if ok else self._most("r")
+        self.credit = self._most("c") if ok else 0
+        self.restore = 0 if ok else self._most("d")
+
+    def _most(self, key):
+        """What the operation moved for ``key``: the bound of that amount."""
+        v = self._rec.get(key)
+        if v is None:
+            return 0
+        return int(v if type(v) is str else v[2])
 
 
 def _norm(entry, caller, amount, what):
@@ -131,53 +170,90 @@ def _norm(entry, caller, amount, what):
     raise MisuseError("safe_call: " + what + "= takes a ledger name or (ledger, account, amount)")
 
 
+def _error(what):
+    """A failed check: ContractError, so that a @call panics with it and a callback body that
+    makes the call is contained (its writes dropped, the settlement still commits)."""
+    raise ContractError("Method " + _state.method + ": " + what)
+
+
 def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=None,
               then_args=None, callback_gas=CALLBACK_GAS, caller=None, refund=0, credit=None,
               debit=None, lock=None, claimable=False, own_gas=OWN_GAS):
     """Call ``receiver.function(args)`` and then this contract's callback ``then``; see the
     module docstring and docs/safety.md.  Returns a Promise to return from the method."""
+    if _state.readonly is not None:
+        _state.write_refused()
     _check_then(then, then_args)
     # 1. Gas, before any state change of ours.
     need = near.used_gas() + own_gas + gas + callback_gas
     if near.prepaid_gas() < need:
-        near.panic_utf8("Method " + _state.method + ": not enough gas: attach at least "
-                        + str(-(-need // TGAS)) + " Tgas")
-    if caller is None:
-        caller = near.predecessor_account_id()
-    # 2. A conflicting operation in flight: say what is locked.
-    if lock and near.storage_has_key(_state.LOCK + lock):
-        near.panic_utf8("Locked: " + lock)
-    # 3. Settlement record: travels in the callback args, kept in flight under its own key.
-    ns = None
-    if refund or credit or debit or lock:
-        seq = near.storage_read(_SEQ)
+        _error("not enough gas: attach at least " + str(-(-need // TGAS)) + " Tgas")
+    byname = type(debit) is str
+    money = refund or credit or debit or lock
+    if caller is None and money:
+        if _state.op is not None:
+            caller = _state.op.caller  # in a callback: the user of the operation it settles
+        elif _state.in_callback:
+            _error("safe_call in a callback needs caller= (the predecessor is this contract)")
+        else:
+            caller = near.predecessor_account_id()
+    # 2. Whose is the deposit if the callee's receipt fails?  The caller's when it is the
+    #    caller's money (refund=, or debit= by ledger name): the protocol returns it straight
+    #    to them (refund_to), so settlement never pays it out of the contract's balance - the
+    #    callback cannot tell a failed receipt from a callee that kept the deposit and
+    #    returned a failing promise.
+    back = deposit if deposit and (refund or byname) else 0
+    if back:
+        if refund and refund < deposit:
+            raise MisuseError("safe_call: refund= is less than deposit=: a failed call's deposit "
+                              "returns whole to one account; refund at least the deposit")
+        if not hasattr(near, "promise_set_refund_to"):  # a port near_safe did not build
+            _error("a deposit returned to the caller needs near.promise_set_refund_to "
+                   "(protocol >= 82): build the contract with near-safe build")
+    # 3. A conflicting operation in flight: say what is locked.
+    if lock and _state.has(_state.LOCK + lock):
+        _error("Locked: " + lock)
+    # 4. Settlement record, kept under its own key until the callback settles it; the
+    #    callback gets only its number.
+    n = None
+    if money:
+        seq = _state.read(_SEQ)
         n = 1 if seq is None else int(seq) + 1
-        near.storage_write(_SEQ, str(n))
-        ns = {"o": n, "u": caller}
-        if refund:
-            ns["r"] = str(refund)
+        _state.write(_SEQ, str(n))
+        rec = {"u": caller, "t": then, "s": near.signer_account_id()}
+        if refund > back:
+            rec["r"] = str(refund - back)
             if claimable:
-                ns["k"] = 1
+                rec["k"] = 1
         if credit:
-            ns["c"] = _norm(credit, caller, deposit, "credit")
+            rec["c"] = _norm(credit, caller, deposit, "credit")
         if debit:
             d = _norm(debit, caller, deposit, "debit")
             _state.debit(d[0], d[1], int(d[2]))
-            ns["d"] = d
+            if not byname:
+                rec["d"] = d  # restored on failure; a debit by name left as the deposit
         if lock:
-            near.storage_write(_state.LOCK + lock, str(n))
-            ns["l"] = lock
-        near.storage_write(_OP + str(n), json.dumps(ns))
-    # 4. Promises: external call by weight, callback with static reserved gas.
+            _state.write(_state.LOCK + lock, str(n))
+            rec["l"] = lock
+        _state.write(_OP + str(n), json.dumps(rec))
+    # 5. Promises: external call by weight, callback with static reserved gas.
     cb_args = dict(then_args) if then_args else {}
-    if ns is not None:
-        cb_args["_ns"] = ns
-    p = near.promise_batch_create(receiver)
-    near.promise_batch_action_function_call_weight(
-        p, function, json.dumps(args) if args is not None else "{}", deposit, gas, 1)
-    c = near.promise_batch_then(p, near.current_account_id())
-    near.promise_batch_action_function_call_weight(c, then, json.dumps(cb_args), 0, callback_gas, 0)
-    return Promise(c)
+    if n is not None:
+        cb_args["_ns"] = n
+    a = _state.dumps(args) if args is not None else "{}"
+    cb = _state.dumps(cb_args)
+    to = caller if back else None
+
+    def send():
+        p = near.promise_batch_create(receiver)
+        near.promise_batch_action_function_call_weight(p, function, a, deposit, gas, 1)
+        if to is not None:
+            near.promise_set_refund_to(p, to)
+        c = near.promise_batch_then(p, near.current_account_id())
+        near.promise_batch_action_function_call_weight(c, then, cb, 0, callback_gas, 0)
+        return c
+
+    return _state.promise(send)
 
 
 def _check_then(then, then_args):
@@ -200,56 +276,79 @@ def _check_then(then, then_args):
                               % (name, then, kind))
 
 
-def open_op(ns, results):
-    """Start settling: remove the in-flight record (panics if it was already settled)."""
-    if near.storage_remove(_OP + str(ns["o"])) is None:
-        near.panic_utf8("Method " + _state.method + ": unknown operation " + str(ns["o"]))
+def open_op(n, results):
+    """Start settling operation ``n``: take its record out of storage (a second settlement, a
+    callback other than the one named at the call, or another signer's transaction - e.g. a
+    self-call chained by the contract's own code with someone else's number - panics)."""
+    raw = near.storage_remove(_OP + str(n)) if type(n) is int else None
+    rec = json.loads(raw) if raw is not None else None
+    if rec is None or rec["t"] != _state.method or rec["s"] != near.signer_account_id():
+        near.panic_utf8("Method " + _state.method + ": unknown operation " + str(n))
     ok = True
     for r in results:
         if not r.succeeded:
             ok = False
-    _state.op = Operation(ns, ok)
+    _state.op = Operation(n, rec, ok)
     return _state.op
 
 
 def settle(op):
-    """Apply the settlement: unlock, credit (success), restore and refund (failure)."""
-    ns = op._ns
+    """Apply the settlement: unlock, credit (success), restore and refund (failure).  The
+    amounts are checked against what the operation moved; a bad adjustment by the callback
+    body is logged and replaced by the defaults (a panic here would lose the settlement)."""
+    rec = op._rec
+    for key, v in (("r", op.refund), ("c", op.credit), ("d", op.restore)):
+        if type(v) is not int or v < 0 or v > op._most(key):
+            near.log_utf8("Method " + _state.method + ": settlement adjustment refused ("
+                          + key + "=" + str(v) + "); the defaults apply")
+            op.reset()
+            break
     if op.lock:
         near.storage_remove(_state.LOCK + op.lock)
     if op.credit:
-        c = ns["c"]
+        c = rec["c"]
         _state.credit(c[0], c[1], op.credit)
     if op.restore:
-        d = ns["d"]
+        d = rec["d"]
         _state.credit(d[0], d[1], op.restore)
     if op.refund:
-        refund(op.caller, op.refund, ns.get("k"))
+        refund(op.caller, op.refund, rec.get("k"))
 
 
 def refund(account, amount, hold=False):
     """Transfer ``amount`` to ``account`` when that is safe: enough gas left for the transfer
     and the contract stays covered for storage (a LackBalanceForState would roll back the whole
-    callback, spec 6).  Otherwise record it as claimable (``claim()`` pays it out)."""
+    callback, spec 6).  Otherwise record it as claimable (``claim()`` pays it out).  Inside a
+    callback body the transfer is sent when the body returns.  A transfer to an account that
+    no longer exists fails and NEAR returns the amount to this contract, where no ledger owns
+    it (docs/safety.md, threat model)."""
+    if _state.readonly is not None:
+        _state.write_refused()
     if not hold and near.prepaid_gas() - near.used_gas() >= REFUND_GAS and (
         near.account_balance() - amount
         >= (near.storage_usage() + 200) * STORAGE_BYTE_COST
     ):
-        p = near.promise_batch_create(account)
-        near.promise_batch_action_transfer(p, amount)
+        _state.promise(lambda: _transfer(account, amount))
         return True
     _state.credit(CLAIM, account, amount)
     near.log_utf8("refund of " + str(amount) + " to " + account + " is claimable")
     return False
 
 
+def _transfer(account, amount):
+    p = near.promise_batch_create(account)
+    near.promise_batch_action_transfer(p, amount)
+    return p
+
+
 def claim():
     """Pay the caller's claimable refunds (use in a ``@call`` method of your contract)."""
+    if _state.readonly is not None:
+        _state.write_refused()
     who = near.predecessor_account_id()
     amount = _state.balance(CLAIM, who)
     if not amount:
-        near.panic_utf8("Method " + _state.method + ": nothing to claim")
+        _error("nothing to claim")
     _state.debit(CLAIM, who, amount)
-    p = near.promise_batch_create(who)
-    near.promise_batch_action_transfer(p, amount)
+    _state.promise(lambda: _transfer(who, amount))
     return str(amount)
