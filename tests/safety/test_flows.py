@@ -16,6 +16,12 @@ def _transfers_to(out, account, amount):
             and r.actions == ("Transfer",) and not r.is_refund and r.deposit == amount]
 
 
+def _deposit_back(out, account, amount):
+    """The protocol's refunds of a failed call's deposit (refund_to) reaching ``account``."""
+    return [r for r in out.receipts if r.receiver == account and r.predecessor == "system"
+            and r.is_refund and r.deposit == amount]
+
+
 def _ns_keys(world):
     """near_safe's in-flight records and locks left in the vault's state."""
     return [k for k in world.storage() if k.startswith((b"_ns:op:", b"_ns:lock:"))]
@@ -41,7 +47,8 @@ def test_stake_failure_refunds_the_exact_deposit_to_the_user(world):
     out = world.alice.call(world.vault, "deposit_and_stake", deposit=STAKE, gas=GAS)
     assert "staking pool is failing" in out.error
     assert out.value is False
-    assert len(_transfers_to(out, "alice.near", STAKE)) == 1
+    assert len(_deposit_back(out, "alice.near", STAKE)) == 1  # by the protocol (refund_to)
+    assert _transfers_to(out, "alice.near", STAKE) == []  # not out of the vault's balance
     assert world.staked() == 0
     assert int(world.view("claimable_of", {"account_id": "alice.near"})) == 0
     assert _ns_keys(world) == []
@@ -61,8 +68,10 @@ def test_withdraw_between_call_and_callback_pays_nothing_twice(world):
     records = {k: v for k, v in world.storage().items() if k.startswith(b"_ns:op:")}
     assert len(records) == 1
     record = json.loads(next(iter(records.values())))
-    assert record["u"] == "alice.near" and record["r"] == str(STAKE)
-    assert record["c"] == ["staked", "alice.near", str(STAKE)]
+    # everything settlement will use: caller, callback, signer, amounts, lock; no refund of
+    # the deposit (if the pool's receipt fails NEAR returns it to alice itself)
+    assert record == {"u": "alice.near", "t": "on_staked", "s": "alice.near",
+                      "c": ["staked", "alice.near", str(STAKE)], "l": "alice.near"}
     assert b"_ns:lock:alice.near" in world.storage()
     # The attacker's move of the guidance: withdraw while the staking call is in flight.
     grab = world.alice.submit(world.vault, "withdraw", {"amount": str(STAKE)})
@@ -72,7 +81,7 @@ def test_withdraw_between_call_and_callback_pays_nothing_twice(world):
     withdraw = grabbed.receipt("withdraw")
     assert withdraw.block_height <= callback.block_height  # it really ran in between
     assert grabbed.status == "failure" and "Locked: alice.near" in grabbed.error
-    assert len(_transfers_to(out, "alice.near", STAKE)) == 1  # the refund, once
+    assert len(_deposit_back(out, "alice.near", STAKE)) == 1  # the deposit back, once
     assert before - world.rt.balance("alice.near") < NEAR // 100
     assert world.staked() == 0
     # And once settled, there is nothing to withdraw either.
@@ -106,7 +115,7 @@ def test_raising_callback_body_still_refunds_and_unlocks(world):
     assert cb.succeeded  # the callback did not abort
     assert any("Method on_staked: callback body raised ValueError: boom" in line
                for line in cb.logs), cb.logs
-    assert len(_transfers_to(out, "alice.near", STAKE)) == 1
+    assert len(_deposit_back(out, "alice.near", STAKE)) == 1
     assert before - world.rt.balance("alice.near") < NEAR // 100
     assert _ns_keys(world) == []  # unlocked, operation settled
     assert b"written_by_raising_body" not in world.storage()  # the body's write was dropped
@@ -135,20 +144,29 @@ def test_large_callee_result_does_not_starve_the_settlement(world):
     assert _ns_keys(world) == []
 
 
-def test_callback_body_can_adjust_the_settlement(world):
+def test_callback_body_cannot_refund_a_deposit_that_left(world):
+    """The pool accepted the stake; the body tries to give half back out of the vault's balance
+    (half of a deposit that never came back): refused, logged, the defaults apply."""
+    vault_before = world.rt.balance("vault.near")
     out = world.alice.call(world.vault, "deposit_and_stake_half", deposit=STAKE, gas=GAS)
-    assert out.value == ["alice.near", True, str(STAKE // 2), str(STAKE // 2)]
-    assert world.staked() == STAKE // 2
-    assert len(_transfers_to(out, "alice.near", STAKE // 2)) == 1
+    cb = out.receipt("on_staked_half")
+    assert any("settlement adjustment refused" in line for line in cb.logs), cb.logs
+    assert world.staked() == STAKE
+    assert _transfers_to(out, "alice.near", STAKE // 2) == []
+    assert world.rt.balance("vault.near") >= vault_before
     assert _ns_keys(world) == []
 
 
-def test_callback_body_can_turn_success_into_failure(world):
+def test_callback_body_turning_success_into_failure_pays_nothing_that_left(world):
+    """set_ok(False) after the pool accepted: no credit, the lock released, and no "refund"
+    of the deposit the pool holds (the callback cannot take it back)."""
+    vault_before = world.rt.balance("vault.near")
     out = world.alice.call(world.vault, "deposit_and_stake_strict", deposit=STAKE, gas=GAS)
     assert out.receipt("deposit_and_stake_loud", receiver="staking.near").succeeded
     assert out.value is False
     assert world.staked() == 0
-    assert len(_transfers_to(out, "alice.near", STAKE)) == 1
+    assert _transfers_to(out, "alice.near", STAKE) == []
+    assert world.rt.balance("vault.near") >= vault_before
     assert _ns_keys(world) == []
 
 
@@ -211,18 +229,26 @@ def test_refund_the_contract_cannot_afford_becomes_claimable(world):
 
 
 def test_claimable_refund_is_paid_by_claim(world):
+    out = world.vault.call(world.vault, "pay_out", {"account_id": "alice.near", "amount": "7",
+                                                    "hold": True})
+    assert out.value is False and _transfers_to(out, "alice.near", 7) == []
+    assert int(world.view("claimable_of", {"account_id": "alice.near"})) == 7
+    claim = world.alice.call(world.vault, "claim_refund")
+    assert claim.status == "success" and claim.value == "7"
+    assert len(_transfers_to(claim, "alice.near", 7)) == 1
+    assert int(world.view("claimable_of", {"account_id": "alice.near"})) == 0
+    again = world.alice.call(world.vault, "claim_refund")
+    assert again.error.endswith("Method claim_refund: nothing to claim")
+
+
+def test_pull_refunds_never_hold_a_deposit_that_left(world):
+    """claimable=True applies to what the contract holds; a failed call's deposit goes back
+    to the user by the protocol whatever the option."""
     world.alice.call(world.staking, "set_fail", {"fail": True}).unwrap()
     out = world.alice.call(world.vault, "deposit_and_stake_pull", deposit=STAKE, gas=GAS)
     assert out.receipt("on_staked").succeeded
-    assert _transfers_to(out, "alice.near", STAKE) == []
-    assert int(world.view("claimable_of", {"account_id": "alice.near"})) == STAKE
-    before = world.rt.balance("alice.near")
-    claim = world.alice.call(world.vault, "claim_refund")
-    assert claim.status == "success" and claim.value == str(STAKE)
-    assert world.rt.balance("alice.near") - before > STAKE - NEAR // 100
+    assert len(_deposit_back(out, "alice.near", STAKE)) == 1
     assert int(world.view("claimable_of", {"account_id": "alice.near"})) == 0
-    again = world.alice.call(world.vault, "claim_refund")
-    assert "Method claim_refund: nothing to claim" in again.error
 
 
 # --- token withdraw: debit with rollback ------------------------------------------------------

@@ -118,7 +118,8 @@ def on_staked_strict(result):
 
 @call(payable=True)
 def deposit_and_stake_half():
-    """Same flow; the callback body changes the settlement: half credited, half refunded."""
+    """Same flow; the callback body tries to change the settlement: half credited, half
+    refunded - but the deposit left with the call, so there is nothing to refund."""
     user = near.predecessor_account_id()
     amount = near.attached_deposit()
     return safe_call(
@@ -138,7 +139,7 @@ def on_staked_half(result):
 
 @call(payable=True)
 def deposit_and_stake_pull():
-    """Same flow, but a failed stake is always refunded as a claimable balance (pull)."""
+    """Same flow with claimable=True (pull refunds; they apply to what the vault holds)."""
     user = near.predecessor_account_id()
     amount = near.attached_deposit()
     return safe_call(
@@ -147,9 +148,9 @@ def deposit_and_stake_pull():
     )
 
 
-@call(private=True, args={"account_id": ACCOUNT, "amount": AMOUNT})
-def pay_out(account_id, amount):
-    return refund(account_id, amount)
+@call(private=True, args={"account_id": ACCOUNT, "amount": AMOUNT, "hold": optional(BOOL)})
+def pay_out(account_id, amount, hold=False):
+    return refund(account_id, amount, hold)
 
 
 @call
@@ -304,5 +305,5 @@ def settle_unknown_operation():
     staking = state.get("cfg")[0]
     p = near.promise_create(staking, "number", '{"n": 1}', 0, 10 * 10**12)
     c = near.promise_then(p, near.current_account_id(), "on_staked",
-                          '{"_ns": {"o": 999, "u": "alice.near", "r": "5"}}', 0, 20 * 10**12)
+                          '{"_ns": 999}', 0, 20 * 10**12)
     near.promise_return(c)
