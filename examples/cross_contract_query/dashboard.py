@@ -5,7 +5,7 @@ callback's gas, and the callback is private and receives a typed, size-bounded r
 from near_safe import ACCOUNT, AMOUNT, STR, call, callback, init, safe_call, state, view
 
 
-@init(args={"oracle": ACCOUNT})
+@init(private=True, args={"oracle": ACCOUNT})
 def new(oracle):
     state.set("oracle", oracle)
 

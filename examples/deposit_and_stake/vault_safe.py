@@ -19,7 +19,7 @@ from near_safe import (
 STAKED = "staked"  # ledger: NEAR the pool accepted, per user
 
 
-@init(args={"pool": ACCOUNT})
+@init(private=True, args={"pool": ACCOUNT})
 def new(pool):
     state.set("pool", pool)
 

@@ -1,6 +1,9 @@
-"""A market that forwards the buyer's payment to a seller's contract.  If the seller's side
-fails, NEAR returns the payment to this market - not to the buyer; near_safe's ``refund=``
-sends it on to the buyer."""
+"""A market that forwards the buyer's payment to a seller's contract the buyer names.
+
+``refund=price`` with ``deposit=price``: if the seller's receipt fails, NEAR itself returns the
+payment straight to the buyer (near_safe sets the promise's refund_to), never to this market.
+The market never pays a "refund" out of its own balance: its callback cannot tell a failed sale
+from a seller that kept the payment and answered with a failing promise (hostile_seller.py)."""
 
 import near
 
@@ -27,7 +30,7 @@ def buy(seller, item):
 
 @callback(args={"item": STR})
 def on_sold(result, item):
-    if result.succeeded:  # near_safe refunds the buyer on failure; record the sale on success
+    if result.succeeded:  # record the sale; a failed sale's payment went back to the buyer
         state.credit("purchases", operation().caller, 1)
     return {"item": item, "sold": result.succeeded}
 

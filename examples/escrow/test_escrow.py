@@ -65,3 +65,17 @@ def test_second_buyer_of_the_last_item_is_refunded(runtime, market, seller, alic
     assert "out of stock: lamp" in out.error
     assert buyer_change == 0 and market_change == 0
     assert seller.view("owned", {"item": "lamp", "account_id": bob.id}) == 0
+
+
+def test_hostile_seller_keeping_the_payment_costs_the_market_nothing(runtime, market, near_deploy,
+                                                                      alice):
+    """The seller keeps the payment and answers with a failing promise: the buyer chose that
+    seller and paid it; the market pays no "refund" out of the other buyers' money."""
+    hostile = near_deploy(HERE / "hostile_seller.py")
+    hostile0 = runtime.balance(hostile)
+    out, buyer_change, market_change = buy(runtime, market, alice, hostile)
+    assert out.value == {"item": "lamp", "sold": False}  # the callback saw a failure
+    assert market_change == 0
+    assert buyer_change == -PRICE  # paid to the seller she named
+    assert runtime.balance(hostile) - hostile0 >= PRICE
+    assert market.view("purchases_of", {"account_id": alice.id}) == 0

@@ -8,7 +8,7 @@ from near_safe import ACCOUNT, AMOUNT, call, callback, init, safe_call, state, v
 TOKENS = "tokens"  # ledger: each user's tokens held by the vault
 
 
-@init(args={"token": ACCOUNT})
+@init(private=True, args={"token": ACCOUNT})
 def new(token):
     state.set("token", token)
 

@@ -3,8 +3,8 @@
 Both directions are cross-contract calls made safe by near_safe's ``safe_call``:
 
 * ``deposit``: the attached NEAR goes to the pool; it is credited to the user only in the
-  callback, after the pool accepted it (deferred crediting), and refunded to the user if the
-  pool failed;
+  callback, after the pool accepted it (deferred crediting); if the pool's receipt fails NEAR
+  returns it straight to the user (near_safe sets the call's refund_to);
 * ``withdraw``: the user's balance is debited before the pool is asked to pay it back, and
   restored in the callback if the pool failed (debit with rollback); on success the callback
   passes the NEAR on to the user.  A lock on the user refuses a second withdrawal while one is
@@ -34,8 +34,11 @@ from near_safe import (
 DEPOSITS = "deposits"  # ledger: each user's NEAR held in the pool by this vault
 
 
-@init(args={"pool": ACCOUNT})
+@init(private=True, args={"pool": ACCOUNT})
 def new(pool):
+    # Private, and run in the same transaction as the deploy (DeployContract + FunctionCall,
+    # see tests/conftest.py): a public init would let anyone initialize the vault with their
+    # own pool between the deploy and the init, and receive every later deposit.
     state.set("pool", pool)
 
 

@@ -66,3 +66,10 @@ def test_callbacks_cannot_be_called_from_outside(vault, alice):
         out = alice.call(vault, callback)
         assert f"Method {callback} is private" in out.error
     assert deposit_of(vault, alice) == 0
+
+
+def test_nobody_else_can_initialize_the_vault(runtime, vault, alice):
+    """The vault was deployed and initialized in one transaction (conftest: near_deploy with
+    init=); its init is private, so no one can (re)point it at their own pool."""
+    out = alice.call(vault, "new", {"pool": alice.id})
+    assert out.error == "Method new is private"
