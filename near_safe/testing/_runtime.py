@@ -102,12 +102,16 @@ class Runtime:
 
     ``mode="wasm"`` runs compiled Wasm in wasmtime (gas figures come from this mode);
     ``mode="python"`` runs a ``.py`` contract's source under CPython against the same host
-    functions (fast, debuggable; Wasm op gas is not counted)."""
+    functions (fast, debuggable; Wasm op gas is not counted).  ``port``: the MicroPython port,
+    "near_safe" (default: the builder's patched port) or "nearc" (plain nearc's: python mode
+    models its defects, wasm mode builds without near_safe's patches); see
+    docs/cpython-mode.md."""
 
-    def __init__(self, mode: str = "wasm", config: Optional[params.Config] = None):
+    def __init__(self, mode: str = "wasm", config: Optional[params.Config] = None, port=None):
         if mode not in ("wasm", "python"):
             raise RuntimeSimError(f"Runtime(mode={mode!r}): use mode='wasm' or mode='python'")
         self.mode = mode
+        self.port = port
         self.config = config or params.Config()
         self._state = State()
         self._code_by_hash = {}  # sha256(code bytes) -> ContractCode (python-mode sources)
@@ -270,11 +274,14 @@ class Runtime:
                                       "of a .py, .wasm or .wat file, or Wasm bytes")
             if path.suffix == ".py":
                 if self.mode == "python":
-                    code = ContractCode(path.read_bytes(), kind="python", source_path=path)
+                    code = ContractCode(path.read_bytes(), kind="python", source_path=path,
+                                        port=self.port)
                 else:
                     from ..builder import build_contract
 
-                    wasm = Path(build_contract(path))
+                    # port="nearc": plain nearc's port, built without near_safe's patches
+                    plain = self.port == "nearc" or getattr(self.port, "name", None) == "nearc"
+                    wasm = Path(build_contract(path, patches=not plain))
                     code = ContractCode(wasm.read_bytes(), kind="wasm", source_path=path)
             elif path.suffix in (".wasm", ".wat"):
                 code = ContractCode(self._wasm_bytes(path.read_bytes()), kind="wasm",

@@ -41,6 +41,7 @@ class ContractCode:
     kind: str = "wasm"  # "wasm" | "python"
     source_path: str | None = None
     _hash: str | None = field(default=None, repr=False, compare=False)
+    port: object = field(default=None, compare=False)  # CPython mode: the port modelled (_pymode)
 
     @property
     def hash(self) -> str:

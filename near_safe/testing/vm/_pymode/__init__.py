@@ -111,12 +111,16 @@ from ._mainc import (
     _mp_print,
     format_mp_exception,
 )
-from ._modnear import _ABORT_TYPES, HostAbort, NearHost, _trap
+from ._modnear import _ABORT_TYPES, _LAST_WINS, HostAbort, NearHost, _trap
 from ._mpjson import _mp_json_dumps, _mp_json_loads
-from ._mpobjects import _FROZEN_BUILTINS, MPDict, _running, _wasm_trap_for
+from ._mpobjects import _FROZEN_BUILTINS, MPDict, MPSet, _running, _wasm_trap_for
+from ._mpport import (DEFAULT_PORT, PORTS, CallState, Port, RecursionLimit, nlr_failure,
+                      resolve_port)
+from ._mpport import _call as _port_call
 
-__all__ = ["SHARED_MODULES", "HostAbort", "LogBuffer", "MPDict", "NearHost", "format_mp_exception",
-           "last_exception", "load_contract", "run_python"]
+__all__ = ["DEFAULT_PORT", "PORTS", "SHARED_MODULES", "HostAbort", "LogBuffer", "MPDict", "MPSet",
+           "NearHost", "Port", "format_mp_exception", "last_exception", "load_contract",
+           "resolve_port", "run_python"]
 
 
 def run_python(code, method_name: str, context, storage: dict, ext, config):
@@ -141,25 +145,32 @@ def run_python(code, method_name: str, context, storage: dict, ext, config):
         return nop_outcome(context, FunctionCallError(
             "MethodNotFound", "MethodNotFound", "MethodNotFound"))
 
+    port = resolve_port(getattr(code, "port", None))
     memory = ScratchMemory()
     logic = VMLogic(context, storage, ext, config, memory)
     host = NearHost(logic, memory, _ABORT_TYPES)
     log = LogBuffer(host)
     stream = _LogStream(log)
+    state = CallState(host, port, contract.heap_baseline)
     try:
-        _call(contract, method_name, host, log, stream)
+        _call(contract, method_name, host, log, stream, state)
     except HostAbort:
         pass
     aborted = host._abort
+    if aborted is None and state.nlr_site is not None:
+        return logic.outcome(nlr_failure(state))
     return logic.outcome(aborted.error.error if aborted is not None else None)
 
 
-def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer, stream):
+def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer, stream,
+          state: CallState):
     """``run_frozen_fn(file, fn)`` of nearc's main.c."""
     bind = _host.bind
     shared = _shared()
     previous = bind(host)
     _running[0] = host
+    _port_call[0] = state
+    _LAST_WINS[0] = state.port.last_exception_wins
     saved = (sys.stdout, sys.stderr, builtins.print, sys.breakpointhook, json.loads,
              json.dumps)
     sys.stdout = sys.stderr = stream
@@ -188,7 +199,8 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
             if fn is None:  # mp_load_name's NameError leaves NULL: the Wasm traps
                 raise _trap(host, "Unreachable")
             try:
-                fn()
+                with RecursionLimit(state.port):
+                    fn()
             except HostAbort:
                 raise
             except BaseException as exc:  # noqa: BLE001
@@ -196,7 +208,8 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
                     raise _trap(host, _wasm_trap_for(exc)) from None
                 _print_exception(exc, contract, log, cooked=False)
                 log.flush()
-                log.write_bytes(NEAR_ABORT_LINE)
+                log.write_bytes(NEAR_ABORT_LINE.replace(
+                    b"main.c:143", b"main.c:%d" % state.port.abort_line))
                 log.flush()
                 host.panic()  # -> "Smart contract panicked: explicit guest panic"
             log.flush()
@@ -205,6 +218,7 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
          json.dumps) = saved
         bind(previous)
         _running[0] = None
+        _port_call[0] = None
         shared.restore()
 
 

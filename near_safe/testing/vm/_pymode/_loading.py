@@ -9,7 +9,23 @@ import os
 import sys
 import types
 
+from ._mpbuild import MISSING_MODULE_TRAP, check_build, import_failure
 from ._mpobjects import _FROZEN_BUILTINS, compile_contract_code
+from ._mpport import BASELINE, PACKAGE_BASELINE
+
+
+def _heap_baseline(tree) -> int:
+    """Heap in use when the method starts (_mpport): start-up plus the frozen packages the
+    contract imports."""
+    import ast
+
+    tops = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            tops.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            tops.add(node.module.split(".")[0])
+    return BASELINE + sum(PACKAGE_BASELINE.get(t, 0) for t in tops)
 
 # ------------------------------------------------------------------ the contract's code
 
@@ -39,7 +55,10 @@ class _Contract:
         self.local_names = None  # (module names, package prefixes) of the folder, on first use
         self.frozen_locals = None  # the local modules the builder freezes ("pkg/mod.py"), if known
         # a syntax error is the builder's BuildError, naming the line and the fix
-        exports, _ = _analyze.find_exports(_analyze.parse_source(Path(path), source))
+        tree = _analyze.parse_source(Path(path), source)
+        exports, _ = _analyze.find_exports(tree)
+        check_build(source, tree, path)  # what the Wasm build refuses beyond the analysis
+        self.heap_baseline = _heap_baseline(tree)
         if _reads(path) == source:
             # what the builder refuses (no export, an import MicroPython cannot have, an
             # export named like a C keyword) CPython mode refuses too, with the same BuildError
@@ -139,8 +158,12 @@ def _local_code(path: str):
     hit = _module_code.get(path)
     if hit is not None and hit[0] == key:
         return hit[1]
+    import ast
+
     with open(path, "rb") as f:
-        code = compile_contract_code(f.read().decode("utf-8"), path)
+        source = f.read().decode("utf-8")
+    check_build(source, ast.parse(source, path), path)
+    code = compile_contract_code(source, path)
     _module_code[path] = (key, code)
     return code
 
@@ -168,15 +191,35 @@ class _ImportMiss(OSError):
 _ImportMiss.__name__ = _ImportMiss.__qualname__ = "OSError"
 
 
+def _raise_import_failure(failure):
+    """Raise what a failed import does in the Wasm: an exception, or a trap (a str: its kind;
+    "GasExceeded" for a host abort)."""
+    if isinstance(failure, str):
+        from ._modnear import HostAbort, _trap
+        from ._mpobjects import _running
+        from ..logic import host_error
+
+        host = _running[0]
+        if failure == "GasExceeded":
+            host._abort = HostAbort(host_error("GasExceeded"))
+            raise host._abort
+        raise _trap(host, failure)
+    raise failure
+
+
 def _not_frozen():
     return _ImportMiss(2, "ENOENT")
+
+
+_MPOBJECTS_FILE = sys.modules[compile_contract_code.__module__].__file__
 
 
 def _imported_by_contract_code() -> bool:
     """Whether the import in progress comes from contract code (the contract or one of its
     local modules, whose builtins are the frozen ones), not from a library it calls."""
     frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
+    while frame is not None and (frame.f_code.co_filename.startswith("<frozen importlib")
+                                 or frame.f_code.co_filename == _MPOBJECTS_FILE):
         frame = frame.f_back
     return frame is not None and frame.f_globals.get("__builtins__") is _FROZEN_BUILTINS
 
@@ -197,6 +240,9 @@ class _LocalFinder:
 
         if not _imported_by_contract_code():
             return None  # a library's import during the call (``token`` for ``tokenize``...)
+        failure = import_failure(fullname)
+        if failure is not None:  # frozen, but fails to import in the Wasm (measured)
+            _raise_import_failure(failure)
         if path is None:
             if fullname in SHARED_MODULES:
                 return None
@@ -216,7 +262,9 @@ class _LocalFinder:
         if self.frozen is not None:
             rel = os.path.relpath(file, self.root).replace(os.sep, "/")
             if rel not in self.frozen:  # not in the Wasm: MicroPython's import fails
-                raise _not_frozen()
+                from ._modnear import _LAST_WINS
+
+                _raise_import_failure(_not_frozen() if _LAST_WINS[0] else MISSING_MODULE_TRAP)
         self.loaded.append(fullname)
         return importlib.util.spec_from_file_location(
             fullname, file, loader=_LocalLoader(file), submodule_search_locations=search)

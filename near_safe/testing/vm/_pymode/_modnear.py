@@ -10,6 +10,7 @@ from ..._types import FunctionCallError
 from .._pymemory import ScratchMemory
 from ..gas import GasError, IntegerOverflow
 from ..logic import VMLogicError, host_error
+from ._mpport import charge, mp_size
 
 U64 = (1 << 64) - 1
 U128 = (1 << 128) - 1
@@ -38,6 +39,14 @@ class HostAbort(BaseException):
 # wrapper made by ``_guard`` raises the last pending exception after the function ran.
 
 _PENDING = [None]  # the pending exception of the running near.* function (one call at a time)
+_LAST_WINS = [True]  # nearc's port: a later raise replaces the pending one (near_safe's: the first wins)
+
+
+def _pend(exc: BaseException) -> None:
+    """``mp_raise_*`` under NLR_WASM: record ``exc`` as pending (on nearc's port it replaces
+    an earlier one; on near_safe's patched port the first one raised stays)."""
+    if _LAST_WINS[0] or _PENDING[0] is None:
+        _PENDING[0] = exc
 
 
 def _mp_obj_get_int(value) -> int:
@@ -47,9 +56,9 @@ def _mp_obj_get_int(value) -> int:
     if t is int or t is bool:
         if _MP_INT_MIN <= value <= _MP_INT_MAX:
             return int(value)
-        _PENDING[0] = OverflowError("overflow converting long int to machine word")
+        _pend(OverflowError("overflow converting long int to machine word"))
         return 0
-    _PENDING[0] = TypeError(f"can't convert {t.__name__} to int")
+    _pend(TypeError(f"can't convert {t.__name__} to int"))
     return 0
 
 
@@ -61,7 +70,7 @@ def _as_u64(c_int: int) -> int:
 def _mp_int_to_u128(value) -> int:
     """``mp_int_to_u128``: any int (not bool), two's complement modulo 2**128; else 0."""
     if type(value) is not int:
-        _PENDING[0] = TypeError("Input must be an integer")
+        _pend(TypeError("Input must be an integer"))
         return 0
     return value & U128
 
@@ -77,14 +86,14 @@ def _mp_int_to_u64(value) -> int:
 def _str_data(value) -> bytes:
     if type(value) is str:
         return value.encode("utf-8", "surrogatepass")
-    _PENDING[0] = TypeError("A str value is required")
+    _pend(TypeError("A str value is required"))
     return b""
 
 
 def _bytes_data(value) -> bytes:
     if type(value) is bytes:
         return value
-    _PENDING[0] = TypeError("A bytes value is required")
+    _pend(TypeError("A bytes value is required"))
     return b""
 
 
@@ -94,7 +103,7 @@ def _str_or_bytes_data(value) -> bytes:
         return value.encode("utf-8", "surrogatepass")
     if t is bytes:
         return value
-    _PENDING[0] = TypeError("A str or bytes value is required")
+    _pend(TypeError("A str or bytes value is required"))
     return b""
 
 
@@ -104,7 +113,7 @@ def _new_str(data: bytes):
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        _PENDING[0] = UnicodeError()
+        _pend(UnicodeError())
         return None
 
 
@@ -258,7 +267,7 @@ class NearHost:
 
     def ecrecover(self, hash, sig, v, malleability_flag, /):
         if type(hash) is not bytes or type(sig) is not bytes or type(malleability_flag) is not bool:
-            _PENDING[0] = TypeError("hash and sig must be bytes and malleability_flag must be bool")
+            _pend(TypeError("hash and sig must be bytes and malleability_flag must be bool"))
             return None
         mem = self._mem
         result = self._logic.ecrecover(len(hash), mem.put(hash), len(sig), mem.put(sig),
@@ -270,7 +279,7 @@ class NearHost:
         # modnear.c declares 4 arguments (MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN 4, 4) and reads 3
         # (see _ARITY)
         if type(sig) is not bytes or type(msg) is not bytes or type(pub_key) is not bytes:
-            _PENDING[0] = TypeError("sig, msg and pub_key must be bytes")
+            _pend(TypeError("sig, msg and pub_key must be bytes"))
             return None
         mem = self._mem
         return bool(self._logic.ed25519_verify(len(sig), mem.put(sig), len(msg), mem.put(msg),
@@ -332,12 +341,15 @@ class NearHost:
             # modnear.c raises "promise_indices should be a list of promise indices", then reads
             # the object as a list anyway (undefined behaviour).  For a tuple that read finds
             # no int and raises again (measured in Wasm mode); we raise that, with no host call.
-            _PENDING[0] = TypeError("Each promise index should be an integer")
+            # On near_safe's port the first exception wins (measured).
+            _pend(TypeError("promise_indices should be a list of promise indices"))
+            if _LAST_WINS[0]:
+                _pend(TypeError("Each promise index should be an integer"))
             return None
         buf = bytearray()
         for item in promise_indices:
             if type(item) is not int:  # mp_obj_is_int: small or big int, not bool
-                _PENDING[0] = TypeError("Each promise index should be an integer")
+                _pend(TypeError("Each promise index should be an integer"))
                 return None
             buf += _as_u64(_mp_obj_get_int(item)).to_bytes(8, "little")
         return self._logic.promise_and(self._mem.put(bytes(buf)), len(promise_indices))
@@ -525,7 +537,7 @@ def _guard(name, fn):
         if kwargs or len(args) != declared or odd:
             if kwargs:
                 pending = TypeError("function doesn't take keyword arguments")
-            if len(args) != declared:
+            if len(args) != declared and (pending is None or _LAST_WINS[0]):
                 pending = TypeError(too_many_or_few.format(len(args)))
             if kwargs:
                 args += tuple(x for item in kwargs.items() for x in item)
@@ -544,6 +556,8 @@ def _guard(name, fn):
         if exc is not None:
             _PENDING[0] = None
             raise exc
+        if type(result) is bytes or type(result) is str:
+            charge(mp_size(result))  # the heap budget (_mpport)
         return result
 
     method.__name__ = method.__qualname__ = name

@@ -7,6 +7,8 @@ import math
 import re
 
 from ._mpobjects import MPDict, _mp_order
+from ._mpport import _call as _port_call
+from ._mpport import charge, mp_deep_size, mp_size
 
 # ------------------------------------------------------------ MicroPython's json module
 #
@@ -34,7 +36,10 @@ def _mp_json_dumps(obj, *args, separators=None, **kwargs):
         item_sep, key_sep = separators
     out = []
     _mp_json_print(obj, out, item_sep, key_sep)
-    return "".join(out)
+    text = "".join(out)
+    if _port_call[0] is not None:
+        charge(2 * mp_size(text))  # the vstr it grows, then the str
+    return text
 
 
 def _mp_json_str(data: bytes) -> str:
@@ -132,6 +137,18 @@ def _mpdict_from_pairs(pairs):
 
 
 def _mp_json_loads(obj):
+    """``json.loads`` of the port, its result charged to the heap budget (_mpport)."""
+    from ._modnear import _LAST_WINS
+
+    if not _LAST_WINS[0] and type(obj) not in (str, bytes, bytearray):
+        raise TypeError("object with buffer protocol required")  # the first raise (patched)
+    value = _mp_json_loads_value(obj)
+    if _port_call[0] is not None:
+        charge(mp_deep_size(value))
+    return value
+
+
+def _mp_json_loads_value(obj):
     """``mod_json_load``.  Strict JSON (what CPython's C decoder accepts without NaN/Infinity,
     surrogate escapes, which MicroPython keeps unpaired) parses to the same objects in both, so
     it takes the C decoder; anything else takes :func:`_mp_json_parse`, MicroPython's parser

@@ -8,9 +8,12 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
+import re
 
 from ._mainc import _mp_print
 from ._modnear import _trap
+from ._mpport import _call as _port_call
+from ._mpport import charge, except_hook, mp_new, mp_new_local
 
 
 class _Subscripts(ast.NodeTransformer):
@@ -18,12 +21,20 @@ class _Subscripts(ast.NodeTransformer):
 
     * ``obj[key]`` (a load) becomes ``__mp_subscr__(obj, key)`` (:func:`_mp_subscr`); slices and
       augmented assignments (``d[k] += 1``) are left as CPython does them;
-    * ``a / b``, ``a // b`` and ``a % b`` go through :func:`_mp_divide` (error text);
+    * operators go through :func:`_mp_binop` / :func:`_mp_compare` (error types and texts as
+      the port raises them, heap charges), ``name op= value`` too;
     * ``{k: v, ...}`` becomes ``__mp_dict__(n, k, v, ...)``, ``{k: v for ...}``
-      ``__mp_dict_pairs__(((k, v) for ...))``: dicts that iterate in MicroPython's order
-      (:class:`MPDict`);
-    * ``dict(...)``, ``int(...)`` and ``float(...)`` become ``__mp_call__(dict, ...)`` ...
-      (:func:`_mp_call`)."""
+      ``__mp_dict_pairs__(((k, v) for ...))``, set displays and comprehensions likewise: dicts
+      and sets that iterate in MicroPython's order (:class:`MPDict`, :class:`MPSet`); a class
+      deriving from ``dict`` derives from MPDict, ``obj.__dict__`` and ``**kwargs`` are
+      MPDicts;
+    * ``dict(...)``, ``set(...)``, ``int(...)`` and ``float(...)`` become ``__mp_call__(dict,
+      ...)`` ... (:func:`_mp_call`), ``x.sort(...)`` ``__mp_sort__(x, ...)`` (MicroPython's
+      unstable quicksort), ``dict.fromkeys(...)`` ``__mp_fromkeys__(...)``;
+    * what contract code makes (call results, list displays, f-strings) passes through
+      ``__mp_new__`` (the heap budget, _mpport);
+    * every ``except`` handler starts with ``__mp_except__()`` (recursion traps, the NLR
+      defect: _mpport.except_hook)."""
 
     def visit_Dict(self, node):
         self.generic_visit(node)
@@ -32,41 +43,134 @@ class _Subscripts(ast.NodeTransformer):
         args = [ast.Constant(len(node.keys))]
         for k, v in zip(node.keys, node.values):
             args += [k, v]
-        call = ast.Call(func=ast.Name("__mp_dict__", ast.Load()), args=args, keywords=[])
-        return ast.copy_location(call, node)
+        return _call("__mp_dict__", args, node)
 
     def visit_DictComp(self, node):
         self.generic_visit(node)
         pairs = ast.GeneratorExp(elt=ast.Tuple([node.key, node.value], ast.Load()),
                                  generators=node.generators)
-        call = ast.Call(func=ast.Name("__mp_dict_pairs__", ast.Load()),
-                        args=[ast.copy_location(pairs, node)], keywords=[])
-        return ast.copy_location(call, node)
+        return _call("__mp_dict_pairs__", [ast.copy_location(pairs, node)], node)
+
+    def visit_Set(self, node):
+        self.generic_visit(node)
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            return node
+        return _call("__mp_set__", [ast.Constant(len(node.elts)), *node.elts], node)
+
+    def visit_SetComp(self, node):
+        self.generic_visit(node)
+        gen = ast.GeneratorExp(elt=node.elt, generators=node.generators)
+        return _call("__mp_set_iter__", [ast.copy_location(gen, node)], node)
+
+    def visit_List(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.ctx, ast.Load):
+            return node
+        return _call("__mp_new__", [node], node)
+
+    visit_ListComp = visit_JoinedStr = lambda self, node: _call(  # noqa: E731
+        "__mp_new__", [self.generic_visit(node)], node)
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id in ("dict", "int", "float"):
-            call = ast.Call(func=ast.Name("__mp_call__", ast.Load()),
-                            args=[node.func, *node.args], keywords=node.keywords)
-            return ast.copy_location(call, node)
-        return node
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in ("dict", "int", "float", "set"):
+            call = _call("__mp_call__", [func, *node.args], node, node.keywords)
+        elif isinstance(func, ast.Attribute) and func.attr == "sort":
+            call = _call("__mp_sort__", [func.value, *node.args], node, node.keywords)
+        elif (isinstance(func, ast.Attribute) and func.attr == "fromkeys"
+              and isinstance(func.value, ast.Name) and func.value.id == "dict"):
+            call = _call("__mp_fromkeys__", node.args, node, node.keywords)
+        elif isinstance(func, ast.Name) and (func.id.startswith("__mp_")
+                                             or func.id == "breakpoint"):
+            return node
+        else:
+            call = node
+        return _call("__mp_new__", [call], node)
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
-        op = _DIVISIONS.get(type(node.op))
+        op = _BINOP_NAMES.get(type(node.op))
+        if op is None or (_is_number(node.left) and _is_number(node.right)
+                          and op not in _DIVISIONS):
+            return node
+        return _call("__mp_binop__", [node.left, node.right, ast.Constant(op)], node)
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        op = _BINOP_NAMES.get(type(node.op))
+        if op is None or not isinstance(node.target, ast.Name):
+            return node
+        load = ast.copy_location(ast.Name(node.target.id, ast.Load()), node.target)
+        value = _call("__mp_binop__", [load, node.value, ast.Constant(op + "=")], node)
+        return ast.copy_location(ast.Assign(targets=[node.target], value=value), node)
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        if len(node.ops) != 1:
+            return node
+        op = _COMPARE_NAMES.get(type(node.ops[0]))
         if op is None:
             return node
-        call = ast.Call(func=ast.Name("__mp_divide__", ast.Load()),
-                        args=[node.left, node.right, ast.Constant(op)], keywords=[])
-        return ast.copy_location(call, node)
+        return _call("__mp_compare__", [node.left, node.comparators[0], ast.Constant(op)], node)
 
     def visit_Subscript(self, node):
         self.generic_visit(node)
         if not isinstance(node.ctx, ast.Load) or _has_slice(node.slice):
             return node
-        call = ast.Call(func=ast.Name("__mp_subscr__", ast.Load()),
-                        args=[node.value, node.slice], keywords=[])
-        return ast.copy_location(call, node)
+        return _call("__mp_subscr__", [node.value, node.slice], node)
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if node.attr == "__dict__" and isinstance(node.ctx, ast.Load):
+            return _call("__mp_instance_dict__", [node.value], node)
+        return node
+
+    def visit_ClassDef(self, node):
+        self.generic_visit(node)
+        node.bases = [ast.copy_location(ast.Name("__mp_dict_base__", ast.Load()), b)
+                      if isinstance(b, ast.Name) and b.id == "dict" else b for b in node.bases]
+        return node
+
+    def visit_FunctionDef(self, node):
+        self.generic_visit(node)
+        if node.args.kwarg is not None:
+            name = node.args.kwarg.arg
+            stmt = ast.Assign(targets=[ast.Name(name, ast.Store())],
+                              value=_call("__mp_kwargs__", [ast.Name(name, ast.Load())],
+                                          node.body[0]))
+            node.body.insert(_docstring_len(node.body), ast.copy_location(stmt, node.body[0]))
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ExceptHandler(self, node):
+        self.generic_visit(node)
+        hook = ast.Expr(_call("__mp_except__", [], node.body[0]))
+        node.body.insert(0, ast.copy_location(hook, node.body[0]))
+        return node
+
+
+def _is_number(node) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+def _call(name, args, where, keywords=()):
+    call = ast.Call(func=ast.Name(name, ast.Load()), args=list(args), keywords=list(keywords))
+    return ast.copy_location(call, where)
+
+
+def _docstring_len(body) -> int:
+    first = body[0] if body else None
+    return int(isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+               and isinstance(first.value.value, str))
+
+
+_BINOP_NAMES = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
+                ast.Mod: "%", ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>",
+                ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.MatMult: "@"}
+_COMPARE_NAMES = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in",
+                  ast.NotIn: "not in"}
 
 
 # -------------------------------------------------------------- MicroPython's dict order
@@ -309,6 +413,8 @@ def _mp_dict(n, *kv):
     d = MPDict.with_alloc(n)
     for i in range(0, len(kv), 2):
         d[kv[i]] = kv[i + 1]
+    if _port_call[0] is not None:
+        charge(16 + (((8 * n) + 15) & ~15))
     return d
 
 
@@ -317,6 +423,8 @@ def _mp_dict_pairs(pairs):
     d = MPDict()
     for k, v in pairs:
         d[k] = v
+    if _port_call[0] is not None:
+        charge(16 + ((8 * len(d._mp.slots) + 15) & ~15))
     return d
 
 
@@ -327,6 +435,8 @@ def _mp_call(fn, *args, **kwargs):
     NoneType to int"; measured in Wasm mode)."""
     if fn is dict:
         return MPDict(*args, **kwargs)
+    if fn is set:
+        return MPSet(*args, **kwargs)
     if fn is int or fn is float:
         try:
             return fn(*args, **kwargs)
@@ -355,17 +465,154 @@ def _mp_order(d) -> list:
     return table.ordered()
 
 
-_DIVISIONS = {ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%"}
-_DIVIDE = {"/": operator.truediv, "//": operator.floordiv, "%": operator.mod}
+_DIVISIONS = ("/", "//", "%")
+_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+              "//": operator.floordiv, "%": operator.mod, "**": operator.pow,
+              "<<": operator.lshift, ">>": operator.rshift, "|": operator.or_,
+              "^": operator.xor, "&": operator.and_, "@": operator.matmul,
+              "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul,
+              "/=": operator.itruediv, "//=": operator.ifloordiv, "%=": operator.imod,
+              "**=": operator.ipow, "<<=": operator.ilshift, ">>=": operator.irshift,
+              "|=": operator.ior, "^=": operator.ixor, "&=": operator.iand,
+              "@=": operator.imatmul,
+              "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+              "in": lambda a, b: a in b, "not in": lambda a, b: a not in b}
+# CPython's texts for a TypeError that MicroPython raises in mp_binary_op's unsupported_op
+# (which, under NLR_WASM, falls through to its zero_division raise: measured)
+_OPERAND_ERRORS = ("unsupported operand", "can only concatenate", "can't multiply sequence",
+                   "not supported between", "argument of type", "can't concat",
+                   "'in <string>' requires")
+
+
+_MP_OP_NAMES = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__",
+                "//": "__floordiv__", "%": "__mod__", "**": "__pow__", "<<": "__lshift__",
+                ">>": "__rshift__", "|": "__or__", "^": "__xor__", "&": "__and__",
+                "@": "__matmul__", "<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__",
+                "in": "", "not in": ""}
+_CPYTHON_OPERAND_TEXT = (
+    re.compile(r"unsupported operand type\(s\) for ([^:]+): '([^']+)' and '([^']+)'"),
+    re.compile(r"'([^']+)' not supported between instances of '([^']+)' and '([^']+)'"))
+
+
+def _operator_error(exc: TypeError, a=None, b=None, op=None):
+    """The exception the port raises where CPython raised ``exc`` in operator ``op`` on ``a``
+    and ``b`` (None: not known, read from CPython's text), or None to keep ``exc``.  nearc's
+    port: ``ZeroDivisionError('divide by zero')`` (mp_binary_op's unsupported_op falls through
+    to its zero_division raise under NLR_WASM); near_safe's: TypeError with MicroPython's text
+    ``unsupported types for __add__: 'NoneType', 'int'`` (measured)."""
+    state = _port_call[0]
+    text = str(exc)
+    if state is None or not any(part in text for part in _OPERAND_ERRORS):
+        return None
+    if state.port.operator_errors_as_zero_division:
+        return ZeroDivisionError("divide by zero")
+    if op is not None:
+        types = (_type_name(a), _type_name(b))
+    else:
+        for pattern in _CPYTHON_OPERAND_TEXT:
+            m = pattern.match(text)
+            if m:
+                op, types = m.group(1).rstrip("="), (m.group(2), m.group(3))
+                break
+        else:
+            return None
+    name = _MP_OP_NAMES.get(op.rstrip("=") if op not in ("<=", ">=") else op)
+    if name is None:
+        return None
+    return TypeError(f"unsupported types for {name}: '{types[0]}', '{types[1]}'")
+
+
+def _type_name(obj) -> str:
+    t = type(obj)
+    if t is MPDict or t is _MPInstanceDict:
+        return "dict"
+    if t is MPSet:
+        return "set"
+    return t.__name__
+
+
+class _MPGc:
+    """``gc`` for contract code: ``mem_alloc``/``mem_free`` read the heap budget (_mpport);
+    ``collect()`` traps on nearc's port and does nothing on near_safe's (measured)."""
+
+    @staticmethod
+    def collect():
+        state = _port_call[0]
+        if state is not None and state.port.nlr_defect:
+            raise _trap(state.host, "MemoryOutOfBounds")
+        return 0
+
+    @staticmethod
+    def mem_alloc():
+        state = _port_call[0]
+        return state.heap_used if state is not None else 0
+
+    @staticmethod
+    def mem_free():
+        state = _port_call[0]
+        if state is None:
+            return 0
+        limit = state.port.heap_bytes or 0
+        return max(0, limit - state.heap_used)
+
+    @staticmethod
+    def enable():
+        return None
+
+    disable = enable
+
+    @staticmethod
+    def isenabled():
+        return True
+
+    @staticmethod
+    def threshold(*args):
+        return -1
+
+
+_GC = _MPGc()
+
+
+def _mp_import(name, globals=None, locals=None, fromlist=(), level=0):
+    if name == "gc" and level == 0:
+        return _GC
+    return builtins.__import__(name, globals, locals, fromlist, level)
+
+
+def _mp_binop(a, b, op):
+    """``a op b`` (and ``name op= b``) as MicroPython does it: one text for a zero divisor,
+    ``ZeroDivisionError: divide by zero`` (CPython has three); bytes + str concatenates;
+    operand TypeErrors as the port raises them (:func:`_operator_error`); the result charged
+    to the heap budget."""
+    try:
+        res = _OPERATORS[op](a, b)
+    except ZeroDivisionError:
+        raise ZeroDivisionError("divide by zero") from None
+    except TypeError as exc:
+        if op[0] == "+" and type(a) is bytes and type(b) is str:
+            res = a + b.encode("utf-8", "surrogatepass")  # mp_binary_op: str's buffer
+        else:
+            replaced = _operator_error(exc, a, b, op)
+            if replaced is None:
+                raise
+            raise replaced from None
+    if _port_call[0] is not None:
+        mp_new_local(res)
+    return res
+
+
+def _mp_compare(a, b, op):
+    try:
+        return _OPERATORS[op](a, b)
+    except TypeError as exc:
+        replaced = _operator_error(exc, a, b, op)
+        if replaced is None:
+            raise
+        raise replaced from None
 
 
 def _mp_divide(a, b, op):
-    """``a / b``, ``a // b``, ``a % b`` with MicroPython's one message for a zero divisor,
-    ``ZeroDivisionError: divide by zero`` (CPython has three)."""
-    try:
-        return _DIVIDE[op](a, b)
-    except ZeroDivisionError:
-        raise ZeroDivisionError("divide by zero") from None
+    return _mp_binop(a, b, op)
 
 
 def _has_slice(node) -> bool:
@@ -395,9 +642,15 @@ def _mp_subscr(obj, key):
         return obj[key]
     except KeyError:
         if type(obj) is dict or type(obj) is MPDict:
+            state = _port_call[0]
+            if state is not None and not state.port.last_exception_wins:
+                raise _MPKeyError(key) from None  # near_safe's port: the first raise wins
             raise TypeError("'dict' object isn't subscriptable") from None
         raise
     except IndexError:
+        state = _port_call[0]
+        if state is not None and not state.port.last_exception_wins:
+            raise
         if type(obj) is list and type(key) is int:
             index = key + len(obj) if key < 0 else key
             if 0 <= index < max(4, len(obj)):
@@ -405,13 +658,317 @@ def _mp_subscr(obj, key):
         raise
 
 
+# ------------------------------------------------------------ MicroPython's set order
+#
+# py/objset.c: a set is the same open-addressing table as a dict (``mp_set_lookup``): a display
+# of n items starts at alloc n, ``set()`` and comprehensions at 0; copy() keeps the table; ``a |
+# b`` copies a and adds b's items, ``a & b`` adds b's items found in a to a new set, ``a - b``
+# copies a and removes b's.  Measured against Wasm mode (tests/pymode).
+
+
+class MPSet(set):
+    """A set that iterates and prints in MicroPython's order; membership and the rest are
+    CPython's."""
+
+    __slots__ = ("_mp",)
+
+    def __init__(self, iterable=()):
+        set.__init__(self)
+        self._mp = _MPTable()
+        for item in iterable:
+            self.add(item)
+
+    @classmethod
+    def with_alloc(cls, alloc: int):
+        s = cls()
+        s._mp = _MPTable(alloc)
+        return s
+
+    def add(self, item):
+        if item not in self:
+            set.add(self, item)
+            self._mp.add(item)
+
+    def discard(self, item):
+        if item in self:
+            set.discard(self, item)
+            self._mp.remove(item)
+
+    def remove(self, item):
+        if item not in self:
+            raise _MPKeyError(item)
+        self.discard(item)
+
+    def pop(self):
+        items = self._mp.ordered()
+        if not items:
+            raise _MPKeyError("pop from an empty set")
+        item = items[0]
+        set.discard(self, item)
+        self._mp.remove(item)
+        return item
+
+    def clear(self):
+        set.clear(self)
+        self._mp = _MPTable()
+
+    def update(self, *others):
+        for other in others:
+            for item in other:
+                self.add(item)
+
+    def __iter__(self):
+        return iter(self._mp.ordered())
+
+    def __repr__(self):
+        if not self:
+            return "set()"
+        return "{" + ", ".join(repr(k) for k in self._mp.ordered()) + "}"
+
+    __str__ = __repr__
+
+    def copy(self):
+        s = MPSet()
+        set.update(s, self)
+        s._mp = self._mp.copy()
+        return s
+
+    def union(self, *others):
+        s = self.copy()
+        s.update(*others)
+        return s
+
+    def intersection(self, *others):
+        s = self
+        for other in others:
+            out = MPSet()
+            for item in other:
+                if item in s:
+                    out.add(item)
+            s = out
+        return s if others else self.copy()
+
+    def difference(self, *others):
+        s = self.copy()
+        for other in others:
+            for item in other:
+                s.discard(item)
+        return s
+
+    def symmetric_difference(self, other):
+        s = self.copy()
+        for item in other:
+            if item in s:
+                s.discard(item)
+            else:
+                s.add(item)
+        return s
+
+    def difference_update(self, *others):
+        for other in others:
+            for item in other:
+                self.discard(item)
+
+    def intersection_update(self, *others):
+        keep = self.intersection(*others)
+        self.clear()
+        self.update(keep)
+
+    def __or__(self, other):
+        return self.union(other) if isinstance(other, (set, frozenset)) else NotImplemented
+
+    def __and__(self, other):
+        return self.intersection(other) if isinstance(other, (set, frozenset)) else NotImplemented
+
+    def __sub__(self, other):
+        return self.difference(other) if isinstance(other, (set, frozenset)) else NotImplemented
+
+    def __xor__(self, other):
+        return (self.symmetric_difference(other) if isinstance(other, (set, frozenset))
+                else NotImplemented)
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def __isub__(self, other):
+        self.difference_update(other)
+        return self
+
+    def __iand__(self, other):
+        self.intersection_update(other)
+        return self
+
+    def __reduce__(self):
+        return (MPSet, (list(self),))
+
+
+def _mp_set(n, *items):
+    s = MPSet.with_alloc(n)
+    for item in items:
+        s.add(item)
+    if _port_call[0] is not None:
+        charge(16 + ((4 * n + 15) & ~15))
+    return s
+
+
+def _mp_set_iter(items):
+    s = MPSet(items)
+    if _port_call[0] is not None:
+        charge(16 + ((4 * len(s._mp.slots) + 15) & ~15))
+    return s
+
+
+# ---------------------------------------------- dict.fromkeys, subclasses, __dict__, **kwargs
+
+def _mp_fromkeys(iterable, value=None):
+    return MPDict.fromkeys(iterable, value)
+
+
+def _mp_kwargs(kwargs):
+    """``**kwargs``: py/bc.c makes the dict with alloc = the number of keywords passed
+    (taken as len(kwargs): exact unless some keywords matched named parameters)."""
+    d = MPDict.with_alloc(len(kwargs))
+    for k, v in kwargs.items():
+        d[k] = v
+    return d
+
+
+class _MPInstanceDict(MPDict):
+    """``obj.__dict__`` of an instance: MicroPython's member map (alloc 0, filled in
+    assignment order) in its order; writes go through to the object."""
+
+    __slots__ = ("_owner",)
+
+    def __setitem__(self, key, value):
+        MPDict.__setitem__(self, key, value)
+        object.__getattribute__(self._owner, "__dict__")[key] = value
+
+    def __delitem__(self, key):
+        MPDict.__delitem__(self, key)
+        del object.__getattribute__(self._owner, "__dict__")[key]
+
+
+def _mp_instance_dict(obj):
+    d = obj.__dict__
+    if type(d) is not dict or isinstance(obj, type):
+        return d
+    view = _MPInstanceDict()
+    for k, v in d.items():
+        MPDict.__setitem__(view, k, v)
+    view._owner = obj
+    return view
+
+
+# ------------------------------------------------ sorting, sum, min, max, hash (py/objlist.c)
+
+def _mp_quicksort(items: list, key, less_result: bool) -> None:
+    """``mp_quicksort`` of py/objlist.c, literally (unstable; the key is called at every
+    comparison); ``less_result`` is True for ascending, False for ``reverse=True``."""
+    lt = _OPERATORS["<"]
+
+    def k(x):
+        return x if key is None else key(x)
+
+    def less(a, b):
+        try:
+            return lt(a, b) is True
+        except TypeError as exc:
+            replaced = _operator_error(exc, a, b, "<")
+            if replaced is None:
+                raise
+            raise replaced from None
+
+    stack = [(0, len(items) - 1)]
+    while stack:
+        head, tail = stack.pop()
+        while head < tail:
+            h, t = head - 1, tail
+            v = k(items[tail])
+            while True:
+                h += 1
+                while h < t and less(k(items[h]), v) == less_result:
+                    h += 1
+                t -= 1
+                while h < t and less(v, k(items[t])) == less_result:
+                    t -= 1
+                if h >= t:
+                    break
+                items[h], items[t] = items[t], items[h]
+            items[h], items[tail] = items[tail], items[h]
+            if t - head < tail - h - 1:
+                stack.append((h + 1, tail))  # the C code recurses on (head, t) first
+                tail = t
+            else:
+                stack.append((head, t))
+                head = h + 1
+    return None
+
+
+def _mp_list_sort(items: list, *, key=None, reverse=False) -> None:
+    if len(items) > 1:
+        _mp_quicksort(items, key, not reverse)
+
+
+def _mp_sort(obj, *args, **kwargs):
+    """``obj.sort(...)``: MicroPython's quicksort for a list, else the object's own sort."""
+    if type(obj) is list and not args:
+        return _mp_list_sort(obj, **kwargs)
+    return obj.sort(*args, **kwargs)
+
+
+def _mp_sorted(iterable, *, key=None, reverse=False):
+    items = list(iterable)
+    _mp_list_sort(items, key=key, reverse=reverse)
+    return items
+
+
+def _operator_errors(fn):
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TypeError as exc:
+            replaced = _operator_error(exc)
+            if replaced is None:
+                raise
+            raise replaced from None
+
+    wrapper.__name__ = wrapper.__qualname__ = fn.__name__
+    return wrapper
+
+
+def _hash(obj):
+    """MicroPython's hash of str, bytes and ints (qstr hash, value); CPython's otherwise."""
+    t = type(obj)
+    if t is str or t is bytes or t is int or t is bool:
+        return _mp_hash(obj)
+    return hash(obj)
+
+
 # ------------------------------------------------------------------ the builtins contract code sees
 
+# dir(builtins) inside nearc's Wasm (measured; the same in near_safe's port): contract code gets
+# only these names; any other traps at its lookup (Unreachable), as there.
+PORT_BUILTINS = frozenset("""
+ArithmeticError AssertionError AttributeError BaseException EOFError Ellipsis Exception
+GeneratorExit ImportError IndentationError IndexError KeyError KeyboardInterrupt LookupError
+MemoryError NameError NotImplemented NotImplementedError OSError OverflowError RuntimeError
+StopAsyncIteration StopIteration SyntaxError SystemExit TypeError UnicodeError ValueError
+ZeroDivisionError __build_class__ __import__ __name__ abs all any bin bool bytearray bytes
+callable chr classmethod compile complex delattr dict dir divmod enumerate eval exec filter
+float frozenset getattr globals hasattr hash help hex id input int isinstance issubclass iter len
+list locals map max memoryview min next object oct open ord pow print property range repr
+reversed round set setattr slice sorted staticmethod str sum super tuple type zip
+""".split())
+# kept for debugging though the Wasm lacks it (docs/cpython-mode.md): breakpoint()
+_DEBUG_BUILTINS = ("breakpoint",)
+
+
 class _FrozenBuiltins(dict):
-    """The builtins contract code (the contract module, its local modules) sees: CPython's,
-    with MicroPython's ``print``, and a name found nowhere traps at once, as in the Wasm
-    (``unreachable``, even inside ``try``) - CPython looks builtins up through ``__missing__``
-    when they are not an exact dict."""
+    """The builtins contract code (the contract module, its local modules) sees: the port's
+    names (:data:`PORT_BUILTINS`) with MicroPython's behaviour where it differs, and a name
+    found nowhere traps at once, as in the Wasm (``unreachable``, even inside ``try``) -
+    CPython looks builtins up through ``__missing__`` when they are not an exact dict."""
 
     def __missing__(self, name):
         host = _running[0]
@@ -421,9 +978,17 @@ class _FrozenBuiltins(dict):
 
 
 _running = [None]  # the NearHost of the call in progress
-_FROZEN_BUILTINS = _FrozenBuiltins(vars(builtins), print=_mp_print, __mp_subscr__=_mp_subscr,
-                                   __mp_dict__=_mp_dict, __mp_dict_pairs__=_mp_dict_pairs,
-                                   __mp_call__=_mp_call, __mp_divide__=_mp_divide)
+_FROZEN_BUILTINS = _FrozenBuiltins(
+    {name: value for name, value in vars(builtins).items()
+     if name in PORT_BUILTINS or name in _DEBUG_BUILTINS},
+    __doc__=None, print=_mp_print, __import__=_mp_import, sorted=_mp_sorted, sum=_operator_errors(sum),
+    min=_operator_errors(min), max=_operator_errors(max), hash=_hash,
+    __mp_subscr__=_mp_subscr, __mp_dict__=_mp_dict, __mp_dict_pairs__=_mp_dict_pairs,
+    __mp_call__=_mp_call, __mp_divide__=_mp_divide, __mp_binop__=_mp_binop,
+    __mp_compare__=_mp_compare, __mp_set__=_mp_set, __mp_set_iter__=_mp_set_iter,
+    __mp_new__=mp_new, __mp_sort__=_mp_sort, __mp_fromkeys__=_mp_fromkeys,
+    __mp_kwargs__=_mp_kwargs, __mp_instance_dict__=_mp_instance_dict,
+    __mp_dict_base__=MPDict, __mp_except__=except_hook)
 
 
 def _wasm_trap_for(exc: BaseException):

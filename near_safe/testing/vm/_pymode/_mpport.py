@@ -1,0 +1,293 @@
+"""Which MicroPython port CPython mode models, and the per-call state of the port's limits:
+the heap budget, the recursion depth, and the caught-builtin-exception (NLR) defect.  CPython
+only.  See docs/cpython-mode.md.
+
+Two ports exist (docs/micropython.md): plain nearc's (``"nearc"``: the defects of issue 11) and
+the one near_safe's builder builds by default (``"near_safe"``: nearc's tree with near_safe's
+patches).  :data:`DEFAULT_PORT` names the port the builder builds by default: CPython mode
+models that one unless a runtime asks for another (``Runtime(mode="python", port="nearc")``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Port:
+    """What CPython mode reproduces of one MicroPython port.
+
+    ``heap_bytes``: the MicroPython heap (None: no budget modelled).  ``heap_reclaims``: whether
+    garbage is collected (False: every allocation of a call counts, as in nearc's port).
+    ``nlr_defect``: a builtin (C) exception caught by Python corrupts the port's exception
+    stack (MICROPY_NLR_WASM).  ``flag_nlr``: fail such a call (the Wasm may trap later,
+    depending on stack reuse: CPython mode fails it every time, naming the defect).
+    ``operator_errors_as_zero_division``: an operator's TypeError arrives as
+    ``ZeroDivisionError('divide by zero')``.  ``last_exception_wins``: a C function that
+    raises and runs on can raise again and the last exception replaces the first (so
+    ``d[missing]`` is a TypeError, ``near.log_utf8(msg="x")`` reports its argument count).  ``max_depth``: Python frames from the exported
+    method down (inclusive) before the Wasm stack overflows (measured: 1056 with a plain
+    one-argument recursion)."""
+
+    name: str
+    heap_bytes: int | None = 32_000
+    heap_reclaims: bool = False
+    nlr_defect: bool = True
+    flag_nlr: bool = True
+    operator_errors_as_zero_division: bool = True
+    last_exception_wins: bool = True
+    max_depth: int = 1056
+    abort_line: int = 143  # main.c's line of NEAR_ABORT() in handle_uncaught_exception
+
+    def replace(self, **changes) -> Port:
+        return dataclasses.replace(self, **changes)
+
+
+PORTS = {
+    # plain nearc 0.8.8 / 0.10 (MicroPython 1.24.1, ports/webassembly-near), measured in Wasm
+    # mode on the unpatched build
+    "nearc": Port("nearc"),
+    # near_safe's patched port (near_safe/builder/patches, docs/micropython.md)
+    # near_safe's patched port (near_safe/builder/patches, docs/micropython.md): exceptions
+    # balanced and first-wins (0002, 0003); the heap grows from 32 KiB up to the Wasm memory
+    # and nothing is collected inside a call (0004): the embedded runtime's 16 MiB memory
+    # leaves about 11 MB for it
+    "near_safe": Port("near_safe", heap_bytes=11_000_000, nlr_defect=False, flag_nlr=False,
+                      operator_errors_as_zero_division=False, last_exception_wins=False,
+                      abort_line=144),
+}
+
+DEFAULT_PORT = "near_safe"
+"""The port CPython mode models when a runtime does not choose: the one the builder builds by
+default.  (One line to change when the builder's default port changes.)"""
+
+
+def resolve_port(port) -> Port:
+    """``None`` (the default port), a name of :data:`PORTS` or a :class:`Port`."""
+    if port is None:
+        return PORTS[DEFAULT_PORT]
+    if isinstance(port, Port):
+        return port
+    try:
+        return PORTS[port]
+    except KeyError:
+        raise ValueError(f"port={port!r}: use one of {sorted(PORTS)} or a "
+                         "near_safe.testing.vm._pymode.Port") from None
+
+
+# ------------------------------------------------------------------------ per-call state
+
+class CallState:
+    """The port's limits during one call (``_call[0]``)."""
+
+    __slots__ = ("host", "port", "heap_used", "heap_limit", "nlr_site", "base_depth")
+
+    def __init__(self, host, port: Port, baseline: int):
+        self.host = host
+        self.port = port
+        self.heap_used = baseline
+        self.heap_limit = port.heap_bytes if not port.heap_reclaims else None
+        self.nlr_site = None  # (file, line, function, exception) of the first caught builtin
+        self.base_depth = 0
+
+
+_call = [None]  # the CallState of the call in progress
+
+
+def _frame_depth(frame) -> int:
+    n = 0
+    while frame is not None:
+        n += 1
+        frame = frame.f_back
+    return n
+
+
+class RecursionLimit:
+    """Context manager: CPython's recursion limit set so that the exported method and its
+    callees get the port's depth (``Port.max_depth``) of Python frames."""
+
+    def __init__(self, port: Port):
+        self.port = port
+
+    def __enter__(self):
+        self.saved = sys.getrecursionlimit()
+        # the caller's frame (``_call``) + the method's frames
+        depth = _frame_depth(sys._getframe(1))
+        sys.setrecursionlimit(depth + self.port.max_depth + 1)
+        return self
+
+    def __exit__(self, *exc):
+        sys.setrecursionlimit(self.saved)
+
+
+# ----------------------------------------------------------------------------- the heap
+#
+# nearc's port has a 32,000-byte heap and never reclaims garbage (gc.collect traps), so what
+# counts is everything a call allocates.  CPython mode charges an estimate of MicroPython's
+# allocation (32-bit objects in 16-byte GC blocks, measured in Wasm mode with gc.mem_alloc():
+# bench/bench_divergence.py prints estimate vs Wasm per pattern) at the points where contract
+# code makes objects - operators, displays, comprehensions, f-strings, results of calls - and
+# for what json and the near module return; plus a start-up baseline per frozen package the
+# contract imports.  Over the budget the call traps (MemoryOutOfBounds) as in the Wasm, where
+# ``except MemoryError`` does not help either.
+
+_SMALL_INT = 1 << 30
+BASELINE = 784  # MicroPython start-up + `import near` (gc.mem_alloc() at a method's start)
+# extra bytes in use at a method's start per frozen package the contract imports (measured:
+# a near_sdk_py @view 12,608, a near_safe @view 4,128)
+PACKAGE_BASELINE = {"near_sdk_py": 11_824, "near_safe": 3_344}
+
+
+def _blocks(n: int) -> int:
+    return (n + 15) & ~15
+
+
+def mp_size(obj) -> int:
+    """Bytes MicroPython's heap gives a new object like ``obj`` (shallow: its own blocks)."""
+    t = type(obj)
+    if t is str:
+        n = len(obj) if obj.isascii() else len(obj.encode("utf-8", "surrogatepass"))
+        return 16 + _blocks(n + 1)
+    if t is bytes or t is bytearray:
+        return 16 + _blocks(len(obj) + 1)
+    if t is list:
+        return 16 + _blocks(4 * max(len(obj), 4))
+    if t is tuple:
+        return _blocks(8 + 4 * len(obj)) if obj else 0
+    if t is int:
+        return 0 if -_SMALL_INT <= obj < _SMALL_INT else 16 + _blocks(2 * (obj.bit_length() // 16 + 1))
+    if t is float:
+        return 16
+    if isinstance(obj, dict):
+        return 16 + _blocks(8 * len(obj))
+    if isinstance(obj, (set, frozenset)):
+        return 16 + _blocks(4 * len(obj))
+    return 0
+
+
+def mp_deep_size(obj) -> int:
+    """``mp_size`` of ``obj`` and of what it contains (a json.loads result)."""
+    total = 0
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        total += mp_size(o)
+        t = type(o)
+        if t is list or t is tuple:
+            stack.extend(o)
+        elif isinstance(o, dict):
+            stack.extend(o.keys())
+            stack.extend(o.values())
+    return total
+
+
+def charge(n: int) -> None:
+    """Count ``n`` bytes of MicroPython heap for the call in progress; over the port's heap
+    the call traps as the Wasm does."""
+    state = _call[0]
+    if state is None or n <= 0:
+        return
+    used = state.heap_used = state.heap_used + n
+    limit = state.heap_limit
+    if limit is not None and used > limit:
+        from ._modnear import _trap
+
+        state.heap_limit = None  # one trap
+        raise _trap(state.host, "MemoryOutOfBounds")
+
+
+_getrefcount = sys.getrefcount
+
+
+def mp_new(obj):
+    """Contract code made ``obj`` (an operator's or a call's result, a display): charge it if
+    it is a fresh object (referenced only from here: an existing object passed through, a
+    constant or an interned string is not charged)."""
+    if _call[0] is not None and _getrefcount(obj) <= 2:
+        n = mp_size(obj)
+        if n:
+            charge(n)
+    return obj
+
+
+def mp_new_local(obj) -> None:
+    """:func:`mp_new` for a helper's local variable (one reference more)."""
+    if _getrefcount(obj) <= 3:
+        n = mp_size(obj)
+        if n:
+            charge(n)
+
+
+# ------------------------------------------------------ caught builtin exceptions (NLR)
+
+_RAISE_OPS = None
+
+
+def _raised_by_python(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised by a Python ``raise`` in MicroPython-side code (the contract,
+    its modules, frozen packages), not by a builtin (C in MicroPython: the simulator's own
+    frames, CPython's library, an operator or a builtin call in contract code)."""
+    global _RAISE_OPS
+    import dis
+    import os
+
+    if _RAISE_OPS is None:
+        _RAISE_OPS = {dis.opmap["RAISE_VARARGS"], dis.opmap["RERAISE"]}
+    tb = exc.__traceback__
+    if tb is None:
+        return True
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    filename = code.co_filename
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # near_safe/testing/vm
+    if filename.startswith(here) or filename.startswith("<"):
+        return False
+    from ._mainc import _STDLIB_DIRS
+
+    real = os.path.realpath(filename)
+    if real.startswith(_STDLIB_DIRS) and "-packages" + os.sep not in real:
+        return False
+    return code.co_code[tb.tb_lasti] in _RAISE_OPS
+
+
+def except_hook() -> None:
+    """First statement of every ``except`` handler in contract code (``__mp_except__()``).
+
+    * A RecursionError traps (StackOverflow), even when caught: the Wasm's stack overflowed.
+    * On a port with the NLR defect, a builtin's exception caught here is recorded: the call
+      fails at its end (:func:`nlr_failure`)."""
+    state = _call[0]
+    if state is None:
+        return
+    exc = sys.exc_info()[1]
+    if isinstance(exc, RecursionError):
+        from ._modnear import _trap
+
+        raise _trap(state.host, "StackOverflow")
+    port = state.port
+    if (port.nlr_defect and port.flag_nlr and state.nlr_site is None and exc is not None
+            and isinstance(exc, Exception) and not _raised_by_python(exc)):
+        import os
+
+        frame = sys._getframe(1)
+        state.nlr_site = (os.path.basename(frame.f_code.co_filename), frame.f_lineno,
+                          frame.f_code.co_name, type(exc).__name__)
+
+
+def nlr_failure(state: CallState):
+    """The error a call flagged by :func:`except_hook` ends with, or None."""
+    if state.nlr_site is None:
+        return None
+    from ..._types import FunctionCallError
+
+    file, line, fn, exc = state.nlr_site
+    return FunctionCallError(
+        "WasmTrap",
+        f"WebAssembly trap: MemoryOutOfBounds (CPython mode, port {state.port.name!r}: "
+        f"{exc} raised by a builtin and caught in {fn} ({file}:{line}): MicroPython's "
+        "NLR_WASM defect leaves the exception stack corrupt and the Wasm may trap; raise "
+        "your own exception or check the value before the call instead of catching)",
+        "MemoryOutOfBounds")
