@@ -1,6 +1,6 @@
 """Bench contract, hand-written in plain near-sdk-py 1.0.0: the same safe flow as
 bench_safe.py (lock per user, gas check, caller and amount carried in the callback args,
-credit only after success, refund on failure, debit with rollback), without near_safe."""
+credit only after success, a failed deposit returned to the user by the protocol, debit with rollback), without near_safe."""
 
 import json
 
@@ -24,9 +24,11 @@ def _begin(user, min_gas):
     Storage.set("lock:" + user, "1")
 
 
-def _call_then(receiver, method, args, deposit, callback_name, cb_args):
+def _call_then(receiver, method, args, deposit, callback_name, cb_args, refund_to=None):
     p = near.promise_batch_create(receiver)
     near.promise_batch_action_function_call_weight(p, method, args, deposit, 10 * TGAS, 1)
+    if refund_to is not None:  # a failed call's deposit goes back to the user by the protocol
+        near.promise_set_refund_to(p, refund_to)
     c = near.promise_batch_then(p, near.current_account_id())
     near.promise_batch_action_function_call_weight(c, callback_name, json.dumps(cb_args), 0,
                                                    10 * TGAS, 0)
@@ -47,7 +49,7 @@ class Vault:
         amount = Context.attached_deposit()
         _begin(user, 25 * TGAS)
         _call_then(Storage.get_json("cfg")[0], "deposit_and_stake", "{}", amount, "on_staked",
-                   {"user": user, "amount": str(amount)})
+                   {"user": user, "amount": str(amount)}, user)
 
     @callback
     def on_staked(self, result, user, amount):
@@ -56,9 +58,7 @@ class Vault:
         if result.success:
             Storage.set("staked:" + user, str(_balance("staked:" + user) + amount))
             return True
-        p = near.promise_batch_create(user)
-        near.promise_batch_action_transfer(p, amount)
-        return False
+        return False  # the deposit went back to the user by the protocol (refund_to)
 
     @call
     def withdraw_tokens(self, amount):

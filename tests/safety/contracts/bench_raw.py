@@ -38,9 +38,11 @@ def _begin(user, min_gas):
     near.storage_write("lock:" + user, "1")
 
 
-def _call_then(receiver, method, args, deposit, callback_name, cb_args):
+def _call_then(receiver, method, args, deposit, callback_name, cb_args, refund_to=None):
     p = near.promise_batch_create(receiver)
     near.promise_batch_action_function_call_weight(p, method, args, deposit, 10 * TGAS, 1)
+    if refund_to is not None:  # a failed call's deposit goes back to the user by the protocol
+        near.promise_set_refund_to(p, refund_to)
     c = near.promise_batch_then(p, near.current_account_id())
     near.promise_batch_action_function_call_weight(c, callback_name, json.dumps(cb_args), 0,
                                                    10 * TGAS, 0)
@@ -62,7 +64,7 @@ class Vault:
         amount = near.attached_deposit()
         _begin(user, 25 * TGAS)
         _call_then(json.loads(near.storage_read("cfg"))[0], "deposit_and_stake", "{}", amount,
-                   "on_staked", {"user": user, "amount": str(amount)})
+                   "on_staked", {"user": user, "amount": str(amount)}, user)
 
     @near.export
     def on_staked(self):
@@ -71,11 +73,8 @@ class Vault:
         user = a["user"]
         near.storage_remove("lock:" + user)
         amount = int(a["amount"])
-        if ok:
+        if ok:  # on failure the deposit went back to the user by the protocol (refund_to)
             near.storage_write("staked:" + user, str(_balance("staked:" + user) + amount))
-        else:
-            p = near.promise_batch_create(user)
-            near.promise_batch_action_transfer(p, amount)
         _ret(ok)
 
     @near.export
