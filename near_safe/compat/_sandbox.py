@@ -159,15 +159,19 @@ class EmbeddedChain:
                                             {"receiver_id": receiver_id}) from None
         key = signing_key(private_key)
         pk = b"\x00" + bytes(key.verify_key)
-        fields = {"account_id": signer_id, "public_key": key_text(pk)}
+        # the fields nearcore's variants carry (errors.rs)
+        fields = {"InvalidAccessKeyError": {"account_id": signer_id, "public_key": key_text(pk)},
+                  "SignerDoesNotExist": {"signer_id": signer_id}}
         tx = self.rt.prepare_transaction(signer_id, receiver_id, actions, pk)
         try:
             out = self.rt.execute_signed(tx, key.sign(tx.hash).signature)
         except InvalidTransaction as exc:
-            raise _results.invalid_tx_error(exc.kind, exc.message, fields) from None
+            raise _results.invalid_tx_error(exc.kind, exc.message,
+                                            fields.get(exc.kind, {})) from None
         if out.status == "invalid":
             kind, _, message = (out.invalid or "InvalidTxError").partition(":")
-            raise _results.invalid_tx_error(kind.strip(), message.strip(), fields)
+            kind = kind.strip()
+            raise _results.invalid_tx_error(kind, message.strip(), fields.get(kind, {}))
         return out, tx.nonce
 
     def create_account(self, creator_id: str, creator_key: str, account_id: str,
