@@ -25,12 +25,15 @@ as a runnable pytest test.  See docs/explorer.md.
 
 from ._engine import ExploreResult, ViolationFound, explore
 from ._loader import load_folder, load_machine
-from ._machine import BUILTINS, FAULTS, Machine, Settings, invariant, precondition, rule
+from ._faults import ANSWERS
+from ._machine import (BUILTINS, FAULT_KINDS, FAULTS, WATCHES, Machine, Settings, invariant,
+                       precondition, rule)
 from ._run import InvariantViolation, Run
 from ._strategies import Strategy, amounts, integers, just, sampled_from
 
 __all__ = sorted([
-    "BUILTINS", "ExploreResult", "FAULTS", "InvariantViolation", "Machine", "Run", "Settings",
+    "ANSWERS", "BUILTINS", "ExploreResult", "FAULTS", "FAULT_KINDS", "InvariantViolation",
+    "Machine", "Run", "Settings", "WATCHES",
     "Strategy", "ViolationFound", "amounts", "explore", "integers", "invariant", "just",
     "load_folder", "load_machine", "precondition", "rule", "sampled_from",
 ])

@@ -1,6 +1,7 @@
 """``near-safe explore FOLDER``: a quick exploration with the built-in invariants.
 
-Exit codes: 0 nothing found, 1 a violation (its report is printed), 2 usage error.
+Exit codes: 0 nothing found, 1 a violation (its report is printed), 2 usage error or an
+exploration that watched nothing (no invariant applied: no verdict).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
+from ._text import clean_terminal
 
 
 def add_arguments(parser) -> None:
@@ -22,11 +24,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="seed (default 0)")
     parser.add_argument("--time-limit", type=float, default=None, help="seconds per machine")
     parser.add_argument("--mode", choices=("wasm", "python"), default=None,
-                        help="runtime mode (default: the machine's, normally wasm)")
+                        help="runtime mode (default: the machine's, normally wasm; python "
+                        "mode is quicker but NOT evidence: verdicts come from wasm)")
     parser.add_argument("--faults", default=None,
                         help="comma-separated faults to inject (default: panic, out_of_gas, "
-                        "missing_account, missing_method, oversized_result; large_result is "
-                        "opt-in)")
+                        "missing_account, missing_method, oversized_result, keep_deposit_fail, "
+                        "bad_answer; large_result is opt-in)")
 
 
 def _machines(folder: Path):
@@ -73,9 +76,15 @@ def run(args) -> int:
         from ._engine import Explorer
 
         result = Explorer(machine, settings).explore()
-        print(result.summary())
+        print(clean_terminal(result.summary()))
+        print(clean_terminal(result.watching()))
         if result.found:
             print()
             print(result.report)
             status = 1
+        elif not result.watched and status == 0:
+            print(f"error: {clean_terminal(machine.__name__)} watched nothing, so its clean run "
+                  "is no verdict: add an explore.py with an @invariant or track(), or views the "
+                  "folder convention tracks (docs/explorer.md)", file=sys.stderr)
+            status = 2
     return status

@@ -30,11 +30,12 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..errors import NearSafeError
+from ._faults import ANSWER_FAULTS, ANSWERS
 from ._machine import DEFAULT_GAS, TGAS
-from ._run import Run, Violation
+from ._run import Run, Violation, applies
 from ._schedule import Attack, Call, Deliver, Drain, apply_step, check_runaway
 
-MAX_ATTACKS_PER_NODE = 3
+MAX_ATTACKS_PER_NODE = 2
 MAX_GAS_PROBES = 40
 # Snapshots kept at once.  Past it the oldest are dropped; reaching a node without one
 # restores its nearest ancestor that has one and re-applies the steps in between (the runtime
@@ -84,6 +85,8 @@ class ExploreResult:
     # snapshot reuse); compare with ``receipts``, what was run
     replay_receipts: int = 0
     cpu_seconds: float = 0.0  # process CPU time of the exploration (wall time is ``elapsed``)
+    watched: list = field(default_factory=list)  # what the invariants watched, one line each
+    mode: str = "wasm"
 
     @property
     def found(self) -> bool:
@@ -98,9 +101,20 @@ class ExploreResult:
         head = (f"{self.machine.__name__}: {self.schedules} schedules, {self.nodes} states, "
                 f"{self.receipts} receipts in {self.elapsed:.2f} s ({rate:.0f} schedules/s), "
                 f"seed={self.settings.seed}")
+        if self.mode != "wasm":
+            head += f"; {self.mode} mode (CPython): NOT EVIDENCE, verdicts come from Wasm mode"
         if self.violation:
             return head + f"; VIOLATION of {self.violation.invariant}"
+        if not self.watched:
+            return head + "; WATCHED NOTHING: no invariant applied, so no verdict"
         return head + ("; tree exhausted" if self.exhausted else "; no violation")
+
+    def watching(self) -> str:
+        """What the invariants watched, for the terminal."""
+        if not self.watched:
+            return ("watched: nothing (no @invariant, no track(), no attacker, no near_safe "
+                    "ledger, record or claimable seen)")
+        return "watched:\n" + "\n".join("  " + line for line in self.watched)
 
 
 class ViolationFound(NearSafeError, AssertionError):
@@ -157,7 +171,9 @@ class Explorer:
                                violation, tried=dict(self.tried),
                                replay_receipts=self.replay_receipts,
                                cpu_seconds=time.process_time() - cpu_started,
-                               gas_points=dict(self.gas_points))
+                               gas_points=dict(self.gas_points),
+                               watched=self.watched(),
+                               mode=getattr(self.machine_cls, "mode", "wasm"))
         if violation is not None:
             result.time_to_violation = elapsed
             result.original_length = len(path)
@@ -168,6 +184,14 @@ class Explorer:
             result.schedule = schedule
             result.violation, result.report = report(self, schedule, violation, result)
         return result
+
+    def watched(self) -> list:
+        """One line per invariant that applied to this exploration."""
+        out = [f"@invariant {spec.name}" for spec in self.machine_cls.invariants()]
+        if self.run.tracked:
+            names = ", ".join(t.account_id for t in self.run.tracked)
+            out += [f"{b} (tracked: {names})" for b in self.settings.builtins]
+        return out + self.run.watch.describe()
 
     def _walk(self):
         node = self.root
@@ -227,8 +251,8 @@ class Explorer:
         child = Node(parent, choice, calls, parent.steps)
         parent.children[choice] = child
         self.nodes += 1
-        kind = _kind(choice)
-        self.tried[kind] = self.tried.get(kind, 0) + 1
+        for kind in _kinds(choice):
+            self.tried[kind] = self.tried.get(kind, 0) + 1
         violation = self._apply(child, choice)
         self.current = child
         if violation is not None:
@@ -281,7 +305,13 @@ class Explorer:
         if nxt is not None:
             out.append(Deliver(None))
             if nxt.external:
-                out += [Deliver(f) for f in settings.faults]
+                for fault in settings.faults:
+                    if fault == "bad_answer":
+                        picks = self.rng.sample(ANSWER_FAULTS,
+                                                min(settings.answers, len(ANSWER_FAULTS)))
+                        out += [Deliver(f) for f in picks]
+                    elif applies(fault, nxt):
+                        out.append(Deliver(fault))
         if node.calls < settings.depth and (nxt is None or run.rt.in_flight_cross_contract()):
             out += self._rule_choices(node)
             if settings.attacker and self.machine_cls.attacker:
@@ -312,16 +342,50 @@ class Explorer:
         return tuple(sorted(kwargs.items()))
 
     def _attack_choices(self) -> list:
-        observed = list(self.run.rt.observed.values())
-        if not observed:
-            return []
-        picks = observed if len(observed) <= MAX_ATTACKS_PER_NODE else \
-            self.rng.sample(observed, MAX_ATTACKS_PER_NODE)
+        """What the attacker may do here (at most one of each, drawn with the seed):
+
+        1. send a call it saw a contract make (a callback, a cross-contract call), with every
+           user replaced by itself and amounts sometimes multiplied (a public callback);
+        2. do what a user did, with the same deposit, naming its own hostile contract where
+           the user named a contract (a callee chosen by the caller);
+        3. call a method users or contracts call with a bad argument: a JSON bomb, 1e400, a
+           string with raw control characters, ``\\x41``, a lone surrogate, or no JSON;
+        4. drive a method that makes the contract call itself with a caller-chosen method
+           (a relay: multicall, batch, DAO-style self-call) to call one of the contract's
+           own callbacks with arguments it saw (another user's operation number included)."""
+        rt, rng = self.run.rt, self.rng
         attacker = self.machine_cls.attacker
+        users = set(self.users)
+        hostile = sorted(rt.hostile)
+        contracts = set(self.run.watch.contracts)
         out = []
+        observed = list(rt.observed.values())
+        picks = observed if len(observed) <= MAX_ATTACKS_PER_NODE else \
+            rng.sample(observed, MAX_ATTACKS_PER_NODE)
         for obs in picks:
-            args = _hijack(obs.args, set(self.users), attacker, self.rng)
-            out.append(Attack(obs.receiver, obs.method, args))
+            out.append(Attack(obs.receiver, obs.method,
+                              _hijack(obs.args, users, attacker, rng)))
+        entries = [e for e in rt.entries.values() if e[0] not in rt.hostile]
+        if entries and hostile:
+            receiver, method, args, deposit = entries[rng.randrange(len(entries))]
+            out.append(Attack(receiver, method,
+                              _hijack(args, users, attacker, rng, contracts - {receiver},
+                                      hostile[0]), deposit))
+        targets = [(e[0], e[1], e[2]) for e in entries] + [
+            (o.receiver, o.method, o.args) for o in observed]
+        if targets:
+            receiver, method, args = targets[rng.randrange(len(targets))]
+            out.append(Attack(receiver, method, _poison(args, rng)))
+        relays = list(rt.relays.values())
+        if relays:
+            relay = relays[rng.randrange(len(relays))]
+            own = [o for o in observed if o.receiver == relay.contract
+                   and o.predecessor == relay.contract and o.method != relay.inner]
+            if own:
+                cb = own[rng.randrange(len(own))]
+                args = _relay_args(relay, cb.method, _hijack(cb.args, users, attacker, rng))
+                if args is not None:
+                    out.append(Attack(relay.contract, relay.entry, args, relay.deposit))
         return out
 
     # ---------------------------------------------------------------- gas boundaries
@@ -388,14 +452,18 @@ class Explorer:
         return list(dict.fromkeys(p for p in points if p != DEFAULT_GAS))
 
 
-def _kind(choice) -> str:
+def _kinds(choice) -> tuple:
     if isinstance(choice, Deliver):
-        return f"fault:{choice.fault}" if choice.fault else "deliver"
+        if not choice.fault:
+            return ("deliver",)
+        if choice.fault.startswith("answer:"):
+            return (f"fault:{choice.fault}", "fault:bad_answer")
+        return (f"fault:{choice.fault}",)
     if isinstance(choice, Call):
-        return "gas_variant" if choice.gas is not None else "call"
+        return ("gas_variant" if choice.gas is not None else "call",)
     if isinstance(choice, Attack):
-        return "attack"
-    return "drain"
+        return ("attack",)
+    return ("drain",)
 
 
 def _call_pre(pre, machine, rt):
@@ -406,9 +474,10 @@ def _call_pre(pre, machine, rt):
     return pre(machine)
 
 
-def _hijack(args: bytes, users: set, attacker: str, rng) -> str:
-    """The observed call's arguments with every user account replaced by the attacker (and,
-    half the time, amounts multiplied by 10): what an outsider would try."""
+def _hijack(args: bytes, users: set, attacker: str, rng, contracts=(), hostile=None) -> str:
+    """The observed call's arguments with every user account replaced by the attacker, every
+    account in ``contracts`` by ``hostile`` (and, half the time, amounts multiplied by 10):
+    what an outsider would try."""
     try:
         data = json.loads(args or b"{}")
     except ValueError:
@@ -419,6 +488,8 @@ def _hijack(args: bytes, users: set, attacker: str, rng) -> str:
         if isinstance(v, str):
             if v in users:
                 return attacker
+            if hostile is not None and v in contracts:
+                return hostile
             if v.isdigit() and len(v) > 6:
                 return str(int(v) * scale)
             return v
@@ -433,6 +504,66 @@ def _hijack(args: bytes, users: set, attacker: str, rng) -> str:
         return v
 
     return json.dumps(walk(data), sort_keys=True)
+
+
+#: Bad values the attacker puts in one argument (raw JSON text), and whole bad bodies.
+BAD_VALUES = ("1e400", ANSWERS["control_chars"].decode(), ANSWERS["bad_escape"].decode(),
+              ANSWERS["lone_surrogate"].decode(), ANSWERS["bomb"].decode().rstrip(),
+              ANSWERS["bomb_small"].decode().rstrip())
+BAD_BODIES = (ANSWERS["bomb"].decode(), ANSWERS["text"].decode(), "", "1e400",
+              '{"x": 1e400}')
+
+
+def _poison(args: bytes, rng) -> str:
+    """``args`` with one value replaced by a bad one (or, without a JSON object to change,
+    a bad body): what the attacker feeds a method (issue 11)."""
+    try:
+        data = json.loads(args or b"{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not data or rng.random() < 0.25:
+        return BAD_BODIES[rng.randrange(len(BAD_BODIES))]
+    keys = sorted(data)
+    target = keys[rng.randrange(len(keys))]
+    bad = BAD_VALUES[rng.randrange(len(BAD_VALUES))]
+    return "{" + ", ".join(json.dumps(k) + ": " + (bad if k == target else json.dumps(data[k]))
+                           for k in keys) + "}"
+
+
+def _relay_args(relay, method: str, args: str):
+    """The relay's entry arguments with its inner method replaced by ``method`` and the
+    inner arguments (a JSON object, or a JSON string holding one) by ``args``."""
+    try:
+        data = json.loads(relay.args or b"{}")
+        inner = json.loads(relay.inner_args or b"{}")
+        new_inner = json.loads(args)
+    except ValueError:
+        return None
+    inner_text = relay.inner_args.decode("utf-8", "replace")
+
+    def walk(v):
+        if isinstance(v, str):
+            if v == relay.inner:
+                return method
+            if v == inner_text or (v.strip().startswith("{") and _loads(v) == inner):
+                return json.dumps(new_inner)
+            return v
+        if isinstance(v, dict):
+            if v == inner and inner:
+                return new_inner
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    return json.dumps(walk(data), sort_keys=True)
+
+
+def _loads(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def explore(machine_cls, **overrides) -> ExploreResult:

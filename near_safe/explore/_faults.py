@@ -1,58 +1,74 @@
-"""Failure injection and look-ahead on top of the embedded runtime (CPython only).
+"""The explorer's runtime: faults, memoised calls, look-ahead and observed calls, all through
+the runtime's public tool surface (CPython only).
 
-:class:`FaultRuntime` subclasses :class:`near_safe.testing.Runtime` and overrides its one VM
-entry point, ``_execute_vm``, so that the NEXT function call can be made to fail in one of the
-ways an external receipt fails on chain (spec 3.5, 4):
+:class:`FaultRuntime` is a :class:`near_safe.testing.Runtime` that registers the explorer's
+fault kinds (``rt.register_fault``), memoises function calls (one of ``rt.vm_wrappers``) and
+records the calls contracts make (``rt.before_receipt_hooks``).  It overrides nothing: the
+look-ahead is ``rt.next_receipt()``, computed by ``step()`` itself, so the explorer's
+prediction and the runtime's order cannot drift (tests/explore/test_explore_lookahead.py).
 
-  panic             the call runs, then aborts with GuestPanic; the gas it burnt stays burnt
-  out_of_gas        aborts with GasExceeded having burnt all its prepaid gas (spec 4 rule 6)
-  missing_account   ActionError AccountDoesNotExist: only exec fees burnt, prepaid gas and
-                    deposit refunded (spec 3.5 step 1).  Raised where the VM would run, which
-                    on chain is checked just before; the result (error, gas, refunds, the
-                    callback seeing Failed) is the same.
-  missing_method    FunctionCallError MethodNotFound with a nop outcome: no VM gas, no loading
-                    fee (spec 3.5 step 5)
-  oversized_result  the call runs, then tries to return more than nearcore's
-                    max_length_returned_data (4 MiB): HostError ReturnedValueLengthExceeded,
-                    the gas it burnt stays burnt (spec 2.5 value_return, 5.3)
-  large_result      (opt-in, not a failure) the call succeeds but returns ``large_bytes`` of
-                    data (default 64 KiB), what a hostile or broken callee can hand a
-                    callback.  Measured here: a nearc/MicroPython callback that reads a result
-                    of 32 KiB or more through ``near.promise_result`` dies (out of gas or a
-                    MemoryOutOfBounds trap), whatever gas it has: the port's heap cannot hold
-                    it.  So no Python callback survives it; the fault shows which settlements a
-                    large result would lose.  The callee's own gas for returning it is not
-                    added (it is not the contract under test).
+Fault kinds (the runtime's built-ins: docs/explorer.md, "Failure injection"):
 
-It also peeks at which action receipt ``step()`` will run next, without running it, so the
-explorer knows where a fault can go and what is in flight.
+  panic, out_of_gas, missing_account, missing_method, oversized_result   built into the runtime
+  keep_deposit_fail  a HOSTILE callee (an account the attacker controls) accepts the call,
+                     keeps the attached deposit and returns a promise that fails (a call to an
+                     account that does not exist): its receipt succeeds, the caller's callback
+                     sees a failure, and nothing is refunded by the protocol
+  answer:<kind>      the callee answers bytes a callback must survive (see ANSWERS): Borsh
+                     bytes, text, nothing, a 1,801-byte JSON bomb under MAX_RESULT, 1e400,
+                     strings with raw control characters, ``\\x41`` or a lone surrogate.  An
+                     honest callee runs and its answer is replaced; a hostile callee keeps the
+                     deposit and answers it
+  large_result       (opt-in) the call succeeds but returns ``large_bytes`` of data
 
 Memoised function calls.  The VM is a deterministic function of the contract code, the method,
-the ``VMContext`` (every field: accounts, input, balances, gas, promise results, block height,
-random seed) and the contract's storage.  Sibling schedules restored from one snapshot often
-run exactly the same call again (the same callback after two different faults, the same
-deposit after two different earlier choices), so the explorer's runtime keeps the outcome of
-each call under that full key and returns it instead of running the Wasm again.  Two calls
-with the same key cannot differ, so this changes no result, only the time.  Not memoised:
-views, and any call while a yielded promise is pending or that creates or resumes one (those
-read the runtime's yield table, outside the key).  An injected fault is applied on top of the
-real (possibly reused) run and is never stored.
+the ``VMContext`` (every field) and the contract's storage, so the outcome of each call is kept
+under that full key and returned instead of running the Wasm again (changes no result, only
+the time).  Not memoised: views, and any call while a yielded promise is pending or that
+creates or resumes one.  Injected faults are applied on top of the (possibly reused) run.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 
-from ..testing import Runtime
-from ..testing._actions import ActionFailed
-from ..testing._state import SYSTEM_ACCOUNT, ActionReceipt, DataReceipt
-from ..testing._types import FunctionCall, FunctionCallError, VMContext, VMOutcome
+from ..testing import (FunctionCall, FunctionCallError, NewReceipt, Runtime, UpcomingReceipt,
+                       VMOutcome)
+
+SYSTEM = "system"
+TGAS = 10**12
+
+
+def _bomb(size: int) -> bytes:
+    """``[[],[],...]`` of exactly ``size`` bytes (odd sizes): valid JSON, hundreds of
+    containers - what exhausts MicroPython's 32 KB heap (issue 11, finding 2)."""
+    n = (size - 1) // 3
+    body = b"[" + b",".join([b"[]"] * n) + b"]"
+    return body + b" " * (size - len(body))
+
+
+#: Answers a callee gives a callback (and payloads the attacker sends as arguments):
+#: name -> bytes.
+ANSWERS = {
+    "borsh": b"\x01\x2a\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00abc",
+    "text": b"sold, thanks",
+    "empty": b"",
+    "bomb": _bomb(1801),
+    "bomb_small": _bomb(901),
+    "huge_number": b"1e400",
+    "control_chars": b'"a\x01b\nc"',
+    "bad_escape": b'"\\x41"',
+    "lone_surrogate": b'"\\ud800"',
+}
+ANSWER_FAULTS = tuple("answer:" + name for name in ANSWERS)
+MISSING_ACCOUNT = "nobody-at-all.near"  # the hostile callee's failing promise goes here
 
 
 @dataclass(frozen=True)
 class NextReceipt:
-    """The action receipt ``step()`` runs next."""
+    """The action receipt ``step()`` runs next, as the explorer sees it."""
 
     receiver: str
     predecessor: str
@@ -62,6 +78,8 @@ class NextReceipt:
     gas: int
     external: bool  # a function call from a contract to another account: faults apply
     callback: bool  # waits for data: the callback of a cross-contract call
+    hostile: bool = False  # the receiver is controlled by the attacker
+    refund_to: str | None = None  # who gets the deposit back if it fails (None: predecessor)
 
 
 @dataclass(frozen=True)
@@ -75,79 +93,66 @@ class ObservedCall:
     predecessor: str
 
 
-_CONTEXT_FIELDS = tuple(f.name for f in dataclasses.fields(VMContext))
+@dataclass(frozen=True)
+class Relay:
+    """A contract method that makes the contract call ITSELF with a method name the caller
+    chose (a multicall or batch helper, a DAO-style self-call): ``entry`` called with
+    ``args`` made the contract call its own ``inner`` method."""
+
+    contract: str
+    entry: str
+    args: bytes
+    inner: str
+    inner_args: bytes
+    deposit: int
+
+
+_CONTEXT_FIELDS = None
 MEMO_LIMIT = 50_000
 
 
 class FaultRuntime(Runtime):
     def __init__(self, mode: str = "wasm", large_bytes: int = 64 * 1024, memo: bool = True,
-                 **kw):
+                 hostile=(), **kw):
         super().__init__(mode=mode, **kw)
         self.large_bytes = large_bytes
+        self.hostile = set(hostile)  # accounts the attacker controls (hostile callees)
         self.memo = {} if memo else None
         self.memo_hits = 0
-        self._armed = None
         self.observed = {}  # (receiver, method, args) -> ObservedCall, insertion-ordered
+        self.entries = {}  # tx id -> (receiver, method, args, deposit) of its first receipt
+        self.relays = {}  # (contract, entry, inner) -> Relay
         self.before_receipt_hooks.append(_observe)
+        if memo:
+            self.vm_wrappers.append(self._memoised)
+        self.register_fault("keep_deposit_fail", _keep_deposit_fail)
+        self.register_fault("large_result", _large_result)
+        for name in ANSWERS:
+            self.register_fault("answer:" + name, _answer(ANSWERS[name]))
 
     # ------------------------------------------------------------ faults
     def arm_fault(self, kind: str) -> None:
-        self._armed = kind
+        """The next function call (whatever its receiver) behaves as ``kind``."""
+        self.inject(kind)
 
     def disarm_fault(self) -> None:
-        self._armed = None
+        self.clear_faults()
 
-    def _execute_vm(self, code, method, context, storage, receipt):
-        kind = self._armed if receipt is not None else None
-        if kind is None:
-            return self._run_vm(code, method, context, storage, receipt)
-        self._armed = None
-        if kind == "missing_account":
-            raise ActionFailed("AccountDoesNotExist",
-                               f"Can't complete the action because account "
-                               f"{context.current_account_id} doesn't exist (injected)",
-                               account_id=context.current_account_id)
-        if kind == "missing_method":
-            return VMOutcome(context.account_balance, context.storage_usage, None, 0, 0,
-                             aborted=FunctionCallError("MethodNotFound",
-                                                       "MethodResolveError(MethodNotFound)"),
-                             nop=True)
-        if kind == "out_of_gas":
-            burnt = min(context.prepaid_gas, self.config.limits["max_gas_burnt"])
-            return VMOutcome(context.account_balance, context.storage_usage, None, burnt, burnt,
-                             aborted=FunctionCallError("GasExceeded", "Exceeded the prepaid gas."))
-        outcome = self._run_vm(code, method, context, storage, receipt)
-        if kind == "panic":
-            return VMOutcome(outcome.balance, outcome.storage_usage, None, outcome.burnt_gas,
-                             outcome.used_gas, list(outcome.logs),
-                             FunctionCallError("GuestPanic",
-                                               "Smart contract panicked: injected failure"))
-        if kind == "oversized_result" and outcome.aborted is None:
-            limit = self.config.limits["max_length_returned_data"]
-            return VMOutcome(outcome.balance, outcome.storage_usage, None, outcome.burnt_gas,
-                             outcome.used_gas, list(outcome.logs),
-                             FunctionCallError("HostError",
-                                               "The length of a returned value "
-                                               f"{limit + 1} exceeds the limit {limit}",
-                                               detail="ReturnedValueLengthExceeded"))
-        if kind == "large_result" and outcome.aborted is None:
-            n = max(2, self.large_bytes)
-            outcome = dataclasses.replace(outcome, return_data=("value",
-                                                                b'"' + b"x" * (n - 2) + b'"'))
-        return outcome
-
-    def _run_vm(self, code, method, context, storage, receipt):
+    def _memoised(self, call, execute):
         memo = self.memo
-        if memo is None or receipt is None or code is None or self._state.yields:
-            return super()._execute_vm(code, method, context, storage, receipt)
-        key = (code.hash, code.kind, method,
-               tuple(_frozen(getattr(context, f)) for f in _CONTEXT_FIELDS),
-               frozenset(storage.items()))
+        if call.code is None or any(u.kind == "yield" for u in self.upcoming()):
+            return execute()
+        global _CONTEXT_FIELDS
+        if _CONTEXT_FIELDS is None:
+            _CONTEXT_FIELDS = tuple(f.name for f in dataclasses.fields(call.context))
+        key = (call.code.hash, call.code.kind, call.method,
+               tuple(_frozen(getattr(call.context, f)) for f in _CONTEXT_FIELDS),
+               frozenset(call.storage.items()))
         hit = memo.get(key)
         if hit is not None:
             self.memo_hits += 1
             return dataclasses.replace(hit, logs=list(hit.logs))
-        outcome = super()._execute_vm(code, method, context, storage, receipt)
+        outcome = execute()
         if not outcome.yield_resumes and not any(r.is_yield for r in outcome.new_receipts):
             if len(memo) >= MEMO_LIMIT:
                 memo.clear()
@@ -157,126 +162,137 @@ class FaultRuntime(Runtime):
 
     # ------------------------------------------------------------ look-ahead
     def contract_data(self, account_id: str):
-        """The contract's committed data dict itself (not a copy): the runtime replaces it
-        whenever a receipt commits, so its identity tells whether views can be reused."""
-        acc = self._state.accounts.get(account_id)
-        return None if acc is None else acc.data
+        """The contract's committed data dict itself (``storage_view``): its identity tells
+        whether views can be reused.  None if the account does not exist."""
+        return self.storage_view(account_id) if self.exists(account_id) else None
 
     def is_contract(self, account_id: str) -> bool:
-        acc = self._state.accounts.get(account_id)
-        return acc is not None and acc.code is not None
+        return self.exists(account_id) and self.account(account_id).code_hash is not None
 
-    def next_receipt(self) -> NextReceipt | None:
-        """Which action receipt will ``step()`` execute next?  Mirrors ``Runtime.step`` and
-        ``_process_receipt`` (spec 3.2, 3.3) on the queues without changing them.  Not
-        predicted: a yield timing out at the block boundary (spec 3.2 step 6); a fault aimed at
-        the predicted receipt then lands on the resumed one instead (tests check the
-        prediction on interleaved flows without yields)."""
-        st = self._state
-        received = set(st.received_data)
-        counts = dict(st.pending_data_count)
-        by_data = dict(st.postponed_by_data)
+    def peek(self) -> NextReceipt | None:
+        """``next_receipt()`` (the runtime's own order) with what the explorer needs."""
+        up = self.next_receipt()
+        return None if up is None else self.describe(up)
 
-        def first_runnable(receipts):
-            for r in receipts:
-                if isinstance(r, DataReceipt):
-                    if r.is_resume:
-                        y = st.yields.get((r.receiver_id, r.data_id))
-                        if y is not None:
-                            return y.receipt, True
-                        continue
-                    key = (r.receiver_id, r.data_id)
-                    received.add(key)
-                    rid = by_data.pop(key, None)
-                    if rid is None:
-                        continue
-                    pkey = (r.receiver_id, rid)
-                    counts[pkey] -= 1
-                    if counts[pkey]:
-                        continue
-                    return st.postponed[pkey], True
-                if all((r.receiver_id, d) in received for d in r.input_data_ids):
-                    return r, bool(r.input_data_ids)
-                for d in r.input_data_ids:
-                    if (r.receiver_id, d) not in received:
-                        by_data[(r.receiver_id, d)] = r.receipt_id
-                counts[(r.receiver_id, r.receipt_id)] = sum(
-                    (r.receiver_id, d) not in received for d in r.input_data_ids)
-            return None
-
-        found = first_runnable(st.queue)
-        if found is None:
-            local = [tx for tx in st.tx_pool if tx.signer_id == tx.receiver_id]
-            found = first_runnable([_tx_as_receipt(tx) for tx in local] + list(st.outgoing))
-        if found is None:
-            remote = [tx for tx in st.tx_pool if tx.signer_id != tx.receiver_id]
-            if remote:
-                found = (_tx_as_receipt(remote[0]), False)
-        if found is None:
-            return None
-        receipt, callback = found
-        fc = next((a for a in receipt.actions if isinstance(a, FunctionCall)), None)
-        pred = receipt.predecessor_id
-        external = (fc is not None and pred != SYSTEM_ACCOUNT and pred != receipt.receiver_id
+    def describe(self, up: UpcomingReceipt) -> NextReceipt:
+        pred = up.predecessor
+        external = (up.method is not None and pred != SYSTEM and pred != up.receiver
                     and self.is_contract(pred))
-        return NextReceipt(receipt.receiver_id, pred, fc.method_name if fc else None,
-                           fc.args if fc else b"", sum(getattr(a, "deposit", 0) or 0
-                                                        for a in receipt.actions),
-                           fc.gas if fc else 0, external, callback)
+        return NextReceipt(up.receiver, pred, up.method, up.args, up.deposit, up.gas,
+                           external, up.waits_for_data, up.receiver in self.hostile,
+                           up.refund_to)
 
     def is_idle(self) -> bool:
-        """Nothing pending at all (``not pending()`` without building the list)."""
-        st = self._state
-        return not (st.queue or st.outgoing or st.tx_pool or st.postponed or st.yields)
+        return not self.upcoming()
 
     def in_flight_cross_contract(self) -> bool:
         """Is a function call made by a contract (or a callback waiting for one) pending?
         Transfers a contract sends to users do not count: once sent, the contract's side of
         the operation is settled."""
-        st = self._state
-        if st.postponed or st.yields:
-            return True
-        for r in st.queue + st.outgoing:
-            if isinstance(r, DataReceipt):
+        for u in self.upcoming():
+            if u.waits_for_data:
                 return True
-            if (r.predecessor_id != SYSTEM_ACCOUNT and self.is_contract(r.predecessor_id)
-                    and any(isinstance(a, FunctionCall) for a in r.actions)):
+            if (u.method is not None and u.predecessor != SYSTEM and u.kind != "transaction"
+                    and self.is_contract(u.predecessor)):
                 return True
         return False
 
     def deposits_in_flight(self):
         """``(from, to, amount)`` for every deposit still travelling: pooled transactions and
         action receipts not yet run (refund receipts excluded)."""
-        st = self._state
-        out = [(tx.signer_id, tx.receiver_id, sum(getattr(a, "deposit", 0) or 0
-                                                  for a in tx.actions)) for tx in st.tx_pool]
-        for r in list(st.queue) + list(st.outgoing) + list(st.postponed.values()):
-            if isinstance(r, ActionReceipt) and r.predecessor_id != SYSTEM_ACCOUNT:
-                out.append((r.predecessor_id, r.receiver_id,
-                            sum(getattr(a, "deposit", 0) or 0 for a in r.actions)))
-        return [x for x in out if x[2]]
+        return [(u.predecessor, u.receiver, u.deposit) for u in self.upcoming()
+                if u.deposit and u.predecessor != SYSTEM]
 
     def forget_observed(self) -> None:
         self.observed = {}
+        self.entries = {}
+        self.relays = {}
 
 
 def _frozen(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-def _tx_as_receipt(tx) -> ActionReceipt:
-    return ActionReceipt(tx.tx_id, tx.signer_id, tx.receiver_id, tx.signer_id, tx.public_key,
-                         0, list(tx.actions))
+# ------------------------------------------------------------------ the explorer's faults
 
+def _kept(call, return_data, new_receipts=()):
+    """A hostile callee's successful outcome: the deposit kept, nothing else changed."""
+    ctx = call.context
+    gas = min(ctx.prepaid_gas, 3 * TGAS)
+    return VMOutcome(ctx.account_balance + ctx.attached_deposit, ctx.storage_usage,
+                     return_data, gas, gas, [], None, list(new_receipts), [],
+                     dict(call.storage))
+
+
+def _keep_deposit_fail(rt, call, execute):
+    """Keep the deposit, return a promise to an account that does not exist: the receipt
+    succeeds, the promise the caller's callback waits for fails."""
+    promise = NewReceipt(MISSING_ACCOUNT, [FunctionCall("take", b"{}", TGAS, 0)])
+    out = _kept(call, ("receipt", 0), [promise])
+    return dataclasses.replace(out, used_gas=out.used_gas + TGAS)
+
+
+def _answer(data: bytes):
+    def fault(rt, call, execute):
+        if call.context.current_account_id in rt.hostile:
+            return _kept(call, ("value", data))
+        out = execute()
+        if out.aborted is not None:
+            return out
+        return dataclasses.replace(out, return_data=("value", data), new_receipts=[])
+
+    return fault
+
+
+def _large_result(rt, call, execute):
+    out = execute()
+    if out.aborted is not None:
+        return out
+    n = max(2, rt.large_bytes)
+    return dataclasses.replace(out, return_data=("value", b'"' + b"x" * (n - 2) + b'"'))
+
+
+# ------------------------------------------------------------------ observing calls
 
 def _observe(rt, receipt) -> None:
-    if not isinstance(receipt, ActionReceipt) or receipt.predecessor_id == SYSTEM_ACCOUNT:
+    """Record the function calls contracts make (for the attacker), the first receipt of each
+    transaction, and the contract methods that relay a caller-chosen method to the contract
+    itself."""
+    pred = receipt.predecessor_id
+    if pred == SYSTEM:
         return
-    if not rt.is_contract(receipt.predecessor_id):
+    fc = next((a for a in receipt.actions if isinstance(a, FunctionCall)), None)
+    if fc is None:
         return
-    for action in receipt.actions:
-        if isinstance(action, FunctionCall):
-            key = (receipt.receiver_id, action.method_name, bytes(action.args))
-            if key not in rt.observed:
-                rt.observed[key] = ObservedCall(receipt.receiver_id, action.method_name,
-                                                bytes(action.args), receipt.predecessor_id)
+    if not rt.is_contract(pred):
+        rt.entries[receipt.tx_id] = (receipt.receiver_id, fc.method_name, bytes(fc.args),
+                                     fc.deposit)
+        return
+    key = (receipt.receiver_id, fc.method_name, bytes(fc.args))
+    if key not in rt.observed:
+        rt.observed[key] = ObservedCall(receipt.receiver_id, fc.method_name, bytes(fc.args),
+                                        pred)
+    if pred != receipt.receiver_id:
+        return
+    entry = rt.entries.get(receipt.tx_id)
+    if entry is None or entry[0] != pred or entry[1] == fc.method_name:
+        return
+    try:
+        args = json.loads(entry[2] or b"{}")
+    except ValueError:
+        return
+    if _contains(args, fc.method_name):
+        rkey = (pred, entry[1], fc.method_name)
+        if rkey not in rt.relays:
+            rt.relays[rkey] = Relay(pred, entry[1], entry[2], fc.method_name, bytes(fc.args),
+                                    entry[3])
+
+
+def _contains(value, text: str) -> bool:
+    if isinstance(value, str):
+        return value == text
+    if isinstance(value, list):
+        return any(_contains(v, text) for v in value)
+    if isinstance(value, dict):
+        return any(_contains(v, text) for v in value.values())
+    return False

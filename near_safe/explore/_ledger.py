@@ -53,8 +53,9 @@ class Ledger:
         if signer in self.deposited and receiver in self.system:
             self.deposited[signer] += deposit
 
-    def on_receipt(self, outcome) -> None:
-        """Account one executed receipt (a near_safe.testing ReceiptOutcome)."""
+    def on_receipt(self, outcome, refund_to=None) -> None:
+        """Account one executed receipt (a near_safe.testing ReceiptOutcome); ``refund_to``:
+        the account its deposit goes back to if it failed (None: the predecessor)."""
         if outcome is None or getattr(outcome, "is_refund", False):
             return  # deposit refunds are counted at the failure below; gas refunds are not value
         deposit = getattr(outcome, "deposit", 0) or 0
@@ -63,8 +64,12 @@ class Ledger:
         pred, recv = outcome.predecessor, outcome.receiver
         if outcome.status == "failure":
             # the runtime refunds the user's own failed deposit to it (spec 4.3)
-            if pred in self.returned and recv in self.system:
+            if pred in self.returned and recv in self.system and refund_to in (None, pred):
                 self.returned[pred] += deposit
+            # a tracked contract's failed call whose deposit goes straight back to a user
+            # (promise_set_refund_to, protocol >= 82)
+            elif refund_to in self.returned and pred in self.system:
+                self.returned[refund_to] += deposit
         elif recv in self.returned and pred in self.system:
             self.returned[recv] += deposit
 

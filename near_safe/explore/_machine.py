@@ -17,19 +17,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import UsageError
+from ._faults import ANSWER_FAULTS
 from ._strategies import Strategy, as_strategy
+from ._watch import BUILTIN_WATCHES
 
 NEAR = 10**24
 TGAS = 10**12
 DEFAULT_GAS = 300 * TGAS
 
-#: The ways the explorer makes an external receipt fail (see docs/explorer.md).
-FAULTS = ("panic", "out_of_gas", "missing_account", "missing_method", "oversized_result")
+#: The ways the explorer makes an external receipt fail or misbehave (docs/explorer.md):
+#: the protocol's failures, a hostile callee that keeps the deposit and returns a failing
+#: promise, and answers a callback must survive (``bad_answer``: every kind in ANSWERS).
+FAULTS = ("panic", "out_of_gas", "missing_account", "missing_method", "oversized_result",
+          "keep_deposit_fail", "bad_answer")
 #: Faults that can be switched on in Settings.faults but are not on by default.
 EXTRA_FAULTS = ("large_result",)
+#: Every concrete fault a schedule step can carry, simplest first (the shrinker's order).
+FAULT_KINDS = FAULTS[:-1] + ANSWER_FAULTS + EXTRA_FAULTS
 
 #: Built-in invariants, switched on by ``Machine.track`` (names usable in Settings.builtins).
 BUILTINS = ("conservation", "no_unbacked_credit", "unlocked_when_idle")
+#: Built-in invariants that need no naming convention (Settings.watch; see _watch.py).
+WATCHES = BUILTIN_WATCHES
 
 _RULE = "_near_explore_rule"
 _INVARIANT = "_near_explore_invariant"
@@ -50,6 +59,8 @@ class Settings:
     gas_variants  also try each rule with attached gas at the boundaries found by probing
     attacker    add a rule that replays observed internal calls (callbacks) from an outsider
     builtins    built-in invariants to check for tracked contracts (subset of BUILTINS)
+    watch       built-in invariants that need no naming convention (subset of WATCHES)
+    answers     bad answers tried per external receipt (drawn from ANSWERS with the seed)
     shrink      shrink a found violation to a minimal schedule
     time_limit  seconds; None = no limit (the budget alone bounds the run)
     large_bytes size of the result the opt-in ``large_result`` fault returns
@@ -66,24 +77,31 @@ class Settings:
     gas_variants: bool = True
     attacker: bool = True
     builtins: tuple = BUILTINS
+    watch: tuple = BUILTIN_WATCHES
+    answers: int = 2
     shrink: bool = True
     time_limit: float | None = None
     large_bytes: int = 64 * 1024
     memo: bool = True
 
     def __post_init__(self):
-        for name in ("depth", "budget", "max_steps", "draws"):
+        for name in ("depth", "budget", "max_steps", "draws", "answers"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise UsageError(f"Settings.{name}={value!r}: must be a positive int")
-        unknown = [f for f in self.faults if f not in FAULTS + EXTRA_FAULTS]
+        unknown = [f for f in self.faults if f not in FAULTS + EXTRA_FAULTS + FAULT_KINDS]
         if unknown:
             raise UsageError(f"Settings.faults has unknown fault(s) {unknown!r}: use any of "
-                             f"{FAULTS + EXTRA_FAULTS!r}")
+                             f"{FAULTS + EXTRA_FAULTS!r} (or one answer, e.g. "
+                             f"{ANSWER_FAULTS[0]!r})")
         unknown = [b for b in self.builtins if b not in BUILTINS]
         if unknown:
             raise UsageError(f"Settings.builtins has unknown invariant(s) {unknown!r}: use any "
                              f"of {BUILTINS!r}")
+        unknown = [b for b in self.watch if b not in BUILTIN_WATCHES]
+        if unknown:
+            raise UsageError(f"Settings.watch has unknown invariant(s) {unknown!r}: use any "
+                             f"of {BUILTIN_WATCHES!r}")
 
     def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -207,6 +225,9 @@ class Machine:
     users: dict = {"alice.near": 100, "bob.near": 100}
     attacker: str | None = "mallory.near"
     attacker_balance: int = 100
+    #: the attacker's own contract (a hostile counterpart the attacker names where the
+    #: contracts take an account); None: ``"hostile." + attacker``
+    hostile: str | None = None
     settings: Settings = Settings()
     mode: str = "wasm"
 
@@ -273,6 +294,13 @@ class Machine:
         return out
 
     @classmethod
+    def hostile_accounts(cls) -> tuple:
+        """The contracts the attacker controls (created and deployed by the explorer)."""
+        if not cls.attacker:
+            return ()
+        return (cls.hostile or "hostile." + cls.attacker,)
+
+    @classmethod
     def precondition_of(cls, spec: RuleSpec):
         return getattr(spec.fn, _PRECONDITION, None)
 
@@ -292,6 +320,11 @@ class Machine:
         invariant breaks.  Use it as a test body: ``def test_vault(): VaultMachine.check()``."""
         result = cls.explore(**settings)
         result.raise_on_violation()
+        if not result.watched:
+            raise UsageError(f"{cls.__name__}: the exploration watched nothing ({result.summary()})"
+                             ": add an @invariant, call self.track(...) in setup, or keep the "
+                             "attacker (its accounts never end richer) so a clean run means "
+                             "something")
         return result
 
     @classmethod

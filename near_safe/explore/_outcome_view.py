@@ -38,13 +38,17 @@ def gas_literal(gas: int) -> str:
 
 
 def describe_receipt(outcome, fault=None) -> str:
-    what = outcome.method or "+".join(getattr(outcome, "actions", ()) or ()) or "-"
+    from ._text import shown
+
+    what = (shown(outcome.method) if outcome.method is not None else
+            "+".join(getattr(outcome, "actions", ()) or ()) or "-")
     if outcome.status == "failure":
-        res = f"FAILED ({outcome.error_kind}: {outcome.error})"
+        res = f"FAILED ({shown(outcome.error_kind)}: {shown(outcome.error)})"
     else:
         res = "ok"
     dep = f" deposit {fmt_near(outcome.deposit)}" if getattr(outcome, "deposit", 0) else ""
     inj = f"  [injected: {fault}]" if fault else ""
     if fault == "large_result":
         inj = f"  [injected: large_result, {len(outcome.raw_value or b'')} bytes]"
-    return f"{outcome.predecessor} -> {outcome.receiver}.{what}{dep}: {res}{inj}"
+    return (f"{shown(outcome.predecessor)} -> {shown(outcome.receiver)}.{what}{dep}: "
+            f"{res}{inj}")

@@ -11,6 +11,7 @@ from ._machine import DEFAULT_GAS
 from ._outcome_view import gas_literal, near_literal
 from ._schedule import apply_step, check_runaway
 from ._shrink import replay
+from ._text import clean_terminal, shown
 
 
 def report(explorer, schedule, violation, result):
@@ -42,7 +43,8 @@ def report(explorer, schedule, violation, result):
         final = replay(explorer, schedule) or violation
     machine = explorer.machine_cls
     settings = explorer.settings
-    test_name = "test_" + _snake(machine.__name__) + f"_{final.invariant}_seed{settings.seed}"
+    test_name = _identifier("test_" + _snake(machine.__name__)
+                            + f"_{final.invariant}_seed{settings.seed}")
     folder = getattr(machine, "_near_explore_folder", None)
     if folder is not None:
         load = "load_folder"
@@ -51,11 +53,15 @@ def report(explorer, schedule, violation, result):
         load = "load_machine"
         body = [f"run = load_machine({_machine_path(machine)!r}, "
                 f"{machine.__qualname__!r}).replay()"]
-    else:  # defined where no file can be named (an interactive session): import it yourself
+    elif machine.__qualname__.isidentifier():  # defined where no file can be named
         load = "load_machine  # noqa: F401"
         body = [f"run = {machine.__qualname__}.replay()  # import {machine.__qualname__} first"]
+    else:
+        load = "load_machine  # noqa: F401"
+        body = [f"run = load_machine(FILE, {machine.__qualname__!r}).replay()  "
+                "# FILE: the file defining it"]
     body += lines
-    body.append("run.finish()  # raises InvariantViolation: " + final.invariant)
+    body.append("run.finish()  # raises InvariantViolation: " + shown(final.invariant))
     test = (f"from near_safe.explore import {load}\n"
             "from near_safe.testing import NEAR, TGAS\n\n\n"
             f"def {test_name}():\n" + "".join(f"    {line}\n" for line in body))
@@ -66,7 +72,7 @@ def report(explorer, schedule, violation, result):
         f"found after {result.schedules} schedules ({result.nodes} states) in "
         f"{result.elapsed:.2f} s with seed={settings.seed}; shrunk from "
         f"{result.original_length} to {len(schedule)} steps.",
-        f"Reproduce the search: {machine.__name__}.explore(seed={settings.seed}) "
+        f"Reproduce the search: {shown(machine.__name__)}.explore(seed={settings.seed}) "
         f"or `near-safe explore ... --seed {settings.seed}`",
         "",
         "What ran (receipts in execution order):",
@@ -79,7 +85,7 @@ def report(explorer, schedule, violation, result):
         "",
         test,
     ]
-    return final, "\n".join(text)
+    return final, clean_terminal("\n".join(text))
 
 
 def _lines_for(did) -> list:
@@ -107,9 +113,11 @@ def _lines_for(did) -> list:
 
 
 def _next_text(nxt) -> str:
-    what = nxt.method or "transfer"
+    """A receipt for a ``# comment`` of the printed test: every value escaped (a method
+    name is chosen by whoever wrote the contract)."""
+    what = shown(nxt.method) if nxt.method is not None else "transfer"
     tag = " (callback)" if nxt.callback else ""
-    return f"{nxt.predecessor} -> {nxt.receiver}.{what}{tag}"
+    return f"{shown(nxt.predecessor)} -> {shown(nxt.receiver)}.{what}{tag}"
 
 
 def _py(value) -> str:
@@ -128,6 +136,12 @@ def _py(value) -> str:
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _identifier(name: str) -> str:
+    """A Python identifier made of ``name``'s ASCII letters, digits and underscores."""
+    out = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    return out if out.isidentifier() else "test_reproduction"
 
 
 def _machine_path(machine):

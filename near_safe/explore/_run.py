@@ -15,9 +15,15 @@ from ..errors import ExecutionFailure, NearSafeError, UsageError
 from ..testing import InvalidTransaction
 from ._faults import FaultRuntime, NextReceipt
 from ._ledger import Ledger
-from ._machine import DEFAULT_GAS, EXTRA_FAULTS, FAULTS, Submitted
+from ._machine import DEFAULT_GAS, FAULT_KINDS, Submitted
 from ._outcome_view import describe_receipt, fmt_near
 from ._schedule import check_runaway
+from ._text import shown
+from ._watch import Watch
+
+#: A contract with no methods: the attacker's own contract.  Every call to it fails
+#: (MethodNotFound) unless the explorer makes it hostile (keep_deposit_fail, answer:*).
+HOSTILE_WAT = '(module (memory (export "memory") 1))'
 
 
 class InvariantViolation(NearSafeError, AssertionError):
@@ -47,6 +53,9 @@ class Run:
         self._fingerprints = {}
         self._last_builtins = None
         self._invariants = None
+        self.watch = None
+        self._peeked = None  # (version, NextReceipt) cache of the look-ahead
+        self._version = 0
 
     # ------------------------------------------------------------------ set-up
     @classmethod
@@ -54,7 +63,9 @@ class Run:
         run = cls(machine_cls, settings)
         run.raise_on_violation = raise_on_violation
         mode = getattr(machine_cls, "mode", "wasm")
-        run.rt = FaultRuntime(mode=mode, large_bytes=settings.large_bytes, memo=settings.memo)
+        hostile = machine_cls.hostile_accounts() if settings.attacker else ()
+        run.rt = FaultRuntime(mode=mode, large_bytes=settings.large_bytes, memo=settings.memo,
+                              hostile=hostile)
         if not isinstance(machine_cls.users, dict) or not machine_cls.users:
             raise UsageError(f"{machine_cls.__name__}.users = {machine_cls.users!r}: give a "
                              "dict {account id: NEAR balance}, e.g. {'alice.near': 100}")
@@ -64,6 +75,8 @@ class Run:
         for account_id, balance in users.items():
             run.rt.create_account(account_id, balance=int(balance * 10**24))
         run.users = tuple(users)
+        for account_id in hostile:
+            run.rt.deploy(account_id, HOSTILE_WAT, balance=10**24)
         run.ledger = Ledger(run.users)
         machine = machine_cls()
         machine._run = run
@@ -72,6 +85,8 @@ class Run:
         run.ledger = Ledger(run.users, frozenset(t.account_id for t in machine._tracked))
         run.initial_balances = {t.account_id: run.rt.balance(t.account_id)
                                 for t in machine._tracked}
+        attackers = (machine_cls.attacker, *hostile) if hostile else ()
+        run.watch = Watch(run.rt, attackers, settings.watch)
         run.rt.forget_observed()
         return run
 
@@ -86,17 +101,22 @@ class Run:
         if self._gas_override is not None:
             gas, self._gas_override = self._gas_override, None
         gas = DEFAULT_GAS if gas is None else int(gas)
-        args = dict(args or {})
+        args = args if isinstance(args, str) else dict(args or {})  # str: raw argument bytes
+        self._version += 1
         try:
             out = self.rt.submit(signer, receiver, method, args, deposit, gas)
         except InvalidTransaction as exc:  # rejected before any receipt: nothing moved
-            self.trace.append(f"submit  {signer} -> {receiver}.{method}: rejected ({exc})")
+            self.trace.append(f"submit  {signer} -> {shown(receiver)}.{shown(method)}: "
+                              f"rejected ({shown(str(exc))})")
             return None
         self.ledger.on_submit(signer, receiver, deposit)
+        if self.watch is not None:
+            self.watch.on_submit(signer, receiver, deposit)
         record = Submitted(signer, receiver, method, args, deposit, gas)
         if self._submitted_now is not None:
             self._submitted_now.append(record)
-        self.trace.append(f"submit  {signer} -> {receiver}.{method}({_args_text(args)})"
+        self.trace.append(f"submit  {signer} -> {shown(receiver)}.{shown(method)}"
+                          f"({_args_text(args)})"
                           + (f" deposit {fmt_near(deposit)}" if deposit else "")
                           + (f" gas {gas / 10**12:g} Tgas" if gas != DEFAULT_GAS else ""))
         return out
@@ -113,46 +133,59 @@ class Run:
         return submitted
 
     def next_receipt(self) -> NextReceipt | None:
-        return self.rt.next_receipt()
+        """What ``step()`` runs next (the runtime's ``next_receipt()``, cached until the
+        state changes)."""
+        if self._peeked is None or self._peeked[0] != self._version:
+            self._peeked = (self._version, self.rt.peek())
+        return self._peeked[1]
 
     def step(self, fault: str | None = None):
         """Run the next receipt, then the refund receipts right behind it; ``fault`` (one of
-        FAULTS) makes the receipt fail that way if it is an external function call.  Returns
-        the receipt's outcome (None when idle)."""
-        if fault is not None and fault not in FAULTS + EXTRA_FAULTS:
-            raise UsageError(f"step(fault={fault!r}): use one of {FAULTS + EXTRA_FAULTS!r}")
-        if fault is not None:
-            nxt = self.rt.next_receipt()
-            if nxt is None or not nxt.external:
-                fault = None
-        if fault is not None:
-            self.rt.arm_fault(fault)
-        try:
-            outcome = self.rt.step()
-        finally:
-            self.rt.disarm_fault()
-        self._account(outcome, fault)
+        FAULT_KINDS) makes the receipt fail that way if it is an external function call
+        (``keep_deposit_fail`` only if its receiver is the attacker's).  Returns the
+        receipt's outcome (None when idle)."""
+        if fault is not None and fault not in FAULT_KINDS:
+            raise UsageError(f"step(fault={fault!r}): use one of {FAULT_KINDS!r}")
+        nxt = self.next_receipt()
+        if fault is not None and not applies(fault, nxt):
+            fault = None
+        outcome = self._run_one(nxt, fault)
         # refund receipts (predecessor "system") are delivered with the receipt before them:
         # they are not decision points for the explorer
         while True:
-            nxt = self.rt.next_receipt()
-            if nxt is None or nxt.predecessor != "system":
+            follow = self.next_receipt()
+            if follow is None or follow.predecessor != "system":
                 break
-            self._account(self.rt.step(), None)
+            self._run_one(follow, None)
         if self.raise_on_violation:
             self._raise_if_violated()
         return outcome
 
-    def _account(self, outcome, fault):
-        if outcome is not None and hasattr(outcome, "receiver"):
-            self.ledger.on_receipt(outcome)
-            if not outcome.is_refund:
-                self.trace.append("receipt " + describe_receipt(outcome, fault))
+    def _run_one(self, nxt, fault):
+        before = None if nxt is None else self.rt.contract_data(nxt.receiver)
+        if fault is not None:
+            self.rt.arm_fault(fault)
+        self._version += 1
+        try:
+            outcome = self.rt.step()
+        finally:
+            self.rt.disarm_fault()
+        if outcome is None or not hasattr(outcome, "receiver"):
+            return outcome
+        self.ledger.on_receipt(outcome, None if nxt is None else nxt.refund_to)
+        if self.watch is not None:
+            produced = set(outcome.produced_hashes)
+            sent = [u for u in self.rt.upcoming() if u.receipt_id in produced] \
+                if produced else []
+            self.watch.on_receipt(outcome, before, sent)
+        if not outcome.is_refund:
+            self.trace.append("receipt " + describe_receipt(outcome, fault))
+        return outcome
 
     def finish(self):
         """Run every remaining receipt (no faults), checking invariants after each."""
         count = 0
-        while not self.idle() and self.rt.next_receipt() is not None:
+        while not self.idle() and self.next_receipt() is not None:
             self.step()
             count += 1
             check_runaway(count)
@@ -164,12 +197,14 @@ class Run:
 
     # ------------------------------------------------------------------ state
     def snapshot(self):
-        return (self.rt.snapshot(), self.ledger.copy(), len(self.trace))
+        return (self.rt.snapshot(), self.ledger.copy(), len(self.trace), self.watch.flows())
 
     def restore(self, snap) -> None:
-        rt_snap, ledger, trace_len = snap
+        rt_snap, ledger, trace_len, flows = snap
         self.rt.restore(rt_snap)
         self.ledger = ledger.copy()
+        self.watch.set_flows(flows)
+        self._version += 1
         del self.trace[trace_len:]
 
     # ------------------------------------------------------------------ invariants
@@ -246,6 +281,9 @@ class Run:
         violation = self._check_builtins(builtins, idle) if builtins else None
         if violation is not None:
             return violation
+        found = self.watch.check(idle) if self.watch is not None else None
+        if found is not None:
+            return Violation(found[0], found[1], idle)
         if self._invariants is None:
             self._invariants = self.machine_cls.invariants()
         for spec in self._invariants:
@@ -348,6 +386,13 @@ class Run:
                 credited = 0
                 lines.append(f"({user}: credited view failed: {exc})")
             lines.append(self.ledger.row(user, credited))
+        if self.watch is not None and self.watch.attackers:
+            w = self.watch
+            gain = w.gain()
+            tag = f"  GAIN {fmt_near(gain)}" if gain > 0 else ""
+            lines.append(f"{'attacker accounts':<20} paid in {fmt_near(w.paid):>14}   got back "
+                         f"{fmt_near(w.got):>14}   ledgers {fmt_near(gain - w.got + w.paid):>14}"
+                         f" gained{tag}")
         for account_id, before in getattr(self, "initial_balances", {}).items():
             after = self.rt.balance(account_id)
             lines.append(f"{account_id:<20} contract balance {fmt_near(before)} -> "
@@ -363,5 +408,16 @@ def _call_invariant(spec, machine, rt):
     return spec.fn(machine)
 
 
-def _args_text(args: dict) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in args.items())
+def _args_text(args) -> str:
+    if isinstance(args, str):
+        return shown(args)
+    return ", ".join(f"{shown(k)}={v!r}" for k, v in args.items())
+
+
+def applies(fault: str, nxt) -> bool:
+    """Can ``fault`` be injected into the receipt ``nxt``?  Every fault needs an external
+    function call; ``keep_deposit_fail`` also a receiver the attacker controls (an honest
+    callee that keeps what it is paid is not a fault)."""
+    if nxt is None or not nxt.external:
+        return False
+    return fault != "keep_deposit_fail" or nxt.hostile

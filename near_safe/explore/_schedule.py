@@ -14,8 +14,9 @@ the last step the replay runs to idle, so a schedule never needs trailing Delive
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+
+from ._text import shown
 
 
 @dataclass(frozen=True)
@@ -25,19 +26,22 @@ class Call:
     gas: int | None = None
 
     def describe(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs)
+        args = ", ".join(f"{shown(k)}={v!r}" for k, v in self.kwargs)
         gas = f" with {self.gas / 10**12:g} Tgas" if self.gas is not None else ""
-        return f"rule {self.rule}({args}){gas}"
+        return f"rule {shown(self.rule)}({args}){gas}"
 
 
 @dataclass(frozen=True)
 class Attack:
     receiver: str
     method: str
-    args: str  # JSON
+    args: str  # the argument bytes as text (JSON, or deliberately not)
+    deposit: int = 0
 
     def describe(self) -> str:
-        return f"attacker calls {self.receiver}.{self.method}({self.args})"
+        dep = f" with {self.deposit} yoctoNEAR" if self.deposit else ""
+        return (f"attacker calls {shown(self.receiver)}.{shown(self.method)}"
+                f"({shown(self.args)}){dep}")
 
 
 @dataclass(frozen=True)
@@ -62,19 +66,19 @@ def apply_step(run, step, rules: dict):
         return ("submit", run.call_rule(spec, dict(step.kwargs), step.gas))
     if isinstance(step, Attack):
         attacker = run.machine_cls.attacker
-        before = len(run.trace)
-        run.submit(attacker, step.receiver, step.method, json.loads(step.args or "{}"))
         from ._machine import DEFAULT_GAS, Submitted
 
-        ok = len(run.trace) > before and "rejected" not in run.trace[-1]
-        sub = [Submitted(attacker, step.receiver, step.method, json.loads(step.args or "{}"), 0,
-                         DEFAULT_GAS)] if ok else []
+        done = run.submit(attacker, step.receiver, step.method, step.args, step.deposit)
+        sub = [Submitted(attacker, step.receiver, step.method, step.args, step.deposit,
+                         DEFAULT_GAS)] if done is not None else []
         return ("submit", sub)
     if isinstance(step, Deliver):
         nxt = run.next_receipt()
         if nxt is None:
             return ("noop",)
-        fault = step.fault if nxt.external else None
+        from ._run import applies
+
+        fault = step.fault if step.fault and applies(step.fault, nxt) else None
         run.step(fault)
         return ("step", fault, nxt)
     if isinstance(step, Drain):

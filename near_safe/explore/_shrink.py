@@ -4,16 +4,16 @@ Greedy passes in the spirit of hypothesis and delta debugging, repeated until no
 the replay budget is spent).  A candidate is kept when replaying it from the initial state
 breaks the same invariant.  Passes, simplest first:
 
-1. delete a step (walking backwards, so trailing steps go first);
-2. a failing delivery: no fault at all, else the first fault in FAULTS order;
+1. delete runs of 4, 3, 2 steps, then single steps (walking backwards);
+2. a failing delivery: no fault at all, else an earlier fault in FAULT_KINDS order;
 3. a rule call: default gas instead of a probed boundary;
 4. a rule argument: the simpler values its strategy proposes (user: the first user).
 """
 
 from __future__ import annotations
 
-from ._machine import FAULTS
-from ._schedule import Call, Deliver, apply_step, check_runaway
+from ._machine import FAULT_KINDS
+from ._schedule import Attack, Call, Deliver, apply_step, check_runaway
 
 MAX_REPLAYS = 400
 
@@ -55,13 +55,27 @@ def shrink(explorer, schedule, violation):
     improved = True
     while improved and budget[0] > 0:
         improved = False
-        # 1. delete steps
+        # 1. delete steps: runs of 4, 3 and 2 first (a call with the deliveries of its
+        #    receipts: deleting the call alone shifts every later delivery), then one by one
+        for size in (4, 3, 2, 1):
+            i = len(current) - size
+            while i >= 0:
+                candidate = current[:i] + current[i + size:]
+                if fails(candidate):
+                    current = candidate
+                    improved = True
+                i = min(i - 1, len(current) - size)
+        # 1b. delete a call together with one later plain delivery (the one that ran it)
         i = len(current) - 1
         while i >= 0:
-            candidate = current[:i] + current[i + 1:]
-            if fails(candidate):
-                current = candidate
-                improved = True
+            if i < len(current) and isinstance(current[i], (Call, Attack)):
+                for j in range(len(current) - 1, i, -1):
+                    if current[j] == Deliver(None):
+                        candidate = current[:i] + current[i + 1:j] + current[j + 1:]
+                        if fails(candidate):
+                            current = candidate
+                            improved = True
+                            break
             i -= 1
         # 2-4. simplify steps in place
         for i, step in enumerate(current):
@@ -77,7 +91,7 @@ def shrink(explorer, schedule, violation):
 def _simpler(explorer, step):
     if isinstance(step, Deliver) and step.fault is not None:
         yield Deliver(None)
-        for fault in FAULTS:
+        for fault in FAULT_KINDS:
             if fault == step.fault:
                 break
             yield Deliver(fault)

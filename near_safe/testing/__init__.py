@@ -22,21 +22,27 @@ Step by step (spec 3.2 block ordering):
 Batches: ``alice.execute(receiver, [CreateAccount(), Transfer(...), DeployContract(...),
 FunctionCall(...), AddKey(...), ...])``.  Test set-up: ``rt.patch_state(account, amount=...,
 data={...})``.  Failure injection: ``rt.fail_next(receiver, method, kind="panic"|"out_of_gas")``
-and ``rt.before_receipt_hooks``.  Invalid transactions raise :class:`InvalidTransaction`.
+and ``rt.before_receipt_hooks``.  Tools (the explorer): ``rt.next_receipt()`` (what ``step()``
+runs next, computed by ``step()`` itself), ``rt.upcoming()``, ``rt.inject(kind, receiver,
+method)`` with ``rt.fault_kinds`` / ``rt.register_fault(name, fn)``, ``rt.vm_wrappers`` and
+``rt.storage_view(account)``.  Invalid transactions raise :class:`InvalidTransaction`.
 
 See docs/architecture.md and shared/reference/near-runtime.md (the spec the runtime follows).
 """
 
 from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingReceipt,
                         ReceiptOutcome, TxOutcome)
-from ._runtime import DEFAULT_GAS, AccountHandle, Runtime, Snapshot, TxHandle, encode_args
+from ._runtime import (DEFAULT_GAS, FAULT_KINDS, AccountHandle, FunctionCallSite, Runtime,
+                       Snapshot, TxHandle, UpcomingReceipt, encode_args)
 from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
-                     FunctionCall, Stake, Transfer)
+                     FunctionCall, FunctionCallError, NewReceipt, Stake, Transfer, VMOutcome)
 from .params import GAS_PRICE, NEAR, TGAS, Config
 
 __all__ = [
     "AccessKey", "AccountHandle", "AccountView", "ActionError", "AddKey", "Config",
-    "CreateAccount", "DEFAULT_GAS", "DeleteAccount", "DeleteKey", "DeployContract", "FunctionCall",
-    "GAS_PRICE", "InvalidTransaction", "NEAR", "PendingReceipt", "ReceiptOutcome", "Runtime",
-    "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle", "TxOutcome", "encode_args",
+    "CreateAccount", "DEFAULT_GAS", "DeleteAccount", "DeleteKey", "DeployContract",
+    "FAULT_KINDS", "FunctionCall", "FunctionCallError", "FunctionCallSite", "GAS_PRICE",
+    "InvalidTransaction", "NEAR", "NewReceipt", "PendingReceipt", "ReceiptOutcome", "Runtime",
+    "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle", "TxOutcome", "UpcomingReceipt",
+    "VMOutcome", "encode_args",
 ]

@@ -1015,6 +1015,7 @@ class UpcomingReceipt:
     waits_for_data: bool
     receipt_id: bytes
     tx_id: bytes
+    refund_to: Optional[str] = None  # where a failure's deposit goes (None: the predecessor)
 
 
 class _Peeked(Exception):
@@ -1030,7 +1031,7 @@ def _upcoming(receipt: ActionReceipt, kind: str, st: State) -> UpcomingReceipt:
         fc.method_name if fc else None, bytes(fc.args) if fc else b"",
         total_deposit(receipt.actions), fc.gas if fc else 0,
         tuple(type(a).__name__ for a in receipt.actions), receipt.is_refund,
-        bool(receipt.input_data_ids), receipt.receipt_id, receipt.tx_id)
+        bool(receipt.input_data_ids), receipt.receipt_id, receipt.tx_id, receipt.refund_to)
 
 
 # ------------------------------------------------------------------ built-in fault kinds

@@ -60,6 +60,8 @@ SharedPending = vault_machine("SharedPending", "bank_buggy.py", "stake_shared")
 # the safe vaults also say what they hold in flight: conservation is checked after every step
 SafeByHand = vault_machine("SafeByHand", "bank_safe_by_hand.py", "deposit_and_stake",
                            in_flight="in_flight_of")
-# near_safe's vault: what it owes a user is the staked balance plus any claimable refund
+# near_safe's vault: what it owes a user is the staked balance plus any claimable refund.  No
+# in_flight view: a failed stake's deposit goes straight back to the user (refund_to), which
+# the vault cannot see, so conservation is checked when idle.
 Safe = vault_machine("Safe", "bank_safe.py", "deposit_and_stake",
-                     credited=("balance_of", "claimable_of"), in_flight="in_flight_of")
+                     credited=("balance_of", "claimable_of"))

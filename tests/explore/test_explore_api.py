@@ -185,11 +185,11 @@ def test_both_runtime_modes_find_the_double_payout_and_clear_the_safe_vault(mode
 
 
 def test_conservation_is_checked_in_flight_when_contracts_say_what_they_hold():
-    from explore_machines import Safe
+    from explore_machines import SafeByHand
 
-    assert not Safe.explore(budget=100).found  # in_flight_of accounts for every yocto
+    assert not SafeByHand.explore(budget=100).found  # in_flight_of accounts for every yocto
 
-    class Forgetful(Safe):
+    class Forgetful(SafeByHand):
         """Claims to hold nothing in flight: the deposit forwarded to the pool is missing from
         the ledger between the call and the callback."""
 
@@ -225,14 +225,18 @@ def test_as_test_gives_a_pytest_function():
         NoRefund.as_test()()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_more_draws_cover_argument_combinations_a_shallow_search_misses(seed):
-    """At depth 2 one argument draw per rule and state misses the double payout for these
-    seeds (the withdraw drawn in the window is another user's or too large); two draws find
-    it."""
-    shallow = {"depth": 2, "budget": 400, "shrink": False}
-    assert not CreditFirst.explore(seed=seed, draws=1, **shallow).found
-    assert CreditFirst.explore(seed=seed, draws=2, **shallow).found
+def test_more_draws_cover_argument_combinations_a_shallow_search_misses():
+    """At depth 2 one argument draw per rule and state misses the double payout for some
+    seeds (the withdraw drawn in the window is another user's or too large); two draws miss
+    it for fewer seeds."""
+    # the convention-free invariants (watch) would see the bug another way: off here
+    shallow = {"depth": 2, "budget": 400, "shrink": False, "watch": (),
+               "faults": ("panic", "out_of_gas")}
+    seeds = range(1, 7)
+    missed = {draws: [seed for seed in seeds
+                      if not CreditFirst.explore(seed=seed, draws=draws, **shallow).found]
+              for draws in (1, 2)}
+    assert len(missed[2]) < len(missed[1]), missed
 
 
 def test_a_tracked_view_that_fails_is_a_usage_error_naming_it():

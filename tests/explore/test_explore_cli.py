@@ -88,6 +88,50 @@ def test_faults_option_selects_the_faults(tmp_path, capsys):
     folder = _folder(tmp_path, "pool.py", "bank_safe.py")
     assert main(["explore", str(folder), "--faults", "boom"]) == 2
     assert "unknown fault" in capsys.readouterr().err
-    # the opt-in large result starves near_safe's callback (docs/explorer.md)
-    assert main(["explore", str(folder), "--faults", "large_result", "--budget", "100"]) == 1
-    assert "injected: large_result" in capsys.readouterr().out
+    (tmp_path / "b").mkdir()
+    buggy = _folder(tmp_path / "b", "pool.py", "bank_buggy.py")
+    assert main(["explore", str(buggy), "--faults", "missing_method", "--budget", "300"]) == 1
+    out = capsys.readouterr().out
+    # what is injected is only what --faults allows
+    assert not any(f"injected: {f}" in out for f in ("panic", "out_of_gas", "answer"))
+
+
+def test_watched_nothing_exits_2_instead_of_no_violation(tmp_path, capsys):
+    """A folder whose contracts expose no tracked view, with no attacker-visible value and no
+    near_safe state, gives no verdict: the explorer says what it watched (nothing) and exits
+    2, never "no violation"."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "counter.py").write_text(
+        "from near_sdk_py import Storage, call, view\n\n\n@call\ndef bump():\n"
+        "    Storage.set('n', str(int(Storage.get_string('n') or '0') + 1))\n")
+    (folder / "explore.py").write_text(textwrap.dedent("""
+        from pathlib import Path
+        from near_safe.explore import Machine, Settings, rule
+
+        class Counter(Machine):
+            attacker = None
+            settings = Settings(depth=1, budget=5)
+
+            def setup(self, rt):
+                rt.deploy("counter.near", Path(__file__).parent / "counter.py")
+
+            @rule()
+            def bump(self, user):
+                self.submit(user, "counter.near", "bump")
+        """))
+    assert main(["explore", str(folder)]) == 2
+    captured = capsys.readouterr()
+    assert "watched: nothing" in captured.out and "WATCHED NOTHING" in captured.out
+    assert "no violation" not in captured.out
+    assert "watched nothing" in captured.err
+
+
+def test_the_explorer_prints_what_it_watches_and_labels_python_mode(tmp_path, capsys):
+    folder = _folder(tmp_path, "pool.py", "bank_safe.py")
+    assert main(["explore", str(folder), "--budget", "20", "--depth", "1",
+                 "--mode", "python"]) == 0
+    out = capsys.readouterr().out
+    assert "NOT EVIDENCE" in out
+    assert "attacker_not_richer: hostile.mallory.near, mallory.near" in out
+    assert "settled_when_idle" in out and "conservation (tracked: bank-safe.near)" in out

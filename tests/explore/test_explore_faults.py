@@ -1,32 +1,38 @@
-"""Failure injection and look-ahead of the explorer's runtime (Wasm mode): each fault makes the
-external receipt fail the way nearcore would, the deposit goes back to the caller contract, the
-callback sees the failure; next_receipt() predicts what step() runs."""
+"""Failure injection and look-ahead of the explorer's runtime (Wasm mode): each protocol
+fault makes the external receipt fail the way nearcore would, the deposit goes back to the
+caller contract, the callback sees the failure; a hostile callee keeps the deposit and returns a
+failing promise; bad answers reach the callback; peek() predicts what step() runs."""
 
 import json
 
 import pytest
 from explore_machines import CONTRACTS, POOL, VAULT
 
-from near_safe.explore import FAULTS
+from near_safe.explore import ANSWERS
 from near_safe.explore._faults import FaultRuntime
 from near_safe.testing import NEAR, TGAS
+
+PROTOCOL_FAULTS = ("panic", "out_of_gas", "missing_account", "missing_method",
+                   "oversized_result")
+HOSTILE = "hostile.mallory.near"
 
 
 @pytest.fixture(scope="module")
 def world():
-    rt = FaultRuntime(large_bytes=3000)
+    rt = FaultRuntime(large_bytes=3000, hostile=(HOSTILE,))
     rt.create_account("alice.near", balance=100 * NEAR)
     rt.create_account("bob.near", balance=100 * NEAR)
     rt.deploy(POOL, CONTRACTS / "pool.py", balance=10 * NEAR)
     vault = rt.deploy(VAULT, CONTRACTS / "bank_buggy.py", balance=50 * NEAR)
     vault.call(vault, "new", {"pool": POOL}).unwrap()
+    rt.deploy(HOSTILE, '(module (memory (export "memory") 1))', balance=NEAR)
     return rt, rt.snapshot()
 
 
 def _stake_until_pool_call(rt, method="stake_no_refund"):
     rt.handle("alice.near").submit(VAULT, method, {}, deposit=NEAR)
     rt.step()
-    nxt = rt.next_receipt()
+    nxt = rt.peek()
     assert (nxt.predecessor, nxt.receiver, nxt.method, nxt.external) == (
         VAULT, POOL, "deposit_and_stake", True)
     return nxt
@@ -41,7 +47,7 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", PROTOCOL_FAULTS)
 def test_each_fault_fails_the_external_receipt_and_the_callback_sees_it(world, fault):
     rt, snap = world
     rt.restore(snap)
@@ -95,7 +101,7 @@ def test_next_receipt_predicts_every_step_of_interleaved_flows(world):
     rt.handle("alice.near").submit(VAULT, "withdraw", {"amount": "1"}, gas=50 * TGAS)
     seen = 0
     while True:
-        nxt = rt.next_receipt()
+        nxt = rt.peek()
         out = rt.step()
         if out is None:
             assert nxt is None
@@ -143,3 +149,51 @@ def test_memo_returns_the_same_outcome_as_running_again(world):
     strip = lambda out: [(r.receiver, r.method, r.status, r.gas_burnt, r.raw_value, r.logs)
                          for r in out.receipts]
     assert strip(first) == strip(again)
+
+
+def test_hostile_callee_keeps_the_deposit_and_returns_a_failing_promise(world):
+    """keep_deposit_fail: the callee's receipt SUCCEEDS (the deposit stays with it, nothing is
+    refunded by the protocol), the promise it returned fails, and the caller's callback sees
+    a failure: the bank_buggy vault's no-refund flow then credits nothing - but the NEAR is
+    with the hostile account, not back at the vault."""
+    rt, snap = world
+    rt.restore(snap)
+    rt.handle("alice.near").submit(VAULT, "stake_no_refund", {}, deposit=NEAR)
+    rt.step()
+    nxt = rt.peek()
+    # aimed at the hostile account instead of the pool (as if the user had named it)
+    up = rt.next_receipt()
+    assert nxt.external and not nxt.hostile and up.receiver == POOL
+    hostile_before, vault_before = rt.balance(HOSTILE), rt.balance(VAULT)
+    rt.inject("keep_deposit_fail")
+    out = rt.step()
+    assert out.succeeded and out.return_receipt_hash is not None
+    rest = rt.run()
+    failed = [o for o in rest if o.receiver == "nobody-at-all.near"]
+    assert failed and failed[0].error_kind == "AccountDoesNotExist"
+    (callback,) = [o for o in rest if o.method == "on_no_refund"]
+    assert callback.succeeded
+    assert not any(o.is_refund and o.deposit == NEAR for o in rest)  # nothing came back
+    assert rt.balance(POOL) >= NEAR  # the callee (here the pool) kept it
+    assert rt.balance(VAULT) < vault_before + NEAR
+    assert rt.balance(HOSTILE) == hostile_before
+
+
+@pytest.mark.parametrize("answer", sorted(ANSWERS))
+def test_bad_answers_reach_the_callback(world, answer):
+    """answer:<kind>: the callee runs and its answer is replaced by the bad bytes, which the
+    callback then reads as its promise result (checked through the raw outcome)."""
+    rt, snap = world
+    rt.restore(snap)
+    _stake_until_pool_call(rt, "stake_credit_first")
+    rt.inject("answer:" + answer)
+    out = rt.step()
+    assert out.succeeded and out.raw_value == ANSWERS[answer]
+
+
+def test_peek_marks_receipts_to_the_attackers_contract_hostile(world):
+    rt, snap = world
+    rt.restore(snap)
+    rt.handle("alice.near").submit(HOSTILE, "sell", {}, deposit=NEAR)
+    nxt = rt.peek()
+    assert nxt.hostile and not nxt.external  # a user's own call: not a cross-contract call

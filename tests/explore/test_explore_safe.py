@@ -19,6 +19,8 @@ def test_nothing_found_on_safe_versions_within_default_budget(machine):
     # and the interesting paths were on it: every fault injected, gas boundaries tried,
     # the attacker's calls, other calls while a call was in flight
     for fault in defaults.faults:
+        if fault == "keep_deposit_fail":
+            continue  # only for a callee the attacker controls: these vaults' pool is fixed
         assert result.tried.get(f"fault:{fault}", 0) > 0, (fault, result.tried)
     assert result.tried.get("gas_variant", 0) > 0 and result.gas_points["stake"]
     assert result.tried.get("attack", 0) > 0

@@ -3,8 +3,6 @@ the staking pool with deferred crediting, a refund on failure and a lock on the 
 callback is a near_safe ``@callback`` (private, typed result, settlement even if its body
 raises).  Each of the five buggy flows has this one safe counterpart."""
 
-import json
-
 import near
 
 from near_safe import (
@@ -66,18 +64,6 @@ def balance_of(account_id):
 @view(args={"account_id": ACCOUNT})
 def claimable_of(account_id):
     return str(claimable(account_id))
-
-
-@view(args={"account_id": ACCOUNT})
-def in_flight_of(account_id):
-    """What the vault holds for ``account_id`` in stakes still in flight (near_safe keeps each
-    operation's record, with its caller and refund amount, until the callback settles it)."""
-    total = 0
-    for n in _open_ops():
-        record = json.loads(near.storage_read("_ns:op:" + str(n)))
-        if record["u"] == account_id:
-            total += int(record.get("r", "0"))
-    return str(total)
 
 
 def _open_ops():
