@@ -23,7 +23,8 @@ What it cannot decide is left to the in-Wasm backstop (the method panics with th
 on every call): options passed as ``**opts``, an ``args=`` or option value built at run time (a
 name bound to a dict, a call, a comprehension), a kind held in a variable of the contract's own.
 A decorator is recognised when its name was imported from ``near_safe`` (``from near_safe import
-call``, also aliased) or written ``near_safe.call`` after ``import near_safe [as ns]``.
+call``, also aliased, or assigned ``c = call``) or written ``near_safe.call`` after ``import
+near_safe [as ns]``; a kind likewise (``K = INT``, or a string constant ``K = "int"``).
 """
 
 from __future__ import annotations
@@ -283,6 +284,18 @@ def _check_defs(body: list, names: _Names, path: Path, undecided: list) -> None:
             _check_defs(inner, names, path, undecided)
             continue
         names.rebind(node)
+        if isinstance(node, ast.Assign):  # `c = call`, `K = INT`: an alias of near_safe's
+            kind = names.decorator_kind(node.value)
+            try:
+                value = None if kind else _kind(node.value, names)
+            except _Unknown:
+                value = None
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    if kind:
+                        names.decorators[target.id] = kind
+                    elif type(value) is str:
+                        names.kinds[target.id] = value
 
 
 def check_tree(tree: ast.Module, path: Path) -> list[str]:

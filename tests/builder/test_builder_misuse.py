@@ -102,6 +102,11 @@ def test_aliases_and_module_attributes_are_followed():
         "from near_safe import call as c\n@c(payable=True, one_yocto=True)\ndef f():\n    pass\n")
     assert "@view on f: option 'payable'" in _tree_message(
         "import near_safe as ns\n@ns.view(payable=True)\ndef f():\n    pass\n")
+    assert "@call on f: payable and one_yocto" in _tree_message(
+        "c = call\n@c(payable=True, one_yocto=True)\ndef f():\n    pass\n")
+    assert "argument 'a' has unknown kind 'flaot'" in _tree_message(
+        "K = 'flaot'\n@call(args={'a': K})\ndef f(a):\n    pass\n")
+    assert _tree_message("K = INT\n@call(args={'a': K})\ndef f(a):\n    pass\n") is None
 
 
 def test_a_decorator_of_another_library_is_not_judged():
