@@ -8,7 +8,10 @@ folder, discovery + reading + parsing + analysis, in-process and through the CLI
 
 Goal: at least 200 files per second. Goals, not timed tests.
 
-Run: python bench/bench_check.py [--files N] [--repeat R]
+Run: python bench/bench_check.py [--files N] [--repeat R] [--against REV]
+
+``--against REV`` also times the checker of git revision REV on the same files, side by
+side (alternating fresh processes), and prints the CPU-time ratio: the cost of a change.
 """
 
 from __future__ import annotations
@@ -104,13 +107,60 @@ def speed(n: int, repeat: int) -> None:
               f"{cli_rate:.0f} files/s; ratio to goal {cli_rate / GOAL_FILES_PER_S:.2f}")
 
 
+_TIME_ONE = ("import sys, time\n"
+             "sys.path.insert(0, sys.argv[1])\n"
+             "from near_safe.check import Config, check_paths\n"
+             "check_paths([sys.argv[2]], config=Config())\n"
+             "c = time.process_time()\n"
+             "check_paths([sys.argv[2]], config=Config())\n"
+             "print(time.process_time() - c)\n")
+
+
+def against(rev: str, n: int, rounds: int) -> None:
+    """CPU time of this checkout's checker and of git revision ``rev``'s (its near_safe
+    package extracted with git archive) on the same generated files, alternating runs, each in
+    a fresh process; prints the ratio of the minimums."""
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "old"
+        old.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "near_safe"],
+                                 capture_output=True)
+        if archive.returncode != 0:
+            print(f"--against {rev}: git archive failed: {archive.stderr.decode().strip()}; "
+                  f"give a commit of this repository", file=sys.stderr)
+            sys.exit(2)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        folder = Path(tmp) / "contracts"
+        folder.mkdir()
+        generate(folder, n)
+        times = {"this checkout": [], rev: []}
+        for _ in range(rounds):
+            for name, root in (("this checkout", ROOT), (rev, old)):
+                out = subprocess.run([sys.executable, "-c", _TIME_ONE, str(root), str(folder)],
+                                     capture_output=True, text=True, cwd=tmp)
+                if out.returncode != 0:
+                    print(f"--against {rev}: that checker failed: {out.stderr.strip()[-300:]}",
+                          file=sys.stderr)
+                    sys.exit(2)
+                times[name].append(float(out.stdout))
+        new_t, old_t = min(times["this checkout"]), min(times[rev])
+        print(f"Side by side on {n} generated files, CPU time, min of {rounds} alternating "
+              f"runs: this checkout {new_t * 1000:.0f} ms, {rev} {old_t * 1000:.0f} ms; "
+              f"ratio {new_t / old_t:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--against", metavar="REV",
+                    help="also time git revision REV's checker side by side (e.g. a commit "
+                         "before a change)")
     args = ap.parse_args()
     accuracy_table()
     speed(args.files, args.repeat)
+    if args.against:
+        against(args.against, min(args.files, 600), 6)
 
 
 if __name__ == "__main__":
