@@ -32,7 +32,9 @@ class Rule:
 
     @property
     def help_anchor(self) -> str:
-        return f"{self.id.lower()}-{self.name}"
+        """The anchor of the rule's heading in docs/checker.md ("### NS101 public-callback
+        (error)"), as GitHub makes it."""
+        return f"{self.id.lower()}-{self.name}-{self.severity}"
 
 
 _RULES = [

@@ -314,3 +314,23 @@ def test_star_import_of_the_public_api():
     namespace = {}
     exec("from near_safe.check import *", namespace)
     assert {"check_paths", "check_source", "RULES", "Finding"} <= set(namespace)
+
+
+def test_every_rule_is_documented_under_its_help_anchor():
+    """SARIF's helpUri points at docs/checker.md#<anchor>: each rule has a heading there whose
+    GitHub anchor (lower case, punctuation dropped, spaces to hyphens) is that anchor, with
+    the rule's severity, and the fix text names something to write (a call or a decorator)."""
+    import re
+    from pathlib import Path
+
+    from near_safe.check import RULES
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "checker.md").read_text()
+    anchors = set()
+    for line in docs.splitlines():
+        if line.startswith("### "):
+            title = line[4:].strip().lower()
+            anchors.add(re.sub(r"[^a-z0-9 _-]", "", title).replace(" ", "-"))
+    for rule in RULES.values():
+        assert rule.help_anchor in anchors, rule.id
+        assert re.search(r"[A-Za-z_.]+\(|@\w+", rule.fix), rule.id
