@@ -538,25 +538,56 @@ def _opaque_input(facts, node) -> bool:
     return False
 
 
+def _module_value(m: Module, name: str):
+    """The value a module-level ``NAME = ...`` assigns (the last one), or None."""
+    out = None
+    for stmt in m.tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name
+                                                for t in stmt.targets):
+            out = stmt.value
+    return out
+
+
+def _all_str(nodes) -> bool:
+    return all(isinstance(x, ast.Constant) and isinstance(x.value, str) for x in nodes)
+
+
+def _fixed_names(m: Module, node) -> bool:
+    """A module-level collection of fixed method names: a list/tuple/set of strings, or a dict
+    of strings (its keys/values)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("keys", "values") and not node.args:
+        node = node.func.value
+    if not isinstance(node, ast.Name):
+        return False
+    v = _module_value(m, node.id)
+    if isinstance(v, (ast.List, ast.Tuple, ast.Set)):
+        return _all_str(v.elts)
+    return isinstance(v, ast.Dict) and _all_str(v.values) and _all_str(v.keys)
+
+
 def _allow_listed(m: Module, node, func: Func | None = None) -> bool:
-    """A method name looked up in a module-level table of fixed names (``ACTIONS[kind]``),
-    directly or through a local name every assignment of which is such a lookup."""
+    """A method name taken from a module-level table of fixed names: ``ACTIONS[kind]``,
+    ``ACTIONS.get(kind)``, or a local name every assignment of which is such a lookup, or
+    which loops over such a collection (``for name in NAMES``)."""
     if isinstance(node, ast.Name) and func is not None:
-        values = [n.value for n in ast.walk(func.node) if isinstance(n, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)]
-        return bool(values) and all(_allow_listed(m, v) for v in values)
+        values, iters = [], []
+        for n in ast.walk(func.node):
+            if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id
+                                                 for t in n.targets):
+                values.append(n.value)
+            elif isinstance(n, (ast.For, ast.comprehension)) and \
+                    isinstance(n.target, ast.Name) and n.target.id == node.id:
+                iters.append(n.iter)
+        return bool(values or iters) and all(_allow_listed(m, v) for v in values) \
+            and all(_fixed_names(m, i) for i in iters)
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
             and node.func.attr == "get" and node.args:
         node = ast.Subscript(value=node.func.value, slice=node.args[0])
     if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):
         return False
-    for stmt in m.tree.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.value.id
-                                                for t in stmt.targets):
-            v = stmt.value
-            return isinstance(v, ast.Dict) and all(
-                isinstance(x, ast.Constant) and isinstance(x.value, str) for x in v.values)
-    return False
+    v = _module_value(m, node.value.id)
+    return isinstance(v, ast.Dict) and _all_str(v.values)
 
 
 def ns115(m: Module):

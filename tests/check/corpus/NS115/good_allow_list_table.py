@@ -5,6 +5,7 @@ import near
 from near_safe import LIST, TGAS, call, require, state
 
 ACTIONS = {"register": "do_register", "rename": "do_rename"}
+SETUP = ("do_register", "do_rename")
 
 
 @call(args={"actions": LIST})
@@ -16,6 +17,15 @@ def batch(actions):
         require(method is not None, "unknown action")
         near.promise_batch_action_function_call(p, method, '{"user": "' + user + '"}', 0,
                                                 10 * TGAS)
+    return p
+
+
+@call(one_yocto=True)
+def setup():
+    require(near.predecessor_account_id() == state.get("owner"), "owner only")
+    p = near.promise_batch_create(near.current_account_id())
+    for step in SETUP:
+        near.promise_batch_action_function_call(p, step, "{}", 0, 10 * TGAS)
     return p
 
 
