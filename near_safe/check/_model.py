@@ -940,6 +940,10 @@ class _FuncFacts(ast.NodeVisitor):
     def visit_AugAssign(self, node):
         self.visit(node.value)
         t = node.target
+        if isinstance(t, ast.Attribute) and t.attr in OP_FIELDS and self._is_operation(t.value):
+            # op.refund -= x: the new amount is the old one combined with x
+            self._emit(OpAdjust, t, field=t.attr,
+                       value=ast.copy_location(ast.BinOp(t, node.op, node.value), node))
         if isinstance(t, ast.Subscript):
             c = self._container(t.value)
             if c:
