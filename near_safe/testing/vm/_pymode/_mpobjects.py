@@ -576,6 +576,13 @@ _GC = _MPGc()
 def _mp_import(name, globals=None, locals=None, fromlist=(), level=0):
     if name == "gc" and level == 0:
         return _GC
+    if level == 0 and _port_call[0] is not None:
+        from ._loading import _raise_import_failure
+        from ._mpbuild import import_failure
+
+        failure = import_failure(name)
+        if failure is not None:  # frozen, but fails to import in the Wasm (measured)
+            _raise_import_failure(failure)
     return builtins.__import__(name, globals, locals, fromlist, level)
 
 

@@ -113,9 +113,15 @@ class RecursionLimit:
 
     def __enter__(self):
         self.saved = sys.getrecursionlimit()
-        # the caller's frame (``_call``) + the method's frames
-        depth = _frame_depth(sys._getframe(1))
-        sys.setrecursionlimit(depth + self.port.max_depth + 1)
+        # CPython's own depth counter (it counts some C-level recursion too): its refusal of a
+        # too low limit names it
+        try:
+            sys.setrecursionlimit(1)
+            depth = 1
+        except RecursionError as exc:
+            depth = int(str(exc).split("recursion depth ")[1].split(":")[0])
+        # (calibrated against Wasm mode: tests/pymode/test_port_models.py)
+        sys.setrecursionlimit(depth + self.port.max_depth)
         return self
 
     def __exit__(self, *exc):
@@ -138,6 +144,13 @@ BASELINE = 784  # MicroPython start-up + `import near` (gc.mem_alloc() at a meth
 # extra bytes in use at a method's start per frozen package the contract imports (measured:
 # a near_sdk_py @view 12,608, a near_safe @view 4,128)
 PACKAGE_BASELINE = {"near_sdk_py": 11_824, "near_safe": 3_344}
+
+
+def _grown(n: int) -> int:
+    alloc = 4
+    while alloc < n:
+        alloc *= 2
+    return alloc
 
 
 def _blocks(n: int) -> int:
@@ -206,7 +219,9 @@ def mp_new(obj):
     it is a fresh object (referenced only from here: an existing object passed through, a
     constant or an interned string is not charged)."""
     if _call[0] is not None and _getrefcount(obj) <= 2:
-        n = mp_size(obj)
+        # a list made by a call or a comprehension grew by doubling (measured); a display or
+        # an operator's result is exact
+        n = mp_size(obj) if type(obj) is not list else 16 + 4 * _grown(len(obj))
         if n:
             charge(n)
     return obj
