@@ -49,6 +49,17 @@ def test_caught_builtin_exceptions_run_clean_on_the_patched_port(worlds, rounds)
         assert out.value == expected
 
 
+def test_caught_failed_imports_run_clean_on_the_patched_port(worlds):
+    # jump callbacks (restoring globals after a failed import) ran twice once nlr_jump popped
+    # its buffer: patch 0002 leaves them to their owners; and the ImportError raised first
+    # is the one that arrives (patch 0003; plain nearc: OSError ENOENT, raised after it)
+    assert run(worlds, "plain", "import_missing", rounds=3).value == ["OSError"] * 3
+    for _ in range(REPEAT):
+        out = run(worlds, "patched", "import_missing", rounds=20)
+        assert out.status == "success", out
+        assert out.value == ["ImportError"] * 20
+
+
 # --- patch 0003: the first exception raised is the one that propagates ------------------------
 
 CPYTHON_TYPES = {

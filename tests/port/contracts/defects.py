@@ -63,6 +63,20 @@ def _kind(fn):
 
 
 @view
+def import_missing(rounds: int):
+    """Failed imports, caught (by type name: ImportError under CPython)."""
+    seen = []
+    for i in range(rounds):
+        try:
+            __import__("no_such_module_%d" % i)
+        except ImportError:
+            seen.append("ImportError")
+        except OSError:  # plain nearc's port: the last exception raised, ENOENT
+            seen.append("OSError")
+    return seen
+
+
+@view
 def exception_types():
     d = {"a": 1}
     return {
