@@ -133,7 +133,11 @@ def convert(kind, v):
 if sys.implementation.name == "micropython":
     _MisuseBase = TypeError
 else:  # CPython (tests, builder): tool-side errors derive from NearSafeError
+    import weakref
+
     from .errors import NearSafeError
+
+    _WRAPPERS = weakref.WeakKeyDictionary()  # wrapper -> (decorator, name): stacked decorators
 
     class _MisuseBase(NearSafeError, TypeError):
         pass
@@ -496,8 +500,14 @@ def _wrap(kind, fn, opts):
     if kind == "callback" or kind == "multi_callback":
         _CALLBACKS[fn.__name__] = opts.get("args")  # safe_call checks then= against it
     if _EAGER:
-        return _setup(kind, fn, opts)
-    return lambda *a: _setup_or_panic(kind, fn, opts)(*a)
+        w = _setup(kind, fn, opts)
+        _WRAPPERS[w] = (kind, fn.__name__)
+        return w
+
+    def _ns_lazy(*a):
+        return _setup_or_panic(kind, fn, opts)(*a)
+
+    return _ns_lazy
 
 
 _EAGER = sys.implementation.name != "micropython"
@@ -512,6 +522,10 @@ def _setup_or_panic(kind, fn, opts):
 
 def _setup(kind, fn, opts):
     """Check the options (MisuseError naming the fix) and make the wrapper."""
+    if _EAGER:
+        _check_stacked(kind, fn)
+    elif fn.__name__ == "_ns_lazy":  # the Wasm: checked when the method is called
+        _misuse(kind, fn, "stacked on another near_safe decorator: keep one")
     spec = {}
     deposit, private, limit, rkind = 0, False, MAX_RESULT, None
     if opts:
@@ -523,6 +537,8 @@ def _setup(kind, fn, opts):
         if opts.get("args") is not None:
             spec = opts["args"]
             _check_spec(kind, fn, spec)
+            if _EAGER:
+                _check_params(kind, fn, spec)
         if opts.get("payable"):
             if opts.get("one_yocto"):
                 _misuse(kind, fn, "payable and one_yocto exclude each other; keep one")
@@ -541,6 +557,31 @@ def _setup(kind, fn, opts):
     if kind == "callback" or kind == "multi_callback":
         return _callback_wrapper(fn, name, spec, kind == "multi_callback", limit, rkind)
     return _method_wrapper(fn, name, kind, deposit, private, spec)
+
+
+def _check_stacked(kind, fn):
+    """CPython only (import and build time): one near_safe decorator per method."""
+    inner = _WRAPPERS.get(fn)
+    if inner is not None:
+        raise MisuseError("@" + kind + " on " + inner[1] + ": stacked on @" + inner[0]
+                          + "; a method takes one near_safe decorator: keep @" + inner[0]
+                          + "(...) or @" + kind + "(...)")
+
+
+def _check_params(kind, fn, spec):
+    """CPython only (MicroPython has no signatures): ``args=`` names parameters of ``fn``."""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    for name in spec:
+        if name not in params:
+            _misuse(kind, fn, "args= declares %r, which is not a parameter of %s: add the "
+                    "parameter or remove it from args=" % (name, fn.__name__))
 
 
 def _check_spec(kind, fn, spec):
@@ -571,7 +612,7 @@ def _method_wrapper(fn, name, kind, deposit, private, spec):
     is_view = kind == "view"
     is_init = kind == "init"
 
-    def wrapper(*a):
+    def _ns_wrapper(*a):
         state.reset(name)
         if private and near.predecessor_account_id() != near.current_account_id():
             near.panic_utf8("Method " + name + " is private")
@@ -597,11 +638,11 @@ def _method_wrapper(fn, name, kind, deposit, private, spec):
             near.storage_write("_ns:init", "1")
         _return(result)
 
-    return wrapper
+    return _ns_wrapper
 
 
 def _callback_wrapper(fn, name, spec, multi, limit, rkind):
-    def wrapper(*a):
+    def _ns_wrapper(*a):
         state.reset(name)
         state.in_callback = True
         if near.predecessor_account_id() != near.current_account_id():
@@ -637,7 +678,7 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
             state.op = None
         _return(result)
 
-    return wrapper
+    return _ns_wrapper
 
 
 # --- cross-contract API (implemented in contract/_xcc.py, loaded on first use) ---------------

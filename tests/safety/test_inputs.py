@@ -207,6 +207,20 @@ def test_misuse_in_a_wasm_built_without_the_check_panics_when_called(tmp_path, m
     assert MISUSE in out.error, (out.error, out.logs)
 
 
+def test_stacked_decorators_in_a_wasm_built_without_the_check_panic_when_called(monkeypatch):
+    import near_safe.builder._build as build_module
+    from near_safe.testing import NEAR, Runtime
+
+    monkeypatch.setattr(build_module, "check_decorator_misuse", lambda *a, **k: [])
+    rt = Runtime(mode="wasm")
+    alice = rt.create_account("alice.near", balance=10 * NEAR)
+    bad = rt.deploy("stacked.near", world_contract("misuse_stacked.py"))
+    out = alice.call(bad, "total")
+    assert out.error.endswith("@call on _ns_lazy: stacked on another near_safe decorator: "
+                              "keep one"), out.error
+    assert alice.call(bad, "fine").value == 1  # the other methods work
+
+
 def world_contract(name):
     from pathlib import Path
 

@@ -43,16 +43,49 @@ def test_misuse_raises_when_the_decorator_is_applied(decorate, fragment):
     assert isinstance(info.value, NearSafeError)
 
 
+def test_stacked_decorators_are_refused_naming_both():
+    with pytest.raises(MisuseError) as info:
+        call(view(_f))
+    assert str(info.value) == ("@call on _f: stacked on @view; a method takes one near_safe "
+                               "decorator: keep @view(...) or @call(...)")
+
+
+def test_args_naming_no_parameter_is_refused():
+    def pay(amount, memo=None):
+        pass
+
+    with pytest.raises(MisuseError, match="args= declares 'amout', which is not a parameter "
+                                          "of pay: add the parameter or remove it from args="):
+        call(args={"amout": AMOUNT})(pay)
+    assert callable(call(args={"amount": AMOUNT, "memo": optional("str")})(pay))
+
+    class Vault:
+        @call(args={"amount": AMOUNT})
+        def withdraw(self, amount):
+            pass
+
+    def open_ended(**kwargs):
+        pass
+
+    assert callable(call(args={"anything": AMOUNT})(open_ended))
+
+
 def test_positional_option_is_refused():
     with pytest.raises(MisuseError, match="takes options by keyword only"):
         call("payable")
 
 
 def test_good_declarations_are_accepted():
+    def pay(a, m=None):
+        pass
+
+    def on_done(result, x):
+        pass
+
     for make in (view, call, init, callback, multi_callback):
         assert callable(make(_f)) and callable(make()(_f))
-    assert callable(call(payable=True, args={"a": AMOUNT, "m": optional("str")})(_f))
-    assert callable(callback(max_result=10, result=AMOUNT, args={"x": "int"})(_f))
+    assert callable(call(payable=True, args={"a": AMOUNT, "m": optional("str")})(pay))
+    assert callable(callback(max_result=10, result=AMOUNT, args={"x": "int"})(on_done))
 
 
 def test_star_import_gives_the_public_api():
