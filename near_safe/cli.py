@@ -20,13 +20,33 @@ SUBCOMMANDS = {
     "build": ("near_safe.builder._cli", "compile a contract to Wasm (cached)"),
     "check": ("near_safe.check._cli", "find unsafe cross-contract patterns in contracts"),
     "demo": ("near_safe._demo", "run the demo on the embedded NEAR runtime"),
+    "docs": ("near_safe.docs_cli", "read near_safe's documentation (installed with it)"),
     "explore": ("near_safe.explore._cli", "explore interleavings and failures of a contract folder"),
     "new": ("near_safe.templates_cli", "create a new project from the near_safe template"),
 }
 
 
+def _version() -> str:
+    """near-safe's version, where it is installed, and the nearc it builds with (if any)."""
+    from importlib.metadata import PackageNotFoundError, version
+    from pathlib import Path
+
+    from . import __version__
+
+    try:
+        nearc = "nearc " + version("nearc")
+    except PackageNotFoundError:
+        nearc = "nearc not installed (pip install 'near-safe[build]')"
+    where = Path(__file__).resolve().parent
+    return (f"near-safe {__version__} ({where}; Python {sys.version.split()[0]}; {nearc})")
+
+
 def _parser(loaded):
-    parser = argparse.ArgumentParser(prog="near-safe", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="near-safe", description=__doc__.splitlines()[0],
+        epilog="Documentation, installed with the package: near-safe docs [PAGE]; a reference "
+               "to docs/PAGE.md in a message is the page near-safe docs PAGE prints.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         module = loaded.get(name)
