@@ -40,12 +40,14 @@ def _amount(text: str) -> Decimal:
     import argparse
     from decimal import InvalidOperation
 
+    from ._units import NEAR
+
     try:
         value = Decimal(text)
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite() or not 0 < value <= 1000 or (
-            value * 10**24) % 1:
+            value * NEAR) % 1:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an amount of NEAR above 0 and at most 1000 (at most 24 "
             "decimals): e.g. --stake 5 or --stake 0.5")

@@ -1,17 +1,18 @@
 """Protocol parameters of NEAR protocol version 84, the simulator's baseline.
 
 Every figure comes from nearcore's config snapshot for protocol 84
-(core/parameters/src/snapshots/near_parameters__config_store__tests__84.json.snap), as listed in
-shared/reference/near-runtime.md sections 5.1-5.4.  Shared by the VM (ext costs, limits) and the
-runtime (action fees, economics).  CPython only.
+(core/parameters/src/snapshots/near_parameters__config_store__tests__84.json.snap); what each
+group means, and the nearcore parameter names, are in docs/protocol.md sections 5.1-5.4.  This
+module is the one home of these values: docs cite the names, not the figures.  Shared by the VM
+(ext costs, limits) and the runtime (action fees, economics).  The units NEAR and TGAS are
+re-exported from near_safe/_units.py.  CPython only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-NEAR = 10**24
-TGAS = 10**12
+from .._units import NEAR, TGAS  # noqa: F401  (re-exported: near_safe.testing.NEAR, params.NEAR)
 GAS_PRICE = 100_000_000  # MIN_GAS_PRICE; an idle chain stays at the floor (spec 5.4)
 
 

@@ -14,6 +14,9 @@ import json
 import sys
 import time
 
+from ..._units import TGAS
+
+
 def receipt_exec_fees(config, method: str, args: bytes) -> int:
     """What the receipt burns besides the VM: action_receipt_creation.exec +
     function_call exec base + per byte (spec 3.4 step 2, 3.5)."""
@@ -84,7 +87,7 @@ def main(argv=None) -> int:
         with open(source, "rb") as f:
             wasm = f.read()
     m = measure(wasm, method, args)
-    tg = 1e12
+    tg = TGAS
     print(f"{source} {method}({args.decode()}): Wasm {m['code_len']} bytes")
     print(f"  receipt exec fees        {m['exec_fees'] / tg:8.4f} Tgas")
     print(f"  contract loading         {m['contract_loading'] / tg:8.4f} Tgas")
