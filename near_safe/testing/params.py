@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .._units import NEAR, TGAS  # noqa: F401  (re-exported: near_safe.testing.NEAR, params.NEAR)
+
 GAS_PRICE = 100_000_000  # MIN_GAS_PRICE; an idle chain stays at the floor (spec 5.4)
 
 

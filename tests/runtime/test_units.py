@@ -7,7 +7,7 @@ from pathlib import Path
 
 import near_safe
 import near_safe._units as units
-import near_safe.testing as testing
+from near_safe import testing
 from near_safe.testing import params
 
 PACKAGE = Path(near_safe.__file__).parent
