@@ -1,4 +1,4 @@
-"""``near-safe new NAME [-o DIR] [--no-input]``: a new project from near_safe's template.
+"""``near-safe new NAME [-d DIR] [--no-input]``: a new project from near_safe's template.
 
 The template is a cookiecutter template (templates/project in the repository), shipped inside
 the package as ``near_safe/_templates`` so that an installed near-safe finds it.  Bad input
@@ -8,6 +8,7 @@ a folder that already exists, a missing cookiecutter.
 
 from __future__ import annotations
 
+import argparse
 import keyword
 import logging
 import re
@@ -25,8 +26,10 @@ RESERVED = {"near", "near_safe", "near_sdk_py", "pool", "conftest", "test", "tes
 def add_arguments(parser) -> None:
     parser.add_argument("name", help="project name: lowercase letters, digits, '-' or '_' "
                         "(e.g. my-vault); also the folder's name")
-    parser.add_argument("-o", "--output-dir", default=".", metavar="DIR",
+    parser.add_argument("-d", "--output-dir", default=".", metavar="DIR",
                         help="where to create the project folder (default: here)")
+    # -o means an output FILE everywhere else (build, check): refused here with the fix
+    parser.add_argument("-o", dest="misused_o", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--no-input", action="store_true",
                         help="do not prompt; use the default description")
 
@@ -101,6 +104,9 @@ def create(name: str, output_dir, no_input: bool = True) -> Path:
 
 
 def run(args) -> int:
+    if args.misused_o is not None:
+        raise UsageError(f"-o names an output file in near-safe (build, check); the project's "
+                         f"folder goes after -d: near-safe new {args.name} -d {args.misused_o}")
     project = create(args.name, args.output_dir, no_input=args.no_input)
     module = project.name.replace("-", "_")
     print(f"created {project}")

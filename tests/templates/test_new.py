@@ -28,7 +28,7 @@ def cli(*args, cwd=None, stdin=None):
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     out = tmp_path_factory.mktemp("generated")
-    code, stdout, stderr = cli("new", NAME, "-o", str(out), "--no-input")
+    code, stdout, stderr = cli("new", NAME, "-d", str(out), "--no-input")
     assert code == 0, stderr
     assert f"created {out / NAME}" in stdout
     return out / NAME
@@ -93,7 +93,7 @@ def test_project_builds_and_its_own_tests_pass_in_both_modes(project):
     ("class", "shadows a module"),
 ])
 def test_bad_name_is_refused_with_the_fix(tmp_path, bad, problem):
-    code, _, stderr = cli("new", bad, "-o", str(tmp_path), "--no-input")
+    code, _, stderr = cli("new", bad, "-d", str(tmp_path), "--no-input")
     assert code == 2
     assert problem in stderr and "e.g." in stderr
     assert list(tmp_path.iterdir()) == []
@@ -102,28 +102,36 @@ def test_bad_name_is_refused_with_the_fix(tmp_path, bad, problem):
 def test_existing_folder_is_refused_and_left_alone(tmp_path):
     (tmp_path / NAME).mkdir()
     (tmp_path / NAME / "keep.txt").write_text("mine")
-    code, _, stderr = cli("new", NAME, "-o", str(tmp_path), "--no-input")
+    code, _, stderr = cli("new", NAME, "-d", str(tmp_path), "--no-input")
     assert code == 2
     assert "already exists" in stderr and "-o DIR" in stderr
     assert [p.name for p in (tmp_path / NAME).iterdir()] == ["keep.txt"]
 
 
 def test_name_typed_at_the_prompt_is_checked_too(tmp_path):
-    code, _, stderr = cli("new", "fine-name", "-o", str(tmp_path), stdin="json\n\n")
+    code, _, stderr = cli("new", "fine-name", "-d", str(tmp_path), stdin="json\n\n")
     assert code == 2
     assert "shadows a module" in stderr and "Traceback" not in stderr
     assert list(tmp_path.iterdir()) == []
 
 
 def test_prompt_answers_reach_the_project(tmp_path):
-    code, _, stderr = cli("new", "fine-name", "-o", str(tmp_path), stdin="\nMy own vault\n")
+    code, _, stderr = cli("new", "fine-name", "-d", str(tmp_path), stdin="\nMy own vault\n")
     assert code == 0, stderr
     meta = tomllib.loads((tmp_path / "fine-name" / "pyproject.toml").read_text())
     assert meta["project"]["description"] == "My own vault"
 
 
 def test_prompt_without_answers_asks_for_no_input(tmp_path):
-    code, _, stderr = cli("new", "fine-name", "-o", str(tmp_path), stdin="")
+    code, _, stderr = cli("new", "fine-name", "-d", str(tmp_path), stdin="")
     assert code == 2
     assert "--no-input" in stderr and "Traceback" not in stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dash_o_is_refused_with_the_fix(tmp_path):
+    """-o means an output file in build and check; new takes its folder after -d."""
+    code, _, stderr = cli("new", "fine-name", "-o", str(tmp_path), "--no-input")
+    assert code == 2
+    assert f"near-safe new fine-name -d {tmp_path}" in stderr
+    assert not (tmp_path / "fine-name").exists()
