@@ -161,10 +161,12 @@ _CWASM_MAGIC = b"near-safe-cwasm1\n"
 _CWASM_FORMAT = "b1"
 
 
-def _binding(key: str, compiled: bytes) -> bytes:
+def _binding(key: str, compiled) -> bytes:
     """sha256 over the entry's name (the Wasm's sha256, metering and wasmtime versions) and the
     serialized module: a .cwasm is accepted only for the Wasm it was compiled from."""
-    return hashlib.sha256(b"near-safe cwasm\0" + key.encode() + b"\0" + compiled).digest()
+    h = hashlib.sha256(b"near-safe cwasm\0" + key.encode() + b"\0")
+    h.update(compiled)  # bytes or a memoryview: no copy of the (MB-sized) module
+    return h.digest()
 
 
 def _read_cwasm(path: Path, key: str) -> bytes | None:
@@ -175,13 +177,13 @@ def _read_cwasm(path: Path, key: str) -> bytes | None:
     except FileNotFoundError:
         return None
     n = len(_CWASM_MAGIC)
-    body = raw[n + 32:]
+    body = memoryview(raw)[n + 32:]
     if raw[:n] != _CWASM_MAGIC or raw[n:n + 32] != _binding(key, body):
         warnings.warn(f"near_safe: compiled-module cache entry {path} was not compiled from "
                       "the Wasm it is named after (its binding hash does not match): "
                       "recompiling it", stacklevel=4)
         return None
-    return body
+    return body.tobytes()
 
 
 def _compile(eng, code: bytes, code_hash: str) -> wasmtime.Module:
