@@ -6,11 +6,13 @@ an unchanged contract free (no toolchain run) and a new contract cost only the f
 
 Public API::
 
-    build_contract(source_path, output=None, *, progress=None, rebuild=False) -> Path
-        the cached Wasm's path (or ``output``'s, when given: a file, or a folder that gets
-        ``<stem>.wasm``)
-    build(source_path, output=None, *, progress=None, rebuild=False) -> BuildResult
-        the same, with key, cached flag, exports, manifest path and timing
+    build_contract(source_path, output=None, *, progress=None, rebuild=False, patches=True)
+        -> Path: the cached Wasm's path (or ``output``'s, when given: a file, or a folder that
+        gets ``<stem>.wasm``)
+    build(source_path, output=None, *, progress=None, rebuild=False, patches=True)
+        -> BuildResult: the same, with key, cached flag, exports, manifest path and timing
+    ``patches=False`` builds plain nearc's MicroPython port instead of near_safe's patched one
+    (docs/micropython.md: what the patches fix)
     warm(*, progress=None, rebuild=False) -> BuildResult
         warm the shared toolchain (``near-safe build --warm``); ``rebuild`` starts it cold
     cache_root() -> Path             ``$NEAR_SAFE_CACHE`` or ``~/.cache/near_safe``
