@@ -763,6 +763,9 @@ class _FuncFacts(ast.NodeVisitor):
                 if not names:
                     continue
                 for cat in cats:
+                    tainted = self.taint[cat]
+                    if all(nm in tainted for nm in names):
+                        continue  # nothing to learn: has() is skipped, the result is the same
                     if self.has(value, cat):
                         for nm in names:
                             if nm not in self.taint[cat]:
