@@ -651,7 +651,7 @@ def ns116(m: Module):
 # ---------------------------------------------------------------- NS117
 _RECEIVER_NAME = re.compile(
     r"(pool|owner|treasury|beneficiar|receiver|recipient|payee|admin|vault|validator|staking|"
-    r"fee_to|fee_account|dao|manager|withdraw_to|destination)", re.I)
+    r"fee_to|fee_account|dao|manager|withdraw_to|destination)", re.IGNORECASE)
 
 
 def _account_params(f: Func) -> set:
