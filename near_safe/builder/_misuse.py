@@ -17,11 +17,15 @@ What the tree decides, with the message ``near_safe`` itself raises (same order 
   (a string constant, ``INT``/``STR``/... imported from near_safe, ``optional(KIND)``);
 * ``payable=`` and ``one_yocto=`` both true;
 * ``max_result=`` that is not an int >= 0 (constant arithmetic is folded);
-* ``result=`` with an unknown kind.
+* ``result=`` with an unknown kind;
+* ``args=`` declaring a name that is not a parameter of the function (unless it takes
+  ``**kwargs``);
+* two near_safe decorators stacked on one function.
 
 What it cannot decide is left to the in-Wasm backstop (the method panics with the same message
 on every call): options passed as ``**opts``, an ``args=`` or option value built at run time (a
-name bound to a dict, a call, a comprehension), a kind held in a variable of the contract's own.
+name bound to a dict, a call, a comprehension), a kind held in a variable of the contract's own,
+options of a near_safe decorator written above another library's decorator.
 A decorator is recognised when its name was imported from ``near_safe`` (``from near_safe import
 call``, also aliased, or assigned ``c = call``) or written ``near_safe.call`` after ``import
 near_safe [as ns]``; a kind likewise (``K = INT``, or a string constant ``K = "int"``).
@@ -209,19 +213,43 @@ def _truth(node: ast.expr) -> bool:
     return bool(_const(node))
 
 
-def misuse_of(dec: ast.Call, kind: str, fn: str, names: _Names) -> str | None:
-    """The MisuseError message near_safe raises for ``@kind(...)`` on ``fn``, or None when
-    the decorator is fine.  Raises _Unknown where the tree cannot decide."""
-    if dec.args:
+def _params(node) -> set[str] | None:
+    """The parameter names ``inspect.signature`` reports for a def, or None when near_safe
+    skips the check (a ``**kwargs`` parameter, or a class)."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        raise _Unknown
+    a = node.args
+    if a.kwarg is not None:
+        return None
+    names = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
+    if a.vararg is not None:
+        names.add(a.vararg.arg)
+    return names
+
+
+def misuse_of(dec: ast.expr, kind: str, node, names: _Names, inner: str | None = None,
+              direct: bool = True) -> str | None:
+    """The MisuseError message near_safe raises when it applies ``dec`` (``@kind`` or
+    ``@kind(...)``) to ``node`` (a def or class), or None when it is fine.  ``inner``: the
+    near_safe decorator applied just before this one (the one written below it), if any;
+    ``direct``: no other decorator was applied before this one.  Raises _Unknown where the
+    tree cannot decide.  Same checks in the same order as near_safe ``_wrap``/``_setup``."""
+    fn = node.name
+    if isinstance(dec, ast.Call) and dec.args:
         return ("@" + kind + " takes options by keyword only: write @" + kind + " or @" + kind
                 + "(payable=True)")
+    if inner is not None:
+        return ("@" + kind + " on " + fn + ": stacked on @" + inner + "; a method takes one "
+                "near_safe decorator: keep @" + inner + "(...) or @" + kind + "(...)")
     opts = {}
-    for kw in dec.keywords:
+    for kw in dec.keywords if isinstance(dec, ast.Call) else ():
         if kw.arg is None:  # **opts: the rest is not in the tree
             raise _Unknown
         opts[kw.arg] = kw.value
     if not opts:
         return None
+    if not direct:
+        raise _Unknown  # the function it wraps, and its name, come from another decorator
     allowed = ALLOWED[kind]
     for key in opts:
         if key not in allowed:
@@ -232,6 +260,13 @@ def misuse_of(dec: ast.Call, kind: str, fn: str, names: _Names) -> str | None:
         found = _check_spec(kind, fn, args, names)
         if found:
             return found
+        params = _params(node)
+        if params is not None:
+            for key in args.keys:  # a dict literal: _check_spec decided it
+                name = _const(key)
+                if name not in params:
+                    return _misuse(kind, fn, "args= declares %r, which is not a parameter of "
+                                   "%s: add the parameter or remove it from args=" % (name, fn))
     payable = "payable" in opts and _truth(opts["payable"])
     if payable and "one_yocto" in opts and _truth(opts["one_yocto"]):
         return _misuse(kind, fn, "payable and one_yocto exclude each other; keep one")
@@ -247,6 +282,30 @@ def misuse_of(dec: ast.Call, kind: str, fn: str, names: _Names) -> str | None:
     return None
 
 
+def _check_decorators(node, names: _Names, path: Path, undecided: list) -> None:
+    """Apply the decorators bottom-up, as Python does."""
+    inner = None  # the near_safe decorator applied just before, if the last one applied
+    direct = True  # nothing but near_safe decorators applied so far
+    for dec in reversed(node.decorator_list):
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        kind = names.decorator_kind(target)
+        if kind is None:  # another library's decorator: what it returns is not in the tree
+            inner, direct = None, False
+            continue
+        try:
+            if not direct and inner is None and any(
+                    names.decorator_kind(d.func if isinstance(d, ast.Call) else d)
+                    for d in node.decorator_list[node.decorator_list.index(dec) + 1:]):
+                raise _Unknown  # a near_safe decorator below, behind another one
+            found = misuse_of(dec, kind, node, names, inner, direct)
+        except _Unknown:
+            undecided.append(f"{path}:{dec.lineno}")
+            return
+        if found:
+            raise BuildError(f"{path}:{dec.lineno}: {found}")
+        inner = kind
+
+
 def _check_defs(body: list, names: _Names, path: Path, undecided: list) -> None:
     """Walk one scope's statements in order, so a name means what it means at that point."""
     for node in body:
@@ -254,18 +313,7 @@ def _check_defs(body: list, names: _Names, path: Path, undecided: list) -> None:
             names.bind_import(node)
             continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for dec in node.decorator_list:
-                target = dec.func if isinstance(dec, ast.Call) else dec
-                kind = names.decorator_kind(target)
-                if kind is None or not isinstance(dec, ast.Call):
-                    continue
-                try:
-                    found = misuse_of(dec, kind, node.name, names)
-                except _Unknown:
-                    undecided.append(f"{path}:{dec.lineno}")
-                    continue
-                if found:
-                    raise BuildError(f"{path}:{dec.lineno}: {found}")
+            _check_decorators(node, names, path, undecided)
             _check_defs(node.body, names.copy(), path, undecided)  # an inner scope
             names.forget(node.name)
             continue

@@ -45,6 +45,14 @@ MISUSES = [
     "@callback(result='float')\ndef f(r):\n    pass\n",
     "@call(payable=True, args={'a': 'nope'}, one_yocto=True)\ndef f(a):\n    pass\n",
     "class C:\n    @view(payable=True)\n    def m(self):\n        pass\n",
+    "@call(args={'amout': AMOUNT})\ndef f(amount):\n    pass\n",
+    "@call(payable=True, args={'a': INT, 'b': STR})\ndef f(a):\n    pass\n",
+    "@call(payable=True)\n@view\ndef f():\n    pass\n",
+]
+# stacked decorators (the outer one refuses, on its own line)
+STACKED = [
+    ("@call\n@view\ndef f():\n    pass\n", 2),
+    ("@view\n@callback(max_result=1)\ndef f(r):\n    pass\n", 2),
 ]
 ACCEPTED = [
     "@call(payable=True, args={'a': AMOUNT, 'b': optional(ACCOUNT)})\ndef f(a, b=None):\n"
@@ -54,6 +62,9 @@ ACCEPTED = [
     "@view(args=None)\ndef f():\n    pass\n",
     "@multi_callback(args={'x': ANY}, max_result=0)\ndef f(rs, x):\n    pass\n",
     "@call\ndef f():\n    pass\n",
+    "@call(args={'a': INT})\ndef f(**kw):\n    pass\n",
+    "@call(args={'a': INT})\ndef f(*a):\n    pass\n",
+    "@call(args={'a': INT})\ndef f(*, a):\n    pass\n",
 ]
 
 
@@ -91,6 +102,13 @@ def test_the_tree_finds_each_misuse_with_near_safes_message_and_the_line(src):
     assert _tree_message(src) == f"c.py:{line}: {expected}"
 
 
+@pytest.mark.parametrize("src,line", STACKED)
+def test_stacked_decorators_are_found_on_the_outer_ones_line(src, line):
+    expected = _cpython_message(src)
+    assert expected is not None and "stacked" in expected
+    assert _tree_message(src) == f"c.py:{line}: {expected}"
+
+
 @pytest.mark.parametrize("src", ACCEPTED)
 def test_correct_decorators_pass(src):
     assert _cpython_message(src) is None
@@ -117,9 +135,12 @@ def test_a_decorator_of_another_library_is_not_judged():
 def test_what_the_tree_cannot_decide_is_reported_and_left_to_the_wasm(tmp_path):
     src = HEADER + ("SPEC = {'a': INT}\nOPTS = {'payable': True}\n\n@call(args=SPEC)\n"
                     "def f(a):\n    pass\n\n@call(**OPTS)\ndef g():\n    pass\n\n"
-                    "@call(args={'b': STR + 'x'})\ndef h(b):\n    pass\n")
+                    "@call(args={'b': STR + 'x'})\ndef h(b):\n    pass\n\n"
+                    "def other(fn):\n    return fn\n\n"
+                    "@call(payable=True, one_yocto=True)\n@other\ndef k():\n    pass\n")
     path = tmp_path / "dyn.py"
-    assert check_decorator_misuse(path, src) == [f"{path}:5", f"{path}:9", f"{path}:13"]
+    assert check_decorator_misuse(path, src) == [f"{path}:5", f"{path}:9", f"{path}:13",
+                                                 f"{path}:20"]
 
 
 def test_misuse_in_a_local_module_names_that_file(tmp_path):
