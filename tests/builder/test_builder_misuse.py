@@ -222,3 +222,9 @@ def test_build_and_deploy_never_import_the_contract_under_cpython(tmp_path):
     # the marker test itself can fail: importing the contract under CPython writes it
     subprocess.run([sys.executable, str(contract)], check=True)
     assert marker.exists()
+
+
+def test_the_safety_suites_stacked_contract_is_refused_at_build_time():
+    stacked = Path(__file__).parents[1] / "safety" / "contracts" / "misuse_stacked.py"
+    with pytest.raises(BuildError, match=r"misuse_stacked.py:7: @call on total: stacked on @view"):
+        check_decorator_misuse(stacked)
