@@ -1,8 +1,10 @@
 """What decoding data costs a near_safe contract in the Wasm (issue 11): the measurements behind
-near_safe.contract._xcc's RESULT_HEAP / ITEM_GAS / BYTE_GAS and strict input's cost.
+near_safe.contract._xcc's RESULT_HEAP and gas bound (_too_large) and strict input's cost.
 
-1. Heap: free heap when a near_safe callback body starts, and heap taken by json.loads per item
-   of each shape (tests/safety/contracts/heap_probe.py; answers from answerer.py).
+1. Heap, on plain nearc's port (Runtime(port="nearc"): 32,000 bytes, never reclaimed - the port
+   near_safe's contract code must survive): free heap when a near_safe callback body starts, and
+   heap taken by json.loads per item of each shape (tests/safety/contracts/heap_probe.py;
+   answers from answerer.py).
 2. Gas per item of strict_json (the check run before any decode) next to json.loads.
 
 Run:  python bench/bench_results.py
@@ -46,7 +48,7 @@ def loads():
 
 
 def main():
-    rt = Runtime(mode="wasm")
+    rt = Runtime(mode="wasm", port="nearc")
     alice = rt.create_account("alice.near", balance=100 * NEAR)
     answerer = rt.deploy("answerer.near", CONTRACTS / "answerer.py")
     probe = rt.deploy("probe.near", CONTRACTS / "heap_probe.py")
@@ -56,7 +58,7 @@ def main():
         scan = rt.deploy("scan.near", tmp)
     finally:
         tmp.unlink()
-    print("\nheap (Wasm): json.loads of 100 and 300 items of each shape in a near_safe callback")
+    print("\nheap (Wasm, plain nearc port): json.loads of 100 and 300 items of each shape in a near_safe callback")
     print(f"{'item':14} {'items':>5} {'bytes':>6} {'free at body start':>19} {'decode took':>12} "
           f"{'per item':>9}")
     for name, item in SHAPES.items():

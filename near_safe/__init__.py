@@ -293,9 +293,6 @@ def _number_end(s, i, n):
     return i
 
 
-_DEEP = 1 << 28  # nesting bits: strict input refuses JSON nested deeper than 28
-
-
 def strict_json(s):
     """True when ``s`` (bytes) is exactly one JSON value as CPython's json reads it, not nested
     deeper than 28, with no number that decodes to inf.  MicroPython's ``json.loads`` is laxer
@@ -354,7 +351,7 @@ def strict_json(s):
         if expect == 1 or expect == 5:
             return False  # a key must be a string
         if c == 123 or c == 91:  # '{' / '['
-            if nest >= _DEEP:
+            if nest >= 0x10000000:  # deeper than 28: the bits must stay a small int
                 return False
             if c == 123:
                 nest, expect = nest << 1 | 1, 5

@@ -44,37 +44,31 @@ _SEQ = "_ns:seq"
 
 # What decoding a result may take, checked before anything is decoded (bytes.count allocates
 # nothing).  Measured in the Wasm by ``python bench/bench_results.py``:
-# * heap: MicroPython's heap is 32,000 bytes and nothing is reclaimed (platform.md); a
-#   near_safe callback body starts with about 25,700 bytes free, less the answer's own bytes.
-#   Heap per item decoded: an empty list 37-39 bytes, a string "ab" 37-39, a 13-digit int
-#   37-39, an empty dict or a float 21-23, a small int 5-7; text adds its length.  So a decode
-#   takes at most ``40 * '[' + 24 * ('{' + ',') + 8 * '"' + 2 * len`` bytes, which must stay
-#   within RESULT_HEAP (what is left carries the body, the settlement and the return): 1,801
-#   bytes of 600 empty lists (23,328 bytes measured: the callback trapped) are refused.
+# * heap: on plain nearc's port (the one near_safe's code must survive) MicroPython's heap is
+#   32,000 bytes and nothing is reclaimed (platform.md); a near_safe callback body starts with
+#   about 25,200 bytes free, less the answer's own bytes.  Heap per item decoded (with its
+#   list slot): an empty list 41-42 bytes, an empty dict 25-26, a string "ab" 43-44, "\u0041\n"
+#   49-50, a 13-digit int 52-53, a float 26-27, a 5-digit int 12-13.  So a decode takes at most
+#   ``40 * '[' + 24 * '{' + 20 * ',' + 8 * '"' + 3 * len`` bytes, which must stay within
+#   RESULT_HEAP, leaving about 13,000 bytes for the body, the settlement and the return: 1,801
+#   bytes of 600 empty lists (23,328 bytes measured: the callback trapped) are refused, 233
+#   strings "ab" (11,900 estimated) decode and settle (tests/safety/test_hostile_data.py).
 # * gas: the check before the decode (strict_json, Python) costs 13-42 Ggas per item and up to
 #   4.3 Ggas per byte of escaped or non-ASCII text, json.loads 1-12 Ggas per item, so a decode
 #   may take at most half the gas left when the callback starts (a 10 Tgas callback decodes
-#   about 100 items; give callback_gas= more for bigger answers).
+#   about 100 items; give callback_gas= more for bigger answers): 45 Ggas per item and 5 Ggas
+#   per byte are counted (literals in _too_large: each module-level name costs gas per call).
 RESULT_HEAP = 12000
-ITEM_GAS = 45 * 10**9
-BYTE_GAS = 5 * 10**9
 
 
 def _too_large(raw):
     """Decoding ``raw`` could exhaust the heap (RESULT_HEAP) or half the gas left."""
     lists, dicts, commas = raw.count(b"["), raw.count(b"{"), raw.count(b",")
     n = len(raw)
-    if 40 * lists + 24 * (dicts + commas) + 8 * raw.count(b'"') + 2 * n > RESULT_HEAP:
+    if 40 * lists + 24 * dicts + 20 * commas + 8 * raw.count(b'"') + 3 * n > RESULT_HEAP:
         return True
-    cost = (lists + dicts + commas + 1) * ITEM_GAS + n * BYTE_GAS
+    cost = (lists + dicts + commas + 1) * 45000000000 + n * 5000000000
     return 2 * cost > near.prepaid_gas() - near.used_gas()
-
-
-def _decode(raw):
-    """The JSON value of ``raw``, or None when it is not JSON: checked by strict_json first,
-    so ``json.loads`` never raises (a builtin's exception caught in a frame that returns breaks
-    nearc's port: platform.md)."""
-    return json.loads(raw) if raw and strict_json(raw) else None
 
 
 class Result:
@@ -102,7 +96,8 @@ class Result:
     def value(self):
         if not self._decoded:
             self._decoded = True
-            self._value = _decode(self.raw)
+            raw = self.raw  # checked first: json.loads must never raise here (platform.md)
+            self._value = json.loads(raw) if raw and strict_json(raw) else None
         return self._value
 
 

@@ -120,6 +120,19 @@ def test_small_json_answers_still_decode(hw):
     assert hw.c.view("settled")[2] == [True, False, "result too large", True]
 
 
+def test_an_answer_at_the_heap_bound_decodes_and_settles(hw):
+    """233 strings "ab": just under RESULT_HEAP's estimate (11,900 bytes; about 10,200 taken),
+    so it is decoded - and on plain nearc's 32,000-byte heap what is left still carries the
+    body, the settlement and the return."""
+    hw.answer(b"[" + b",".join([b'"ab"'] * 233) + b"]")
+    out = hw.alice.call(hw.c, "ask", {"cb": "big_reads", "tgas": 60}, gas=GAS)
+    assert out.status == "success" and out.receipt("big_reads").succeeded, (out.error, out.logs)
+    assert hw.c.view("settled") == [False, 5, [True, True, None, False]]
+    hw.answer(b"[" + b",".join([b'"ab"'] * 240) + b"]")  # over the estimate: refused
+    hw.alice.call(hw.c, "ask", {"cb": "big_reads", "tgas": 60}, gas=GAS).unwrap()
+    assert hw.c.view("settled")[2] == [True, False, "result too large", True]
+
+
 @pytest.mark.parametrize("answer", ["bomb", "borsh", "text", "objects"])
 def test_ft_resolve_transfer_survives_a_hostile_receiver(hw, answer):
     """examples/ft_transfer_call, unchanged: the receiver answers garbage, so every token comes
