@@ -26,23 +26,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._facts import C_KEYWORDS  # noqa: F401  (nearc's export-name rule, one home)
+from .._facts import NEARC_EXPORT_DECORATORS as EXPORT_DECORATORS
 from ..errors import BuildError
-
-# nearc 0.8.8 analyzer.find_exports: the decorator names it exports.
-EXPORT_DECORATORS = frozenset({"export", "view", "call", "init", "callback", "multi_callback"})
 
 # nearc always adds these two exports itself (metadata and ABI); they do not count as the
 # contract's own methods.
 NEARC_INJECTED_EXPORTS = frozenset({"contract_source_metadata", "__contract_abi"})
-
-# C keywords cannot name an export (nearc analyzer.validate_export_names): the export becomes a
-# C function in export_wrappers.c.
-C_KEYWORDS = frozenset({
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while",
-})
 
 # Modules built into nearc's webassembly-near MicroPython port (read from the warmed build's
 # genhdr/moduledefs.collected) plus the ones nearc's manifest always freezes (micropython-lib

@@ -35,18 +35,13 @@ from collections import deque
 from functools import lru_cache
 from pathlib import Path
 
+from .._facts import cache_root  # ``$NEAR_SAFE_CACHE`` or ``~/.cache/near_safe``
 from ..errors import BuildError
 
 INSTALL_EMSCRIPTEN = "install emscripten: apt-get install -y emscripten"
 
 # Bump when the way we drive the toolchain changes (invalidates toolchain folders and Wasm keys).
 BUILDER_FORMAT = "1"
-
-
-def cache_root() -> Path:
-    """``$NEAR_SAFE_CACHE`` or ``~/.cache/near_safe``."""
-    env = os.environ.get("NEAR_SAFE_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "near_safe"
 
 
 def nearc_assets() -> Path:

@@ -11,6 +11,7 @@ import ast
 import keyword
 import re
 
+from .._facts import C_KEYWORDS
 from ._model import (
     EXPORT_KINDS,
     BalanceRead,
@@ -35,13 +36,6 @@ from ._model import (
     Write,
 )
 
-# C keywords nearc rejects as export names (nearc.analyzer.validate_export_names).
-_C_KEYWORDS = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex", "_Imaginary",
-}
 _AMOUNT_NAME = re.compile(r"(amount|balance|deposit|yocto|supply|price|stake|total|fee)", re.I)
 
 
@@ -325,7 +319,7 @@ def ns110(m: Module):
         if f.cls is not None and f.name.startswith("_"):
             yield f.node, (f"line {f.node.lineno}: '{f.name}' starts with an underscore; nearc "
                            f"does not bind private methods, so it will not be callable")
-        elif f.name in _C_KEYWORDS or keyword.iskeyword(f.name):
+        elif f.name in C_KEYWORDS or keyword.iskeyword(f.name):
             yield f.node, (f"line {f.node.lineno}: '{f.name}' is a C keyword; nearc refuses "
                            f"it as an export name")
 

@@ -25,12 +25,13 @@ import functools
 from dataclasses import dataclass, field, fields, replace
 from typing import ClassVar
 
+from .._facts import NEARC_EXPORT_ATTRIBUTE, NEARC_EXPORT_DECORATORS
 from ._api import safe_call_params
 from ._names import TGAS, Imports, call_name, const_int, const_str, walk
 
 # ---------------------------------------------------------------- recognised API names
-EXPORT_SPELLINGS = {"export", "view", "call", "init", "callback", "multi_callback", "near.export"}
-EXPORT_KINDS = {"export", "view", "call", "init", "callback", "multi_callback", "contract_method"}
+EXPORT_SPELLINGS = NEARC_EXPORT_DECORATORS | {NEARC_EXPORT_ATTRIBUTE}
+EXPORT_KINDS = NEARC_EXPORT_DECORATORS | {"contract_method"}
 SOURCE_ROOTS = {"near", "near_sdk_py", "near_safe", "self"}
 SOURCES = {
     "deposit": {"attached_deposit"},

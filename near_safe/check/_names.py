@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 
+from .._units import NEAR, TGAS
+
 # Submodules of near_sdk_py and near_safe whose names are not part of the public name.
 _SDK_SUBMODULES = {
     "promises", "promise", "contract", "decorators", "context", "storage", "collections",
@@ -116,8 +118,7 @@ def const_str(node: ast.AST | None, constants: dict) -> str | None:
     return None
 
 
-TGAS = 10**12
-ONE_NEAR = 10**24
+ONE_NEAR = NEAR
 _KNOWN_INTS = {
     "near_sdk_py.ONE_TGAS": TGAS, "near_sdk_py.ONE_NEAR": ONE_NEAR,
     "near_sdk_py.MAX_GAS": 300 * TGAS,

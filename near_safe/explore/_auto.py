@@ -25,6 +25,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._facts import NEAR, NEARC_EXPORT_DECORATORS
 from ..errors import UsageError
 from ._machine import Machine, rule
 from ._strategies import amounts, sampled_from
@@ -33,9 +34,8 @@ CREDIT_VIEWS = ("balance_of", "get_balance", "staked_of", "claimable_of")
 LOCK_VIEWS = ("pending_ops", "locks", "locked")
 IN_FLIGHT_VIEWS = ("in_flight_of",)
 CALL_DECORATORS = ("call",)
-EXPORTS = ("export", "view", "call", "init", "callback", "multi_callback")
+EXPORTS = NEARC_EXPORT_DECORATORS
 USER_PARAMS = ("account_id", "receiver_id", "user", "user_id")
-NEAR = 10**24
 
 
 @dataclass

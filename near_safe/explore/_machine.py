@@ -16,13 +16,12 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .._units import NEAR, TGAS  # noqa: F401
 from ..errors import UsageError
 from ._faults import ANSWER_FAULTS
 from ._strategies import Strategy, as_strategy
 from ._watch import BUILTIN_WATCHES
 
-NEAR = 10**24
-TGAS = 10**12
 DEFAULT_GAS = 300 * TGAS
 
 #: The ways the explorer makes an external receipt fail or misbehave (docs/explorer.md):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-NEAR = 10**24
-TGAS = 10**12
+from .._units import NEAR, TGAS  # noqa: F401
 
 
 def fmt_near(amount: int) -> str:

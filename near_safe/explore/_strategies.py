@@ -13,10 +13,8 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .._units import NEAR, TGAS  # noqa: F401  (re-exported to the explorer's modules)
 from ..errors import UsageError
-
-NEAR = 10**24
-TGAS = 10**12
 
 
 class Strategy:

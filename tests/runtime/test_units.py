@@ -61,12 +61,7 @@ def test_contract_side_storage_price_equals_the_protocol_parameter():
 # engineers owned when it was made: replace each by an import from near_safe._units, then
 # delete its entry.  A new copy anywhere else fails the test below.
 KNOWN_COPIES = {
-    ("explore/_strategies.py", "NEAR"), ("explore/_strategies.py", "TGAS"),
-    ("explore/_outcome_view.py", "NEAR"), ("explore/_outcome_view.py", "TGAS"),
-    ("explore/_auto.py", "NEAR"),
-    ("explore/_machine.py", "NEAR"), ("explore/_machine.py", "TGAS"),
-    ("explore/_faults.py", "TGAS"),
-    ("check/_names.py", "TGAS"), ("check/_names.py", "ONE_NEAR"),
+    ("explore/_faults.py", "TGAS"),  # left while that file has another engineer's open edits
 }
 CONTRACT_SIDE = {"__init__.py"}  # plus near_safe/contract/: frozen into the Wasm
 UNIT_VALUES = {10**24, 10**12}

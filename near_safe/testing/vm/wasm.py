@@ -24,6 +24,7 @@ from pathlib import Path
 
 import wasmtime
 
+from ..._facts import cache_root as cache_dir  # the builder's cache folder, one definition
 from .._types import FunctionCallError, VMContext, VMOutcome
 from ..params import Config
 from . import metering
@@ -52,13 +53,6 @@ _TRAPS = {
     wasmtime.TrapCode.BAD_CONVERSION_TO_INTEGER: "IllegalArithmetic",
     wasmtime.TrapCode.STACK_OVERFLOW: "StackOverflow",
 }
-
-
-def cache_dir() -> Path:
-    """near_safe's cache dir, shared with the builder: ``$NEAR_SAFE_CACHE`` or
-    ``~/.cache/near_safe``."""
-    env = os.environ.get("NEAR_SAFE_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "near_safe"
 
 
 _engine: wasmtime.Engine | None = None
