@@ -7,7 +7,8 @@
   beyond single precision (|x| > 3.4e38), a lone surrogate in a str constant, an int constant
   of more than 4,300 digits (including one MicroPython's compiler folds, ``10 ** 5000``).
 * Frozen modules that fail to import in the Wasm though the builder freezes them
-  (:data:`IMPORT_FAILURES`, measured: ``copy``, ``heapq``, ``bisect``, ...).
+  (:data:`IMPORT_FAILURES`, measured per port: ``copy``, ``heapq``, ``bisect`` on nearc's,
+  ``ssl``, ``threading``, ``textwrap``, ... on both).
 
 Refusals are the builder's :class:`~near_safe.errors.BuildError`, naming the line and the fix.
 """
@@ -25,45 +26,52 @@ from pathlib import Path
 FLT_MAX = 3.4028234663852886e38
 MAX_INT_DIGITS = 4300  # CPython's int-to-str limit, hit by the freezing step (mpy-tool.py)
 
-# import of a module the builder freezes but that fails in the Wasm (nearc 0.8.8, measured):
-# name -> (MicroPython frames after the importing line, exception type, args)
+# import (written in the contract, so the builder freezes the module) of a module that fails in
+# the Wasm, measured per port: name -> (MicroPython frames after the importing line, exception
+# type, args), or the trap kind (a str; "GasExceeded": the call runs out of gas)
+_ENOENT_FRAME = '  File "", line 1, in <module>\n'
 IMPORT_FAILURES = {
-    "copy": (('  File "copy.py", line 70, in <module>\n', '  File "", line 1, in <module>\n'),
-             OSError, (2, "ENOENT")),
-    "heapq": (('  File "heapq.py", line 372, in <module>\n', '  File "", line 1, in <module>\n'),
-              OSError, (2, "ENOENT")),
-    "bisect": (('  File "bisect.py", line 104, in <module>\n', '  File "", line 1, in <module>\n'),
-               OSError, (2, "ENOENT")),
-    "ssl": (('  File "ssl.py", line 1, in <module>\n', '  File "", line 1, in <module>\n'),
-            OSError, (2, "ENOENT")),
-    "threading": (('  File "threading.py", line 1, in <module>\n',
-                   '  File "", line 1, in <module>\n'), OSError, (2, "ENOENT")),
-    "collections.abc": (('  File "", line 1, in <module>\n',), OSError, (2, "ENOENT")),
-    "textwrap": (('  File "textwrap.py", line 405, in <module>\n',), AttributeError,
-                 ("'module' object has no attribute 'MULTILINE'",)),
-    "quopri": ((), None, "MemoryOutOfBounds"),  # traps
+    "nearc": {
+        "copy": (('  File "copy.py", line 70, in <module>\n', _ENOENT_FRAME), OSError,
+                 (2, "ENOENT")),
+        "heapq": (('  File "heapq.py", line 372, in <module>\n', _ENOENT_FRAME), OSError,
+                  (2, "ENOENT")),
+        "bisect": (('  File "bisect.py", line 104, in <module>\n', _ENOENT_FRAME), OSError,
+                   (2, "ENOENT")),
+        "ssl": (('  File "ssl.py", line 1, in <module>\n', _ENOENT_FRAME), OSError,
+                (2, "ENOENT")),
+        "threading": (('  File "threading.py", line 1, in <module>\n', _ENOENT_FRAME), OSError,
+                      (2, "ENOENT")),
+        "collections.abc": ((_ENOENT_FRAME,), OSError, (2, "ENOENT")),
+        "textwrap": (('  File "textwrap.py", line 405, in <module>\n',), AttributeError,
+                     ("'module' object has no attribute 'MULTILINE'",)),
+        "quopri": "MemoryOutOfBounds",
+    },
+    "near_safe": {  # copy, heapq and bisect import on the patched port
+        "ssl": (('  File "ssl.py", line 1, in <module>\n',), ImportError,
+                ("no module named 'tls'",)),
+        "threading": (('  File "threading.py", line 1, in <module>\n',), ImportError,
+                      ("no module named '_thread'",)),
+        "collections.abc": ((), ImportError, ("no module named 'collections.abc'",)),
+        "textwrap": (('  File "textwrap.py", line 405, in <module>\n',), AttributeError,
+                     ("'module' object has no attribute 'MULTILINE'",)),
+        "quopri": "GasExceeded",
+    },
 }
-
-
-# on near_safe's port (first exception wins) a failed import runs on into a NULL function
-# pointer: IndirectCallToNull, even inside try (measured); textwrap and quopri differ
-PATCHED_IMPORT_TRAPS = {"textwrap": "MemoryOutOfBounds", "quopri": "GasExceeded"}
+# a module the Wasm does not hold at all (a dynamic import of a local module the builder did
+# not freeze): near_safe's port runs on into a NULL function pointer (measured)
 MISSING_MODULE_TRAP = "IndirectCallToNull"
 
 
 def import_failure(fullname: str):
-    """The exception importing ``fullname`` raises in the Wasm (or the trap kind, a str), or
-    None when it imports."""
-    entry = IMPORT_FAILURES.get(fullname)
-    if entry is None:
-        return None
+    """What importing ``fullname`` does in the Wasm of the running call's port when it fails
+    there (an exception, or a trap kind), or None."""
     from ._modnear import _LAST_WINS
 
-    if not _LAST_WINS[0]:
-        return PATCHED_IMPORT_TRAPS.get(fullname, MISSING_MODULE_TRAP)
+    entry = IMPORT_FAILURES["nearc" if _LAST_WINS[0] else "near_safe"].get(fullname)
+    if entry is None or isinstance(entry, str):
+        return entry
     frames, exc_type, args = entry
-    if exc_type is None:
-        return args
     if exc_type is OSError:
         from ._loading import _ImportMiss
 

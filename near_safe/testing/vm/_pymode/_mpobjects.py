@@ -512,7 +512,8 @@ def _operator_error(exc: TypeError, a=None, b=None, op=None):
         for pattern in _CPYTHON_OPERAND_TEXT:
             m = pattern.match(text)
             if m:
-                op, types = m.group(1).rstrip("="), (m.group(2), m.group(3))
+                op = m.group(1).rstrip("=")
+                types = tuple(_MP_TYPE_NAMES.get(n, n) for n in (m.group(2), m.group(3)))
                 break
         else:
             return None
@@ -522,12 +523,21 @@ def _operator_error(exc: TypeError, a=None, b=None, op=None):
     return TypeError(f"unsupported types for {name}: '{types[0]}', '{types[1]}'")
 
 
+_MP_TYPE_NAMES = {"MPDict": "dict", "_MPInstanceDict": "dict", "MPSet": "set", "bool": "int"}
+# str % args: MicroPython's texts for CPython's (py/objstr.c)
+_FORMAT_TEXTS = {"not all arguments converted during string formatting":
+                 "format string didn't convert all arguments",
+                 "not enough arguments for format string": "format string needs more arguments"}
+
+
 def _type_name(obj) -> str:
     t = type(obj)
     if t is MPDict or t is _MPInstanceDict:
         return "dict"
     if t is MPSet:
         return "set"
+    if t is bool:  # mp_binary_op works on a bool as the int it is
+        return "int"
     return t.__name__
 
 
@@ -598,6 +608,8 @@ def _mp_binop(a, b, op):
     except TypeError as exc:
         if op[0] == "+" and type(a) is bytes and type(b) is str:
             res = a + b.encode("utf-8", "surrogatepass")  # mp_binary_op: str's buffer
+        elif op[0] == "%" and type(a) is str and str(exc) in _FORMAT_TEXTS:
+            raise TypeError(_FORMAT_TEXTS[str(exc)]) from None
         else:
             replaced = _operator_error(exc, a, b, op)
             if replaced is None:
