@@ -23,7 +23,7 @@ KNOWN = {
     # yoctoNEAR (missed NS113)
     ("mixed/lending_raw.py", (94,), ("NS113",), "missing"),
     # a replay guard panicking on an unknown operation id in a callback (reported NS109)
-    ("mixed/bank_safe_by_hand.py", (98,), ("NS109",), "unexpected"),
+    ("mixed/bank_safe_by_hand.py", (110,), ("NS109",), "unexpected"),
 }
 
 

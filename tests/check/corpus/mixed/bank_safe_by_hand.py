@@ -58,6 +58,17 @@ def pending_ops():
     return _open_ops()
 
 
+@view
+def in_flight_of(account_id):
+    """What the vault holds for ``account_id`` in deposits whose callback has not run."""
+    total = 0
+    for op in _open_ops():
+        record = json.loads(Storage.get_string("op:" + str(op)))
+        if record["user"] == account_id:
+            total += int(record["amount"])
+    return str(total)
+
+
 @call
 def withdraw(amount):  # expect: NS107
     user = near.predecessor_account_id()
@@ -81,6 +92,7 @@ def deposit_and_stake():
     op = int(Storage.get_string("next_op") or "0")
     Storage.set("next_op", str(op + 1))
     _set_open_ops(_open_ops() + [op])
+    Storage.set("op:" + str(op), json.dumps({"user": user, "amount": str(amount)}))
     pool = Storage.get_string("pool")
     promise = near.promise_create(pool, "deposit_and_stake", "{}", amount, POOL_GAS)
     args = json.dumps({"op": op, "user": user, "amount": str(amount)})
@@ -98,6 +110,7 @@ def on_deposit(op, user, amount):
         near.panic_utf8("unknown operation")
     ops.remove(op)
     _set_open_ops(ops)
+    Storage.remove("op:" + str(op))
     status, _ = near.promise_result(0)
     if status == 1:
         _set_balance(user, _balance(user) + int(amount))

@@ -75,9 +75,71 @@ def staked_of(account_id):
     return str(state.balance(STAKED, account_id))
 
 
+@call(payable=True, args={"own_gas": INT})
+def deposit_and_stake_own_gas(own_gas):
+    """The same flow with safe_call's own_gas set by the caller (the bench measures with 0
+    what the method really needs after the check)."""
+    user = near.predecessor_account_id()
+    amount = near.attached_deposit()
+    return safe_call(
+        state.get("cfg")[0], "deposit_and_stake", deposit=amount,
+        then="on_staked", refund=amount, credit=STAKED, lock=user, own_gas=own_gas,
+    )
+
+
+@call(payable=True, args={"n": INT})
+def deposit_and_stake_loud(n):
+    """Same flow against a pool that answers with n bytes."""
+    user = near.predecessor_account_id()
+    amount = near.attached_deposit()
+    return safe_call(
+        state.get("cfg")[0], "deposit_and_stake_loud", {"n": n}, deposit=amount,
+        then="on_staked", refund=amount, credit=STAKED, lock=user,
+    )
+
+
+@call(payable=True)
+def deposit_and_stake_strict():
+    """Same flow; the callback treats any answer but true as a failure (set_ok(False))."""
+    user = near.predecessor_account_id()
+    amount = near.attached_deposit()
+    return safe_call(  # expect: NS114
+        state.get("cfg")[0], "deposit_and_stake_loud", {"n": 10}, deposit=amount,
+        then="on_staked_strict", refund=amount, credit=STAKED, lock=user,
+    )
+
+
+@callback
+def on_staked_strict(result):
+    if result.value is not True:
+        operation().set_ok(False)
+    return operation().ok
+
+
+@call(payable=True)
+def deposit_and_stake_half():
+    """Same flow; the callback body tries to change the settlement: half credited, half
+    refunded - but the deposit left with the call, so there is nothing to refund."""
+    user = near.predecessor_account_id()
+    amount = near.attached_deposit()
+    return safe_call(  # expect: NS114
+        state.get("cfg")[0], "deposit_and_stake", deposit=amount,
+        then="on_staked_half", refund=amount, credit=STAKED, lock=user,
+    )
+
+
+@callback
+def on_staked_half(result):
+    op = operation()
+    if op.ok:
+        op.refund = op.credit // 2
+        op.credit -= op.refund
+    return [op.caller, op.ok, str(op.credit), str(op.refund)]
+
+
 @call(payable=True)
 def deposit_and_stake_pull():
-    """Same flow, but a failed stake is always refunded as a claimable balance (pull)."""
+    """Same flow with claimable=True (pull refunds; they apply to what the vault holds)."""
     user = near.predecessor_account_id()
     amount = near.attached_deposit()
     return safe_call(
@@ -86,9 +148,9 @@ def deposit_and_stake_pull():
     )
 
 
-@call(private=True, args={"account_id": ACCOUNT, "amount": AMOUNT})
-def pay_out(account_id, amount):
-    return refund(account_id, amount)
+@call(private=True, args={"account_id": ACCOUNT, "amount": AMOUNT, "hold": optional(BOOL)})
+def pay_out(account_id, amount, hold=False):
+    return refund(account_id, amount, hold)
 
 
 @call
@@ -223,3 +285,25 @@ def fail_with_exception():
 @view
 def raw_state_echo():
     return json.loads(near.storage_read("cfg"))
+
+
+@call
+def call_with_unknown_callback():
+    return safe_call(state.get("cfg")[0], "number", {"n": 1}, then="on_nothing")
+
+
+@call
+def call_with_wrong_callback_args():
+    return safe_call(state.get("cfg")[0], "number", {"n": 1}, then="on_number",
+                     then_args={"label": 5})
+
+
+@call
+def settle_unknown_operation():
+    """A callback carrying settlement data for an operation that is not in flight (already
+    settled, or never started): near_safe refuses to settle it."""
+    staking = state.get("cfg")[0]
+    p = near.promise_create(staking, "number", '{"n": 1}', 0, 10 * 10**12)
+    c = near.promise_then(p, near.current_account_id(), "on_staked",
+                          '{"_ns": 999}', 0, 20 * 10**12)
+    near.promise_return(c)
