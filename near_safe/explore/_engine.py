@@ -35,7 +35,8 @@ from ._machine import DEFAULT_GAS, TGAS
 from ._run import Run, Violation, applies
 from ._schedule import Attack, Call, Deliver, Drain, apply_step, check_runaway
 
-MAX_ATTACKS_PER_NODE = 2
+MAX_ATTACKS_PER_NODE = 1  # calls contracts made, replayed by the attacker
+MAX_REPLAYS_PER_NODE = 4  # calls users made, replayed against the attacker's contract
 MAX_GAS_PROBES = 40
 # Snapshots kept at once.  Past it the oldest are dropped; reaching a node without one
 # restores its nearest ancestor that has one and re-applies the steps in between (the runtime
@@ -329,8 +330,10 @@ class Explorer:
                 kwargs = self._draw(spec)
                 out.append(Call(spec.name, kwargs, None))
                 if self.settings.gas_variants:
-                    for gas in self._gas_points(spec, kwargs):
-                        out.append(Call(spec.name, kwargs, gas))
+                    points = self._gas_points(spec, kwargs)
+                    if points:  # one boundary per rule and state, drawn: a narrower tree
+                        out.append(Call(spec.name, kwargs,
+                                        points[self.rng.randrange(len(points))]))
         return out
 
     def _draw(self, spec) -> tuple:
@@ -367,10 +370,12 @@ class Explorer:
                               _hijack(obs.args, users, attacker, rng)))
         entries = [e for e in rt.entries.values() if e[0] not in rt.hostile]
         if entries and hostile:
-            receiver, method, args, deposit = entries[rng.randrange(len(entries))]
-            out.append(Attack(receiver, method,
-                              _hijack(args, users, attacker, rng, contracts - {receiver},
-                                      hostile[0]), deposit))
+            picks = entries if len(entries) <= MAX_REPLAYS_PER_NODE else \
+                rng.sample(entries, MAX_REPLAYS_PER_NODE)
+            for receiver, method, args, deposit in picks:
+                out.append(Attack(receiver, method,
+                                  _hijack(args, users, attacker, rng, contracts - {receiver},
+                                          hostile[0]), deposit))
         targets = [(e[0], e[1], e[2]) for e in entries] + [
             (o.receiver, o.method, o.args) for o in observed]
         if targets:
@@ -541,7 +546,7 @@ def _relay_args(relay, method: str, args: str):
         return None
     inner_text = relay.inner_args.decode("utf-8", "replace")
 
-    def walk(v):
+    def walk(v, top=False):
         if isinstance(v, str):
             if v == relay.inner:
                 return method
@@ -549,14 +554,14 @@ def _relay_args(relay, method: str, args: str):
                 return json.dumps(new_inner)
             return v
         if isinstance(v, dict):
-            if v == inner and inner:
+            if v == inner and not top:
                 return new_inner
             return {k: walk(x) for k, x in v.items()}
         if isinstance(v, list):
             return [walk(x) for x in v]
         return v
 
-    return json.dumps(walk(data), sort_keys=True)
+    return json.dumps(walk(data, True), sort_keys=True)
 
 
 def _loads(text):

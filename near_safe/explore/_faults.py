@@ -16,7 +16,7 @@ Fault kinds (the runtime's built-ins: docs/explorer.md, "Failure injection"):
                      sees a failure, and nothing is refunded by the protocol
   answer:<kind>      the callee answers bytes a callback must survive (see ANSWERS): Borsh
                      bytes, text, nothing, a 1,801-byte JSON bomb under MAX_RESULT, 1e400,
-                     strings with raw control characters, ``\\x41`` or a lone surrogate.  An
+                     2**128 as a decimal string, strings with raw control characters, ``\\x41`` or a lone surrogate.  An
                      honest callee runs and its answer is replaced; a hostile callee keeps the
                      deposit and answers it
   large_result       (opt-in) the call succeeds but returns ``large_bytes`` of data
@@ -58,6 +58,7 @@ ANSWERS = {
     "bomb": _bomb(1801),
     "bomb_small": _bomb(901),
     "huge_number": b"1e400",
+    "big_number": b'"340282366920938463463374607431768211456"',  # 2**128 as a decimal string
     "control_chars": b'"a\x01b\nc"',
     "bad_escape": b'"\\x41"',
     "lone_surrogate": b'"\\ud800"',
@@ -120,7 +121,11 @@ class FaultRuntime(Runtime):
         self.memo = {} if memo else None
         self.memo_hits = 0
         self.observed = {}  # (receiver, method, args) -> ObservedCall, insertion-ordered
-        self.entries = {}  # tx id -> (receiver, method, args, deposit) of its first receipt
+        # (receiver, method, args, deposit) of the first receipt of each transaction seen, keyed
+        # by itself (ids repeat across sibling schedules: keying by id would let the order of
+        # exploration change what is remembered); and the one of each tx id, for relays
+        self.entries = {}
+        self.entry_of_tx = {}
         self.relays = {}  # (contract, entry, inner) -> Relay
         self.before_receipt_hooks.append(_observe)
         if memo:
@@ -206,6 +211,7 @@ class FaultRuntime(Runtime):
     def forget_observed(self) -> None:
         self.observed = {}
         self.entries = {}
+        self.entry_of_tx = {}
         self.relays = {}
 
 
@@ -265,8 +271,9 @@ def _observe(rt, receipt) -> None:
     if fc is None:
         return
     if not rt.is_contract(pred):
-        rt.entries[receipt.tx_id] = (receipt.receiver_id, fc.method_name, bytes(fc.args),
-                                     fc.deposit)
+        entry = (receipt.receiver_id, fc.method_name, bytes(fc.args), fc.deposit)
+        rt.entries.setdefault(entry, entry)
+        rt.entry_of_tx[receipt.tx_id] = entry
         return
     key = (receipt.receiver_id, fc.method_name, bytes(fc.args))
     if key not in rt.observed:
@@ -274,7 +281,7 @@ def _observe(rt, receipt) -> None:
                                         pred)
     if pred != receipt.receiver_id:
         return
-    entry = rt.entries.get(receipt.tx_id)
+    entry = rt.entry_of_tx.get(receipt.tx_id)
     if entry is None or entry[0] != pred or entry[1] == fc.method_name:
         return
     try:

@@ -86,7 +86,7 @@ class Run:
         run.initial_balances = {t.account_id: run.rt.balance(t.account_id)
                                 for t in machine._tracked}
         attackers = (machine_cls.attacker, *hostile) if hostile else ()
-        run.watch = Watch(run.rt, attackers, settings.watch)
+        run.watch = Watch(run.rt, attackers, settings.watch, run.users)
         run.rt.forget_observed()
         return run
 
@@ -386,13 +386,17 @@ class Run:
                 credited = 0
                 lines.append(f"({user}: credited view failed: {exc})")
             lines.append(self.ledger.row(user, credited))
-        if self.watch is not None and self.watch.attackers:
+        if self.watch is not None and self.watch.groups:
             w = self.watch
-            gain = w.gain()
-            tag = f"  GAIN {fmt_near(gain)}" if gain > 0 else ""
-            lines.append(f"{'attacker accounts':<20} paid in {fmt_near(w.paid):>14}   got back "
-                         f"{fmt_near(w.got):>14}   ledgers {fmt_near(gain - w.got + w.paid):>14}"
-                         f" gained{tag}")
+            lines.append("Every account the explorer acts with (attacker_not_richer: NEAR "
+                         "ledgers and claimables included, gas aside):")
+            for g in sorted(w.groups, key=lambda g: (g == "attacker", g)):
+                gain = w.gain(g)
+                who = "attacker accounts" if g == "attacker" else g
+                tag = f"  GAIN {fmt_near(gain)}" if gain > 0 else ""
+                lines.append(f"{who:<20} paid in {fmt_near(w.paid[g]):>14}   got back "
+                             f"{fmt_near(w.got[g]):>14}   owns "
+                             f"{fmt_near(gain - w.got[g] + w.paid[g]):>14} more{tag}")
         for account_id, before in getattr(self, "initial_balances", {}).items():
             after = self.rt.balance(account_id)
             lines.append(f"{account_id:<20} contract balance {fmt_near(before)} -> "

@@ -2,7 +2,9 @@
 receipts and from near_safe's storage layout, with no view methods and no ``track()``.
 
 * ``attacker_not_richer``: the accounts the attacker controls (the attacker and its hostile
-  contract) never end richer than they started, gas aside.  Their gain is
+  contract; and each user, every one of which may be an attacker) never end richer than they
+  started, gas aside: their gain may not exceed the gas
+  rewards the contracts earned meanwhile (a share of a fund grows with them).  Their gain is
   ``got - paid + owned - owned at the start``:
 
   - *paid*: deposits they attached to their transactions to other accounts;
@@ -68,32 +70,43 @@ class Watch:
     """The convention-free invariants of one run.  ``paid``/``got`` are per schedule (copied
     with snapshots); the ledgers learnt are knowledge kept across schedules."""
 
-    def __init__(self, rt, attackers, enabled=BUILTIN_WATCHES):
+    def __init__(self, rt, attackers, enabled=BUILTIN_WATCHES, users=()):
         self.rt = rt
         self.attackers = frozenset(attackers)
         self.enabled = tuple(enabled)
-        self.paid = 0
-        self.got = 0
+        # every account the explorer acts with may be an attacker: each user on its own, and
+        # the attacker with its contracts
+        self.groups = {u: frozenset((u,)) for u in users if u not in self.attackers}
+        if self.attackers:
+            self.groups["attacker"] = self.attackers
+        self.group_of = {a: g for g, accounts in self.groups.items() for a in accounts}
+        self.paid = dict.fromkeys(self.groups, 0)
+        self.got = dict.fromkeys(self.groups, 0)
+        self.rewards = 0  # gas rewards the contracts earned: the "gas aside" tolerance
+        self.moved = False  # did any value move to or from these accounts in any schedule?
         self.held = {}  # contract -> {ledger names}
         self.valued = {}  # contract -> {ledger names}
         self.seen_records = set()  # contracts seen holding near_safe records or locks
         self.contracts = [a for a in rt.accounts if rt.is_contract(a) and a not in
-                          self.attackers]
+                          self.group_of]
         self.start = {c: rt.storage_view(c) for c in self.contracts}
         for c in self.contracts:
             self._learn_records(c, rt.storage_view(c), ())
 
     # ------------------------------------------------------------------ snapshots
     def flows(self):
-        return (self.paid, self.got)
+        return (dict(self.paid), dict(self.got), self.rewards)
 
     def set_flows(self, flows) -> None:
-        self.paid, self.got = flows
+        paid, got, self.rewards = flows
+        self.paid, self.got = dict(paid), dict(got)
 
     # ------------------------------------------------------------------ accounting
     def on_submit(self, signer: str, receiver: str, deposit: int) -> None:
-        if signer in self.attackers and receiver not in self.attackers:
-            self.paid += deposit
+        g = self.group_of.get(signer)
+        if g is not None and receiver not in self.groups[g]:
+            self.paid[g] += deposit
+            self.moved = self.moved or deposit > 0
 
     def on_receipt(self, outcome, before: dict | None, produced: list) -> None:
         """Account one executed receipt; learn ledgers from the change it made to its
@@ -103,12 +116,17 @@ class Watch:
             return
         dep = outcome.deposit or 0
         recv, pred = outcome.receiver, outcome.predecessor
-        if dep and outcome.status != "failure" and recv in self.attackers:
+        g = self.group_of.get(recv)
+        if g is None:
+            self.rewards += outcome.contract_reward or 0
+        elif dep and outcome.status != "failure":
             if outcome.is_refund:
                 if outcome.signer == SYSTEM:  # a deposit refund, not a gas refund
-                    self.got += dep
-            elif pred not in self.attackers:
-                self.got += dep
+                    self.got[g] += dep
+                    self.moved = True
+            elif pred not in self.groups[g]:
+                self.got[g] += dep
+                self.moved = True
         if outcome.is_refund or outcome.status == "failure" or recv not in self.start:
             return
         after = self.rt.storage_view(recv)
@@ -154,8 +172,8 @@ class Watch:
                     valued.add(entry[0])
 
     # ------------------------------------------------------------------ reading state
-    def owned(self, data_of) -> int:
-        """What the attacker's accounts own in the contracts' NEAR ledgers and claimables,
+    def owned(self, data_of, group="attacker") -> int:
+        """What the group's accounts own in the contracts' NEAR ledgers and claimables,
         reading each contract's storage through ``data_of(contract)``."""
         total = 0
         for c in self.contracts:
@@ -163,7 +181,7 @@ class Watch:
             if data is None:
                 continue
             ledgers = self.held.get(c, set()) | self.valued.get(c, set())
-            for a in self.attackers:
+            for a in self.groups.get(group, ()):
                 raw = data.get(CLAIM + a.encode())
                 total += _decimal(raw) or 0 if raw else 0
                 for ledger in ledgers:
@@ -184,23 +202,27 @@ class Watch:
                     total += _decimal(value) or 0
         return total
 
-    def gain(self) -> int:
+    def gain(self, group="attacker") -> int:
+        if group not in self.groups:
+            return 0
         rt = self.rt
-        now = self.owned(lambda c: rt.contract_data(c))
-        then = self.owned(lambda c: self.start.get(c))
-        return self.got - self.paid + now - then
+        now = self.owned(rt.contract_data, group)
+        then = self.owned(self.start.get, group)
+        return self.got[group] - self.paid[group] + now - then
 
     def check(self, idle: bool):
         """(invariant, message) of the first broken one, or None."""
         rt = self.rt
-        if "attacker_not_richer" in self.enabled and self.attackers:
-            gain = self.gain()
-            if gain > 0:
-                who = ", ".join(sorted(self.attackers))
-                return ("attacker_not_richer",
-                        f"the accounts the attacker controls ({who}) gained {fmt_near(gain)} "
-                        f"(paid {fmt_near(self.paid)}, got {fmt_near(self.got)}, ledgers and "
-                        f"claimables now worth {fmt_near(self.owned(rt.contract_data))})")
+        if "attacker_not_richer" in self.enabled:
+            for g in sorted(self.groups, key=lambda g: g != "attacker"):
+                gain = self.gain(g)
+                if gain > self.rewards:
+                    who = ", ".join(sorted(self.groups[g]))
+                    return ("attacker_not_richer",
+                            f"{who} gained {fmt_near(gain)} (paid {fmt_near(self.paid[g])}, got "
+                            f"{fmt_near(self.got[g])}, ledgers and claimables now worth "
+                            f"{fmt_near(self.owned(rt.contract_data, g))}; the contracts' gas "
+                            f"rewards meanwhile: {fmt_near(self.rewards)})")
         if "solvent" in self.enabled:
             for c in self.contracts:
                 data = rt.contract_data(c)
@@ -223,12 +245,14 @@ class Watch:
         return None
 
     def describe(self) -> list:
-        """What these invariants watch, one line each (empty: nothing)."""
+        """What these invariants watch, one line each (empty: nothing).  The money invariant
+        counts only once value moved to or from the accounts, or a NEAR ledger was learnt."""
         out = []
-        if "attacker_not_richer" in self.enabled and self.attackers:
-            out.append("attacker_not_richer: " + ", ".join(sorted(self.attackers))
-                       + " never end richer (deposits, refunds, NEAR ledgers, claimables; "
-                       "gas aside)")
+        if "attacker_not_richer" in self.enabled and self.groups and (
+                self.moved or any(self.held.values()) or any(self.valued.values())):
+            who = [", ".join(sorted(self.groups[g])) for g in sorted(self.groups)]
+            out.append("attacker_not_richer: " + "; ".join(who) + " never end richer "
+                       "(deposits, refunds, NEAR ledgers, claimables; gas aside)")
         if "solvent" in self.enabled:
             for c in self.contracts:
                 held = sorted(self.held.get(c, ()))

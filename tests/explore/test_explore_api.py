@@ -124,9 +124,12 @@ def test_precondition_keeps_a_rule_out():
 
 def test_builtins_off_finds_nothing_on_the_double_payout():
     plain = type("Plain", (CreditFirst,), {})
-    result = plain.explore(builtins=(), budget=100)
+    result = plain.explore(builtins=(), watch=(), budget=100)
     assert not result.found
     assert CreditFirst.explore().found  # while the built-ins find it
+    # and so do the convention-free invariants alone: a user is paid twice
+    alone = plain.explore(builtins=())
+    assert alone.found and alone.violation.invariant == "attacker_not_richer"
 
 
 def test_machine_without_setup_says_so():
