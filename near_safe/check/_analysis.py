@@ -37,6 +37,24 @@ from ._model import (
 )
 
 _AMOUNT_NAME = re.compile(r"(amount|balance|deposit|yocto|supply|price|stake|total|fee)", re.I)
+# near_safe's INT refuses numbers above 2^53 instead of rounding them: a name declared INT in
+# args= is reported only when it says yoctoNEAR outright (a ``fee`` may be basis points).
+_STRONG_AMOUNT_NAME = re.compile(r"(amount|balance|deposit|yocto)", re.I)
+# Words that make an amount-like name something else: gas, counts, times, ratios, indexes.
+_NOT_AMOUNT_WORDS = {
+    "gas", "tgas", "count", "counts", "num", "number", "index", "idx", "id", "ids", "len",
+    "length", "time", "timestamp", "ts", "ms", "ns", "sec", "secs", "seconds", "minutes",
+    "hours", "days", "epoch", "height", "block", "blocks", "duration", "bps", "percent", "pct",
+    "ratio", "rate", "decimals", "nonce", "version", "limit_count",
+}
+
+
+def _amount_name(name: str) -> bool:
+    """A parameter name that says yoctoNEAR (``amount``, ``max_deposit``, ``fee``), not one
+    whose words say gas, a count, a time or a ratio (``gas_amount``, ``total_count``,
+    ``fee_bps``, ``stake_time``)."""
+    words = {w for w in re.split(r"_+|(?<=[a-z])(?=[A-Z])", name) if w}
+    return bool(_AMOUNT_NAME.search(name)) and not {w.lower() for w in words} & _NOT_AMOUNT_WORDS
 
 
 def _entry_points(m: Module) -> list[Func]:
@@ -386,10 +404,12 @@ def ns113(m: Module):
     for f in _entry_points(m):
         a = f.node.args
         for arg in a.posonlyargs + a.args + a.kwonlyargs:
-            ann = arg.annotation
-            if isinstance(ann, ast.Name) and ann.id == "int" and _AMOUNT_NAME.search(arg.arg):
-                yield arg, (f"line {arg.lineno}: parameter '{arg.arg}' takes a yoctoNEAR amount "
-                            f"as a JSON number")
+            kind, where = f.param_kind(arg)
+            if kind == "int" and _amount_name(arg.arg) and (
+                    where != "args=" or _STRONG_AMOUNT_NAME.search(arg.arg)):
+                said = "declared INT in args=" if where == "args=" else "annotated int"
+                yield arg, (f"line {arg.lineno}: parameter '{arg.arg}' ({said}) takes a "
+                            f"yoctoNEAR amount as a JSON number")
         facts = f.facts
         if big is None:
             big = _big_collections(m)

@@ -66,7 +66,8 @@ STORAGE_WRITES = {"near_sdk_py.Storage.set": "set", "near_sdk_py.Storage.set_jso
                   "near.storage_remove": "remove"}
 STORAGE_READS = {"near_sdk_py.Storage.get", "near_sdk_py.Storage.get_string",
                  "near_sdk_py.Storage.get_json", "near_sdk_py.Storage.has",
-                 "near.storage_read", "near.storage_has_key"}
+                 "near.storage_read", "near.storage_has_key",
+                 "near_safe.state.get", "near_safe.state.read", "near_safe.state.has"}
 COLLECTION_CLASSES = {"Vector", "LookupMap", "UnorderedMap", "IterableMap", "LookupSet",
                       "UnorderedSet", "IterableSet", "TreeMap"}
 COLL_KEYED_WRITES = {"set", "insert", "remove", "pop", "swap_remove"}
@@ -264,6 +265,7 @@ class Decorator:
     kind: str | None          # view/call/init/callback/multi_callback/export/contract_method
     origin: str               # near_safe, near_sdk_py, near, local
     options: dict
+    arg_kinds: dict = field(default_factory=dict)  # near_safe's args={name: kind}, literal ones
 
     @property
     def nearc_exports(self) -> bool:
@@ -305,6 +307,47 @@ class Func:
     def option(self, name: str) -> bool:
         d = self.export
         return bool(d and d.options.get(name) is True)
+
+    def param_kind(self, arg: ast.arg) -> tuple[str | None, str]:
+        """The JSON kind a parameter takes and where it was read: near_safe's ``args=`` first
+        (it overrides an annotation), else the annotation (``int``, ``Optional[int]``,
+        ``int | None``, ``"int"``; any other name, e.g. near-sdk-py's ``Balance``/``AccountId``,
+        is that name).  ``(None, "")`` when neither says."""
+        d = self.export
+        if d is not None and arg.arg in d.arg_kinds:
+            return d.arg_kinds[arg.arg], "args="
+        kind = annotation_kind(arg.annotation)
+        return (kind, "annotation") if kind else (None, "")
+
+
+def annotation_kind(ann) -> str | None:
+    """``int`` for ``int``, ``Optional[int]``, ``int | None``, ``"int"``; the bare name of any
+    other annotation; None without one (or one not read)."""
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        try:
+            ann = ast.parse(ann.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+        sides = [s for s in (ann.left, ann.right)
+                 if not (isinstance(s, ast.Constant) and s.value is None)]
+        return annotation_kind(sides[0]) if len(sides) == 1 else None
+    if isinstance(ann, ast.Subscript) and _last_name(ann.value) == "Optional":
+        return annotation_kind(ann.slice)
+    return _last_name(ann)
+
+
+def _last_name(node) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+# near_safe's argument kinds by constant name (near_safe/__init__.py: INT = "int", ...)
+NEAR_SAFE_KINDS = {"INT": "int", "STR": "str", "BOOL": "bool", "AMOUNT": "amount",
+                   "ACCOUNT": "account", "LIST": "list", "DICT": "dict", "ANY": "any"}
 
 
 class Module:
@@ -363,11 +406,29 @@ class Module:
         if origin == "local" and spelled in EXPORT_SPELLINGS:
             kind = spelled.replace("near.", "")
         options = {}
+        arg_kinds = {}
         if isinstance(d, ast.Call):
             for kw in d.keywords:
                 if kw.arg and isinstance(kw.value, ast.Constant):
                     options[kw.arg] = kw.value.value
-        return Decorator(d, qual, spelled, kind, origin, options)
+                elif kw.arg == "args" and origin == "near_safe" and isinstance(kw.value, ast.Dict):
+                    for key, value in zip(kw.value.keys, kw.value.values):
+                        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                            arg_kinds[key.value] = self._near_safe_kind(value)
+        return Decorator(d, qual, spelled, kind, origin, options, arg_kinds)
+
+    def _near_safe_kind(self, node) -> str | None:
+        """``INT``, ``near_safe.AMOUNT``, ``"int"``, ``optional(INT)`` -> ``"int"``, ...; None
+        for a kind not written as one of these."""
+        if isinstance(node, ast.Call) and len(node.args) == 1 and \
+                (self.imports.qualify(node.func) or "").rsplit(".", 1)[-1] == "optional":
+            return self._near_safe_kind(node.args[0])
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value.lstrip("?")
+        q = self.imports.qualify(node) or ""
+        if q.startswith("near_safe."):
+            return NEAR_SAFE_KINDS.get(q.rsplit(".", 1)[-1])
+        return None
 
     def _collect_state(self):
         """Persistent collections (``self.x = UnorderedMap(...)``, module-level ones) and
