@@ -669,17 +669,11 @@ _RECEIVER_NAME = re.compile(
 
 
 def _account_params(f: Func) -> set:
-    """Parameters near_safe declares as ACCOUNT (``args={"pool": ACCOUNT}``)."""
-    d = f.export
-    out = set()
-    if d is None or not isinstance(d.node, ast.Call):
-        return out
-    for kw in d.node.keywords:
-        if kw.arg == "args" and isinstance(kw.value, ast.Dict):
-            for k, v in zip(kw.value.keys, kw.value.values):
-                if isinstance(k, ast.Constant) and isinstance(v, ast.Name) and v.id == "ACCOUNT":
-                    out.add(k.value)
-    return out
+    """Parameters that take an account id: near_safe's ``args={"pool": ACCOUNT}``, or the
+    annotation near-sdk-py users write (``pool: AccountId``)."""
+    a = f.node.args
+    return {arg.arg for arg in a.posonlyargs + a.args + a.kwonlyargs
+            if f.param_kind(arg)[0] in ("account", "AccountId")}
 
 
 def ns117(m: Module):
