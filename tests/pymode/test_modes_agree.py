@@ -14,8 +14,7 @@ from pymode_world import observe, paid_beyond_gas
 
 from near_safe.testing import NEAR, TGAS
 
-# main.c's abort line on near_safe's port (the builder's default; plain nearc's says main.c:143)
-NEAR_ABORT = "NEAR_ABORT() called by handle_uncaught_exception() (main.c:144), terminating"
+NEAR_ABORT = "NEAR_ABORT() called by handle_uncaught_exception() (main.c:143), terminating"
 
 
 def line_of(contract: str, text: str) -> int:
@@ -389,8 +388,9 @@ def test_gas_figures_come_from_wasm_mode(worlds):
 
 
 def test_a_local_module_the_builder_does_not_freeze_cannot_be_imported(worlds):
-    """near_safe's port traps on a failed import (IndirectCallToNull); plain nearc's raises
-    OSError ENOENT (test_port_models.py)."""
+    """near_safe's port raises ImportError (patch 0006); plain nearc's OSError ENOENT
+    (test_port_models.py)."""
     seen, _ = both(worlds, "probe", "import_unfrozen")
-    assert seen["logs"] == ["1"]
-    assert seen["error"] == "WebAssembly trap: IndirectCallToNull"
+    assert seen["logs"][0] == "1"
+    assert seen["logs"][-2:] == ["ImportError: no module named 'unfrozen_helper'", NEAR_ABORT]
+    assert seen["error"] == "Smart contract panicked: explicit guest panic"

@@ -172,3 +172,10 @@ def import_copy():
     import copy  # noqa: F401
 
     near.value_return("imported")
+
+
+@near.export
+def import_ssl():
+    import ssl  # noqa: F401
+
+    near.value_return("imported")

@@ -208,8 +208,7 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
                     raise _trap(host, _wasm_trap_for(exc)) from None
                 _print_exception(exc, contract, log, cooked=False)
                 log.flush()
-                log.write_bytes(NEAR_ABORT_LINE.replace(
-                    b"main.c:143", b"main.c:%d" % state.port.abort_line))
+                log.write_bytes(NEAR_ABORT_LINE)
                 log.flush()
                 host.panic()  # -> "Smart contract panicked: explicit guest panic"
             log.flush()

@@ -9,7 +9,7 @@ import os
 import sys
 import types
 
-from ._mpbuild import MISSING_MODULE_TRAP, check_build, import_failure
+from ._mpbuild import check_build, import_failure, missing_module
 from ._mpobjects import _FROZEN_BUILTINS, compile_contract_code
 from ._mpport import BASELINE, PACKAGE_BASELINE
 
@@ -262,9 +262,7 @@ class _LocalFinder:
         if self.frozen is not None:
             rel = os.path.relpath(file, self.root).replace(os.sep, "/")
             if rel not in self.frozen:  # not in the Wasm: MicroPython's import fails
-                from ._modnear import _LAST_WINS
-
-                _raise_import_failure(_not_frozen() if _LAST_WINS[0] else MISSING_MODULE_TRAP)
+                _raise_import_failure(missing_module(fullname))
         self.loaded.append(fullname)
         return importlib.util.spec_from_file_location(
             fullname, file, loader=_LocalLoader(file), submodule_search_locations=search)
