@@ -55,40 +55,56 @@ _SEQ = "_ns:seq"
 #   strings "ab" (11,900 estimated) decode and settle (tests/safety/test_hostile_data.py).
 # * gas: the check before the decode (strict_json, Python) costs 13-42 Ggas per item and up to
 #   4.3 Ggas per byte of escaped or non-ASCII text, json.loads 1-12 Ggas per item, so a decode
-#   may take at most half the gas left when the callback starts (a 10 Tgas callback decodes
-#   about 100 items; give callback_gas= more for bigger answers): 45 Ggas per item and 5 Ggas
-#   per byte are counted (literals in _too_large: each module-level name costs gas per call).
+#   may take at most half the gas left when it starts (_costly, run only when decoding: a
+#   10 Tgas callback decodes about 100 items; give callback_gas= more for bigger answers).
+#   Counted: 45 Ggas per item and 5 Ggas per byte, or 1 Ggas per byte when the answer is
+#   printable ASCII without escapes (strings skipped with find; the min/max that tell cost
+#   0.5 Ggas per byte themselves).  Literals, not names: each module-level name costs gas on
+#   every call.
 RESULT_HEAP = 12000
 
 
-def _too_large(raw):
-    """Decoding ``raw`` could exhaust the heap (RESULT_HEAP) or half the gas left."""
+def _items(raw):
+    """The number of items in ``raw`` (an upper bound), or -1 when its decode could take more
+    than RESULT_HEAP bytes of heap."""
     lists, dicts, commas = raw.count(b"["), raw.count(b"{"), raw.count(b",")
+    if 40 * lists + 24 * dicts + 20 * commas + 8 * raw.count(b'"') + 3 * len(raw) > RESULT_HEAP:
+        return -1
+    return lists + dicts + commas + 1
+
+
+def _costly(raw, items):
+    """Checking and decoding ``raw`` could take more than half the gas left."""
+    left = near.prepaid_gas() - near.used_gas()
+    items *= 45000000000
     n = len(raw)
-    if 40 * lists + 24 * dicts + 20 * commas + 8 * raw.count(b'"') + 3 * n > RESULT_HEAP:
-        return True
-    cost = (lists + dicts + commas + 1) * 45000000000 + n * 5000000000
-    return 2 * cost > near.prepaid_gas() - near.used_gas()
+    if 2 * (items + n * 5000000000) <= left:
+        return False
+    # printable ASCII without escapes is skipped with find, not walked: 1 Ggas per byte
+    return (min(raw) < 32 or max(raw) > 127 or b"\\" in raw
+            or 2 * (items + n * 1000000000) > left)
 
 
 class Result:
     """One promise result in a callback.
 
     ``succeeded``: the promise itself succeeded (status 1) - the fact settlement relies on.
-    ``ok``: it succeeded and is usable (within the size bound - ``max_result`` bytes, and a
-    decode that fits RESULT_HEAP and half the gas left -; of the declared kind when the
-    callback declares ``result=``).  ``raw``: the bytes (None on failure or above the bound).  ``value``: the
+    ``ok``: it succeeded and is usable (within the size bound: ``max_result`` bytes and a
+    decode that fits RESULT_HEAP; of the declared kind when the callback declares
+    ``result=``).  ``raw``: the bytes (None on failure or above the bound).  ``value``: the
     JSON-decoded value (None when not ok, or not JSON as CPython's json reads it, or holding a
-    number that decodes to inf), decoded on first use: decoding costs gas that grows faster
-    than the size in MicroPython (measured: 1 KB about 0.4 Tgas, 4 KB about 1.9 Tgas, 8 KB over
-    8 Tgas), so a callback that only settles never pays for it.  ``error``: why it is not ok
-    ("failed", "result too large", "result is not JSON", "result has the wrong kind")."""
+    number that decodes to inf), decoded on first use: checking and decoding cost gas (bench/
+    bench_results.py), so a callback that only settles never pays for it.  A decode that could
+    take more than half the gas left is not done: ``value`` None, ``ok`` False, ``error``
+    "result too large".  ``error``: why it is not ok ("failed", "result too large", "result is
+    not JSON", "result has the wrong kind")."""
 
-    def __init__(self, succeeded, ok, raw, error):
+    def __init__(self, succeeded, ok, raw, error, items=0):
         self.succeeded = succeeded
         self.ok = ok
         self.raw = raw
         self.error = error
+        self._items = items
         self._value = None
         self._decoded = raw is None
 
@@ -97,23 +113,29 @@ class Result:
         if not self._decoded:
             self._decoded = True
             raw = self.raw  # checked first: json.loads must never raise here (platform.md)
-            self._value = json.loads(raw) if raw and strict_json(raw) else None
+            if raw and _costly(raw, self._items):
+                self.ok, self.error = False, "result too large"
+            elif raw and strict_json(raw):
+                self._value = json.loads(raw)
         return self._value
 
 
 def read_result(i, limit, kind):
-    """Promise result ``i`` as a Result: size and shape bounded before anything is decoded;
+    """Promise result ``i`` as a Result: size and heap bounded before anything is decoded;
     decoded now only to check ``kind``."""
     status, raw = near.promise_result(i)
     if status != 1:
         return Result(False, False, None, "failed")
-    if len(raw) > limit or (raw and _too_large(raw)):
+    items = _items(raw) if raw and len(raw) <= limit else 0
+    if len(raw) > limit or items < 0:
         return Result(True, False, None, "result too large")
-    r = Result(True, True, raw, None)
+    r = Result(True, True, raw, None, items)
     if kind is not None:
+        r._decoded = True
+        if raw and _costly(raw, items):
+            return Result(True, False, None, "result too large")
         if raw and not strict_json(raw):
             return Result(True, False, raw, "result is not JSON")
-        r._decoded = True
         good, r._value = convert(kind, json.loads(raw) if raw else None)
         if not good:
             r.ok, r._value, r.error = False, None, "result has the wrong kind"

@@ -120,6 +120,18 @@ def test_small_json_answers_still_decode(hw):
     assert hw.c.view("settled")[2] == [True, False, "result too large", True]
 
 
+def test_text_answers_decode_within_the_default_callback_gas(hw):
+    """1,000 bytes of printable ASCII text decode in a default (10 Tgas) callback; 1,000 bytes
+    of escapes or non-ASCII text (walked byte by byte) would take too much of its gas."""
+    hw.answer(json.dumps({"name": "x" * 960, "decimals": 24}).encode())
+    out = hw.alice.call(hw.c, "ask", {"cb": "reads"}, gas=GAS)
+    assert out.status == "success" and out.receipt("reads").succeeded, (out.error, out.logs)
+    assert hw.c.view("settled") == [False, 5, [True, True, None, False]]
+    hw.answer(json.dumps({"name": "\u00e9" * 500}, ensure_ascii=False).encode())
+    hw.alice.call(hw.c, "ask", {"cb": "reads"}, gas=GAS).unwrap()
+    assert hw.c.view("settled")[2] == [True, False, "result too large", True]
+
+
 def test_an_answer_at_the_heap_bound_decodes_and_settles(hw):
     """233 strings "ab": just under RESULT_HEAP's estimate (11,900 bytes; about 10,200 taken),
     so it is decoded - and on plain nearc's 32,000-byte heap what is left still carries the
