@@ -58,7 +58,11 @@ REFUND_GAS = TGAS
 # 4 KB 1.9 Tgas, 8 KB over 8 Tgas, measured as above), so the default keeps a hostile callee
 # from starving a callback with CALLBACK_GAS; raise it with callback(max_result=...) and
 # callback_gas= together.  (16384 was the first default: near_safe's explorer found a 12 KB
-# result starving the settlement.)
+# result starving the settlement.)  The heap bounds it too: on plain nearc's 32,000-byte heap a
+# callback body starts with about 25,200 bytes free, and 2,048 bytes of answer plus a decode
+# within contract/_xcc.py's RESULT_HEAP (12,000 bytes, checked with bytes.count before any
+# decode; a decode that could take more than half the gas left is refused too) leave about
+# 11,000 bytes for the body and the settlement (python bench/bench_results.py).
 MAX_RESULT = 2048
 
 # --- argument kinds ------------------------------------------------------------------------
