@@ -10,7 +10,7 @@ from ..._types import FunctionCallError
 from .._pymemory import ScratchMemory
 from ..gas import GasError, IntegerOverflow
 from ..logic import VMLogicError, host_error
-from ._mpport import charge, mp_size
+from ._mpport import charge_obj, mp_size
 
 U64 = (1 << 64) - 1
 U128 = (1 << 128) - 1
@@ -557,7 +557,7 @@ def _guard(name, fn):
             _PENDING[0] = None
             raise exc
         if type(result) is bytes or type(result) is str:
-            charge(mp_size(result))  # the heap budget (_mpport)
+            charge_obj(result, mp_size(result))  # the heap budget (_mpport)
         return result
 
     method.__name__ = method.__qualname__ = name

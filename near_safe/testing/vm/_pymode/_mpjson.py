@@ -8,7 +8,7 @@ import re
 
 from ._mpobjects import MPDict, _mp_order
 from ._mpport import _call as _port_call
-from ._mpport import charge, mp_deep_size, mp_size
+from ._mpport import charge_obj, mp_deep_size, mp_size
 
 # ------------------------------------------------------------ MicroPython's json module
 #
@@ -38,7 +38,7 @@ def _mp_json_dumps(obj, *args, separators=None, **kwargs):
     _mp_json_print(obj, out, item_sep, key_sep)
     text = "".join(out)
     if _port_call[0] is not None:
-        charge(2 * mp_size(text))  # the vstr it grows, then the str
+        charge_obj(text, mp_size(text) + 16)  # the str, and the vstr it grew in
     return text
 
 
@@ -144,7 +144,7 @@ def _mp_json_loads(obj):
         raise TypeError("object with buffer protocol required")  # the first raise (patched)
     value = _mp_json_loads_value(obj)
     if _port_call[0] is not None:
-        charge(mp_deep_size(value))
+        charge_obj(value, mp_deep_size(value))
     return value
 
 

@@ -13,7 +13,7 @@ import re
 from ._mainc import _mp_print
 from ._modnear import _trap
 from ._mpport import _call as _port_call
-from ._mpport import charge, except_hook, mp_new, mp_new_local
+from ._mpport import charge_append, charge_obj, except_hook, mp_new, mp_new_local
 
 
 class _Subscripts(ast.NodeTransformer):
@@ -78,6 +78,9 @@ class _Subscripts(ast.NodeTransformer):
             call = _call("__mp_call__", [func, *node.args], node, node.keywords)
         elif isinstance(func, ast.Attribute) and func.attr == "sort":
             call = _call("__mp_sort__", [func.value, *node.args], node, node.keywords)
+        elif (isinstance(func, ast.Attribute) and func.attr in ("append", "extend", "insert")
+              and not node.keywords):
+            return _call("__mp_grow__", [func.value, ast.Constant(func.attr), *node.args], node)
         elif (isinstance(func, ast.Attribute) and func.attr == "fromkeys"
               and isinstance(func.value, ast.Name) and func.value.id == "dict"):
             call = _call("__mp_fromkeys__", node.args, node, node.keywords)
@@ -414,7 +417,7 @@ def _mp_dict(n, *kv):
     for i in range(0, len(kv), 2):
         d[kv[i]] = kv[i + 1]
     if _port_call[0] is not None:
-        charge(16 + (((8 * n) + 15) & ~15))
+        charge_obj(d, 16 + (((8 * n) + 15) & ~15))
     return d
 
 
@@ -424,7 +427,7 @@ def _mp_dict_pairs(pairs):
     for k, v in pairs:
         d[k] = v
     if _port_call[0] is not None:
-        charge(16 + ((8 * len(d._mp.slots) + 15) & ~15))
+        charge_obj(d, 16 + ((8 * len(d._mp.slots) + 15) & ~15))
     return d
 
 
@@ -827,18 +830,26 @@ def _mp_set(n, *items):
     for item in items:
         s.add(item)
     if _port_call[0] is not None:
-        charge(16 + ((4 * n + 15) & ~15))
+        charge_obj(s, 16 + ((4 * n + 15) & ~15))
     return s
 
 
 def _mp_set_iter(items):
     s = MPSet(items)
     if _port_call[0] is not None:
-        charge(16 + ((4 * len(s._mp.slots) + 15) & ~15))
+        charge_obj(s, 16 + ((4 * len(s._mp.slots) + 15) & ~15))
     return s
 
 
 # ---------------------------------------------- dict.fromkeys, subclasses, __dict__, **kwargs
+
+def _mp_grow(obj, method, *args):
+    """``obj.append(x)`` / ``extend`` / ``insert``; a list's growth is charged (_mpport)."""
+    result = getattr(obj, method)(*args)
+    if type(obj) is list and _port_call[0] is not None:
+        charge_append(obj, 1 if method != "extend" else None)
+    return result
+
 
 def _mp_fromkeys(iterable, value=None):
     return MPDict.fromkeys(iterable, value)
@@ -1006,7 +1017,7 @@ _FROZEN_BUILTINS = _FrozenBuiltins(
     __mp_call__=_mp_call, __mp_divide__=_mp_divide, __mp_binop__=_mp_binop,
     __mp_compare__=_mp_compare, __mp_set__=_mp_set, __mp_set_iter__=_mp_set_iter,
     __mp_new__=mp_new, __mp_sort__=_mp_sort, __mp_fromkeys__=_mp_fromkeys,
-    __mp_kwargs__=_mp_kwargs, __mp_instance_dict__=_mp_instance_dict,
+    __mp_kwargs__=_mp_kwargs, __mp_grow__=_mp_grow, __mp_instance_dict__=_mp_instance_dict,
     __mp_dict_base__=MPDict, __mp_except__=except_hook)
 
 

@@ -80,7 +80,7 @@ def resolve_port(port) -> Port:
 class CallState:
     """The port's limits during one call (``_call[0]``)."""
 
-    __slots__ = ("host", "port", "heap_used", "heap_limit", "nlr_site", "base_depth")
+    __slots__ = ("host", "port", "heap_used", "heap_limit", "nlr_site", "base_depth", "charged")
 
     def __init__(self, host, port: Port, baseline: int):
         self.host = host
@@ -89,6 +89,9 @@ class CallState:
         self.heap_limit = port.heap_bytes if not port.heap_reclaims else None
         self.nlr_site = None  # (file, line, function, exception) of the first caught builtin
         self.base_depth = 0
+        # the objects charged, kept alive for the call: one reference more, so a charged object
+        # passed on later is no longer "fresh" (and no id is reused for a new object)
+        self.charged = []
 
 
 _call = [None]  # the CallState of the call in progress
@@ -219,13 +222,15 @@ _getrefcount = sys.getrefcount
 
 def mp_new(obj):
     """Contract code made ``obj`` (an operator's or a call's result, a display): charge it if
-    it is a fresh object (referenced only from here: an existing object passed through, a
-    constant or an interned string is not charged)."""
-    if _call[0] is not None and _getrefcount(obj) <= 2:
-        # a list made by a call or a comprehension grew by doubling (measured); a display or
-        # an operator's result is exact
+    it is a fresh object, referenced only from here (an existing object passed through, a
+    constant, an interned string or an object charged already is not charged)."""
+    state = _call[0]
+    if state is not None and _getrefcount(obj) <= 2:
+        # a list made by a call or a comprehension grew by doubling (measured); a display
+        # or an operator's result is exact
         n = mp_size(obj) if type(obj) is not list else 16 + 4 * _grown(len(obj))
         if n:
+            state.charged.append(obj)
             charge(n)
     return obj
 
@@ -233,9 +238,24 @@ def mp_new(obj):
 def mp_new_local(obj) -> None:
     """:func:`mp_new` for a helper's local variable (one reference more)."""
     if _getrefcount(obj) <= 3:
-        n = mp_size(obj)
-        if n:
-            charge(n)
+        charge_obj(obj, mp_size(obj))
+
+
+def charge_obj(obj, n: int) -> None:
+    """Charge ``n`` bytes for ``obj`` (made by the port's C code for contract code)."""
+    state = _call[0]
+    if state is not None and n:
+        state.charged.append(obj)
+        charge(n)
+
+
+def charge_append(items: list, added=1) -> None:
+    """``list.append``/``extend``/``insert``: the items array grows by doubling, in place
+    (the old array is freed: measured).  ``added`` None: unknown (extend), charged as one."""
+    n = len(items)
+    old, new = _grown(max(n - (added or 1), 0)), _grown(n)
+    if new > old:
+        charge(4 * (new - old))
 
 
 # ------------------------------------------------------ caught builtin exceptions (NLR)
