@@ -27,6 +27,7 @@ CALLS = [
     ("noop", {}),
     ("heap_size", {}),
     ("exception_types", {}),
+    ("caught_then_builtin", {"rounds": 10}),
     ("caught_builtin_exceptions", {"rounds": 1}),
     ("caught_builtin_exceptions", {"rounds": 30}),
     ("garbage", {"n": 500, "size": 40}),

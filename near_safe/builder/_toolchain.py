@@ -148,7 +148,7 @@ class Toolchain:
         self.lock_path = self.root / "lock"
         self.assets = nearc_assets()
         # patched: a staged copy of nearc's tree (see stage()); unpatched: nearc's own tree
-        self.micropython = (self.root / "micropython" if patches
+        self.micropython = (self.root / "micropython" if self.patches
                             else self.assets / "micropython")
         self.mpy_cross_dir = self.micropython / "mpy-cross"
         self.port_dir = self.micropython / "ports" / "webassembly-near"
@@ -161,6 +161,9 @@ class Toolchain:
             return
         if progress is not None:
             progress.stage("staging nearc's MicroPython and applying near_safe's port patches")
+        if shutil.which("patch") is None:
+            raise BuildError("the `patch` tool was not found on PATH (near_safe patches "
+                             "nearc's MicroPython): install it: apt-get install -y patch")
         src = self.assets / "micropython"
         tmp = self.root / "micropython.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -174,15 +177,13 @@ class Toolchain:
             return {n for n in names if n == "__pycache__"}
 
         shutil.copytree(src, tmp, ignore=ignore, symlinks=True)
-        if shutil.which("patch") is None:
-            raise BuildError("the `patch` tool was not found on PATH (near_safe patches "
-                             "nearc's MicroPython): install it: apt-get install -y patch")
         for patch in self.patch_files:
             out = subprocess.run(
                 ["patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch",
                  "-d", str(tmp), "-i", str(patch)],
                 capture_output=True, text=True, check=False)
             if out.returncode != 0:
+                shutil.rmtree(tmp, ignore_errors=True)
                 raise BuildError(
                     f"near_safe's port patch {patch.name} does not apply to nearc "
                     f"{nearc_version()}'s MicroPython ({src}):\n{out.stdout}{out.stderr}"

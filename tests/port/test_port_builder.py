@@ -48,7 +48,7 @@ def test_patches_are_part_of_the_toolchain_id_and_the_cache_key(emcc, tmp_path, 
     shutil.copytree(tc.PATCHES_DIR, copy)
     monkeypatch.setattr(tc, "PATCHES_DIR", copy)
     assert tc.toolchain_id(emcc) == patched
-    first = sorted(copy.glob("*.patch"))[0]
+    first = min(copy.glob("*.patch"))
     first.write_text(first.read_text() + "\n")
     assert tc.toolchain_id(emcc) != patched
     assert tc.toolchain_id(emcc, patches=False) == plain
@@ -65,3 +65,17 @@ def test_plain_nearc_builds_from_nearcs_own_tree(emcc, tmp_path):
 def test_an_unknown_patch_subset_is_refused(emcc):
     with pytest.raises(BuildError, match="unknown port patch"):
         tc.toolchain_id(emcc, patches=("9999-nope.patch",))
+
+
+def test_a_patch_that_does_not_apply_is_a_build_error_naming_it(emcc, tmp_path, monkeypatch):
+    bad = tmp_path / "patches"
+    bad.mkdir()
+    (bad / "0001-bad.patch").write_text(
+        "--- a/py/nlrwasm.c\n+++ b/py/nlrwasm.c\n@@ -1,1 +1,1 @@\n-no such line\n+x\n")
+    monkeypatch.setattr(tc, "PATCHES_DIR", bad)
+    toolchain = tc.Toolchain(emcc, root=tmp_path / "cache")
+    with pytest.raises(BuildError, match=r"(?s)0001-bad\.patch does not apply .*patches=False"):
+        toolchain.stage()
+    assert not (toolchain.root / "staged").exists()
+    assert not toolchain.micropython.exists()
+    assert not (toolchain.root / "micropython.tmp").exists()
