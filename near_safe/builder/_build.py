@@ -20,6 +20,9 @@ Cache layout under ``cache_root()`` (``$NEAR_SAFE_CACHE`` or ``~/.cache/near_saf
                                          and the key and sha256 of the Wasm, checked on every
                                          hit (a mismatch is rebuilt, with a warning)
     wasm/<key>.manifest.py               the MicroPython manifest the Wasm was frozen from
+    wasm/<sources key>.sources           the key of the last Wasm built from these sources
+                                         (cache_key without the toolchain): a built contract
+                                         runs where emcc is missing; only building needs it
     work/<key>/                          staging folder of a build: the snapshot of the
                                          sources the key was computed from (removed after
                                          success; kept a day after a failure, its build.log is
@@ -147,8 +150,11 @@ def cache_key(plan: _analyze.Plan, emcc: Path, snapshot: Snapshot | None = None,
     add("checks", CHECKS_VERSION.encode())
     add("options", json.dumps(BUILD_OPTIONS, sort_keys=True).encode())
     add("nearc", nearc_version().encode())
-    add("emcc", emcc_version(emcc).encode())
-    add("toolchain", toolchain_id(emcc, patches).encode())  # includes the port patches
+    if emcc is None:  # the sources' own key, which indexes the last Wasm built from them
+        add("sources-only", str(bool(patches)).encode())
+    else:
+        add("emcc", emcc_version(emcc).encode())
+        add("toolchain", toolchain_id(emcc, patches).encode())  # includes the port patches
     add("contract-name", plan.contract.name.encode())
     add("contract", snap.contract)
     if snap.pyproject is not None:
@@ -165,6 +171,22 @@ def cache_key(plan: _analyze.Plan, emcc: Path, snapshot: Snapshot | None = None,
 
 def _wasm_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _prebuilt(index: Path) -> str | None:
+    """The key of the last Wasm built from the sources ``index`` is named after, if that Wasm
+    is still cached and verifies; else None.  Lets built contracts run where emcc is missing."""
+    try:
+        key = index.read_text().strip()
+    except OSError:
+        return None
+    return key if _verified_hit(_wasm_dir() / f"{key}.wasm", key) is not None else None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _verified_hit(cached: Path, key: str) -> bytes | None:
@@ -210,10 +232,15 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False,
     source_path = Path(source_path)
     prog = Progress.make(progress, source_path.name)
     plan = _analyze.plan_build(source_path)
-    emcc = find_emcc()
     snap = take_snapshot(plan)
-    key = cache_key(plan, emcc, snap, patches)
     wasm_dir = _wasm_dir()
+    # Only building needs emcc: without it, the last Wasm built from these exact sources runs.
+    index = wasm_dir / f"{cache_key(plan, None, snap, patches)}.sources"
+    emcc = None
+    key = None if rebuild or shutil.which("emcc") else _prebuilt(index)
+    if key is None:
+        emcc = find_emcc()
+        key = cache_key(plan, emcc, snap, patches)
     cached = wasm_dir / f"{key}.wasm"
     manifest_copy = wasm_dir / f"{key}.manifest.py"
 
@@ -225,7 +252,7 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False,
         check_decorator_misuse(plan.contract, plan.source, {
             plan.local_modules[t]: snap.local[t].decode("utf-8") for t in plan.local_modules})
     if not was_cached:
-        toolchain = Toolchain(emcc, patches=patches)
+        toolchain = Toolchain(emcc or find_emcc(), patches=patches)
         t_lock = time.monotonic()
         with toolchain.locked(prog):
             lock_wait = time.monotonic() - t_lock
@@ -236,6 +263,8 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False,
                 data = _build_locked(plan, snap, key, toolchain, prog, cached, manifest_copy)
             else:
                 was_cached = True
+    if emcc is not None:
+        _atomic_write(index, key.encode())
     result_path = cached
     if output is not None:
         as_folder = str(output).endswith(("/", os.sep))  # "-o build/" means a folder
@@ -410,6 +439,10 @@ def prune(max_wasm: int = MAX_CACHED_WASM) -> int:
         for suffix in (".wasm", ".json", ".manifest.py"):
             wasm.with_suffix(suffix).unlink(missing_ok=True)
         removed += 1
+    for index in wasm_dir.glob("*.sources") if wasm_dir.is_dir() else ():
+        with contextlib.suppress(OSError):
+            if not (wasm_dir / f"{index.read_text().strip()}.wasm").is_file():
+                index.unlink()
     work_root = cache_root() / "work"
     if work_root.is_dir():
         now = time.time()
