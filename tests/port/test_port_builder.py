@@ -21,7 +21,7 @@ def emcc():
 def test_every_patch_applies_in_order_to_nearcs_micropython(tmp_path):
     src = tc.nearc_assets() / "micropython"
     patches = tc.port_patches()
-    assert [p.name[:4] for p in patches] == ["0001", "0002", "0003", "0004", "0005", "0006"]
+    assert [p.name[:4] for p in patches] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
     touched = set()
     for patch in patches:
         touched |= {line[6:].strip() for line in patch.read_text().splitlines()

@@ -100,6 +100,25 @@ def test_exception_types_are_cpythons_on_the_patched_port(worlds):
         assert out.value == CPYTHON_TYPES
 
 
+# --- patch 0007: an undefined name is a NameError ---------------------------------------------
+
+def test_undefined_names_trap_on_plain_nearc(worlds):
+    assert trap(run(worlds, "plain", "undefined_names"))
+    assert trap(run(worlds, "plain", "except_clause_naming_a_missing_class"))
+
+
+def test_undefined_names_raise_name_error_on_the_patched_port(worlds):
+    for _ in range(REPEAT):
+        out = run(worlds, "patched", "undefined_names")
+        assert out.status == "success", out
+        assert out.value == ["NameError"] * 3
+    # evaluating the except clause raises NameError (CPython has the class and would go on to
+    # `except ValueError`): the call fails with the name, instead of trapping
+    out = run(worlds, "patched", "except_clause_naming_a_missing_class")
+    assert out.status == "failure"
+    assert "name 'UnicodeDecodeError' isn't defined" in str(out.final_failure), out
+
+
 # --- patch 0004: the heap grows on demand; gc.collect() returns -------------------------------
 
 HEAP_CASES = [

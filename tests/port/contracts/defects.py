@@ -102,6 +102,26 @@ def exception_types():
 
 
 @view
+def undefined_names():
+    """Names this port lacks (or a typo) inside try: NameError, as CPython for a typo."""
+    return [
+        _kind(lambda: undefined_name_xyz),  # noqa: F821
+        _kind(lambda: format(1, "x")),  # a builtin MicroPython lacks
+        _kind(lambda: vars()),
+    ]
+
+
+@view
+def except_clause_naming_a_missing_class():
+    try:
+        int("x")
+    except UnicodeDecodeError:  # a class this port lacks
+        return "UnicodeDecodeError"
+    except ValueError:
+        return "ValueError"
+
+
+@view
 def heap_size():
     return gc.mem_alloc() + gc.mem_free()
 
