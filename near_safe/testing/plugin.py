@@ -20,6 +20,10 @@ Options
                    ``[tool.pytest.ini_options]``) decides; its default is "wasm".
     @pytest.mark.near_mode("wasm", "python") names the modes a test runs in.  An explicit
                    --near-mode narrows that list (a test keeps at least its first mode).
+    With "both", every CPython-mode call is also run in Wasm mode and a disagreement fails the
+                   test (``ModeDisagreement``: where CPython mode cannot model the port, the
+                   suite does not pass on CPython alone); ini ``near_mode_crosscheck = false``
+                   turns that off.  See docs/cpython-mode.md.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ def pytest_addoption(parser):
         help="run contracts as compiled Wasm (default), as Python source under CPython, or both",
     )
     parser.addini("near_mode", "default runtime mode(s): wasm, python or both", default="wasm")
+    parser.addini("near_mode_crosscheck", "with both modes, check every CPython-mode call "
+                  "against Wasm mode (true/false)", default="true")
 
 
 def pytest_configure(config):
@@ -97,6 +103,25 @@ def near_runtime(near_mode):
     if near_mode not in _runtimes:
         _runtimes[near_mode] = Runtime(mode=near_mode)
     return _runtimes[near_mode]
+
+
+@pytest.fixture(autouse=True)
+def _near_crosscheck(request):
+    """With both modes selected, CPython-mode calls are checked against Wasm mode."""
+    if "near_mode" not in request.fixturenames:
+        yield
+        return
+    from near_safe.testing.vm._pymode import _crosscheck
+
+    on = (request.getfixturevalue("near_mode") == "python"
+          and _selected_modes(request.config) == MODES
+          and str(request.config.getini("near_mode_crosscheck")).lower() not in ("false", "0",
+                                                                                  "no"))
+    _crosscheck.enable(on)
+    try:
+        yield
+    finally:
+        _crosscheck.enable(False)
 
 
 @pytest.fixture(autouse=True)

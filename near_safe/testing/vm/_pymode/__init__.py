@@ -92,7 +92,7 @@ import json
 import os
 import sys
 
-from .... import _host  # installs the `near` stand-in module contract code imports
+from .... import _host  # the `near` stand-in, in sys.modules while a call runs (bind)
 from ..._types import FunctionCallError
 from .._pymemory import ScratchMemory
 from ..logic import VMLogic
@@ -112,6 +112,8 @@ from ._mainc import (
     format_mp_exception,
 )
 from ._modnear import _ABORT_TYPES, _LAST_WINS, HostAbort, NearHost, _trap
+from . import _crosscheck
+from ._crosscheck import ModeDisagreement
 from ._mpjson import _mp_json_dumps, _mp_json_loads
 from ._mpobjects import _FROZEN_BUILTINS, MPDict, MPSet, _running, _wasm_trap_for
 from ._mpport import (DEFAULT_PORT, PORTS, CallState, Port, RecursionLimit, nlr_failure,
@@ -119,6 +121,7 @@ from ._mpport import (DEFAULT_PORT, PORTS, CallState, Port, RecursionLimit, nlr_
 from ._mpport import _call as _port_call
 
 __all__ = ["DEFAULT_PORT", "PORTS", "SHARED_MODULES", "HostAbort", "LogBuffer", "MPDict", "MPSet",
+           "ModeDisagreement",
            "NearHost", "Port", "format_mp_exception", "last_exception", "load_contract",
            "resolve_port", "run_python"]
 
@@ -146,6 +149,16 @@ def run_python(code, method_name: str, context, storage: dict, ext, config):
             "MethodNotFound", "MethodNotFound", "MethodNotFound"))
 
     port = resolve_port(getattr(code, "port", None))
+    if _crosscheck.enabled():
+        recording = _crosscheck.RecordingExt(ext)
+        outcome = _run(contract, method_name, context, storage, recording, config, port)
+        _crosscheck.check(code, port, method_name, context, storage, ext, config, outcome,
+                          recording.ids)
+        return outcome
+    return _run(contract, method_name, context, storage, ext, config, port)
+
+
+def _run(contract, method_name, context, storage, ext, config, port):
     memory = ScratchMemory()
     logic = VMLogic(context, storage, ext, config, memory)
     host = NearHost(logic, memory, _ABORT_TYPES)
@@ -166,8 +179,8 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
           state: CallState):
     """``run_frozen_fn(file, fn)`` of nearc's main.c."""
     bind = _host.bind
-    shared = _shared()
-    previous = bind(host)
+    previous = bind(host)  # also puts the `near` stand-in in sys.modules for the call
+    shared = _shared()  # the first one imports near_sdk_py, which does `import near`
     _running[0] = host
     _port_call[0] = state
     _LAST_WINS[0] = state.port.last_exception_wins
