@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "docs": ("near_safe.docs_cli", "read near_safe's documentation (installed with it)"),
     "explore": ("near_safe.explore._cli", "explore interleavings and failures of a contract folder"),
     "new": ("near_safe.templates_cli", "create a new project from the near_safe template"),
+    "node": ("near_safe.node._cli", "run a local NEAR node (JSON-RPC) on the embedded runtime"),
 }
 
 

@@ -1,0 +1,568 @@
+"""The node: NEAR JSON-RPC methods on the embedded Runtime (Wasm mode), one lock around it.
+
+Only the Runtime's public surface is used (near_safe.testing.Runtime).  Every method answers
+in nearcore's shapes (see _views.py for the files they follow); a request that fails leaves the
+state as it was (a transaction that fails validation is rolled back with a snapshot, which
+also undoes the runtime's id counters, so a replay from the log reproduces the same ids).
+
+Transactions commit synchronously: ``send_tx`` verifies the signature and the block hash,
+runs the whole receipt tree to idle, writes the transaction to the store (when ``--state``
+is given) and only then answers.  So every answer a client saw is on disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import threading
+import time
+from typing import Optional
+
+from near_safe.errors import RuntimeSimError
+from near_safe.testing import NEAR, InvalidTransaction, Runtime
+
+from . import _views as V
+from ._borsh import BorshError, decode_signed_transaction
+from ._views import RpcFailure
+
+#: nearcore genesis ``transaction_validity_period`` (blocks a signed block hash stays valid).
+TX_VALIDITY_PERIOD = 86_400
+#: The sandbox's root account and test seed (nearcore ``--test-seed``: the seed string's UTF-8
+#: right-padded with spaces to 32 bytes is the ed25519 secret seed; near-kit
+#: keys.key_from_test_seed / testing.sandbox_signer).
+ROOT_ACCOUNT = "sandbox"
+TEST_SEED = "sandbox"
+GENESIS_ACCOUNTS = ("sandbox", "test.near")
+GENESIS_BALANCE = 10**9 * NEAR
+CHAIN_ID = "localnet"
+PROTOCOL_VERSION = 84
+VERSION = {"version": "near-safe-node", "build": "near_safe", "rustc_version": ""}
+
+
+def test_seed_signing_key(seed: str = TEST_SEED):
+    """PyNaCl SigningKey of nearcore's deterministic test key for ``seed``."""
+    from nacl.signing import SigningKey
+
+    raw = seed.encode()
+    if not 1 <= len(raw) <= 32:
+        raise ValueError("a test seed is 1 to 32 bytes of UTF-8")
+    return SigningKey(raw.ljust(32, b" "))
+
+
+def root_public_key() -> bytes:
+    """Borsh public key (0 + 32 bytes) of the genesis accounts."""
+    return b"\x00" + bytes(test_seed_signing_key().verify_key)
+
+
+def _need(params: dict, name: str):
+    if name not in params:
+        raise RpcFailure(V.parse_error(f"Failed parsing args: missing field `{name}`"))
+    return params[name]
+
+
+def _b64decode(text, what: str) -> bytes:
+    if not isinstance(text, str):
+        raise RpcFailure(V.parse_error(f"Failed parsing args: {what} must be a base64 string"))
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise RpcFailure(V.parse_error(f"Failed to decode base64 {what}: {e}")) from None
+
+
+def _b58decode(text: str) -> bytes:
+    import base58
+
+    try:
+        return base58.b58decode(text)
+    except ValueError:
+        raise RpcFailure(V.parse_error(f"invalid base58: {text!r}")) from None
+
+
+def _key_from_text(text) -> bytes:
+    if not isinstance(text, str) or not text.startswith("ed25519:"):
+        raise RpcFailure(V.parse_error(f"invalid public key {text!r}: expected ed25519:<base58>"))
+    raw = _b58decode(text[len("ed25519:"):])
+    if len(raw) != 32:
+        raise RpcFailure(V.parse_error(f"invalid public key {text!r}: not 32 bytes"))
+    return b"\x00" + raw
+
+
+class Node:
+    """NEAR JSON-RPC on an embedded :class:`~near_safe.testing.Runtime`.
+
+    ``store``: a :class:`~near_safe.node._store.Store` (``--state DIR``) or None (memory).
+    ``handle(request_dict) -> response_dict`` is the whole protocol; the HTTP layer only
+    frames it."""
+
+    def __init__(self, store=None, mode: str = "wasm"):
+        self.rt = Runtime(mode=mode)
+        self.lock = threading.RLock()
+        self.store = store
+        self.started = time.time()
+        self.txs = {}  # tx hash -> (UnsignedTransaction, signature)
+        self._known_blocks = {}  # block hash -> height (the validity window)
+        self._synced_height = -1
+        pk = root_public_key()
+        for account in GENESIS_ACCOUNTS:
+            self.rt.create_account(account, balance=GENESIS_BALANCE, public_key=pk)
+        self._sync_blocks()
+        if store is not None:
+            self.replayed = 0
+            for kind, body in store.entries():
+                self._apply(kind, body)
+                self.replayed += 1
+        self.methods = {
+            "status": self.status, "network_info": self.network_info,
+            "validators": self.validators, "gas_price": self.gas_price, "block": self.block,
+            "query": self.query, "send_tx": self.send_tx,
+            "broadcast_tx_commit": self.broadcast_tx_commit,
+            "broadcast_tx_async": self.broadcast_tx_async, "tx": self.tx,
+            "EXPERIMENTAL_tx_status": self.tx,
+            "sandbox_patch_state": self.sandbox_patch_state,
+            "sandbox_fast_forward": self.sandbox_fast_forward,
+        }
+
+    # ================================================================ protocol
+
+    def handle(self, request) -> dict:
+        """One JSON-RPC 2.0 request (already parsed) -> its response object."""
+        rid = request.get("id") if isinstance(request, dict) else None
+        try:
+            if not isinstance(request, dict) or not isinstance(request.get("method"), str):
+                raise RpcFailure(V.parse_error(
+                    "Invalid request: expected an object with jsonrpc, id, method, params"))
+            method = request["method"]
+            fn = self.methods.get(method)
+            if fn is None:
+                raise RpcFailure(V.method_not_found(method))
+            with self.lock:
+                result = fn(request.get("params"))
+            return {"jsonrpc": "2.0", "id": rid, "result": result}
+        except RpcFailure as f:
+            return {"jsonrpc": "2.0", "id": rid, "error": f.error}
+
+    # ================================================================ blocks
+
+    def _sync_blocks(self):
+        h = self.rt.height
+        if h == self._synced_height:
+            return
+        if len(self._known_blocks) > 2 * TX_VALIDITY_PERIOD:
+            self._known_blocks = {k: v for k, v in self._known_blocks.items()
+                                  if v >= h - TX_VALIDITY_PERIOD}
+        for height in range(max(self._synced_height + 1, h - TX_VALIDITY_PERIOD, 0), h + 1):
+            self._known_blocks[self.rt.block_hash(height)] = height
+        self._synced_height = h
+
+    def _block_ref(self, params) -> int:
+        """The height a BlockReference (``finality`` / ``block_id`` height or hash) names."""
+        h = self.rt.height
+        if not isinstance(params, dict):
+            return h
+        if "block_id" in params and params["block_id"] is not None:
+            bid = params["block_id"]
+            if isinstance(bid, int) and not isinstance(bid, bool):
+                height = bid
+            elif isinstance(bid, str):
+                height = self._known_blocks.get(_b58decode(bid))
+                if height is None:  # a hash outside the window: search is not worth it
+                    height = -1
+            else:
+                raise RpcFailure(V.parse_error(f"invalid block_id {bid!r}"))
+            if not 0 <= height <= h:
+                raise RpcFailure(V.handler_error(
+                    "UNKNOWN_BLOCK", {}, f"DB Not Found Error: BLOCK: {bid}"))
+            return height
+        if "finality" in params and params["finality"] not in ("optimistic", "near-final",
+                                                               "final"):
+            raise RpcFailure(V.parse_error(
+                f"Failed parsing args: unknown variant `{params['finality']}`, expected one "
+                "of `optimistic`, `near-final`, `final`"))
+        return h
+
+    def _block_hash_text(self, height: int) -> str:
+        return V.base58(self.rt.block_hash(height))
+
+    # ================================================================ chain info
+
+    def status(self, params=None) -> dict:
+        h = self.rt.height
+        t = self.rt.block_timestamp(h)
+        return {
+            "version": VERSION, "chain_id": CHAIN_ID, "protocol_version": PROTOCOL_VERSION,
+            "latest_protocol_version": PROTOCOL_VERSION, "rpc_addr": None,
+            "validators": [{"account_id": ROOT_ACCOUNT}],
+            "sync_info": {
+                "latest_block_hash": self._block_hash_text(h), "latest_block_height": h,
+                "latest_state_root": self._block_hash_text(h),
+                "latest_block_time": _rfc3339(t), "syncing": False,
+                "earliest_block_hash": self._block_hash_text(0), "earliest_block_height": 0,
+                "earliest_block_time": _rfc3339(self.rt.block_timestamp(0)),
+                "epoch_id": V.base58(bytes(32)), "epoch_start_height": 0},
+            "validator_account_id": ROOT_ACCOUNT,
+            "validator_public_key": V.key_text(root_public_key()),
+            "node_public_key": V.key_text(root_public_key()),
+            "node_key": None, "uptime_sec": int(time.time() - self.started),
+            "genesis_hash": self._block_hash_text(0), "detailed_debug_status": None}
+
+    def network_info(self, params=None) -> dict:
+        return {"active_peers": [], "num_active_peers": 0, "peer_max_count": 0,
+                "sent_bytes_per_sec": 0, "received_bytes_per_sec": 0, "known_producers": []}
+
+    def validators(self, params=None) -> dict:
+        return {"current_validators": [], "next_validators": [], "current_fishermen": [],
+                "next_fishermen": [], "current_proposals": [], "prev_epoch_kickout": [],
+                "epoch_start_height": 0, "epoch_height": 0}
+
+    def gas_price(self, params=None) -> dict:
+        ref = params[0] if isinstance(params, list) and params else None
+        if ref is not None:
+            self._block_ref({"block_id": ref})
+        return {"gas_price": str(self.rt.config.gas_price)}
+
+    def block(self, params=None) -> dict:
+        """views.rs BlockView (one chunk, no validators' signatures)."""
+        if isinstance(params, list):  # the old positional form: [block_id]
+            params = {"block_id": params[0] if params else None}
+        h = self._block_ref(params)
+        t = self.rt.block_timestamp(h)
+        zero = V.base58(bytes(32))
+        header = {
+            "height": h, "prev_height": max(h - 1, 0), "epoch_id": zero,
+            "next_epoch_id": zero, "hash": self._block_hash_text(h),
+            "prev_hash": self._block_hash_text(max(h - 1, 0)) if h else zero,
+            "prev_state_root": zero, "chunk_receipts_root": zero, "chunk_headers_root": zero,
+            "chunk_tx_root": zero, "outcome_root": zero, "chunks_included": 1,
+            "challenges_root": zero, "timestamp": t, "timestamp_nanosec": str(t),
+            "random_value": zero, "validator_proposals": [], "chunk_mask": [True],
+            "gas_price": str(self.rt.config.gas_price), "block_ordinal": h + 1,
+            "rent_paid": "0", "validator_reward": "0", "total_supply": "0",
+            "challenges_result": [], "last_final_block": self._block_hash_text(h),
+            "last_ds_final_block": self._block_hash_text(h), "next_bp_hash": zero,
+            "block_merkle_root": zero, "epoch_sync_data_hash": None, "approvals": [],
+            "signature": "ed25519:" + V.base58(bytes(64)),
+            "latest_protocol_version": PROTOCOL_VERSION}
+        return {"author": ROOT_ACCOUNT, "header": header, "chunks": []}
+
+    # ================================================================ query
+
+    def query(self, params=None) -> dict:
+        if not isinstance(params, dict):
+            raise RpcFailure(V.parse_error(
+                "Failed parsing args: query takes an object {request_type, account_id, "
+                "finality|block_id, ...}"))
+        kind = _need(params, "request_type")
+        h = self._block_ref(params)
+        if h != self.rt.height:
+            raise RpcFailure(V.handler_error(
+                "GARBAGE_COLLECTED_BLOCK", {"block_height": h,
+                                            "block_hash": self._block_hash_text(h)},
+                f"The node keeps only the latest state (block {self.rt.height}); "
+                f"block {h} is not available"))
+        at = {"block_height": h, "block_hash": self._block_hash_text(h)}
+        handlers = {"view_account": self._view_account, "view_code": self._view_code,
+                    "view_state": self._view_state, "view_access_key": self._view_access_key,
+                    "view_access_key_list": self._view_access_key_list,
+                    "call_function": self._call_function}
+        fn = handlers.get(kind)
+        if fn is None:
+            raise RpcFailure(V.parse_error(
+                f"Failed parsing args: unknown variant `{kind}`, expected one of "
+                + ", ".join(f"`{k}`" for k in handlers)))
+        account_id = _need(params, "account_id")
+        if not isinstance(account_id, str) or not _valid_account_id(account_id):
+            raise RpcFailure(V.handler_error(
+                "INVALID_ACCOUNT", {"requested_account_id": str(account_id), **at},
+                f"Account ID {account_id} is invalid"))
+        if not self.rt.exists(account_id):
+            raise RpcFailure(V.handler_error(
+                "UNKNOWN_ACCOUNT", {"requested_account_id": account_id, **at},
+                f"account {account_id} does not exist while viewing"))
+        return {**fn(account_id, params, at), **at}
+
+    def _view_account(self, account_id, params, at) -> dict:
+        a = self.rt.account(account_id)
+        return {"amount": str(a.amount), "locked": str(a.locked),
+                "code_hash": V.base58(a.code_hash or bytes(32)),
+                "storage_usage": a.storage_usage, "storage_paid_at": 0}
+
+    def _no_code(self, account_id, at):
+        return RpcFailure(V.handler_error(
+            "NO_CONTRACT_CODE", {"contract_account_id": account_id, **at},
+            f"Contract code for contract ID #{account_id} has never been observed on the node"))
+
+    def _view_code(self, account_id, params, at) -> dict:
+        code = self.rt.code(account_id)
+        if code is None:
+            raise self._no_code(account_id, at)
+        return {"code_base64": V.b64(code), "hash": V.base58(hashlib.sha256(code).digest())}
+
+    def _view_state(self, account_id, params, at) -> dict:
+        prefix = _b64decode(params.get("prefix_base64", ""), "prefix_base64")
+        data = self.rt.storage(account_id)
+        return {"values": [{"key": V.b64(k), "value": V.b64(v)}
+                           for k, v in sorted(data.items()) if k.startswith(prefix)],
+                "proof": []}
+
+    def _view_access_key(self, account_id, params, at) -> dict:
+        text = _need(params, "public_key")
+        key = self.rt.access_keys(account_id).get(_key_from_text(text))
+        if key is None:  # chain/jsonrpc/src/lib.rs: an unknown key is a result with "error"
+            return {"error": f"access key {text} does not exist while viewing", "logs": []}
+        return V.access_key_json(key)
+
+    def _view_access_key_list(self, account_id, params, at) -> dict:
+        keys = self.rt.access_keys(account_id)
+        return {"keys": [{"public_key": V.key_text(pk), "access_key": V.access_key_json(k)}
+                         for pk, k in keys.items()]}
+
+    def _call_function(self, account_id, params, at) -> dict:
+        method = _need(params, "method_name")
+        args = _b64decode(params.get("args_base64", ""), "args_base64")
+        if self.rt.code(account_id) is None:
+            raise self._no_code(account_id, at)
+        out = self.rt.view_outcome(account_id, method, args)
+        logs = list(out.logs)
+        if out.aborted is not None:  # chain/jsonrpc/src/lib.rs: a result with "error"
+            return {"error": "wasm execution failed with error: "
+                             + json.dumps(V.function_call_error_json(_FcFailure(out.aborted))),
+                    "logs": logs}
+        raw = b""
+        if out.return_data is not None and out.return_data[0] == "value":
+            raw = bytes(out.return_data[1])
+        return {"result": list(raw), "logs": logs}
+
+    # ================================================================ transactions
+
+    def _signed_tx(self, params):
+        if isinstance(params, list) and len(params) >= 1:
+            encoded = params[0]
+        elif isinstance(params, dict):
+            encoded = _need(params, "signed_tx_base64")
+        else:
+            raise RpcFailure(V.parse_error(
+                "Failed parsing args: expected [signed_tx_base64] or {signed_tx_base64}"))
+        raw = _b64decode(encoded, "signed_tx_base64")
+        try:
+            tx, sig = decode_signed_transaction(raw)
+        except BorshError as e:
+            raise RpcFailure(V.parse_error(f"Failed to decode transaction: {e}")) from None
+        return raw, tx, sig
+
+    def _commit(self, raw: bytes, tx, sig, replay: bool = False):
+        """Verify, run to idle, persist; returns the TxOutcome.  Raises RpcFailure (state as
+        it was) for an invalid transaction."""
+        if tx.hash in self.txs:  # neard answers a resent transaction with its outcome
+            return self.rt.tx_outcome(tx.hash)
+        if not replay:
+            height = self._known_blocks.get(tx.block_hash)
+            if height is None:
+                raise RpcFailure(V.invalid_transaction_error("InvalidChain", "", tx))
+            if self.rt.height - height > TX_VALIDITY_PERIOD:
+                raise RpcFailure(V.invalid_transaction_error("Expired", "", tx))
+        snap = self.rt.snapshot()
+        try:
+            handle = self.rt.submit_signed(tx, sig)
+            self.rt.run()
+            out = handle.outcome()
+            if out.status == "invalid":  # rejected when its block converted it
+                kind, _, message = (out.invalid or "").partition(": ")
+                raise InvalidTransaction(kind, message)
+            if self.store is not None and not replay:
+                self.store.append("tx", raw)
+        except InvalidTransaction as e:
+            self.rt.restore(snap)
+            raise RpcFailure(V.invalid_transaction_error(e.kind, e.message, tx)) from None
+        except RuntimeSimError as e:
+            self.rt.restore(snap)
+            if not _valid_account_id(tx.receiver_id):
+                raise RpcFailure(V.invalid_transaction_error("InvalidReceiverId", "", tx)) \
+                    from None
+            raise RpcFailure(V.internal_error(str(e))) from None
+        except BaseException:
+            self.rt.restore(snap)
+            raise
+        self.txs[tx.hash] = (tx, sig)
+        self._sync_blocks()
+        return out
+
+    def _outcome_json(self, out) -> dict:
+        tx, sig = self.txs[out.tx_hash]
+        return V.final_outcome_json(out, tx, sig, self.rt.block_hash)
+
+    def send_tx(self, params=None) -> dict:
+        raw, tx, sig = self._signed_tx(params)
+        wait = params.get("wait_until", "EXECUTED_OPTIMISTIC") if isinstance(params, dict) \
+            else "EXECUTED_OPTIMISTIC"
+        out = self._commit(raw, tx, sig)
+        if wait == "NONE":  # RpcTransactionResponse without an outcome
+            return {"final_execution_status": "NONE"}
+        return self._outcome_json(out)
+
+    def broadcast_tx_commit(self, params=None) -> dict:
+        raw, tx, sig = self._signed_tx(params)
+        return self._outcome_json(self._commit(raw, tx, sig))
+
+    def broadcast_tx_async(self, params=None) -> str:
+        raw, tx, sig = self._signed_tx(params)
+        self._commit(raw, tx, sig)
+        return V.base58(tx.hash)
+
+    def tx(self, params=None) -> dict:
+        if isinstance(params, dict) and "signed_tx_base64" in params:
+            _raw, tx, _sig = self._signed_tx(params)
+            tx_hash, sender = tx.hash, tx.signer_id
+        else:
+            if isinstance(params, list) and len(params) == 2:
+                text, sender = params
+            elif isinstance(params, dict):
+                text, sender = _need(params, "tx_hash"), _need(params, "sender_account_id")
+            else:
+                raise RpcFailure(V.parse_error(
+                    "Failed parsing args: expected {tx_hash, sender_account_id}"))
+            if not isinstance(text, str) or not isinstance(sender, str):
+                raise RpcFailure(V.parse_error("Failed parsing args: tx_hash and "
+                                               "sender_account_id are strings"))
+            tx_hash = _b58decode(text)
+        entry = self.txs.get(tx_hash)
+        if entry is None or entry[0].signer_id != sender:
+            text = V.base58(tx_hash)
+            raise RpcFailure(V.handler_error(
+                "UNKNOWN_TRANSACTION", {"requested_transaction_hash": text},
+                f"Transaction {text} doesn't exist"))
+        return self._outcome_json(self.rt.tx_outcome(tx_hash))
+
+    # ================================================================ sandbox
+
+    def sandbox_patch_state(self, params=None) -> dict:
+        """chain/jsonrpc-primitives/src/types/sandbox.rs: ``{"records": [StateRecord]}`` with
+        ``Account``, ``Data`` and ``Contract`` records (an ``AccessKey`` record only for an
+        account the same call creates).  Answers ``{}``."""
+        records = _need(params, "records") if isinstance(params, dict) else None
+        if not isinstance(records, list):
+            raise RpcFailure(V.parse_error("Failed parsing args: records must be a list"))
+        snap = self.rt.snapshot()
+        try:
+            self._patch(records)
+            if self.store is not None:
+                self.store.append("patch", json.dumps(records).encode())
+        except BaseException:
+            self.rt.restore(snap)
+            raise
+        self._sync_blocks()
+        return {}
+
+    def _patch(self, records):
+        new_keys = {}
+        for rec in records:
+            if isinstance(rec, dict) and "AccessKey" in rec:
+                r = rec["AccessKey"]
+                new_keys[_need(r, "account_id")] = _key_from_text(_need(r, "public_key"))
+        for rec in records:
+            if not isinstance(rec, dict) or len(rec) != 1:
+                raise RpcFailure(V.parse_error(f"invalid state record {rec!r}"))
+            (kind, r), = rec.items()
+            if not isinstance(r, dict):
+                raise RpcFailure(V.parse_error(f"invalid {kind} record {r!r}"))
+            account_id = _need(r, "account_id")
+            if not isinstance(account_id, str) or not _valid_account_id(account_id):
+                raise RpcFailure(V.parse_error(f"invalid account id {account_id!r}"))
+            if kind == "Account":
+                acc = _need(r, "account")
+                try:
+                    amount = int(acc.get("amount", 0))
+                    locked = int(acc.get("locked", 0))
+                except (TypeError, ValueError, AttributeError):
+                    raise RpcFailure(V.parse_error("invalid Account amounts")) from None
+                if not self.rt.exists(account_id):
+                    self.rt.create_account(account_id, balance=amount,
+                                           public_key=new_keys.get(account_id))
+                self.rt.patch_state(account_id, amount=amount, locked=locked)
+            elif kind == "Data":
+                key = _b64decode(_need(r, "data_key"), "data_key")
+                value = _b64decode(_need(r, "value"), "value")
+                self._existing(account_id)
+                self.rt.patch_state(account_id, data={key: value})
+            elif kind == "Contract":
+                code = _b64decode(_need(r, "code"), "code")
+                self._existing(account_id)
+                try:
+                    self.rt.deploy(account_id, code)
+                except RuntimeSimError as e:
+                    raise RpcFailure(V.parse_error(f"Contract record: {e}")) from None
+            elif kind == "AccessKey":
+                if account_id not in new_keys or not self.rt.exists(account_id) or \
+                        new_keys[account_id] not in self.rt.access_keys(account_id):
+                    raise RpcFailure(V.parse_error(
+                        "an AccessKey record is supported only with the Account record that "
+                        "creates its account in the same call"))
+            else:
+                raise RpcFailure(V.parse_error(
+                    f"unsupported state record {kind!r} (Account, Data, Contract, AccessKey)"))
+
+    def _existing(self, account_id):
+        if not self.rt.exists(account_id):
+            raise RpcFailure(V.parse_error(
+                f"account {account_id} does not exist: put its Account record first"))
+
+    def sandbox_fast_forward(self, params=None) -> dict:
+        """sandbox.rs ``{"delta_height": N}``: produce N blocks (time passes); answers ``{}``."""
+        delta = _need(params, "delta_height") if isinstance(params, dict) else None
+        if not isinstance(delta, int) or isinstance(delta, bool) or not 0 <= delta <= 10**7:
+            raise RpcFailure(V.parse_error(
+                "Failed parsing args: delta_height is an integer from 0 to 10,000,000"))
+        self.produce_blocks(delta)
+        return {}
+
+    def produce_blocks(self, count: int) -> None:
+        with self.lock:
+            snap = self.rt.snapshot()
+            try:
+                self.rt.produce_blocks(count)
+                if self.store is not None:
+                    self.store.append("blocks", str(count).encode())
+            except BaseException:
+                self.rt.restore(snap)
+                raise
+            self._sync_blocks()
+
+    # ================================================================ replay
+
+    def _apply(self, kind: str, body: bytes):
+        """Re-apply one logged entry on start (--state)."""
+        if kind == "tx":
+            tx, sig = decode_signed_transaction(body)
+            self._commit(body, tx, sig, replay=True)
+        elif kind == "patch":
+            self._patch(json.loads(body))
+        elif kind == "blocks":
+            self.rt.produce_blocks(int(body))
+        else:
+            raise RuntimeSimError(f"unknown entry {kind!r} in the node's state log")
+        self._sync_blocks()
+
+
+class _FcFailure:
+    """A VM FunctionCallError seen as an ActionError's FunctionCallError (for the JSON)."""
+
+    def __init__(self, err):
+        self.detail = err.kind if err.kind in ("MethodNotFound", "MethodEmptyName",
+                                               "MethodInvalidSignature",
+                                               "CodeDoesNotExist") else err.detail
+        self.message = err.message
+        self.data = dict(getattr(err, "data", None) or {})
+
+
+def _valid_account_id(account_id: str) -> bool:
+    from near_safe.testing.vm.logic import is_valid_account_id
+
+    return is_valid_account_id(account_id)
+
+
+def _rfc3339(ns: int) -> str:
+    import datetime
+
+    dt = datetime.datetime.fromtimestamp(ns // 10**9, tz=datetime.timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ns % 10**9:09d}Z"
