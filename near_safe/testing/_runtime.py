@@ -165,6 +165,22 @@ class Runtime:
         """``{borsh public key: AccessKey}``."""
         return dict(self._get_account(account).keys)
 
+    def code(self, account) -> Optional[bytes]:
+        """The deployed contract's bytes (Wasm, or a python-mode source), None if none."""
+        code = self._get_account(account).code
+        return None if code is None else bytes(code.code)
+
+    def block_hash(self, height: Optional[int] = None) -> bytes:
+        """The hash of block ``height`` (default: the current block), as signed into
+        transactions (:meth:`prepare_transaction`)."""
+        return block_hash(self._state.height if height is None else height)
+
+    def block_timestamp(self, height: Optional[int] = None) -> int:
+        """Block ``height``'s timestamp in ns (default: the current block), as contracts
+        read it (``block_timestamp``)."""
+        h = self._state.height if height is None else height
+        return GENESIS_TIMESTAMP_NS + h * BLOCK_TIME_NS
+
     def handle(self, account_id: str) -> AccountHandle:
         self._get_account(account_id)
         return AccountHandle(self, account_id)
