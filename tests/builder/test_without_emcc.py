@@ -103,3 +103,25 @@ def test_a_contract_never_built_still_needs_emcc(built, no_emcc_env, tmp_path):
     out = run(no_emcc_env, "-m", "near_safe.cli", "build", "-q", str(changed), cwd=tmp_path)
     assert out.returncode == 2
     assert "emcc" in out.stderr and "install emscripten" in out.stderr
+
+
+def test_prebuilt_wasm_runs_without_nearc_installed(built, no_emcc_env, tmp_path):
+    """The lean extras ([run], [testing]) have no nearc: a prebuilt .wasm runs, in the runtime
+    and the pytest plugin, with nearc unimportable."""
+    _, result = built
+    (tmp_path / "conftest.py").write_text("import sys\nsys.modules['nearc'] = None\n")
+    (tmp_path / "test_lean.py").write_text(textwrap.dedent('''\
+        import pytest
+
+        def test_nearc_is_absent():
+            with pytest.raises(ImportError):
+                import nearc  # noqa: F401
+
+        def test_prebuilt(near_deploy, near_runtime):
+            c = near_deploy("prebuilt.wasm")
+            assert near_runtime.view(c, "hello") == "built once"
+    '''))
+    out = run(no_emcc_env, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_lean.py",
+              cwd=tmp_path)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "2 passed" in out.stdout
