@@ -17,14 +17,13 @@ and settlement) only when a method makes or settles a cross-contract call.
 Sections: constants - argument kinds - strict JSON input - decorators - cross-contract API.
 """
 
+import json
 import sys
 
-if sys.implementation.name != "micropython":
-    from . import _host  # noqa: F401  CPython: provide the `near` module contract code imports
-
-import json
-
-import near
+if sys.implementation.name == "micropython":
+    import near
+else:  # CPython: the runtime's stand-in, never put in sys.modules by importing near_safe
+    from ._host import near
 
 from .contract import _state as state
 from .contract._state import ContractError, Promise, assert_unlocked, is_locked, require

@@ -16,7 +16,7 @@ keys start with ``_ns:``.
 
 import json
 
-import near
+from .. import near  # the host module (a stand-in under CPython: near_safe._host)
 
 _buf = None  # dict key -> bytes | None (removed) while a callback body runs, else None
 _sends = None  # promises a callback body made, sent only if the body returns

@@ -20,9 +20,7 @@ settles it, so settlement happens at most once and in-flight amounts are visible
 
 import json
 
-import near
-
-from .. import (
+from .. import (  # near: the host module (under CPython the stand-in of near_safe._host)
     _CALLBACKS,
     CALLBACK_GAS,
     EXTERNAL_GAS,
@@ -31,6 +29,7 @@ from .. import (
     TGAS,
     MisuseError,
     convert,
+    near,
     strict_json,
 )
 from . import _state
