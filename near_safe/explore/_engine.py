@@ -313,7 +313,8 @@ class Explorer:
                         out += [Deliver(f) for f in picks]
                     elif applies(fault, nxt):
                         out.append(Deliver(fault))
-        if node.calls < settings.depth and (nxt is None or run.rt.in_flight_cross_contract()):
+        if node.calls < settings.depth and (
+                nxt is None or run.rt.in_flight_cross_contract(run.upcoming())):
             out += self._rule_choices(node)
             if settings.attacker and self.machine_cls.attacker:
                 out += self._attack_choices()

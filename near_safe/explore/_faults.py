@@ -118,6 +118,7 @@ class FaultRuntime(Runtime):
         super().__init__(mode=mode, **kw)
         self.large_bytes = large_bytes
         self.hostile = set(hostile)  # accounts the attacker controls (hostile callees)
+        self.ignored = set()  # accounts whose calls are not recorded as entries (the attacker)
         self.memo = {} if memo else None
         self.memo_hits = 0
         self.observed = {}  # (receiver, method, args) -> ObservedCall, insertion-ordered
@@ -187,14 +188,14 @@ class FaultRuntime(Runtime):
                            external, up.waits_for_data, up.receiver in self.hostile,
                            up.refund_to)
 
-    def is_idle(self) -> bool:
-        return not self.upcoming()
+    def is_idle(self, upcoming=None) -> bool:
+        return not (self.upcoming() if upcoming is None else upcoming)
 
-    def in_flight_cross_contract(self) -> bool:
+    def in_flight_cross_contract(self, upcoming=None) -> bool:
         """Is a function call made by a contract (or a callback waiting for one) pending?
         Transfers a contract sends to users do not count: once sent, the contract's side of
-        the operation is settled."""
-        for u in self.upcoming():
+        the operation is settled.  ``upcoming``: ``self.upcoming()`` if already known."""
+        for u in self.upcoming() if upcoming is None else upcoming:
             if u.waits_for_data:
                 return True
             if (u.method is not None and u.predecessor != SYSTEM and u.kind != "transaction"
@@ -202,10 +203,11 @@ class FaultRuntime(Runtime):
                 return True
         return False
 
-    def deposits_in_flight(self):
+    def deposits_in_flight(self, upcoming=None):
         """``(from, to, amount)`` for every deposit still travelling: pooled transactions and
         action receipts not yet run (refund receipts excluded)."""
-        return [(u.predecessor, u.receiver, u.deposit) for u in self.upcoming()
+        return [(u.predecessor, u.receiver, u.deposit)
+                for u in (self.upcoming() if upcoming is None else upcoming)
                 if u.deposit and u.predecessor != SYSTEM]
 
     def forget_observed(self) -> None:
@@ -271,6 +273,8 @@ def _observe(rt, receipt) -> None:
     if fc is None:
         return
     if not rt.is_contract(pred):
+        if pred in rt.ignored:  # the attacker's own calls are not replayed
+            return
         entry = (receipt.receiver_id, fc.method_name, bytes(fc.args), fc.deposit)
         rt.entries.setdefault(entry, entry)
         rt.entry_of_tx[receipt.tx_id] = entry

@@ -55,6 +55,7 @@ class Run:
         self._invariants = None
         self.watch = None
         self._peeked = None  # (version, NextReceipt) cache of the look-ahead
+        self._upcoming = None  # (version, [UpcomingReceipt]) cache
         self._version = 0
 
     # ------------------------------------------------------------------ set-up
@@ -86,6 +87,7 @@ class Run:
         run.initial_balances = {t.account_id: run.rt.balance(t.account_id)
                                 for t in machine._tracked}
         attackers = (machine_cls.attacker, *hostile) if hostile else ()
+        run.rt.ignored = set(attackers)
         run.watch = Watch(run.rt, attackers, settings.watch, run.users)
         run.rt.forget_observed()
         return run
@@ -175,7 +177,7 @@ class Run:
         self.ledger.on_receipt(outcome, None if nxt is None else nxt.refund_to)
         if self.watch is not None:
             produced = set(outcome.produced_hashes)
-            sent = [u for u in self.rt.upcoming() if u.receipt_id in produced] \
+            sent = [u for u in self.upcoming() if u.receipt_id in produced] \
                 if produced else []
             self.watch.on_receipt(outcome, before, sent)
         if not outcome.is_refund:
@@ -193,7 +195,13 @@ class Run:
             self._raise_if_violated()
 
     def idle(self) -> bool:
-        return self.rt.is_idle()
+        return not self.upcoming()
+
+    def upcoming(self) -> list:
+        """``rt.upcoming()``, cached until the state changes."""
+        if self._upcoming is None or self._upcoming[0] != self._version:
+            self._upcoming = (self._version, self.rt.upcoming())
+        return self._upcoming[1]
 
     # ------------------------------------------------------------------ state
     def snapshot(self):
@@ -302,7 +310,7 @@ class Run:
         their views), the ledger, the deposits in flight and whether the system is idle: the
         last answer is reused while none of those changed (callables given to track() opt out
         of this reuse)."""
-        flight = self.ledger.in_flight(self.rt.deposits_in_flight())
+        flight = self.ledger.in_flight(self.rt.deposits_in_flight(self.upcoming()))
         if any(callable(i) for t in self.tracked for i in t.credited) or any(
                 callable(t.locks) or callable(t.in_flight) for t in self.tracked):
             return self._builtins_now(builtins, idle, flight)

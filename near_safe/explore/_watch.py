@@ -176,17 +176,20 @@ class Watch:
         """What the group's accounts own in the contracts' NEAR ledgers and claimables,
         reading each contract's storage through ``data_of(contract)``."""
         total = 0
+        accounts = [a.encode() for a in self.groups.get(group, ())]
         for c in self.contracts:
             data = data_of(c)
-            if data is None:
+            if not data:
                 continue
-            ledgers = self.held.get(c, set()) | self.valued.get(c, set())
-            for a in self.groups.get(group, ()):
-                raw = data.get(CLAIM + a.encode())
-                total += _decimal(raw) or 0 if raw else 0
-                for ledger in ledgers:
-                    raw = data.get(ledger.encode() + b":" + a.encode())
-                    total += (_decimal(raw) or 0) if raw else 0
+            prefixes = [CLAIM] + [ledger.encode() + b":" for ledger in
+                                  self.held.get(c, ()) or ()] + [
+                ledger.encode() + b":" for ledger in self.valued.get(c, ()) or ()
+                if ledger not in self.held.get(c, ())]
+            for a in accounts:
+                for prefix in prefixes:
+                    raw = data.get(prefix + a)
+                    if raw:
+                        total += _decimal(raw) or 0
         return total
 
     def owed(self, contract: str, data: dict) -> int:

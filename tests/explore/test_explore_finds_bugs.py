@@ -35,8 +35,10 @@ def test_finds_double_payout_of_credit_first_deposit_and_stake():
     result = explored(CreditFirst)
     assert result.found and result.violation.invariant == "no_unbacked_credit"
     # the guidance's scenario: a deposit, a withdraw while the stake is in flight, the stake
-    # fails -> paid twice
-    assert [c.rule for c in calls(result)] == ["stake", "withdraw"]
+    # fails -> paid twice (by a user's rules, or by the attacker replaying what users did)
+    acts = [s.rule if isinstance(s, Call) else s.method for s in result.schedule
+            if isinstance(s, (Call, Attack))]
+    assert acts in (["stake", "withdraw"], ["stake_credit_first", "withdraw"]), acts
     assert len(faults(result)) == 1
     assert "came from nowhere" in result.violation.message
     assert "GAIN" in result.report
