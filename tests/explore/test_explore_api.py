@@ -256,3 +256,25 @@ def test_users_must_be_a_dict_of_balances():
     bad = type("Bad", (VaultMachine,), {"users": ["alice.near"]})
     with pytest.raises(UsageError, match=r"give a dict \{account id: NEAR balance\}"):
         bad.explore(budget=1)
+
+
+def test_check_that_watched_nothing_is_a_usage_error_not_a_pass():
+    """No @invariant, no track(), no attacker, no value moved: a clean run means nothing, so
+    check() says so instead of passing."""
+
+    class Idle(Machine):
+        attacker = None
+        settings = Settings(depth=1, budget=5, gas_variants=False)
+
+        def setup(self, rt):
+            rt.deploy(POOL, CONTRACTS / "pool.py", balance=10 * NEAR)
+
+        @rule()
+        def look(self, user):
+            self.submit(user, POOL, "get_stake", {"account_id": user})
+
+    result = Idle.explore()
+    assert not result.found and result.watched == []
+    assert "WATCHED NOTHING" in result.summary()
+    with pytest.raises(UsageError, match="watched nothing"):
+        Idle.check()
