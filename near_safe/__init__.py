@@ -20,9 +20,13 @@ Sections: constants - argument kinds - strict JSON input - decorators - cross-co
 import json
 import sys
 
-if sys.implementation.name == "micropython":
+# The real host module: MicroPython's (nearc's default backend) or, in nearc 0.10's CPython
+# backend (CPython 3.13 for Wasm), a builtin module too; the `or` is never evaluated under
+# MicroPython.  CPython tooling: the runtime's stand-in, never put in sys.modules by importing
+# near_safe.
+if sys.implementation.name == "micropython" or "near" in sys.builtin_module_names:
     import near
-else:  # CPython: the runtime's stand-in, never put in sys.modules by importing near_safe
+else:
     from ._host import near
 
 from .contract import _state as state

@@ -1,0 +1,72 @@
+"""Which nearc goes with which Python (issue 15), and the contract side's choice of `near` module.
+
+The whole suite also runs on Python 3.13 + nearc 0.10 (`./dev test313`, .ci/lane313); these
+tests pin what makes that lane meaningful: pyproject picks the nearc of the running Python, the
+installed nearc is that one, and near_safe binds the real host module wherever one is builtin
+(MicroPython, nearc 0.10's CPython-for-Wasm backend) and the runtime's stand-in elsewhere.
+"""
+
+import subprocess
+import sys
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+ROOT = Path(__file__).parents[2]
+EXTRAS = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+
+
+def nearc_for(python: str, extra: str) -> SpecifierSet:
+    env = {"python_version": python, "python_full_version": python + ".0", "extra": ""}
+    picked = [r for r in map(Requirement, EXTRAS[extra])
+              if r.name == "nearc" and (r.marker is None or r.marker.evaluate(env))]
+    assert len(picked) == 1, (python, extra, picked)
+    return picked[0].specifier
+
+
+def test_pyproject_says_which_nearc_goes_with_which_python():
+    for extra in ("build", "all"):
+        assert nearc_for("3.11", extra).contains("0.8.8")
+        assert not nearc_for("3.11", extra).contains("0.10.0")
+        for python in ("3.12", "3.13"):
+            assert nearc_for(python, extra).contains("0.10.0")
+            assert nearc_for(python, extra).contains("0.10.3")
+            assert not nearc_for(python, extra).contains("0.8.8")
+            assert not nearc_for(python, extra).contains("0.11.0")
+
+
+def test_the_installed_nearc_is_the_one_for_this_python():
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert nearc_for(running, "build").contains(version("nearc")), (running, version("nearc"))
+
+
+def _near_seen_by_contract_side(builtin: bool) -> str:
+    """Import near_safe in a fresh interpreter where a module named `near` is in sys.modules
+    (as the Wasm runtimes' builtin is) and, if `builtin`, listed as builtin."""
+    code = f"""
+import sys, types
+fake = types.ModuleType("near"); sys.modules["near"] = fake
+if {builtin!r}:
+    sys.builtin_module_names = tuple(sys.builtin_module_names) + ("near",)
+import near_safe
+from near_safe._host import near as stand_in
+from near_safe.contract import _state
+assert near_safe.near is _state.near
+print("real" if near_safe.near is fake else "stand-in" if near_safe.near is stand_in else "other")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_contract_side_binds_the_builtin_near_of_cpython_in_wasm():
+    # nearc 0.10's CPython backend: `near` is a builtin module (PyInit_near in python.wasm)
+    assert _near_seen_by_contract_side(builtin=True) == "real"
+
+
+def test_cpython_tooling_keeps_the_stand_in_even_if_a_near_package_is_imported():
+    # e.g. near-kit's client `near` in the same process: not builtin, so not the host module
+    assert _near_seen_by_contract_side(builtin=False) == "stand-in"
