@@ -290,3 +290,22 @@ def test_sandbox_patch_state_and_fast_forward(url, near_node):
     assert result(url, "sandbox_fast_forward", {"delta_height": 25}) == {}
     assert result(url, "status")["sync_info"]["latest_block_height"] == h0 + 25
     assert near_node.node.rt.height == h0 + 25
+
+
+def test_a_block_hash_older_than_the_validity_period_is_expired():
+    from near_safe.node._node import TX_VALIDITY_PERIOD
+    from near_safe.node.pytest_fixture import start_node
+
+    running = start_node()  # its own chain: the fast-forward below is long
+    try:
+        u = running.url
+        b64_edge, _ = signed(u, "sandbox", "test.near", [Transfer(deposit=1)], nonce=1)
+        b64_old, _ = signed(u, "sandbox", "test.near", [Transfer(deposit=2)], nonce=2)
+        result(u, "sandbox_fast_forward", {"delta_height": TX_VALIDITY_PERIOD - 1})
+        # still inside the window: accepted
+        assert "result" in rpc(u, "broadcast_tx_commit", [b64_edge])
+        result(u, "sandbox_fast_forward", {"delta_height": 5})
+        err = rpc(u, "broadcast_tx_commit", [b64_old])["error"]
+        assert err["data"]["TxExecutionError"]["InvalidTxError"] == "Expired"
+    finally:
+        running.stop()
