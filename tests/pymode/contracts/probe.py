@@ -221,7 +221,7 @@ def caught_undefined():
     try:
         return not_defined_either
     except NameError:
-        near.log_utf8("never logged: the Wasm traps on the lookup itself")
+        near.log_utf8("caught: near_safe's port raises NameError; plain nearc's traps on the lookup")
 
 
 @near.export

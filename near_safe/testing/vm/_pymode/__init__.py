@@ -115,7 +115,7 @@ from ._modnear import _ABORT_TYPES, _LAST_WINS, HostAbort, NearHost, _trap
 from . import _crosscheck
 from ._crosscheck import ModeDisagreement
 from ._mpjson import _mp_json_dumps, _mp_json_loads
-from ._mpobjects import _FROZEN_BUILTINS, MPDict, MPSet, _running, _wasm_trap_for
+from ._mpobjects import _FROZEN_BUILTINS, MPDict, MPSet, _MPNameError, _running, _wasm_trap_for
 from ._mpport import (DEFAULT_PORT, PORTS, CallState, Port, RecursionLimit, nlr_failure,
                       resolve_port)
 from ._mpport import _call as _port_call
@@ -209,8 +209,16 @@ def _call(contract: _Contract, method_name: str, host: NearHost, log: LogBuffer,
             # mp_load_name + mp_call_function_0; uncaught -> handle_uncaught_exception:
             # mp_obj_print_exception(&mp_stderr_print) (raw), NEAR_ABORT() = printf + panic()
             fn = namespace.get(method_name, vars(builtins).get(method_name))
-            if fn is None:  # mp_load_name's NameError leaves NULL: the Wasm traps
-                raise _trap(host, "Unreachable")
+            if fn is None:  # mp_load_name's NameError leaves NULL: nearc's port traps
+                if state.port.undefined_name_traps:
+                    raise _trap(host, "Unreachable")
+                # near_safe's port (patch 0007): the NameError escapes the call
+                _print_exception(_MPNameError(f"name '{method_name}' isn't defined"), contract,
+                                 log, cooked=False)
+                log.flush()
+                log.write_bytes(NEAR_ABORT_LINE)
+                log.flush()
+                host.panic()
             try:
                 with RecursionLimit(state.port):
                     fn()

@@ -147,12 +147,14 @@ def _mp_exception_text(exc: BaseException) -> str:
 def format_mp_exception(exc: BaseException, tb, contract) -> str:
     """``mp_obj_print_exception``: MicroPython's traceback format, frames outermost first."""
     lines = []
+    overrides = getattr(exc, "mp_lines", None) or {}
     while tb is not None:
         frame = tb.tb_frame
         name = _frozen_source_name(frame.f_code.co_filename, frame.f_globals.get("__name__"),
                                    contract)
         if name is not None:
-            lines.append(f'  File "{name}", line {tb.tb_lineno}, in {frame.f_code.co_name}\n')
+            line = overrides.get(id(frame), tb.tb_lineno)
+            lines.append(f'  File "{name}", line {line}, in {frame.f_code.co_name}\n')
         tb = tb.tb_next
     lines += getattr(exc, "mp_extra_frames", ())
     head = "Traceback (most recent call last):\n" if lines else ""

@@ -510,13 +510,18 @@ def _operator_error(exc: TypeError, a=None, b=None, op=None):
     if state.port.operator_errors_as_zero_division:
         return ZeroDivisionError("divide by zero")
     if op is not None:
-        types = (_type_name(a), _type_name(b))
+        # mp_binary_op works on a bool as an int, but a comparison names a right-hand bool
+        # (measured: [1] // True -> 'list', 'int'; None > True -> 'NoneType', 'bool')
+        keep_bool = op in _COMPARISONS and type(b) is bool
+        types = (_type_name(a), "bool" if keep_bool else _type_name(b))
     else:
         for pattern in _CPYTHON_OPERAND_TEXT:
             m = pattern.match(text)
             if m:
                 op = m.group(1).rstrip("=")
-                types = tuple(_MP_TYPE_NAMES.get(n, n) for n in (m.group(2), m.group(3)))
+                keep_bool = op in _COMPARISONS and m.group(3) == "bool"
+                types = (_MP_TYPE_NAMES.get(m.group(2), m.group(2)),
+                         "bool" if keep_bool else _MP_TYPE_NAMES.get(m.group(3), m.group(3)))
                 break
         else:
             return None
@@ -526,6 +531,7 @@ def _operator_error(exc: TypeError, a=None, b=None, op=None):
     return TypeError(f"unsupported types for {name}: '{types[0]}', '{types[1]}'")
 
 
+_COMPARISONS = ("<", "<=", ">", ">=")
 _MP_TYPE_NAMES = {"MPDict": "dict", "_MPInstanceDict": "dict", "MPSet": "set", "bool": "int"}
 # str % args: MicroPython's texts for CPython's (py/objstr.c)
 _FORMAT_TEXTS = {"not all arguments converted during string formatting":
@@ -618,15 +624,48 @@ def _mp_binop(a, b, op):
             if replaced is None:
                 raise
             raise replaced from None
+    if op[0] == "%" and type(a) is str and type(b) not in (tuple, dict) and res == a and (
+            "%" not in a.replace("%%", "")):
+        # CPython ignores a non-tuple argument a format without specifiers does not use;
+        # MicroPython's str_modulo_format does not (measured: 'a' % [1])
+        raise TypeError("format string didn't convert all arguments")
     if _port_call[0] is not None:
         mp_new_local(res)
     return res
 
 
+_NOT_ITERABLE = (int, float, bool, type(None), complex)
+
+
+def _mp_contains_error(a, b):
+    """``a in b`` where CPython raises TypeError: MicroPython's result or exception (measured
+    on near_safe's port: a str container converts implicitly, a bytes one answers False, a
+    number is not iterable)."""
+    if isinstance(b, str):
+        return TypeError(f"can't convert '{_type_name(a)}' object to str implicitly")
+    if type(b) is bytes or type(b) is bytearray:
+        return False
+    if type(b) in _NOT_ITERABLE:
+        return TypeError(f"'{type(b).__name__}' object isn't iterable")
+    return None
+
+
 def _mp_compare(a, b, op):
+    if type(a) is bytes and type(b) is str and op[0] in "<>":
+        # bytes' binary_op compares the two buffers (measured: b'x' <= 'a' is False; the
+        # other way round, 'a' > b'x', is a TypeError)
+        b = b.encode("utf-8", "surrogatepass")
     try:
         return _OPERATORS[op](a, b)
     except TypeError as exc:
+        if op in ("in", "not in"):
+            state = _port_call[0]
+            if state is not None and not state.port.operator_errors_as_zero_division:
+                answer = _mp_contains_error(a, b)
+                if answer is False:
+                    return op == "not in"
+                if answer is not None:
+                    raise answer from None
         replaced = _operator_error(exc, a, b, op)
         if replaced is None:
             raise
@@ -1004,7 +1043,44 @@ class _FrozenBuiltins(dict):
         host = _running[0]
         if host is None:
             raise NameError(f"name '{name}' is not defined", name=name)
+        state = _port_call[0]
+        if state is not None and not state.port.undefined_name_traps:
+            exc = _MPNameError(f"name '{name}' isn't defined")  # patch 0007: catchable
+            _line_of_except_clause(exc)
+            raise exc
         raise _trap(host, "Unreachable")
+
+
+def _line_of_except_clause(exc) -> None:
+    """An undefined name in an ``except`` clause: MicroPython's traceback names the line the
+    matched exception came from, not the clause's (measured); noted on ``exc`` for
+    ``format_mp_exception``."""
+    import dis
+    import sys
+
+    frame = sys._getframe(2)
+    pending = sys.exc_info()[1]
+    if pending is None or pending.__traceback__ is None:
+        return
+    after = False
+    for ins in dis.get_instructions(frame.f_code):
+        if after:
+            if ins.opname == "CHECK_EXC_MATCH":
+                tb = pending.__traceback__
+                while tb is not None and tb.tb_frame is not frame:
+                    tb = tb.tb_next
+                if tb is not None:
+                    exc.mp_lines = {id(frame): tb.tb_lineno}
+            return
+        if ins.offset == frame.f_lasti:
+            after = True
+
+
+class _MPNameError(NameError):
+    """NameError as near_safe's port raises it for an undefined name (not a trap)."""
+
+
+_MPNameError.__name__ = _MPNameError.__qualname__ = "NameError"
 
 
 _running = [None]  # the NearHost of the call in progress

@@ -27,7 +27,9 @@ class Port:
     ``operator_errors_as_zero_division``: an operator's TypeError arrives as
     ``ZeroDivisionError('divide by zero')``.  ``last_exception_wins``: a C function that
     raises and runs on can raise again and the last exception replaces the first (so
-    ``d[missing]`` is a TypeError, ``near.log_utf8(msg="x")`` reports its argument count).  ``max_depth``: Python frames from the exported
+    ``d[missing]`` is a TypeError, ``near.log_utf8(msg="x")`` reports its argument count).
+    ``undefined_name_traps``: a name found nowhere traps (Unreachable) even inside ``try``
+    (near_safe's port, patch 0007: NameError "name 'x' isn't defined", catchable).  ``max_depth``: Python frames from the exported
     method down (inclusive) before the Wasm stack overflows (measured: 1056 with a plain
     one-argument recursion)."""
 
@@ -38,6 +40,7 @@ class Port:
     flag_nlr: bool = True
     operator_errors_as_zero_division: bool = True
     last_exception_wins: bool = True
+    undefined_name_traps: bool = True
     max_depth: int = 1056
 
     def replace(self, **changes) -> Port:
@@ -54,7 +57,8 @@ PORTS = {
     # and nothing is collected inside a call (0004): the embedded runtime's 16 MiB memory
     # leaves about 11 MB for it
     "near_safe": Port("near_safe", heap_bytes=11_000_000, nlr_defect=False, flag_nlr=False,
-                      operator_errors_as_zero_division=False, last_exception_wins=False),
+                      operator_errors_as_zero_division=False, last_exception_wins=False,
+                      undefined_name_traps=False),
 }
 
 DEFAULT_PORT = "near_safe"
