@@ -23,8 +23,20 @@ POOL = Path(__file__).resolve().parents[2] / "examples" / "deposit_and_stake" / 
 
 
 @pytest.fixture(scope="module")
-def url(near_node):
-    return near_node.url
+def chain():
+    """This module's own node (its tests count balances from genesis)."""
+    from near_safe.node.pytest_fixture import start_node
+
+    running = start_node()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def url(chain):
+    return chain.url
 
 
 @pytest.fixture(scope="module")
@@ -60,18 +72,18 @@ def make_account(url, name, amount=50 * NEAR, key=None):
 
 # ------------------------------------------------------------------------------ chain info
 
-def test_status_and_block_agree(url, near_node):
+def test_status_and_block_agree(url, chain):
     st = result(url, "status")
     blk = result(url, "block", {"finality": "final"})
     assert st["sync_info"]["latest_block_height"] == blk["header"]["height"] \
-        == near_node.node.rt.height
+        == chain.node.rt.height
     assert st["sync_info"]["latest_block_hash"] == blk["header"]["hash"]
     assert result(url, "block", {"block_id": 0})["header"]["hash"] == st["genesis_hash"]
     import urllib.request
 
     with urllib.request.urlopen(url + "/status", timeout=10) as r:
         assert json.loads(r.read())["chain_id"] == st["chain_id"]
-    assert int(result(url, "gas_price", [None])["gas_price"]) == near_node.node.rt.config.gas_price
+    assert int(result(url, "gas_price", [None])["gas_price"]) == chain.node.rt.config.gas_price
 
 
 def test_genesis_follows_the_sandbox_conventions(url):
@@ -130,11 +142,11 @@ def test_unknown_account_is_a_handler_error(url):
     assert err["cause"]["name"] == "UNKNOWN_BLOCK"
 
 
-def test_oversized_request_is_refused_before_it_is_read(url, near_node):
+def test_oversized_request_is_refused_before_it_is_read(url, chain):
     """Content-Length above the limit: 413 and nearcore's parse error, answered while the
     client has sent only 10 bytes of its announced body."""
     u = urlparse(url)
-    limit = near_node.server.max_body
+    limit = chain.server.max_body
     with socket.create_connection((u.hostname, u.port), timeout=10) as s:
         s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   + f"Content-Length: {limit + 1}\r\n\r\n".encode() + b"{" * 10)
@@ -209,8 +221,8 @@ def test_deploy_call_view_and_a_failing_call_refunds(url, pool_wasm):
     assert "MethodNotFound" in bad["error"]
 
 
-def test_invalid_transactions_change_nothing(url, near_node):
-    rt = near_node.node.rt
+def test_invalid_transactions_change_nothing(url, chain):
+    rt = chain.node.rt
     name = make_account(url, "bob.sandbox")
     n0 = nonce_of(url, name)
     snap_balances = {a: rt.balance(a) for a in rt.accounts}
@@ -269,7 +281,7 @@ def test_tx_status_and_async(url):
         ("UNKNOWN_TRANSACTION", {"requested_transaction_hash": h})
 
 
-def test_sandbox_patch_state_and_fast_forward(url, near_node):
+def test_sandbox_patch_state_and_fast_forward(url, chain):
     name = make_account(url, "dave.sandbox")
     assert result(url, "sandbox_patch_state", {"records": [
         {"Account": {"account_id": name, "account": {"amount": str(123 * NEAR),
@@ -289,7 +301,7 @@ def test_sandbox_patch_state_and_fast_forward(url, near_node):
     h0 = result(url, "status")["sync_info"]["latest_block_height"]
     assert result(url, "sandbox_fast_forward", {"delta_height": 25}) == {}
     assert result(url, "status")["sync_info"]["latest_block_height"] == h0 + 25
-    assert near_node.node.rt.height == h0 + 25
+    assert chain.node.rt.height == h0 + 25
 
 
 def test_a_block_hash_older_than_the_validity_period_is_expired():
