@@ -27,12 +27,18 @@ def norm(name: str) -> str:
 def resolve(pip: Path, spec: str) -> dict:
     """name -> its unconditional requirements, for everything pip would install for ``spec``."""
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
-        subprocess.run([str(pip), "install", "-q", "--dry-run", "--ignore-installed", "--report",
-                        report.name, spec], check=True, capture_output=True, text=True)
+        out = subprocess.run([str(pip), "install", "-q", "--dry-run", "--ignore-installed",
+                              "--report", report.name, spec], capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"pip could not resolve {spec}:\n{out.stderr[-2000:]}")
         data = json.loads(Path(report.name).read_text())
-    return {norm(i["metadata"]["name"]): [
-        norm(re.split(r"[ ;<>=!\[~(]", d)[0]) for d in i["metadata"].get("requires_dist") or []
-        if "extra ==" not in d] for i in data["install"] if norm(i["metadata"]["name"]) != "near-safe"}
+    graph = {}
+    for item in data["install"]:
+        meta = item["metadata"]
+        requires = [d for d in meta.get("requires_dist") or [] if "extra ==" not in d]
+        graph[norm(meta["name"])] = [norm(re.split(r"[ ;<>=!\[~(]", d)[0]) for d in requires]
+    graph.pop("near-safe", None)
+    return graph
 
 
 def size(name: str) -> int | None:
@@ -56,7 +62,8 @@ def closure(graph: dict, roots, skip=()) -> set:
 
 
 def main() -> None:
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-m", "venv", tmp], check=True)
         pip = Path(tmp) / "bin" / "pip"

@@ -17,7 +17,8 @@ from ._units import NEAR, TGAS
 
 # nearc 0.8.8 analyzer.find_exports: a function is exported when one of its decorators is one of
 # these bare names (``@view`` or ``@view(...)``) ...
-NEARC_EXPORT_DECORATORS = frozenset({"export", "view", "call", "init", "callback", "multi_callback"})
+NEARC_EXPORT_DECORATORS = frozenset(
+    {"export", "view", "call", "init", "callback", "multi_callback"})
 # ... or the attribute ``@near.export`` (the only dotted spelling it accepts).
 NEARC_EXPORT_ATTRIBUTE = "near.export"
 
