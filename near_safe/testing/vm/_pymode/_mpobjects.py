@@ -605,6 +605,11 @@ def _mp_import(name, globals=None, locals=None, fromlist=(), level=0):
     return builtins.__import__(name, globals, locals, fromlist, level)
 
 
+def _nearc_operators() -> bool:
+    state = _port_call[0]
+    return state is not None and state.port.operator_errors_as_zero_division
+
+
 def _mp_binop(a, b, op):
     """``a op b`` (and ``name op= b``) as MicroPython does it: one text for a zero divisor,
     ``ZeroDivisionError: divide by zero`` (CPython has three); bytes + str concatenates;
@@ -617,6 +622,8 @@ def _mp_binop(a, b, op):
     except TypeError as exc:
         if op[0] == "+" and type(a) is bytes and type(b) is str:
             res = a + b.encode("utf-8", "surrogatepass")  # mp_binary_op: str's buffer
+        elif op[0] == "%" and type(a) in (str, bytes) and _nearc_operators():
+            raise ZeroDivisionError("divide by zero") from None  # measured on nearc's port
         elif op[0] == "%" and type(a) is str and str(exc) in _FORMAT_TEXTS:
             raise TypeError(_FORMAT_TEXTS[str(exc)]) from None
         else:
@@ -628,6 +635,8 @@ def _mp_binop(a, b, op):
             "%" not in a.replace("%%", "")):
         # CPython ignores a non-tuple argument a format without specifiers does not use;
         # MicroPython's str_modulo_format does not (measured: 'a' % [1])
+        if _nearc_operators():
+            raise ZeroDivisionError("divide by zero")
         raise TypeError("format string didn't convert all arguments")
     if _port_call[0] is not None:
         mp_new_local(res)
@@ -637,14 +646,19 @@ def _mp_binop(a, b, op):
 _NOT_ITERABLE = (int, float, bool, type(None), complex)
 
 
-def _mp_contains_error(a, b):
-    """``a in b`` where CPython raises TypeError: MicroPython's result or exception (measured
-    on near_safe's port: a str container converts implicitly, a bytes one answers False, a
-    number is not iterable)."""
-    if isinstance(b, str):
-        return TypeError(f"can't convert '{_type_name(a)}' object to str implicitly")
+def _mp_contains_error(a, b, nearc: bool):
+    """``a in b`` where CPython raises TypeError: MicroPython's result or exception (measured:
+    a bytes container answers False on both ports; on near_safe's a str container converts
+    implicitly and a number is not iterable; on nearc's a number gives "'' object isn't an
+    iterator", other cases the port's ZeroDivisionError)."""
     if type(b) is bytes or type(b) is bytearray:
         return False
+    if nearc:
+        if type(b) in _NOT_ITERABLE:
+            return TypeError("'' object isn't an iterator")
+        return None
+    if isinstance(b, str):
+        return TypeError(f"can't convert '{_type_name(a)}' object to str implicitly")
     if type(b) in _NOT_ITERABLE:
         return TypeError(f"'{type(b).__name__}' object isn't iterable")
     return None
@@ -660,8 +674,8 @@ def _mp_compare(a, b, op):
     except TypeError as exc:
         if op in ("in", "not in"):
             state = _port_call[0]
-            if state is not None and not state.port.operator_errors_as_zero_division:
-                answer = _mp_contains_error(a, b)
+            if state is not None:
+                answer = _mp_contains_error(a, b, state.port.operator_errors_as_zero_division)
                 if answer is False:
                     return op == "not in"
                 if answer is not None:
