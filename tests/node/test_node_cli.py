@@ -55,3 +55,16 @@ def test_fixture_node_stops():
     running.stop()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(running.url + "/status", timeout=5)
+
+
+def test_fixture_loads_with_dash_p(tmp_path):
+    """The documented way in: ``pytest -p near_safe.node.pytest_fixture``."""
+    (tmp_path / "test_uses_node.py").write_text(
+        "import json, urllib.request\n"
+        "def test_status(near_node):\n"
+        "    with urllib.request.urlopen(near_node.url + '/status', timeout=10) as r:\n"
+        "        assert json.loads(r.read())['validator_account_id'] == 'sandbox'\n")
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                        "-p", "near_safe.node.pytest_fixture", str(tmp_path)],
+                       capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert r.returncode == 0 and "1 passed" in r.stdout, r.stdout + r.stderr
