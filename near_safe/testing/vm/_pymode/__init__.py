@@ -5,80 +5,20 @@ same runtime (a `near` module bound to the runtime), for fast debugging and cove
 test can run in both modes.  Gas figures come from Wasm mode."  Entry point: :func:`run_python`,
 called by ``vm.run`` for ``ContractCode(kind="python")``.
 
-What it mirrors of Wasm mode (nearc 0.8.8's MicroPython port ``ports/webassembly-near`` as
-near_safe.builder builds it; each point was checked against Wasm mode, tests/pymode):
+What it reproduces of the MicroPython port (near_safe's patched port or plain nearc's:
+``_mpport.Port``), what it refuses, where it differs and how ``--near-mode=both`` catches the
+differences: docs/cpython-mode.md.  The parts:
 
-* ``near`` module: :class:`NearHost` has one method per function of nearc's ``modnear.c``, with
-  the same argument conversions (str-only vs str-or-bytes, 32-bit ``mp_obj_get_int`` vs u64/u128
-  conversions) and return types.  Each makes the same VMLogic host calls, in the same order, as
-  the C code, through a scratch memory (``_pymemory.ScratchMemory``) standing in for the Wasm's
-  linear memory: host semantics and host (ext) costs are shared between modes.
-* nearc's MicroPython raises with MICROPY_NLR_WASM: a C function that raises goes on running
-  with fallback values and the exception surfaces when it returns.  So argument errors come
-  after the host calls (``near.storage_write(1, b"v")`` writes the empty key, then TypeError;
-  ``near.log_utf8(msg="x")`` logs "msg", then TypeError), as ``_modnear._guard`` reproduces.
-* One call = ``run_frozen_fn`` of nearc's ``main.c``: execute the contract module as
-  ``__main__`` (no ``__file__``) in a fresh namespace, with what nearc's injections append
-  (class exports, ``__contract_abi``, ``contract_source_metadata``), then call the method.  Only
-  the builder's exports are callable; any other name is a nop ``MethodNotFound``.
-* Output: ``sys.stdout``/``sys.stderr`` writes are "cooked" (``\n`` -> ``\r\n``) into
-  ``main.c``'s 120-byte log buffer, one ``log_utf8`` per line or per 119 bytes; ``print()``
-  output never reaches the logs (measured).  An exception escaping the module body is printed
-  (cooked) and the method still runs; one escaping the method is printed (raw), followed by the
-  ``NEAR_ABORT()`` line, then ``panic()``: ``Smart contract panicked: explicit guest panic``.
-  An undefined name traps at once, even inside ``try`` (``WebAssembly trap: Unreachable``,
-  through ``_mpobjects._FrozenBuiltins``); a runaway recursion that escapes traps
-  (``StackOverflow``).
-* A host error ends the call at once in the Wasm; here it is raised as :class:`HostAbort`, a
-  BaseException ``except Exception`` does not catch; should contract code catch it anyway
-  (bare ``except:``), every later ``near.*`` call re-raises it, and the recorded abort decides
-  the outcome.
-* ``json.loads``/``json.dumps`` behave like MicroPython's during the call (``_mpjson``).
-* What the builder refuses (no export, an import MicroPython cannot have) CPython mode refuses
-  with the same BuildError.
-* Contract code (the contract and its local modules) is compiled with its subscripts going
-  through ``_mpobjects._mp_subscr``: a missing dict key raises ``TypeError: 'dict' object isn't
-  subscriptable`` as in the Wasm, not KeyError (so ``except KeyError`` around ``d[k]`` does not
-  catch it in either mode; use ``d.get(k)``).  Its dicts are :class:`MPDict`: they iterate in
-  MicroPython's hash-table order (loops, repr, ``json.dumps``), as do ``json.loads`` results.
-
-Differences from Wasm mode that remain (inherent to running CPython instead of MicroPython):
-
-* Gas: only host (ext) costs and action fees are charged, by the same VMLogic; no Wasm op gas
-  and no contract-loading fee.  A trivial near-sdk-py method burns about 3.5 Tgas in Wasm mode
-  and under 0.2 Tgas here (bench/bench_modes.py prints both).  Gas figures come from Wasm mode.
-  So a call that runs out of gas in Wasm mode may succeed here; gas exhausted by host costs or
-  by attached gas is GasExceeded exactly as in Wasm mode.  Refunds, the contract's 30% reward
-  and gas-weight distribution follow from the lower gas.
-* Module state: the contract module and its local sibling modules run afresh each call, but
-  installed packages are imported once per process.  For ``near_sdk_py`` and near_safe's
-  contract side the module-level data is put back after every call
-  (``_loading._SharedModuleState``); attributes of their classes and the state of any other
-  installed package survive between calls, unlike in Wasm.
-* Python itself: CPython's builtins, not MicroPython's.  Mirrored for contract code: division
-  by zero, ``int()``/``float()`` failures, KeyErrors of its dicts, dict order.  Other texts
-  differ (``list.remove``, ``str.index``, repr of non-ASCII str), ``str(float)`` has up to
-  17 digits here and 16 there.  Dicts made outside contract code (in installed packages,
-  ``**kwargs``) are ordered in ``json.dumps`` as if they were displays of their size (right
-  for near_sdk_py's event dicts; a guess otherwise) and iterate in insertion order elsewhere;
-  ``type(d) is dict`` is False for contract dicts (use ``isinstance``); keys other than str,
-  bytes and int hash approximately.  MicroPython failures under NLR_WASM not reproduced:
-  subscripts inside installed packages and ``d[k] += 1`` keep CPython's KeyError,
-  ``[1].remove(2)`` traps in the Wasm (MemoryOutOfBounds), too deep a recursion traps even
-  inside ``try`` there (here only when it escapes), and some sequences of caught exceptions
-  corrupt the Wasm's later execution (seen: a trap after five caught ZeroDivisionErrors).  No
-  64 MiB memory limit; CPython's recursion limit.
-* The runtime deploys the source in CPython mode: the account's storage usage counts its bytes,
-  not the Wasm's (about 380 KB), so storage staking locks far less (a contract account with
-  less than about 4 NEAR can pass here and fail with LackBalanceForState in Wasm mode).
-* Local modules: only those the builder freezes import (``OSError: [Errno 2] ENOENT`` for
-  the others, as in the Wasm), when the deployed source is the file on disk; otherwise
-  (a source changed since deployment) every ``.py`` of the contract's folder imports.
-* Tracebacks in the logs keep MicroPython's format and file names but list only the frames
-  MicroPython would have (contract, local modules, packages); line numbers of multi-line
-  statements may differ.
-* One call at a time per process: a call swaps ``sys.stdout``, ``sys.stderr``, ``print``,
-  ``sys.breakpointhook`` and ``json``'s two functions, and restores them after.
+* ``_modnear``: the ``near`` module of nearc's ``modnear.c`` on VMLogic (``NearHost``);
+* ``_mainc``: main.c's log buffer, ``print`` and MicroPython's traceback format;
+* ``_loading``: the contract as the builder freezes it (nearc's injections), local modules,
+  the shared packages' module state;
+* ``_mpobjects``: contract code's AST rewrite and builtins (operators, orders, sort, names);
+* ``_mpjson``: MicroPython's ``json``;
+* ``_mpport``: the ports, the heap budget, the recursion limit, the NLR-defect flag;
+* ``_mpbuild``: what the Wasm build refuses (mpy-cross, constants) and failed frozen imports;
+* ``_crosscheck``: every call also run in Wasm mode (``--near-mode=both``);
+* ``_difffuzz``: the differential fuzzer between the modes.
 
 For debugging: ``breakpoint()`` in a contract opens pdb on the caller's terminal (pytest: use
 ``-s``), and :data:`last_exception` keeps the last exception a contract let escape, with its
