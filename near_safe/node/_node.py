@@ -18,7 +18,6 @@ import hashlib
 import json
 import threading
 import time
-from typing import Optional
 
 from near_safe.errors import RuntimeSimError
 from near_safe.testing import NEAR, InvalidTransaction, Runtime
@@ -327,7 +326,7 @@ class Node:
         logs = list(out.logs)
         if out.aborted is not None:  # chain/jsonrpc/src/lib.rs: a result with "error"
             return {"error": "wasm execution failed with error: "
-                             + json.dumps(V.function_call_error_json(_FcFailure(out.aborted))),
+                             + V.function_call_error_debug(_FcFailure(out.aborted)),
                     "logs": logs}
         raw = b""
         if out.return_data is not None and out.return_data[0] == "value":

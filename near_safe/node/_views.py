@@ -23,6 +23,7 @@ References (nearcore, read with the search tool):
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 from near_safe.testing._state import base58  # the runtime's base58 (no dependency)
@@ -150,6 +151,21 @@ def function_call_error_json(failure) -> dict:
         account = failure.data.get("account_id")
         return {"CompilationError": {"CodeDoesNotExist": {"account_id": account}}}
     return {"ExecutionError": failure.message}
+
+
+def function_call_error_debug(failure) -> str:
+    """The same error as nearcore's view call prints it (Rust ``{:?}``), e.g.
+    ``FunctionCallError(MethodResolveError(MethodNotFound))``."""
+    err = function_call_error_json(failure)
+    (variant, value), = err.items()
+    if variant == "MethodResolveError":
+        inner = f"MethodResolveError({value})"
+    elif variant == "CompilationError":
+        account = value["CodeDoesNotExist"]["account_id"]
+        inner = f'CompilationError(CodeDoesNotExist {{ account_id: AccountId("{account}") }})'
+    else:
+        inner = f"ExecutionError({json.dumps(value)})"
+    return f"FunctionCallError({inner})"
 
 
 def action_error_json(failure) -> dict:

@@ -13,7 +13,7 @@ from pathlib import Path
 import base58
 from near import ContractPanicError, KeyPairSigner, Near
 from near.actions import (add_full_access_key, create_account, deploy_contract,
-                          function_call, transfer)
+                          transfer)
 from near.keys import key_from_test_seed
 from near.testing import sandbox_signer
 

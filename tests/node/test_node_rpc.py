@@ -218,7 +218,17 @@ def test_deploy_call_view_and_a_failing_call_refunds(url, pool_wasm):
     # a view of a missing method answers a result carrying "error" (nearcore's legacy form)
     bad = result(url, "query", {"request_type": "call_function", "account_id": pool,
                                 "method_name": "nope", "args_base64": "", "finality": "final"})
-    assert "MethodNotFound" in bad["error"]
+    assert bad["error"] == ("wasm execution failed with error: "
+                            "FunctionCallError(MethodResolveError(MethodNotFound))")
+    panic = result(url, "query", {"request_type": "call_function", "account_id": pool,
+                                  "method_name": "stake_of", "args_base64": "",
+                                  "finality": "final"})
+    assert panic["error"].startswith('wasm execution failed with error: FunctionCallError('
+                                     'ExecutionError("Smart contract panicked'), panic
+    err = rpc(url, "query", {"request_type": "call_function", "account_id": user,
+                             "method_name": "x", "args_base64": "", "finality": "final"})
+    assert err["error"]["cause"]["name"] == "NO_CONTRACT_CODE"
+    assert err["error"]["cause"]["info"]["contract_account_id"] == user
 
 
 def test_invalid_transactions_change_nothing(url, chain):

@@ -13,7 +13,7 @@ from near_safe.testing import NEAR, AccessKey, AddKey, CreateAccount, Transfer
 from near_safe.testing._state import base58
 
 from nodeproc import NodeProcess
-from noderpc import ROOT_KEY, ROOT_PK, key_text, result, rpc, signed
+from noderpc import ROOT_PK, key_text, result, rpc, signed
 
 USERS = [f"u{i}.sandbox" for i in range(4)]
 
