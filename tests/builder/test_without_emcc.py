@@ -55,6 +55,23 @@ def run(env, *args, cwd):
                           cwd=cwd, timeout=600, check=False)
 
 
+PREBUILT_TEST = textwrap.dedent('''\
+
+    def test_prebuilt(near_deploy, near_runtime):
+        c = near_deploy("prebuilt.wasm")
+        assert near_runtime.view(c, "hello") == "built once"
+''')
+
+
+def run_pytest(env, test_file):
+    """Run ``test_file`` plus a test deploying prebuilt.wasm under pytest: both must pass."""
+    test_file.write_text(test_file.read_text().rstrip("\n") + "\n" + PREBUILT_TEST)
+    out = run(env, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_file.name,
+              cwd=test_file.parent)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "2 passed" in out.stdout
+
+
 RUN_BOTH = textwrap.dedent('''\
     import sys
     from near_safe.testing import Runtime
@@ -78,14 +95,8 @@ def test_pytest_plugin_runs_built_contracts_without_emcc(built, no_emcc_env, tmp
             c = near_deploy("no_emcc_probe.py")
             assert near_runtime.view(c, "hello") == "built once"
 
-        def test_prebuilt(near_deploy, near_runtime):
-            c = near_deploy("prebuilt.wasm")
-            assert near_runtime.view(c, "hello") == "built once"
     '''))
-    out = run(no_emcc_env, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_probe.py",
-              cwd=tmp_path)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
-    assert "2 passed" in out.stdout
+    run_pytest(no_emcc_env, tmp_path / "test_probe.py")
 
 
 def test_cli_build_of_a_built_contract_needs_no_emcc(built, no_emcc_env, tmp_path):
@@ -117,11 +128,5 @@ def test_prebuilt_wasm_runs_without_nearc_installed(built, no_emcc_env, tmp_path
             with pytest.raises(ImportError):
                 import nearc  # noqa: F401
 
-        def test_prebuilt(near_deploy, near_runtime):
-            c = near_deploy("prebuilt.wasm")
-            assert near_runtime.view(c, "hello") == "built once"
     '''))
-    out = run(no_emcc_env, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_lean.py",
-              cwd=tmp_path)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
-    assert "2 passed" in out.stdout
+    run_pytest(no_emcc_env, tmp_path / "test_lean.py")
