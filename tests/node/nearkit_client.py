@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import base58
-from near import ContractPanicError, KeyPairSigner, Near
+from near import ContractPanicError, InsufficientBalanceError, KeyPairSigner, Near
 from near.actions import (add_full_access_key, create_account, deploy_contract,
                           transfer)
 from near.keys import key_from_test_seed
@@ -77,6 +77,20 @@ def main(url, pool_path, vault_path):
     res = alice.send("vault.sandbox", "1 NEAR")
     status = root.transaction_status(res.transaction_hash, sender_id="alice.sandbox")
     report["tx_status_matches"] = status.transaction_hash == res.transaction_hash
+    # nearcore's InvalidNonce answer lets near-kit resync: a second client for the same key
+    # makes the first one's cached nonce stale, and its next send still goes through
+    other = as_("alice.sandbox")
+    alice.send("vault.sandbox", "1 yocto")
+    other.send("vault.sandbox", "1 yocto")
+    alice.send("vault.sandbox", "1 yocto")
+    report["stale_nonce_recovered"] = True
+    # nearcore's NotEnoughBalance answer is near-kit's InsufficientBalanceError
+    try:
+        alice.send("vault.sandbox", "1000000 NEAR")
+        report["insufficient_balance"] = None
+    except InsufficientBalanceError as e:
+        report["insufficient_balance"] = [e.required, e.available]
+    report["alice_balance"] = int(alice.balance())
     print(json.dumps(report))
 
 

@@ -82,3 +82,9 @@ def test_failing_calls_give_the_deposit_back(report):
 
 def test_transaction_status(report):
     assert report["tx_status_matches"]
+
+
+def test_invalid_transaction_errors_are_near_kits_typed_errors(report):
+    assert report["stale_nonce_recovered"]  # InvalidNonce {ak_nonce} -> near-kit resynced
+    required, available = report["insufficient_balance"]
+    assert required > 10**6 * NEAR and available == report["alice_balance"]
