@@ -110,7 +110,16 @@ class Node:
         if store is not None:
             self.replayed = 0
             for kind, body in store.entries():
-                self._apply(kind, body)
+                try:
+                    self._apply(kind, body)
+                except (RpcFailure, BorshError, RuntimeSimError, ValueError) as e:
+                    from near_safe.errors import UsageError
+
+                    why = e.error.get("data") if isinstance(e, RpcFailure) else e
+                    raise UsageError(
+                        f"entry {self.replayed + 1} ({kind}) of {store.path} does not replay "
+                        f"({why}): it was written by another near-safe version or edited; "
+                        "start with a new --state folder") from None
                 self.replayed += 1
         self.methods = {
             "status": self.status, "network_info": self.network_info,

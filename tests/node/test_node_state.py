@@ -128,3 +128,18 @@ def test_sigkill_mid_load_loses_no_committed_transaction(tmp_path, node_factory)
     users_now = sum(amount(url, u) for u in USERS)
     assert users_now + found_burnt == len(USERS) * 100 * NEAR, \
         "users' balances and the gas of the transfers found do not add up"
+
+
+def test_a_log_that_does_not_replay_is_a_usage_error(tmp_path):
+    import subprocess
+    import sys
+
+    from near_safe.node._store import Store
+
+    store = Store(tmp_path)
+    store.append("tx", b"\x07not a transaction")
+    store.close()
+    r = subprocess.run([sys.executable, "-m", "near_safe.cli", "node", "--port", "0",
+                        "--state", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "entry 1 (tx)" in r.stderr and "new --state folder" in r.stderr, r.stderr
