@@ -230,9 +230,18 @@ def _type_checking_test(test: ast.expr) -> bool:
 
 def _cpython_only_branch(test: ast.expr) -> str | None:
     """Which branch of an ``if`` never runs in the Wasm: "body" for ``if TYPE_CHECKING`` and
-    ``if sys.implementation.name != "micropython"``, "orelse" for ``== "micropython"``."""
+    ``if sys.implementation.name != "micropython"``, "orelse" for ``== "micropython"``; the
+    same through ``or`` (``== "micropython" or X``: its "orelse") and ``and`` (``!= ... and X``:
+    its "body"), which MicroPython short-circuits."""
     if _type_checking_test(test):
         return "body"
+    if isinstance(test, ast.BoolOp):
+        kinds = {_cpython_only_branch(v) for v in test.values}
+        if isinstance(test.op, ast.Or) and "orelse" in kinds:
+            return "orelse"
+        if isinstance(test.op, ast.And) and "body" in kinds:
+            return "body"
+        return None
     if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1

@@ -255,3 +255,18 @@ def test_micropython_network_libraries_nearc_never_freezes_are_rejected(tmp_path
     contract = write(tmp_path / "c.py", "import requests\n" + VIEW)
     with pytest.raises(Exception, match="cannot freeze import 'requests'.*never freezes"):
         plan_build(contract)
+
+
+@pytest.mark.parametrize("guard, branch", [
+    ('sys.implementation.name == "micropython" or "near" in sys.builtin_module_names', "else"),
+    ('sys.implementation.name != "micropython" and "x" not in sys.builtin_module_names', "if"),
+])
+def test_micropython_guards_through_or_and_and_hide_cpython_only_imports(tmp_path, guard,
+                                                                         branch):
+    """MicroPython short-circuits ``== "micropython" or X`` (the else never runs there) and
+    ``!= "micropython" and X`` (the body never runs): a CPython-only import there is fine."""
+    cpython_only = "    import decimal\n"
+    other = "    import json\n"
+    body, orelse = (other, cpython_only) if branch == "else" else (cpython_only, other)
+    contract = write(tmp_path / "c.py", f"import sys\nif {guard}:\n{body}else:\n{orelse}" + VIEW)
+    assert "decimal" not in plan_build(contract).packages
