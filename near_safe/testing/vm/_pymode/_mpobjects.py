@@ -536,6 +536,8 @@ _MP_TYPE_NAMES = {"MPDict": "dict", "_MPInstanceDict": "dict", "MPSet": "set", "
 # str % args: MicroPython's texts for CPython's (py/objstr.c)
 _FORMAT_TEXTS = {"not all arguments converted during string formatting":
                  "format string didn't convert all arguments",
+                 "not all arguments converted during bytes formatting":
+                 "format string didn't convert all arguments",
                  "not enough arguments for format string": "format string needs more arguments"}
 
 
@@ -624,7 +626,7 @@ def _mp_binop(a, b, op):
             res = a + b.encode("utf-8", "surrogatepass")  # mp_binary_op: str's buffer
         elif op[0] == "%" and type(a) in (str, bytes) and _nearc_operators():
             raise ZeroDivisionError("divide by zero") from None  # measured on nearc's port
-        elif op[0] == "%" and type(a) is str and str(exc) in _FORMAT_TEXTS:
+        elif op[0] == "%" and type(a) in (str, bytes) and str(exc) in _FORMAT_TEXTS:
             raise TypeError(_FORMAT_TEXTS[str(exc)]) from None
         else:
             replaced = _operator_error(exc, a, b, op)
@@ -648,17 +650,15 @@ _NOT_ITERABLE = (int, float, bool, type(None), complex)
 
 def _mp_contains_error(a, b, nearc: bool):
     """``a in b`` where CPython raises TypeError: MicroPython's result or exception (measured:
-    a bytes container answers False on both ports; on near_safe's a str container converts
-    implicitly and a number is not iterable; on nearc's a number gives "'' object isn't an
-    iterator", other cases the port's ZeroDivisionError)."""
+    a bytes container answers False and a str one converts implicitly on both ports; a number
+    is not iterable on near_safe's, "'' object isn't an iterator" on nearc's; other cases are
+    the port's operator error)."""
     if type(b) is bytes or type(b) is bytearray:
         return False
-    if nearc:
-        if type(b) in _NOT_ITERABLE:
-            return TypeError("'' object isn't an iterator")
-        return None
     if isinstance(b, str):
         return TypeError(f"can't convert '{_type_name(a)}' object to str implicitly")
+    if nearc:
+        return TypeError("'' object isn't an iterator") if type(b) in _NOT_ITERABLE else None
     if type(b) in _NOT_ITERABLE:
         return TypeError(f"'{type(b).__name__}' object isn't iterable")
     return None
