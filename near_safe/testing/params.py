@@ -124,8 +124,6 @@ LIMITS = {
     "max_gas_burnt_view": 1_000_000_000_000_000,
     "chunk_gas_limit": 10**15,
     "max_stack_height": 262_144,
-    "initial_memory_pages": 1024,
-    "max_memory_pages": 2048,
     "max_register_size": 104_857_600,
     "max_number_registers": 100,
     "registers_memory_limit": 1_073_741_824,
@@ -173,6 +171,11 @@ class Config:
     # touching_trie_node per node on the key's path in a real Merkle-Patricia trie; the
     # simulator has no trie, so it charges this estimate (spec 5.4; documented approximation).
     ttn_per_write: int = 2
+    # The contract's memory, in 64 KiB pages: nearcore replaces whatever the module declares by
+    # an imported env.memory of these limits (prepare_v2.rs; parameters.yaml
+    # initial_memory_pages / max_memory_pages, unchanged from protocol 42 to 88; spec 2.0).
+    initial_memory_pages: int = 1024
+    max_memory_pages: int = 2048
 
     def with_protocol(self, version: int) -> "Config":
         limits = dict(self.limits)

@@ -90,7 +90,9 @@ class Wat:
             lines.append(f'  (import "env" "{name}" (func ${name}{params}{result}))')
         lines.append('  (import "env" "promise_yield_resume" '
                      '(func $promise_yield_resume (param i64 i64 i64 i64) (result i32)))')
-        lines.append('  (import "env" "memory" (memory 1))')
+        # its own memory, as compilers emit: nearcore's preparation replaces it by env.memory
+        # (importing a memory is PrepareError::Memory)
+        lines.append('  (memory (export "memory") 1)')
         for ptr, data in self._data:
             esc = "".join(f"\\{b:02x}" for b in data)
             lines.append(f'  (data (i32.const {ptr}) "{esc}")')

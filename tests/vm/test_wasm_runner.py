@@ -153,19 +153,72 @@ def test_unsupported_host_function_aborts_naming_it():
     assert "alt_bn128_g1_sum" in out.aborted.message
 
 
-def test_imported_memory_is_provided_per_spec():
-    # spec 2.0: env.memory of 1024..2048 pages
+def _memory_probe(pages: str) -> ContractCode:
+    """A contract declaring ``pages`` of its own memory; ``size`` returns memory.size and
+    ``grow`` returns memory.grow(1024) then memory.grow(2040) (two u32)."""
+    return wat(f"""
+    (module
+      (import "env" "value_return" (func $vr (param i64 i64)))
+      (memory (export "memory") {pages})
+      (func (export "size")
+        (i32.store (i32.const 0) (memory.size))
+        (call $vr (i64.const 4) (i64.const 0)))
+      (func (export "grow")
+        (i32.store (i32.const 0) (memory.grow (i32.const 1024)))
+        (i32.store (i32.const 4) (memory.grow (i32.const 2040)))
+        (call $vr (i64.const 8) (i64.const 0))))""")
+
+
+def _u32s(out) -> list:
+    data = out.return_data[1]
+    return [int.from_bytes(data[i:i + 4], "little", signed=True) for i in range(0, len(data), 4)]
+
+
+def test_own_memory_is_replaced_by_the_configs_imported_memory():
+    # nearcore prepare_v2.rs: the memory section is dropped, env.memory imported with
+    # initial_memory_pages..max_memory_pages; a module declaring 17 pages sees 1024
+    for pages in ("17", "17 17", "1"):
+        out = call("size", code=_memory_probe(pages))
+        assert out.aborted is None
+        assert _u32s(out) == [DEFAULT_CONFIG.initial_memory_pages]
+
+
+def test_memory_grow_stops_at_the_configs_maximum():
+    out = call("grow", code=_memory_probe("17"))
+    assert out.aborted is None
+    initial, maximum = DEFAULT_CONFIG.initial_memory_pages, DEFAULT_CONFIG.max_memory_pages
+    assert initial + 1024 <= maximum < initial + 1024 + 2040
+    assert _u32s(out) == [initial, -1]  # grows to the maximum, then refuses past it
+
+
+def test_memory_pages_are_config_fields():
+    cfg = dataclasses.replace(DEFAULT_CONFIG, initial_memory_pages=3, max_memory_pages=1030)
+    assert _u32s(call("size", code=_memory_probe("17"), config=cfg)) == [3]
+    assert _u32s(call("grow", code=_memory_probe("17"), config=cfg)) == [3, -1]
+    cfg = dataclasses.replace(cfg, max_memory_pages=1027)
+    assert _u32s(call("grow", code=_memory_probe("17"), config=cfg)) == [3, -1]
+    cfg = dataclasses.replace(cfg, max_memory_pages=1026)
+    assert _u32s(call("grow", code=_memory_probe("17"), config=cfg)) == [-1, -1]
+
+
+def test_a_module_without_memory_gets_the_imported_memory():
+    code = wat("""
+    (module
+      (import "env" "value_return" (func $vr (param i64 i64)))
+      (func (export "f") (call $vr (i64.const 3) (i64.const 70000))))""")
+    out = call("f", code=code)
+    assert out.aborted is None and out.return_data[1] == b"\0\0\0"
+
+
+def test_importing_a_memory_is_a_prepare_error():
+    # prepare_v2.rs transform_import_section: TypeRef::Memory => PrepareError::Memory
     code = wat("""
     (module
       (import "env" "memory" (memory 1))
-      (import "env" "value_return" (func $vr (param i64 i64)))
-      (func (export "size")
-        (i32.store (i32.const 0) (memory.size))
-        (call $vr (i64.const 4) (i64.const 0))))""")
-    out = call("size", code=code)
-    assert out.aborted is None
-    assert int.from_bytes(out.return_data[1], "little") == DEFAULT_CONFIG.limits[
-        "initial_memory_pages"]
+      (func (export "f")))""")
+    out = call("f", code=code)
+    assert out.aborted.kind == "CompilationError" and out.aborted.message == \
+        "PrepareError: Memory" and out.burnt_gas == 0
 
 
 def test_non_env_import_is_a_compilation_error():

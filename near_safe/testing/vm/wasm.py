@@ -3,9 +3,14 @@
 Per module (cached in memory and on disk, keyed by code hash + wasmtime version + metering
 version; a disk entry is bound to the hash of the Wasm it was compiled from and verified before
 wasmtime deserializes it, see :func:`_compile`): the compiled ``wasmtime.Module``, a ``Linker`` whose ``env.*`` host functions are
-closures built once, and (when the module has its own memory) an ``InstancePre``.  Per call: a
-new ``Store`` and instance, as NEAR instantiates per call (MicroPython's module state must be
-fresh), and a new :class:`VMLogic`.
+closures built once.  Per call: a new ``Store``, a new ``env.memory`` of the config's
+``initial_memory_pages``..``max_memory_pages`` and a new instance, as NEAR instantiates per call
+(MicroPython's module state must be fresh), and a new :class:`VMLogic`.
+
+Memory (nearcore ``prepare/prepare_v2.rs``): preparation drops the module's own memory section
+and imports ``env.memory`` instead, so every contract sees the config's pages whatever it
+declares; a module that imports a memory itself fails with ``PrepareError::Memory``
+(:func:`import_memory`).
 
 Gas (spec 5.7, mirroring nearcore's wasmtime runner): before entering Wasm and after every host
 call ``store.set_fuel((gas_limit - burnt) // regular_op_cost)``; at every host-call entry the
@@ -118,24 +123,28 @@ class LoadedModule:
     def __init__(self, code: bytes, code_hash: str):
         self.code_len = len(code)
         eng = engine()
-        self.module = _compile(eng, code, code_hash)
         self.holder = _Holder()
         self.linker = wasmtime.Linker(eng)
         self.linker.allow_shadowing = True
         self.exports = {}
+        self.link_error = None  # non-env import: PrepareError, nothing charged
+        self.unknown_import = None  # unknown env import: LinkError after the loading fee
+        self.prepare_error = None  # another nearcore PrepareError (kind): nothing charged
+        try:
+            code = import_memory(code)
+        except _PrepareError as e:
+            self.prepare_error = str(e)
+            return
+        self.module = _compile(eng, code, code_hash)
         for exp in self.module.exports:
             if isinstance(exp.type, wasmtime.FuncType):
                 self.exports[exp.name] = not exp.type.params and not exp.type.results
-        self.imports_memory = None
-        self.link_error = None  # non-env import: PrepareError, nothing charged
-        self.unknown_import = None  # unknown env import: LinkError after the loading fee
         for imp in self.module.imports:
             if imp.module != "env":
                 self.link_error = f"{imp.module}.{imp.name}"
                 continue
             if isinstance(imp.type, wasmtime.MemoryType):
-                self.imports_memory = imp.name
-                continue
+                continue  # the env.memory import_memory added
             if not isinstance(imp.type, wasmtime.FuncType) or (
                     imp.name not in HOST_FUNCTIONS and imp.name not in UNSUPPORTED_HOST_FUNCTIONS):
                 # not a NEAR host function: nearcore fails to link (spec 3.5 step 6)
@@ -143,16 +152,12 @@ class LoadedModule:
                 continue
             self.linker.define_func("env", imp.name, imp.type,
                                     _host_closure(self.holder, imp.name, imp.type))
-        self.pre = None
-        if self.imports_memory is None and self.link_error is None \
-                and self.unknown_import is None:
-            self.pre = self.linker.instantiate_pre(self.module)
 
 
 # A .cwasm file: this header, then the 32-byte binding digest, then wasmtime's serialized
 # module.  Bump the file-name suffix with the format.
 _CWASM_MAGIC = b"near-safe-cwasm1\n"
-_CWASM_FORMAT = "b1"
+_CWASM_FORMAT = "b2"  # b2: the module's memory replaced by an imported env.memory
 
 
 def _binding(key: str, compiled) -> bytes:
@@ -210,6 +215,75 @@ def _compile(eng, code: bytes, code_hash: str) -> wasmtime.Module:
     except OSError:
         pass  # a read-only cache only costs speed
     return module
+
+
+class _PrepareError(Exception):
+    pass
+
+
+def import_memory(code: bytes) -> bytes:
+    """nearcore's memory normalisation (``prepare_v2.rs`` ``PrepareContext::run``): the module's
+    memory section is dropped and an ``env.memory`` import appended to its imports (an import
+    section is created before the first section after the types when there is none).  The
+    import here declares no limits: the memory instantiated per call carries the config's
+    ``initial_memory_pages`` / ``max_memory_pages`` (nearcore writes them into the import, the
+    same pages either way), so the compiled module does not depend on the config.  A module
+    importing a memory of its own is ``PrepareError::Memory``.  Text (WAT) is converted first."""
+    if not code.startswith(b"\0asm"):
+        code = bytes(wasmtime.wat2wasm(code.decode() if isinstance(code, bytes) else code))
+    try:
+        return _import_memory(code)
+    except IndexError:  # malformed: left to wasmtime's validation (CompilationError)
+        return code
+
+
+def _import_memory(code: bytes) -> bytes:
+    leb, enc = metering._leb_u, metering._enc_u
+    mem_import = b"\x03env\x06memory\x02\x00\x00"  # env.memory, memory, limits: min 0
+    out = bytearray(code[:8])
+    pos, done = 8, False
+    while pos < len(code):
+        sid = code[pos]
+        size, body = leb(code, pos + 1)
+        end = body + size
+        if sid == 2:  # import section: check the imports, then append env.memory
+            n, q = leb(code, body)
+            for _ in range(n):
+                ml, q = leb(code, q)
+                env = code[q:q + ml] == b"env"
+                q += ml
+                nl, q = leb(code, q)
+                q += nl
+                kind = code[q]
+                q += 1
+                if kind == 2 and env:  # (another module's import: Instantiate, link_error)
+                    raise _PrepareError("Memory")
+                if kind == 0:
+                    _, q = leb(code, q)
+                elif kind == 1:  # table: reftype + limits
+                    flag = code[q + 1]
+                    _, q = leb(code, q + 2)
+                    if flag & 1:
+                        _, q = leb(code, q)
+                elif kind == 3:
+                    q += 2
+                else:
+                    _, q = leb(code, q)
+            new = enc(n + 1) + code[leb(code, body)[1]:end] + mem_import
+            out += b"\x02" + enc(len(new)) + new
+            done = True
+        elif sid == 5:  # the module's own memory: dropped
+            pass
+        else:
+            if not done and sid not in (0, 1):
+                new = b"\x01" + mem_import
+                out += b"\x02" + enc(len(new)) + new
+                done = True
+            out += code[pos:end]
+        pos = end
+    if not done:
+        out += b"\x02" + enc(len(mem_import) + 1) + b"\x01" + mem_import
+    return bytes(out)
 
 
 def load(code) -> LoadedModule:
@@ -285,6 +359,9 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
     except wasmtime.WasmtimeError as e:
         return nop_outcome(context, FunctionCallError(
             "CompilationError", f"PrepareError: {e}".splitlines()[0], "PrepareError"))
+    if mod.prepare_error is not None:
+        return nop_outcome(context, FunctionCallError(
+            "CompilationError", f"PrepareError: {mod.prepare_error}", "PrepareError"))
     if mod.link_error is not None:
         return nop_outcome(context, FunctionCallError(
             "CompilationError", f"PrepareError: Instantiate (import {mod.link_error})",
@@ -323,21 +400,12 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
         store.set_fuel(fuel)
         h.fuel_set = fuel
         try:
-            if mod.pre is not None:
-                instance = mod.pre.instantiate(store)
-            else:
-                mem = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(
-                    config.limits["initial_memory_pages"], config.limits["max_memory_pages"])))
-                mod.linker.define(store, "env", mod.imports_memory, mem)
-                instance = mod.linker.instantiate(store, mod.module)
-            exports = instance.exports(store)
-            if mod.imports_memory is not None:
-                logic.memory = WasmMemory(mem, store)
-            else:
-                mem = exports.get("memory")
-                logic.memory = WasmMemory(mem, store) if isinstance(mem, wasmtime.Memory) \
-                    else _NoMemory()
-            func = exports[method_name]
+            mem = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(
+                config.initial_memory_pages, config.max_memory_pages)))
+            mod.linker.define(store, "env", "memory", mem)
+            instance = mod.linker.instantiate(store, mod.module)
+            logic.memory = WasmMemory(mem, store)
+            func = instance.exports(store)[method_name]
             func(store)
         except (wasmtime.Trap, wasmtime.WasmtimeError, GasError, VMLogicError) as e:
             return logic.outcome(aborted=_abort_reason(e, h, logic, store))
@@ -349,14 +417,6 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
         return logic.outcome()
     finally:
         h.logic, h.store, h.fuel_set, h.op_cost, h.abort = prev
-
-
-class _NoMemory:
-    def read(self, ptr, n):
-        raise MemoryOutOfBounds()
-
-    def write(self, ptr, data):
-        raise MemoryOutOfBounds()
 
 
 def _abort_reason(e, h: _Holder, logic: VMLogic, store) -> FunctionCallError:
