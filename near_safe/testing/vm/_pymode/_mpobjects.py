@@ -592,12 +592,19 @@ class _MPGc:
 
 
 _GC = _MPGc()
+_FAILING_IMPORTS = frozenset()  # filled below (_mpbuild imports this module)
+
+
+def _failing_imports() -> frozenset:
+    from ._mpbuild import IMPORT_FAILURES
+
+    return frozenset(n for table in IMPORT_FAILURES.values() for n in table)
 
 
 def _mp_import(name, globals=None, locals=None, fromlist=(), level=0):
     if name == "gc" and level == 0:
         return _GC
-    if level == 0 and _port_call[0] is not None:
+    if level == 0 and name in _FAILING_IMPORTS and _port_call[0] is not None:
         from ._loading import _raise_import_failure
         from ._mpbuild import import_failure
 
@@ -1129,3 +1136,6 @@ def _is_lookup_name_error(exc: BaseException) -> bool:
     nearc's NLR_WASM the lookup's pending exception leaves a NULL object on the stack and the
     Wasm traps (``unreachable``), even inside ``try``; measured in Wasm mode."""
     return type(exc) is NameError and getattr(exc, "name", None) is not None
+
+
+_FAILING_IMPORTS = _failing_imports()

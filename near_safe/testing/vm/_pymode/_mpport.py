@@ -109,6 +109,36 @@ def _frame_depth(frame) -> int:
     return n
 
 
+_depths: dict = {}  # (frame count, the callers' code objects) -> CPython's depth counter
+
+
+def _depth(frame) -> int:
+    """CPython's own recursion depth counter at ``frame`` (it counts some C-level recursion
+    too, so it is not the number of frames): its refusal of a too low limit names it.  Cached
+    per call path (the number of frames and the nearest callers' code)."""
+    key = []
+    f = frame
+    n = 0
+    while f is not None:
+        if n < 6:
+            key.append(f.f_code)
+        n += 1
+        f = f.f_back
+    key = (n, *key)
+    depth = _depths.get(key)
+    if depth is None:
+        try:
+            sys.setrecursionlimit(1)
+            depth = 1
+        except RecursionError as exc:
+            depth = int(str(exc).split("recursion depth ")[1].split(":")[0])
+        # measured here, one frame below the caller's: calibrated against Wasm mode
+        # (tests/pymode/test_port_models.py)
+        if len(_depths) < 1000:
+            _depths[key] = depth
+    return depth
+
+
 class RecursionLimit:
     """Context manager: CPython's recursion limit set so that the exported method and its
     callees get the port's depth (``Port.max_depth``) of Python frames."""
@@ -118,15 +148,8 @@ class RecursionLimit:
 
     def __enter__(self):
         self.saved = sys.getrecursionlimit()
-        # CPython's own depth counter (it counts some C-level recursion too): its refusal of a
-        # too low limit names it
-        try:
-            sys.setrecursionlimit(1)
-            depth = 1
-        except RecursionError as exc:
-            depth = int(str(exc).split("recursion depth ")[1].split(":")[0])
-        # (calibrated against Wasm mode: tests/pymode/test_port_models.py)
-        sys.setrecursionlimit(depth + self.port.max_depth)
+        # _depth measures one frame below __enter__, where the calibration was made
+        sys.setrecursionlimit(_depth(sys._getframe(1)) - 1 + self.port.max_depth)
         return self
 
     def __exit__(self, *exc):
