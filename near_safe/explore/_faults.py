@@ -34,11 +34,11 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
+from .._units import TGAS
 from ..testing import (FunctionCall, FunctionCallError, NewReceipt, Runtime, UpcomingReceipt,
                        VMOutcome)
 
 SYSTEM = "system"
-TGAS = 10**12
 
 
 def _bomb(size: int) -> bytes:

@@ -60,9 +60,7 @@ def test_contract_side_storage_price_equals_the_protocol_parameter():
 # Copies of NEAR/TGAS on the CPython side that predate near_safe/_units.py, in files other
 # engineers owned when it was made: replace each by an import from near_safe._units, then
 # delete its entry.  A new copy anywhere else fails the test below.
-KNOWN_COPIES = {
-    ("explore/_faults.py", "TGAS"),  # left while that file has another engineer's open edits
-}
+KNOWN_COPIES: set = set()  # all replaced; keep it empty
 CONTRACT_SIDE = {"__init__.py"}  # plus near_safe/contract/: frozen into the Wasm
 UNIT_VALUES = {10**24, 10**12}
 UNIT_NAME = re.compile(r"^_?(ONE_)?(NEAR|TGAS)$")
