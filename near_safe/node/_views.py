@@ -116,6 +116,9 @@ def invalid_tx_json(kind: str, message: str, tx) -> object:
         return {kind: {"receiver_id": tx.receiver_id}}
     if kind == "InvalidSignerId":
         return {kind: {"signer_id": signer}}
+    if kind == "TransactionSizeExceeded":
+        n = _ints(message)
+        return {kind: {"size": n[0], "limit": n[1]}}
     if kind == "ActionsValidation":
         variant = message.split(":", 1)[0].strip()
         return {kind: variant}

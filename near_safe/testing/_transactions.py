@@ -128,11 +128,27 @@ def public_key_text(public_key: bytes) -> str:
     return "ed25519:" + base58(public_key[1:])
 
 
+ED25519_SIGNATURE_BORSH = 65  # borsh Signature: key type 0 + 64 bytes
+
+
+def transaction_size(tx: Transaction) -> int:
+    """nearcore ``SignedTransaction::get_size``: the borsh length of the signed transaction
+    (TransactionV0, its 32-byte block hash included, then an ed25519 signature)."""
+    unsigned = UnsignedTransaction(tx.signer_id, tx.public_key, tx.nonce, tx.receiver_id,
+                                   bytes(32), tuple(tx.actions))
+    return len(unsigned.borsh()) + ED25519_SIGNATURE_BORSH
+
+
 def verify_transaction(state, config, tx: Transaction, height: int, charge: bool):
     """verifier.rs ``validate_transaction`` + ``verify_and_charge_tx_ephemeral``
-    (spec 1.2, 3.1): actions, key, nonce, function-call key rules, balance, storage stake.
-    Raises InvalidTransaction.  With ``charge``, debits the signer and updates the key."""
+    (spec 1.2, 3.1): size (after the signature, checked by the caller), actions, key, nonce,
+    function-call key rules, balance, storage stake.  Raises InvalidTransaction.  With
+    ``charge``, debits the signer and updates the key."""
     st, cfg = state, config
+    size, limit = transaction_size(tx), cfg.limits["max_transaction_size"]
+    if size > limit:  # InvalidTxError::TransactionSizeExceeded {size, limit}
+        raise InvalidTransaction("TransactionSizeExceeded", f"Size of serialized transaction "
+                                 f"{size} exceeded the limit {limit}")
     try:
         validate_actions(cfg, tx.actions)
     except ActionsValidationError as e:
