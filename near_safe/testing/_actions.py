@@ -114,7 +114,7 @@ def apply_create_account(run: ReceiptRun, action: CreateAccount) -> None:
     initial state (amount 0, storage 100 bytes); the actor becomes the new account."""
     account_id, predecessor = run.receiver_id, run.receipt.predecessor_id
     if "." not in account_id:  # top-level
-        limit = params.MIN_ALLOWED_TOP_LEVEL_ACCOUNT_LENGTH
+        limit = run.runtime.config.min_allowed_top_level_account_length
         if len(account_id) < limit and predecessor != REGISTRAR_ACCOUNT:
             raise ActionFailed(
                 "CreateAccountOnlyByRegistrar",

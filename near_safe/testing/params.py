@@ -153,7 +153,6 @@ STORAGE_NUM_BYTES_ACCOUNT = 100
 STORAGE_NUM_EXTRA_BYTES_RECORD = 40
 ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT = 770
 BURNT_GAS_REWARD = (3, 10)
-MIN_ALLOWED_TOP_LEVEL_ACCOUNT_LENGTH = 65
 MAX_ACCOUNT_DELETION_STORAGE_USAGE = 10_000
 
 
@@ -176,6 +175,11 @@ class Config:
     # initial_memory_pages / max_memory_pages, unchanged from protocol 42 to 88; spec 2.0).
     initial_memory_pages: int = 1024
     max_memory_pages: int = 2048
+    # A top-level account id shorter than this is created only by the registrar
+    # (CreateAccountOnlyByRegistrar).  parameters.yaml's base value is 32, but the config the
+    # node runs at 84 says 65 (snapshot 84 account_creation_config), above the 64-character
+    # maximum id: only the registrar creates named top-level accounts (spec 1.1).
+    min_allowed_top_level_account_length: int = 65
 
     def with_protocol(self, version: int) -> "Config":
         limits = dict(self.limits)

@@ -80,3 +80,53 @@ def test_the_limit_is_the_configs():
     with pytest.raises(InvalidTransaction, match="exceeded the limit 1000"):
         rt.submit_transaction("alice.near", "alice.near",
                               [DeployContract(code=b"\0" * (code_len + 1))])
+
+
+# --- top-level account ids: actions.rs action_create_account --------------------------------
+
+MIN_TOP = DEFAULT_CONFIG.min_allowed_top_level_account_length
+
+
+def _create(rt, creator: str, new_id: str):
+    from near_safe.testing import CreateAccount, Transfer
+
+    return rt.execute(creator, new_id, [CreateAccount(), Transfer(deposit=NEAR)])
+
+
+def test_the_minimum_is_the_config_nearcore_runs():
+    # snapshot 84 account_creation_config (parameters.yaml's base 32 is older): longer than
+    # the longest account id (64), so only the registrar creates named top-level accounts
+    assert MIN_TOP == 65
+
+
+def _chain(cfg):
+    rt = Runtime(config=cfg)
+    rt.create_account("alice.near", balance=100 * NEAR)
+    rt.create_account("registrar", balance=100 * NEAR)
+    return rt
+
+
+def _refused(rt, new_id):
+    failure = _create(rt, "alice.near", new_id).receipts[0].failure
+    assert failure.kind == "CreateAccountOnlyByRegistrar"
+    assert failure.message == (f"A top-level account ID {new_id} can't be created by "
+                               "alice.near, short top-level account IDs can only be created "
+                               "by registrar")
+    assert not rt.exists(new_id)
+
+
+def test_at_the_default_even_a_64_character_id_is_the_registrars():
+    rt = _chain(DEFAULT_CONFIG)
+    longest = "z" * 64  # the longest valid id; not hex, so not an implicit id
+    assert MIN_TOP > len(longest)
+    _refused(rt, longest)
+    assert _create(rt, "registrar", longest).status == "success"
+
+
+def test_both_sides_of_a_configured_minimum():
+    import dataclasses
+
+    rt = _chain(dataclasses.replace(DEFAULT_CONFIG, min_allowed_top_level_account_length=32))
+    _refused(rt, "z" * 31)
+    assert _create(rt, "alice.near", "y" * 32).status == "success"
+    assert _create(rt, "registrar", "z" * 31).status == "success"
