@@ -247,28 +247,29 @@ class Runtime:
         return AccountHandle(self, account_id)
 
     def patch_state(self, account, amount: Optional[int] = None, locked: Optional[int] = None,
-                    data: Optional[dict] = None) -> AccountView:
-        """Edit an account directly, like near-workspaces' ``patch_state``: set its balances
-        and/or write contract data (``{key: value}``, bytes or str; a value of None deletes
-        the key).  ``storage_usage`` follows the records (spec 6).  Not a transaction: no gas,
-        no checks."""
+                    data: Optional[dict] = None,
+                    storage_usage: Optional[int] = None) -> AccountView:
+        """Edit an account directly, as ``sandbox_patch_state`` records do (nearcore
+        ``Runtime::apply_state_patch``): set its balances and/or ``storage_usage`` (an Account
+        record) and write contract data (``{key: value}``, bytes or str; a value of None
+        deletes the key).  Data is written as is: like nearcore's Data records it does not
+        change ``storage_usage`` (pass ``storage_usage`` to set it).  Not a transaction: no
+        gas, no checks."""
         acc = self._get_account(account).clone()
         if amount is not None:
             acc.amount = amount
         if locked is not None:
             acc.locked = locked
+        if storage_usage is not None:
+            acc.storage_usage = storage_usage
         if data:
             new = dict(acc.data)
-            extra = params.STORAGE_NUM_EXTRA_BYTES_RECORD
             for key, value in data.items():
                 key = key.encode() if isinstance(key, str) else bytes(key)
-                old = new.pop(key, None)
-                if old is not None:
-                    acc.storage_usage -= len(key) + len(old) + extra
-                if value is not None:
-                    value = value.encode() if isinstance(value, str) else bytes(value)
-                    new[key] = value
-                    acc.storage_usage += len(key) + len(value) + extra
+                if value is None:
+                    new.pop(key, None)
+                else:
+                    new[key] = value.encode() if isinstance(value, str) else bytes(value)
             acc.data = new
         self._state.accounts[_id(account)] = acc
         return self.account(account)

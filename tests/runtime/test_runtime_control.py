@@ -224,7 +224,7 @@ def test_invalid_transactions_charge_nothing(rt, alice, bob):
     before = alice.balance
     with pytest.raises(InvalidTransaction, match="NotEnoughBalance"):
         alice.submit_actions(bob, [Transfer(deposit=1000 * NEAR)])
-    rt.patch_state(alice, data={"pad": b"x" * 1000})  # 1,225 bytes: above the free 770
+    rt.patch_state(alice, storage_usage=1_225)  # above the free 770
     gas_cost = (send("action_receipt_creation") + send("transfer")
                 + exe("action_receipt_creation") + exe("transfer")) * P
     with pytest.raises(InvalidTransaction, match="LackBalanceForState"):
@@ -328,7 +328,7 @@ def test_refund_to_redirects_the_deposit_refund(rt, alice):
 
 def test_delete_account_with_large_state_fails(rt):
     big = rt.create_account("big.near", balance=NEAR)
-    rt.patch_state(big, data={"k": b"v" * (10_000 - 182 - 40)})  # usage 10_001 bytes
+    rt.patch_state(big, storage_usage=10_001)
     out = big.execute(big, [DeleteAccount("alice.near")])
     assert out.receipts[0].failure.kind == "DeleteAccountWithLargeState"
     assert rt.exists(big)

@@ -407,9 +407,7 @@ def test_tv16_storage_staking_failure_rolls_back_the_receipt(rt, alice):
     value = b"v" * (1_960 - 40 - 1)  # one new record of 1_960 bytes: key "x"
     w.method("f", f"(drop (call $storage_write {w.s('x')} {w.s(value)} (i64.const 0)))")
     a = rt.deploy("a.near", w.build(), balance=10 * NEAR)
-    view = rt.account(a)
-    filler = 99_000 - view.storage_usage - 40 - 3
-    view = rt.patch_state(a, amount=1 * NEAR, data={"pad": b"p" * filler})
+    view = rt.patch_state(a, amount=1 * NEAR, storage_usage=99_000)
     assert (view.amount, view.locked, view.storage_usage) == (NEAR, 0, 99_000)
     snap = rt.snapshot()
     out = alice.call(a, "f", gas=50 * TGAS)
@@ -428,11 +426,11 @@ def test_tv16_storage_staking_failure_rolls_back_the_receipt(rt, alice):
 def test_tv17_zero_balance_accounts(rt, alice):
     assert rt.account(alice).storage_usage == 182  # one ED25519 full-access key
     z = rt.create_account("zero.near", balance=0)
-    rt.patch_state(z, data={"k": b"v" * (770 - 182 - 40 - 1)})
+    rt.patch_state(z, storage_usage=770)
     assert rt.account(z).storage_usage == 770
     out = alice.transfer(z, 0)
     assert out.status == "success"  # 770 bytes need no balance
-    rt.patch_state(z, data={"k": b"v" * (771 - 182 - 40 - 1)})
+    rt.patch_state(z, storage_usage=771)
     out = alice.transfer(z, 0)
     assert out.receipts[0].failure.kind == "LackBalanceForState"
     assert out.receipts[0].failure.data["amount"] == 771 * 10**19 == 7_710_000_000_000_000_000_000
