@@ -1,4 +1,5 @@
-"""`near-safe build CONTRACT.py [-o OUT.wasm] [--rebuild] [--quiet]` and `near-safe build --warm`.
+"""`near-safe build CONTRACT.py [-o OUT.wasm] [--rebuild] [--quiet] [--compiler py [-O N]]` and
+`near-safe build --warm`.
 
 Prints the Wasm's path and size on stdout; progress goes to stderr.  Bad input raises
 BuildError/UsageError, which cli.py prints with exit code 2.
@@ -22,6 +23,11 @@ def add_arguments(parser) -> None:
                         help="use no cached Wasm, build from the sources (e.g. a release "
                              "build; with --warm: rebuild the toolchain too)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--compiler", choices=("mpy", "py"), default="mpy",
+                        help="mpy: MicroPython (default, every nearc); py: nearc 0.10's CPython "
+                             "backend (Python >= 3.12; heavy: minutes and GBs per build)")
+    parser.add_argument("-O", "--opt-level", type=int, default=None, metavar="0-5",
+                        help="--compiler py only: nearc's optimisation level (default 4)")
     parser.add_argument("--warm", action="store_true",
                         help="warm the shared MicroPython toolchain (run once, e.g. in CI)")
 
@@ -31,6 +37,8 @@ def run(args) -> int:
 
     progress = False if args.quiet else None
     if args.warm:
+        if args.compiler != "mpy":
+            raise UsageError("--warm warms the MicroPython toolchain: drop --compiler py")
         if args.contract or args.output:
             raise UsageError("--warm takes no contract or -o: run `near-safe build --warm` alone")
         result = warm(progress=progress, rebuild=args.rebuild)
@@ -39,6 +47,17 @@ def run(args) -> int:
         return 0
     if not args.contract:
         raise UsageError("missing CONTRACT.py: run `near-safe build CONTRACT.py [-o OUT.wasm]`")
+    if args.opt_level is not None and args.compiler != "py":
+        raise UsageError("--opt-level applies to the CPython backend: add --compiler py")
+    if args.compiler == "py":
+        from ._cpython import DEFAULT_OPT_LEVEL, build_py
+
+        level = DEFAULT_OPT_LEVEL if args.opt_level is None else args.opt_level
+        result = build_py(args.contract, args.output, progress=progress, rebuild=args.rebuild,
+                          opt_level=level)
+        note = " (cached)" if result.cached else ""
+        print(f"{result.wasm} {result.size} bytes{note}")
+        return 0
     result = build(args.contract, args.output, progress=progress, rebuild=args.rebuild)
     note = " (cached)" if result.cached else ""
     print(f"{result.wasm} {result.size} bytes{note}")

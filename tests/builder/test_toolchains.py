@@ -70,3 +70,21 @@ def test_contract_side_binds_the_builtin_near_of_cpython_in_wasm():
 def test_cpython_tooling_keeps_the_stand_in_even_if_a_near_package_is_imported():
     # e.g. near-kit's client `near` in the same process: not builtin, so not the host module
     assert _near_seen_by_contract_side(builtin=False) == "stand-in"
+
+
+def test_build_compiler_py_needs_nearc_0_10_and_says_so(monkeypatch):
+    import nearc.builder
+    import pytest
+
+    from near_safe.builder import _cpython
+    from near_safe.errors import BuildError
+
+    monkeypatch.delattr(nearc.builder, "compile_contract_cpython", raising=False)  # nearc 0.8.8
+    with pytest.raises(BuildError, match=r"nearc >= 0\.10 on Python >= 3\.12.*pip install"):
+        _cpython.build_py(ROOT / "examples" / "cross_contract_query" / "oracle.py")
+
+
+def test_build_cli_rejects_opt_level_without_compiler_py():
+    out = subprocess.run([sys.executable, "-m", "near_safe.cli", "build", "x.py", "-O", "2"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2 and "add --compiler py" in out.stderr, out.stderr

@@ -1,0 +1,76 @@
+"""The same near_safe contract under nearc's two backends: MicroPython (default) and nearc 0.10's
+CPython 3.13 (`near-safe build --compiler py`).  Builds examples/cross_contract_query/oracle.py
+both ways, deploys both on the embedded runtime (Wasm mode) and prints Wasm size, build time and
+gas burnt per call, side by side, with the ratio.
+
+Needs Python >= 3.12 with nearc 0.10 (the CPython backend); on this machine that is the 3.13
+lane's root (.ci/lane313):
+
+    ./dev test313 --co -q >/dev/null      # once: sets the root up
+    chroot ~/.cache/near_safe/lane313/trixie /opt/ns313/bin/python /repo/bench/bench_backends.py
+    (with /proc, /dev and the checkout bind-mounted as the lane does; or just run it from any
+    Python >= 3.12 venv holding near-safe[dev])
+
+Options: -O N (the CPython backend's optimisation level, nearc's default 4), --rebuild.
+The CPython build is heavy (minutes, GBs): it runs once, then the cache serves it.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT = ROOT / "examples" / "cross_contract_query" / "oracle.py"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-O", "--opt-level", type=int, default=4)
+    ap.add_argument("--rebuild", action="store_true")
+    opts = ap.parse_args()
+
+    from near_safe.builder import build
+    from near_safe.builder._cpython import build_py
+    from near_safe.testing import Runtime
+
+    builds = {}
+    t = time.monotonic()
+    builds["MicroPython"] = build(CONTRACT, progress=False, rebuild=opts.rebuild)
+    times = {"MicroPython": time.monotonic() - t}
+    t = time.monotonic()
+    builds[f"CPython -O{opts.opt_level}"] = build_py(CONTRACT, progress=None, rebuild=opts.rebuild,
+                                                    opt_level=opts.opt_level)
+    times[f"CPython -O{opts.opt_level}"] = time.monotonic() - t
+
+    calls = [("set_price", {"asset": "wbtc", "price": "123456789"}, "oracle"),
+             ("get_price", {"asset": "wbtc"}, "alice"),
+             ("get_price (unknown asset: panics)", {"asset": "eth"}, "alice")]
+    rows = {}
+    for backend, result in builds.items():
+        rt = Runtime(mode="wasm")
+        oracle = rt.deploy("oracle.near", result.wasm.read_bytes(), balance=50 * 10**24)
+        alice = rt.create_account("alice.near")
+        gas = []
+        for label, args, who in calls:
+            caller = oracle if who == "oracle" else alice
+            out = caller.call(oracle, label.split()[0], args)
+            gas.append((label, out.gas_burnt, "ok" if out.succeeded else "failed"))
+        rows[backend] = (result, gas)
+
+    (mp, mp_gas), (cp, cp_gas) = rows.values()
+    names = list(rows)
+    print(f"oracle.py ({CONTRACT.relative_to(ROOT)}) on the embedded runtime, Wasm mode; "
+          f"Python {sys.version.split()[0]}")
+    print(f"{'':40} {names[0]:>16} {names[1]:>16} {'ratio':>8}")
+    print(f"{'Wasm size (bytes)':40} {mp.size:>16,} {cp.size:>16,} {cp.size / mp.size:>7.1f}x")
+    print(f"{'build wall time (s; cached: ~0)':40} {times[names[0]]:>16.1f} "
+          f"{times[names[1]]:>16.1f} {'':>8}")
+    for (label, g1, s1), (_, g2, s2) in zip(mp_gas, cp_gas):
+        print(f"{'Tgas burnt: ' + label:40} {g1 / 1e12:>13.2f} {s1[:2]} {g2 / 1e12:>13.2f} "
+              f"{s2[:2]} {g2 / g1:>7.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

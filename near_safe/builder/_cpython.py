@@ -1,0 +1,152 @@
+"""Contract -> Wasm with nearc 0.10's CPython backend (`near-safe build --compiler py`).
+
+nearc 0.10 (Python >= 3.12) adds ``--compiler py``: CPython 3.13 compiled for NEAR (the
+cpython-near-wasm-opt package: a prebuilt ``python.wasm`` and a stdlib zip), into which
+``nearc.builder.compile_contract_cpython`` puts the contract and a copy of the venv's
+site-packages, then optimizes (module tracing, function tracing: it runs the Wasm in wasmtime
+to find what the contract uses, and cuts the rest).
+
+What this module does differently from ``nearc --compiler py``: the "venv" it hands nearc is a
+MINIMAL one staged in the cache - only what the contract imports (near_safe's contract-side
+files, the installed packages and local modules the analysis found), never the venv near_safe
+runs from: nearc copies that site-packages into the build, and a developer venv made a build run
+12 minutes at 13.7 GB without finishing (docs/micropython.md, "Backends").  Same snapshot and
+content-addressed cache as the MicroPython builder (``wasm/<key>.wasm``; the key adds the
+backend, cpython-near-wasm-opt's version and the optimisation level).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from ..errors import BuildError
+from . import _analyze
+from ._build import BuildResult, _atomic_write, _nearc_console_quiet, _wasm_dir, cache_key, take_snapshot
+from ._progress import Progress
+from ._toolchain import cache_root
+
+COMPILERS = ("mpy", "py")
+# nearc 0.10's `--opt-level` table for the CPython backend:
+# level -> (module tracing, function tracing, compression, debug info)
+OPT_LEVELS = {0: (False, "off", False, True), 1: (True, "off", True, True),
+              2: (True, "safest", True, True), 3: (True, "safe", True, True),
+              4: (True, "aggressive", True, True), 5: (True, "aggressive", True, False)}
+DEFAULT_OPT_LEVEL = 4  # nearc's default
+
+
+def _backend_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    _compile_fn()  # BuildError when nearc is missing or has no CPython backend
+    try:
+        return version("cpython-near-wasm-opt")
+    except PackageNotFoundError:
+        raise BuildError(_NEEDS) from None
+
+
+_NEEDS = ("the CPython backend needs nearc >= 0.10 on Python >= 3.12 (it installs "
+          "cpython-near-wasm-opt): pip install 'nearc==0.10.*', or build with the default "
+          "MicroPython backend (no --compiler py)")
+
+
+def _compile_fn():
+    try:
+        from nearc.builder import compile_contract_cpython
+    except ImportError:
+        raise BuildError(_NEEDS) from None
+    return compile_contract_cpython
+
+
+def build_py(source_path, output=None, *, progress=None, rebuild: bool = False,
+             opt_level: int = DEFAULT_OPT_LEVEL) -> BuildResult:
+    """Like :func:`near_safe.builder.build`, with nearc 0.10's CPython backend."""
+    start = time.monotonic()
+    if opt_level not in OPT_LEVELS:
+        raise BuildError(f"--opt-level {opt_level}: choose one of 0-5 (nearc's levels)")
+    backend = _backend_version()
+    source_path = Path(source_path)
+    prog = Progress.make(progress, source_path.name)
+    plan = _analyze.plan_build(source_path)
+    snap = take_snapshot(plan)
+    key = hashlib.sha256(
+        f"py|cpython-near-wasm-opt {backend}|O{opt_level}|{cache_key(plan, None, snap)}".encode()
+    ).hexdigest()
+    cached = _wasm_dir() / f"{key}.wasm"
+    was_cached = cached.is_file() and not rebuild
+    if not was_cached:
+        work = cache_root() / "work" / f"py-{key}"
+        shutil.rmtree(work, ignore_errors=True)
+        try:
+            data = _build(plan, snap, work, opt_level, prog)
+        finally:
+            if sys.exc_info()[0] is None:
+                shutil.rmtree(work, ignore_errors=True)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(cached, data)
+        prog.done(f"built {cached} ({len(data) / 1024:.0f} KB, CPython backend)")
+    result = cached
+    if output is not None:
+        output = Path(output)
+        if output.is_dir() or str(output).endswith(("/", os.sep)):
+            output = output / (plan.contract.stem + ".wasm")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, output)
+        result = output
+    return BuildResult(wasm=result, key=key, cached=was_cached,
+                       seconds=time.monotonic() - start, lock_wait=0.0,
+                       exports=tuple(plan.exports), manifest=cached)
+
+
+def _build(plan, snap, work: Path, opt_level: int, prog: Progress) -> bytes:
+    compile_contract_cpython = _compile_fn()
+    module_tracing, function_tracing, compression, debug_info = OPT_LEVELS[opt_level]
+    site = work / "venv" / "lib" / "site-packages"  # nearc copies this folder into the Wasm
+    site.mkdir(parents=True)
+    src = work / "src"
+    src.mkdir()
+    contract = src / plan.contract.name
+    contract.write_bytes(snap.contract)
+    if snap.pyproject is not None:
+        (src / "pyproject.toml").write_bytes(snap.pyproject)
+    for target, data in snap.local.items():
+        for base in (src, site):
+            dest = base / target
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+    for rel, data in snap.near_safe.items():
+        dest = site / _analyze.NEAR_SAFE / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+    for name, files in snap.packages.items():
+        location = plan.packages[name]
+        for rel, data in files:
+            dest = site / (name if location.is_dir() else "") / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+    out = work / (plan.contract.stem + ".wasm")
+    prog.stage(f"CPython backend: nearc compile_contract_cpython, -O{opt_level} "
+               f"(module tracing {module_tracing}, function tracing {function_tracing})")
+    log = io.StringIO()
+    try:
+        with _nearc_console_quiet(), contextlib.redirect_stdout(log):
+            ok = compile_contract_cpython(
+                contract, out, work / "venv", rebuild=True, single_file=True,
+                module_tracing=module_tracing, function_tracing=function_tracing,
+                compression=compression, debug_info=debug_info, pinned_functions=[],
+                verify_optimized_wasm=False)
+    except Exception as exc:  # noqa: BLE001  nearc/cpython-near-wasm-opt raise anything
+        (work / "build.log").write_text(log.getvalue())
+        raise BuildError(f"{plan.contract}: nearc's CPython backend failed: "
+                         f"{type(exc).__name__}: {exc} (work folder kept: {work})") from None
+    if ok is False or not out.is_file():
+        (work / "build.log").write_text(log.getvalue())
+        raise BuildError(f"{plan.contract}: nearc's CPython backend produced no Wasm "
+                         f"(log: {work / 'build.log'})")
+    return out.read_bytes()
