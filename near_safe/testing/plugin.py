@@ -60,6 +60,10 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "near_mode(*modes): run this test only in the given runtime modes"
     )
+    config.addinivalue_line(
+        "markers", "near_shared_state: keep this test's runtime changes for the next tests of "
+        "its module/class (rolled back when the module/class ends)"
+    )
 
 
 def _modes(value):
@@ -102,6 +106,8 @@ def near_runtime(near_mode):
 
     if near_mode not in _runtimes:
         _runtimes[near_mode] = Runtime(mode=near_mode)
+        for frame in _frames:  # born inside open scopes: they restore it to its birth state
+            frame.cover()
     return _runtimes[near_mode]
 
 
@@ -124,15 +130,89 @@ def _near_crosscheck(request):
         _crosscheck.enable(False)
 
 
-@pytest.fixture(autouse=True)
-def _near_isolation(request):
-    """Snapshot every session runtime this test can touch before it runs; restore after."""
-    if "near_runtime" in request.fixturenames:
-        request.getfixturevalue("near_runtime")
-    snapshots = [(rt, rt.snapshot()) for rt in _runtimes.values()]
+# ------------------------------------------------------------------ isolation
+# Every pytest scope (test, class, module, package) that sets up a fixture is a *frame*: the
+# session runtimes are snapshotted before the scope's first fixture sets up and restored when
+# the scope tears down (after its fixtures' own teardown).  A deployment made in a
+# module-scoped fixture is therefore seen by that module's tests and gone in the next module;
+# a test's writes are gone in the next test.  A session-scoped fixture that first sets up
+# inside a narrower scope (e.g. used first by a module's 2nd test) is rolled back with that
+# scope, so the plugin also tears the fixture down then: pytest sets it up again (on the
+# restored state) where it is next used.
+
+
+class _Frame:
+    __slots__ = ("node", "depth", "snaps", "late", "keep")
+
+    def __init__(self, node, keep=False):
+        self.node, self.depth = node, len(node.listchain())
+        self.snaps = {}   # id(runtime) -> (runtime, snapshot)
+        self.late = []    # (fixturedef, request): session fixtures set up inside this frame
+        self.keep = keep  # near_shared_state: hand the changes to the enclosing frame
+
+    def cover(self):
+        for rt in _runtimes.values():
+            if id(rt) not in self.snaps:
+                self.snaps[id(rt)] = (rt, rt.snapshot())
+
+
+_frames = []  # open frames, outermost first
+
+
+def _open_frame(node, keep=False):
+    for frame in _frames:
+        if frame.node is node:
+            frame.cover()
+            return frame
+    frame = _Frame(node, keep)
+    frame.cover()
+    _frames.append(frame)
+    _frames.sort(key=lambda f: f.depth)
+    node.addfinalizer(lambda: _close_frame(frame))
+    return frame
+
+
+def _close_frame(frame):
+    _frames.remove(frame)
+    if frame.keep:  # the enclosing frame rolls the shared changes back when it closes
+        if _frames:
+            _frames[-1].late.extend(frame.late)
+        return
+    try:
+        for fixturedef, request in reversed(frame.late):
+            fixturedef.finish(request)
+    finally:
+        for rt, snap in frame.snaps.values():
+            rt.restore(snap)
+
+
+def _shares_state(item):
+    return item.get_closest_marker("near_shared_state") is not None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    if fixturedef.scope == "session":
+        if _frames:
+            _frames[-1].late.append((fixturedef, request))
+    elif fixturedef.scope == "function" and _shares_state(request.node):
+        # its writes stay for the next tests of its module/class, never beyond them
+        item = request.node
+        for kind in (pytest.Package, pytest.Module, pytest.Class):
+            parent = item.getparent(kind)
+            if parent is not None:
+                _open_frame(parent)
+        _open_frame(item, keep=True)
+    else:
+        _open_frame(request.node)
     yield
-    for rt, snap in snapshots:
-        rt.restore(snap)
+
+
+@pytest.fixture(autouse=True)
+def _near_isolation():
+    """Every test sets up at least this function-scoped fixture, which opens its frame (see
+    ``pytest_fixture_setup``): the test's writes are rolled back after it."""
+    yield
 
 
 @pytest.fixture

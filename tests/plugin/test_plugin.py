@@ -86,29 +86,66 @@ def test_isolation_and_both_modes(tmp_path):
     assert "9 passed" in out
 
 
-def test_isolation_catches_a_leak_when_disabled(tmp_path):
-    """The isolation is what makes test_b pass: with the autouse fixture overridden by a no-op,
-    test_b sees test_a's writes and fails (so the passing run above is not vacuous)."""
-    (tmp_path / "extra").mkdir()
-    result_dir = tmp_path / "extra"
-    conftest_extra = CONFTEST + '''
+SHARED_MODULE = '''
+import pytest
 
-@pytest.fixture(autouse=True)
-def _near_isolation():
-    yield
+
+def test_a_writes(counter, alice):
+    assert alice.call(counter, "increment").value == 1
+
+
+@pytest.mark.near_shared_state
+def test_b_shares_state(counter, alice):
+    assert alice.call(counter, "increment").value == 1   # test_a's write was rolled back
+    assert alice.call(counter, "increment").value == 2
+
+
+def test_c_sees_b_writes(counter, alice, runtime):
+    assert runtime.view(counter, "get") == 2   # b is marked: no restore after it
+    alice.call(counter, "increment")           # c is not marked: rolled back after it
+
+
+def test_d_c_writes_were_rolled_back(counter, runtime):
+    assert runtime.view(counter, "get") == 2
 '''
-    (result_dir / "contracts").mkdir()
-    (result_dir / "contracts" / "counter.py").write_text(textwrap.dedent(COUNTER))
-    (result_dir / "conftest.py").write_text(conftest_extra)
-    (result_dir / "test_user.py").write_text(TESTS)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-c", os.devnull,
-         "--rootdir", str(result_dir), "test_user.py", "-k", "test_a or test_b"],
-        cwd=result_dir, env=env, capture_output=True, text=True, timeout=600,
-    )
-    out = result.stdout + result.stderr
-    assert "test_b_sees_a_fresh_state[wasm] FAILED" in out, out[-4000:]
+
+SHARED_NEXT_MODULE = '''
+def test_next_module_is_fresh(counter, runtime):
+    assert runtime.view(counter, "get") == 0   # shared state ends with its module
+'''
+
+WHOLE_MODULE_SHARED = '''
+import pytest
+
+pytestmark = pytest.mark.near_shared_state
+
+
+def test_a_writes(counter, alice):
+    assert alice.call(counter, "increment").value == 1
+
+
+def test_b_builds_on_a(counter, alice):
+    assert alice.call(counter, "increment").value == 2
+'''
+
+
+def test_shared_state_marker_keeps_a_test_writes_within_its_module(tmp_path):
+    """``@pytest.mark.near_shared_state``: no restore after that test; its writes are seen by
+    the next tests of the module and rolled back when the module ends.  Without the marker the
+    same sequence fails (test_b_builds_on_a): the per-test isolation is not vacuous."""
+    project = _project(tmp_path, {"conftest.py": CONFTEST, "test_shared.py": SHARED_MODULE,
+                                  "test_whole.py": WHOLE_MODULE_SHARED,
+                                  "test_zz_next.py": SHARED_NEXT_MODULE})
+    result, out = _child(project, "--near-mode=both",
+                         files=("test_shared.py", "test_whole.py", "test_zz_next.py"))
+    assert result.returncode == 0, out[-6000:]
+    assert "14 passed" in out, out[-3000:]
+    unmarked = project / "test_unmarked.py"
+    unmarked.write_text(textwrap.dedent(WHOLE_MODULE_SHARED).replace(
+        "pytestmark = pytest.mark.near_shared_state", ""))
+    result, out = _child(project, files=("test_unmarked.py",))
+    assert "test_unmarked.py::test_b_builds_on_a[wasm] FAILED" in out, out[-4000:]
+    assert "assert 1 == 2" in out, out[-4000:]
 
 
 def test_marker_selects_modes_and_ini_sets_the_default(tmp_path):
@@ -140,3 +177,92 @@ def test_bad_mode_marker_is_a_usage_error(tmp_path):
     )
     assert result.returncode != 0
     assert "near_mode" in result.stdout + result.stderr and "evm" in result.stdout + result.stderr
+
+
+def _child(project, *args, files=(), timeout=600):
+    """Run pytest in ``project`` (a user project: conftest + test files) in a child process."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-c", os.devnull,
+         "--rootdir", str(project), *args, *files],
+        cwd=project, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+    return result, result.stdout + result.stderr
+
+
+def _project(tmp_path, files):
+    (tmp_path / "contracts").mkdir(exist_ok=True)
+    (tmp_path / "contracts" / "counter.py").write_text(textwrap.dedent(COUNTER))
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+SCOPED_CONFTEST = CONFTEST + '''
+
+@pytest.fixture(scope="session")
+def late(near_deploy):
+    """A session fixture first set up in the middle of module A (its 2nd test)."""
+    return near_deploy("contracts/counter.py", account_id="late.test.near")
+'''
+
+MODULE_A = '''
+import pytest
+
+
+@pytest.fixture(scope="module")
+def leaky(near_deploy, alice):
+    c = near_deploy("contracts/counter.py", account_id="leaky.test.near")
+    alice.call(c, "increment")
+    return c
+
+
+def test_a1_module_fixture_is_seen(leaky, runtime, alice):
+    assert runtime.view(leaky, "get") == 1
+    alice.call(leaky, "increment")
+
+
+def test_a2_module_state_is_kept_but_test_writes_are_not(leaky, runtime, late):
+    assert runtime.view(leaky, "get") == 1   # a1's increment rolled back, the fixture's kept
+    assert runtime.exists("late.test.near")
+
+
+class TestScoped:
+    @pytest.fixture(scope="class")
+    def klass(self, near_deploy):
+        return near_deploy("contracts/counter.py", account_id="klass.test.near")
+
+    def test_class_fixture_seen(self, klass, leaky, runtime):
+        assert runtime.exists("klass.test.near") and runtime.exists("leaky.test.near")
+
+
+def test_a3_class_fixture_is_gone_after_its_class(runtime):
+    assert not runtime.exists("klass.test.near")
+    assert runtime.exists("leaky.test.near")
+'''
+
+MODULE_B = '''
+def test_b1_module_a_deployment_is_gone(runtime, alice):
+    assert not runtime.exists("leaky.test.near")
+    assert runtime.exists("alice.test.near")
+
+
+def test_b2_session_fixture_first_set_up_in_module_a_still_works(late, runtime, alice):
+    assert runtime.exists("late.test.near")
+    assert alice.call(late, "increment").value == 1
+'''
+
+
+def test_module_and_class_fixture_deployments_do_not_leak(tmp_path):
+    """A deployment made in a module- (or class-) scoped fixture is visible to that module's
+    tests and gone in the next module (issue 13)."""
+    project = _project(tmp_path, {"conftest.py": SCOPED_CONFTEST, "test_a.py": MODULE_A,
+                                  "test_b.py": MODULE_B})
+    result, out = _child(project, "--near-mode=both", files=("test_a.py", "test_b.py"))
+    assert result.returncode == 0, out[-6000:]
+    for mode in ("wasm", "python"):
+        assert f"test_b1_module_a_deployment_is_gone[{mode}] PASSED" in out, out[-6000:]
+        assert (f"test_b2_session_fixture_first_set_up_in_module_a_still_works[{mode}] PASSED"
+                in out), out[-6000:]
+        assert f"test_a3_class_fixture_is_gone_after_its_class[{mode}] PASSED" in out
+    assert "12 passed" in out, out[-3000:]
