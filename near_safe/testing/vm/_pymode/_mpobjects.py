@@ -95,7 +95,7 @@ class _Subscripts(ast.NodeTransformer):
         self.generic_visit(node)
         op = _BINOP_NAMES.get(type(node.op))
         if op is None or (_is_number(node.left) and _is_number(node.right)
-                          and op not in _DIVISIONS):
+                          and op in ("+", "-", "*")):
             return node
         return _call("__mp_binop__", [node.left, node.right, ast.Constant(op)], node)
 
@@ -655,6 +655,9 @@ def _mp_binop(a, b, op):
 _NOT_ITERABLE = (int, float, bool, type(None), complex)
 
 
+_UNHASHABLE = (set, list, dict, bytearray)  # MPSet and MPDict derive from set and dict
+
+
 def _mp_contains_error(a, b, nearc: bool):
     """``a in b`` where CPython raises TypeError: MicroPython's result or exception (measured:
     a bytes container answers False and a str one converts implicitly on both ports; a number
@@ -662,6 +665,8 @@ def _mp_contains_error(a, b, nearc: bool):
     the port's operator error)."""
     if type(b) is bytes or type(b) is bytearray:
         return False
+    if isinstance(b, (set, frozenset, dict)) and isinstance(a, _UNHASHABLE):
+        return TypeError(f"unsupported type for __hash__: '{_type_name(a)}'")
     if isinstance(b, str):
         return TypeError(f"can't convert '{_type_name(a)}' object to str implicitly")
     if nearc:
@@ -672,6 +677,9 @@ def _mp_contains_error(a, b, nearc: bool):
 
 
 def _mp_compare(a, b, op):
+    if (op[-2:] == "in" and isinstance(b, (set, frozenset)) and isinstance(a, set)
+            and _port_call[0] is not None):
+        raise TypeError(f"unsupported type for __hash__: '{_type_name(a)}'")
     if type(a) is bytes and type(b) is str and op[0] in "<>":
         # bytes' binary_op compares the two buffers (measured: b'x' <= 'a' is False; the
         # other way round, 'a' > b'x', is a TypeError)
@@ -955,19 +963,11 @@ def _mp_instance_dict(obj):
 def _mp_quicksort(items: list, key, less_result: bool) -> None:
     """``mp_quicksort`` of py/objlist.c, literally (unstable; the key is called at every
     comparison); ``less_result`` is True for ascending, False for ``reverse=True``."""
-    lt = _OPERATORS["<"]
-
     def k(x):
         return x if key is None else key(x)
 
     def less(a, b):
-        try:
-            return lt(a, b) is True
-        except TypeError as exc:
-            replaced = _operator_error(exc, a, b, "<")
-            if replaced is None:
-                raise
-            raise replaced from None
+        return _mp_compare(a, b, "<") is True
 
     stack = [(0, len(items) - 1)]
     while stack:
@@ -1011,6 +1011,33 @@ def _mp_sorted(iterable, *, key=None, reverse=False):
     items = list(iterable)
     _mp_list_sort(items, key=key, reverse=reverse)
     return items
+
+
+_NO_DEFAULT = object()
+
+
+def _mp_min_max(op, args, key=None, default=_NO_DEFAULT):
+    """``min``/``max`` of py/modbuiltins.c: ``mp_binary_op(op, item, best)`` (``<`` for min,
+    ``>`` for max), so operator errors and bytes/str comparisons are the port's."""
+    items = args[0] if len(args) == 1 else args
+    best = best_key = _NO_DEFAULT
+    for item in items:
+        item_key = item if key is None else key(item)
+        if best is _NO_DEFAULT or _mp_compare(item_key, best_key, op) is True:
+            best, best_key = item, item_key
+    if best is _NO_DEFAULT:
+        if default is _NO_DEFAULT:
+            raise ValueError("arg is an empty sequence")
+        return default
+    return best
+
+
+def _mp_min(*args, key=None, default=_NO_DEFAULT):
+    return _mp_min_max("<", args, key, default)
+
+
+def _mp_max(*args, key=None, default=_NO_DEFAULT):
+    return _mp_min_max(">", args, key, default)
 
 
 def _operator_errors(fn):
@@ -1109,7 +1136,7 @@ _FROZEN_BUILTINS = _FrozenBuiltins(
     {name: value for name, value in vars(builtins).items()
      if name in PORT_BUILTINS or name in _DEBUG_BUILTINS},
     __doc__=None, print=_mp_print, __import__=_mp_import, sorted=_mp_sorted, sum=_operator_errors(sum),
-    min=_operator_errors(min), max=_operator_errors(max), hash=_hash,
+    min=_mp_min, max=_mp_max, hash=_hash,
     __mp_subscr__=_mp_subscr, __mp_dict__=_mp_dict, __mp_dict_pairs__=_mp_dict_pairs,
     __mp_call__=_mp_call, __mp_divide__=_mp_divide, __mp_binop__=_mp_binop,
     __mp_compare__=_mp_compare, __mp_set__=_mp_set, __mp_set_iter__=_mp_set_iter,
