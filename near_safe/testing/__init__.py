@@ -18,6 +18,7 @@ Step by step (spec 3.2 block ordering):
     rt.run()             # to idle;  rt.produce_blocks(n): let time pass (yield timeouts)
     tx.outcome()         # status "pending" until its whole receipt tree ran
     snap = rt.snapshot(); rt.restore(snap)     # microseconds: state is structurally shared
+    with panics("not enough balance"): alice.call(vault, "withdraw", {...})   # see _panics
 
 Batches: ``alice.execute(receiver, [CreateAccount(), Transfer(...), DeployContract(...),
 FunctionCall(...), AddKey(...), ...])``.  Test set-up: ``rt.patch_state(account, amount=...,
@@ -32,6 +33,7 @@ See docs/architecture.md and shared/reference/near-runtime.md (the spec the runt
 
 from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingReceipt,
                         ReceiptOutcome, TxOutcome)
+from ._panics import panics
 from ._runtime import (DEFAULT_GAS, FAULT_KINDS, AccountHandle, FunctionCallSite, Runtime,
                        Snapshot, TxHandle, UpcomingReceipt, encode_args)
 from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
@@ -44,5 +46,5 @@ __all__ = [
     "FAULT_KINDS", "FunctionCall", "FunctionCallError", "FunctionCallSite", "GAS_PRICE",
     "InvalidTransaction", "NEAR", "NewReceipt", "PendingReceipt", "ReceiptOutcome", "Runtime",
     "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle", "TxOutcome", "UpcomingReceipt",
-    "VMOutcome", "encode_args",
+    "VMOutcome", "encode_args", "panics",
 ]
