@@ -23,8 +23,6 @@ from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey,
                      FunctionCall, FunctionCallError, Stake, Transfer, VMContext)
 
 REGISTRAR_ACCOUNT = "registrar"
-GENESIS_TIMESTAMP_NS = 1_700_000_000 * 10**9
-BLOCK_TIME_NS = 10**9  # one block per second
 EPOCH_LENGTH = 43_200  # blocks per epoch on mainnet
 
 
@@ -254,7 +252,7 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
         input=action.args,
         promise_results=list(run.promise_results),
         block_height=height,
-        block_timestamp=GENESIS_TIMESTAMP_NS + height * BLOCK_TIME_NS,
+        block_timestamp=run.runtime.block_timestamp(height),
         epoch_height=height // EPOCH_LENGTH,
         random_seed=hashlib.sha256(receipt.receipt_id + height.to_bytes(8, "little")).digest(),
         account_balance=account.amount,

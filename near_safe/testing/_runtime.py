@@ -27,7 +27,7 @@ from typing import Optional
 
 from ..errors import ExecutionFailure, RuntimeSimError
 from . import params, vm
-from ._actions import (BLOCK_TIME_NS, EPOCH_LENGTH, GENESIS_TIMESTAMP_NS, ActionFailed,
+from ._actions import (EPOCH_LENGTH, ActionFailed,
                        ReceiptRun, apply_action, storage_stake_shortfall)
 from ._fees import (ActionsValidationError, exec_fee, receipt_exec_fee, total_deposit,
                     total_prepaid_exec_fees, total_prepaid_gas, validate_actions)
@@ -114,6 +114,12 @@ class Runtime:
         self.port = port
         self.config = config or params.Config()
         self._state = State()
+        if self.config.genesis_time_ns is not None:
+            self._state.genesis_time_ns = self.config.genesis_time_ns
+        else:
+            import time
+
+            self._state.genesis_time_ns = time.time_ns()
         self._code_by_hash = {}  # sha256(code bytes) -> ContractCode (python-mode sources)
         # before_receipt hooks: fn(runtime, receipt) called before an action receipt is
         # applied; failure injection (fail_next) is one of them.
@@ -178,8 +184,40 @@ class Runtime:
     def block_timestamp(self, height: Optional[int] = None) -> int:
         """Block ``height``'s timestamp in ns (default: the current block), as contracts
         read it (``block_timestamp``)."""
-        h = self._state.height if height is None else height
-        return GENESIS_TIMESTAMP_NS + h * BLOCK_TIME_NS
+        st = self._state
+        h = st.height if height is None else height
+        extra = 0
+        for start, ns in st.time_jumps:
+            if start > h:
+                break
+            extra = ns
+        return st.genesis_time_ns + h * self.config.block_time_ns + extra
+
+    def advance(self, seconds: float) -> int:
+        """Move time forward as a sandbox's clock moves while a test sleeps: the next block
+        (and every later one) is at least ``seconds`` after both the current block's successor
+        time and the wall clock now.  A deadline a test took from ``time.time()`` is passed by
+        ``rt.advance(seconds=...)`` past it, with no sleep.  Blocks already produced keep their
+        times; snapshots carry the change.  Returns the next block's timestamp (ns)."""
+        if not isinstance(seconds, (int, float)) or seconds < 0:
+            raise RuntimeSimError(f"rt.advance(seconds={seconds!r}): time only moves forward; "
+                                  "pass a number of seconds >= 0")
+        import time
+
+        st = self._state
+        nxt = st.height + 1
+        target = max(self.block_timestamp(nxt), time.time_ns()) + round(seconds * 10**9)
+        extra = target - st.genesis_time_ns - nxt * self.config.block_time_ns
+        st.time_jumps = tuple(j for j in st.time_jumps if j[0] < nxt) + ((nxt, extra),)
+        return target
+
+    def fast_forward(self, blocks: int) -> list:
+        """Produce ``blocks`` more blocks (the sandbox's ``fast_forward``): height and time
+        move on by ``blocks`` x ``config.block_time_ns``, yield timeouts fire.  Returns the
+        outcomes of the receipts that ran (see :meth:`produce_blocks`)."""
+        if not isinstance(blocks, int) or isinstance(blocks, bool) or blocks < 0:
+            raise RuntimeSimError(f"rt.fast_forward({blocks!r}): pass a number of blocks >= 0")
+        return self.produce_blocks(blocks)
 
     def handle(self, account_id: str) -> AccountHandle:
         self._get_account(account_id)
@@ -888,7 +926,7 @@ class Runtime:
             current_account_id=account_id, signer_account_id=account_id,
             signer_account_pk=b"", predecessor_account_id=account_id,
             refund_to_account_id=account_id, input=encode_args(args), promise_results=[],
-            block_height=h, block_timestamp=GENESIS_TIMESTAMP_NS + h * BLOCK_TIME_NS,
+            block_height=h, block_timestamp=self.block_timestamp(h),
             epoch_height=h // EPOCH_LENGTH, random_seed=bytes(32),
             account_balance=acc.amount, account_locked_balance=acc.locked,
             storage_usage=acc.storage_usage, attached_deposit=0,

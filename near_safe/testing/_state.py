@@ -214,6 +214,10 @@ class State:
     tx_records: dict = field(default_factory=dict)
     pending_nonces: dict = field(default_factory=dict)  # (signer, key) -> last nonce handed out
     counter: int = 0  # feeds deterministic ids
+    # time (spec 1.5): block h is at genesis_time_ns + h * block_time_ns + the extra ns of the
+    # last (from_height, extra_ns) jump with from_height <= h (Runtime.advance adds jumps)
+    genesis_time_ns: int = 0
+    time_jumps: tuple = ()
 
     def copy(self) -> "State":
         return State(
@@ -232,4 +236,6 @@ class State:
             tx_records=dict(self.tx_records),
             pending_nonces=dict(self.pending_nonces),
             counter=self.counter,
+            genesis_time_ns=self.genesis_time_ns,
+            time_jumps=self.time_jumps,
         )

@@ -11,6 +11,7 @@ re-exported from near_safe/_units.py.  CPython only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Optional
 
 from .._units import NEAR, TGAS  # noqa: F401  (re-exported: near_safe.testing.NEAR, params.NEAR)
 
@@ -180,6 +181,12 @@ class Config:
     # node runs at 84 says 65 (snapshot 84 account_creation_config), above the 64-character
     # maximum id: only the registrar creates named top-level accounts (spec 1.1).
     min_allowed_top_level_account_length: int = 65
+    # Time (spec 1.5): block h's timestamp is genesis_time_ns + h * block_time_ns plus what
+    # Runtime.advance added.  genesis_time_ns None: the wall clock when the Runtime is made
+    # (as a sandbox starts at the current time); pass a number for runs that must agree
+    # across processes.  One block a second, as the neard sandbox produces them.
+    block_time_ns: int = 10**9
+    genesis_time_ns: Optional[int] = None
 
     def with_protocol(self, version: int) -> "Config":
         limits = dict(self.limits)

@@ -21,6 +21,7 @@ HOST = {
     "signer_account_id": (1, False),
     "input": (1, False),
     "block_index": (0, True),
+    "block_timestamp": (0, True),
     "account_balance": (1, False),
     "attached_deposit": (1, False),
     "prepaid_gas": (0, True),
