@@ -284,7 +284,7 @@ def _without_frame_charge(wasm: Path, records: dict, work: Path) -> int:
 
 
 def old_protocol_config(ttn_gas: int):
-    """Protocol < 81 as far as this call is concerned (spec 5.6): touching_trie_node
+    """Protocol < 81 as far as this call is concerned (docs/protocol.md 5.6): touching_trie_node
     16_101_955_926 instead of 2_280_000_000, ``input`` pays write_register_byte (< 82).
     Everything else this call touches has the same price."""
     from near_safe.testing import Config
@@ -365,7 +365,7 @@ def main(argv=None) -> int:
         print(f"  {name:34s} {m['ops']:11,d} ops {m['receipt'] / TG:8.4f} Tgas")
 
     print("\nsensitivity: the published first calls without the per-call frame charge "
-          "(spec 5.7)")
+          "(docs/protocol.md 5.7)")
     for name in CONTRACTS:
         pub = published.get(name, (None,))[0]
         g = _without_frame_charge(wasms[("2025-03", name)],

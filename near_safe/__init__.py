@@ -47,14 +47,15 @@ CALLBACK_GAS = 10 * TGAS
 # Minimum static gas for the external call (it also gets all unused gas, by weight 1).
 EXTERNAL_GAS = 10 * TGAS
 # The calling method's own work after safe_call's gas check: the two receipts' fees (the
-# callee's and the callback's exec fees are prepaid as used gas, spec 2.7/5.1), the in-flight
-# record and lock writes, the return and MicroPython's tear-down.  Measured as above (least
-# prepaid gas that completes deposit-and-stake with own_gas=0, minus the gas used before the
+# callee's and the callback's exec fees are prepaid as used gas, docs/protocol.md 2.7/5.1), the
+# in-flight record and lock writes, the return and MicroPython's tear-down.  Measured as above
+# (least prepaid gas that completes deposit-and-stake with own_gas=0, minus the gas used before the
 # check and the two static reservations): 2.2-3.2 Tgas.  5 Tgas leaves about 2 Tgas for a
 # little work after safe_call returns; pass own_gas= when the method does more.
 OWN_GAS = 5 * TGAS
-# Gas a refund transfer needs in the callback (receipt creation + transfer fees, spec 5.1,
-# plus the host calls), with margin.  Below it the refund becomes a claimable balance.
+# Gas a refund transfer needs in the callback (receipt creation + transfer fees,
+# docs/protocol.md 5.1, plus the host calls), with margin.  Below it the refund becomes a claimable
+# balance.
 REFUND_GAS = TGAS
 # Promise results larger than this are not decoded (the host still copies them in: 12 KB
 # cost 0.34 Tgas).  Decoding JSON in MicroPython grows faster than the size (1 KB 0.4 Tgas,

@@ -84,9 +84,9 @@ def tgas(gas: int) -> str:
 
 def receipt_lines(receipts, signer: str, tokens_burnt: int) -> list:
     """One line per receipt, in execution order: block, who -> whom, what, gas, result.
-    Refunds of unused gas to the signer (free, spec 1.4) are summed on one line; a deposit
-    refund (signed by ``system``, e.g. a failed call's deposit returned to its refund_to) gets
-    its own line."""
+    Refunds of unused gas to the signer (free, docs/protocol.md 1.4) are summed on one line; a
+    deposit refund (signed by ``system``, e.g. a failed call's deposit returned to its refund_to)
+    gets its own line."""
     rows, gas_refunds = [], []
     parent = {child: r.method for r in receipts for child in r.produced if r.method}
     for r in receipts:

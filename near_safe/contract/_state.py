@@ -1,11 +1,11 @@
 """Contract state through near_safe: plain keys, ledgers, locks (contract side).
 
 Why a layer of our own: a callback must never abort because its body raised, yet the body's
-writes must not survive the failure (NEAR has no partial rollback inside a receipt, spec 4.1).
-While a callback body runs, writes made through this module go to an in-memory buffer; reads
-see the buffer first.  When the body returns the buffer is written to storage; when it raises
-the buffer is dropped.  Writes made with ``near.storage_write`` directly bypass the buffer and
-DO survive a raising callback body: inside callbacks, write through ``state``.
+writes must not survive the failure (NEAR has no partial rollback inside a receipt,
+docs/protocol.md 4.1). While a callback body runs, writes made through this module go to an
+in-memory buffer; reads see the buffer first.  When the body returns the buffer is written to
+storage; when it raises the buffer is dropped.  Writes made with ``near.storage_write`` directly
+bypass the buffer and DO survive a raising callback body: inside callbacks, write through ``state``.
 
 Inside a ``@view`` writes are refused (near-sdk-py 1.0.0 lets views write when they are called
 as transactions).

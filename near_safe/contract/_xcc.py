@@ -6,7 +6,7 @@ One construct, ``safe_call``, carries every pattern of NEAR's callback security 
 * gas: before any state change it checks that the prepaid gas covers this method's remaining
   work, the external call's minimum and the callback's reservation, else panics with the Tgas to
   attach.  The callback gets static gas with weight 0; the external call gets its minimum plus
-  all unused gas by weight 1 (spec 5.5);
+  all unused gas by weight 1 (docs/protocol.md 5.5);
 * ``refund=``: on failure the amount goes back to the original caller (a claimable balance
   when it cannot be sent safely);
 * ``credit=``: deferred crediting, applied only in the callback after success;
@@ -35,7 +35,7 @@ from .. import (  # near: the host module (under CPython the stand-in of near_sa
 from . import _state
 from ._state import ContractError
 
-STORAGE_BYTE_COST = 10000000000000000000  # yocto per byte (spec 6)
+STORAGE_BYTE_COST = 10000000000000000000  # yocto per byte (docs/protocol.md 6)
 CLAIM = "_ns:claim"  # ledger of refunds that could not be sent
 _OP = "_ns:op:"
 _SEQ = "_ns:seq"
@@ -334,9 +334,9 @@ def settle(op):
 def refund(account, amount, hold=False):
     """Transfer ``amount`` to ``account`` when that is safe: enough gas left for the transfer
     and the contract stays covered for storage (a LackBalanceForState would roll back the whole
-    callback, spec 6).  Otherwise record it as claimable (``claim()`` pays it out).  Inside a
-    callback body the transfer is sent when the body returns.  A transfer to an account that
-    no longer exists fails and NEAR returns the amount to this contract, where no ledger owns
+    callback, docs/protocol.md 6).  Otherwise record it as claimable (``claim()`` pays it out).
+    Inside a callback body the transfer is sent when the body returns.  A transfer to an account
+    that no longer exists fails and NEAR returns the amount to this contract, where no ledger owns
     it (docs/safety.md, threat model)."""
     if _state.readonly is not None:
         _state.write_refused()

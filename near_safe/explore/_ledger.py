@@ -5,12 +5,13 @@ What a user "has" in a system of contracts is split three ways:
 * **paid in** (``deposited``): deposits the user attached to its transactions;
 * **got back** (``returned``): value that reached the user's wallet from the system: transfers
   and function-call deposits sent by contracts, and the runtime's deposit refund of the user's
-  own failed receipts (spec 4.3, counted when the failure happens: the refund receipt cannot
-  fail, the user exists);
+  own failed receipts (docs/protocol.md 4.3, counted when the failure happens: the refund receipt
+  cannot fail, the user exists);
 * **credited**: what tracked contracts say they owe the user (their view methods).
 
-Gas is deliberately outside the ledger: gas refunds (refund receipts to the signer, spec 4.4)
-and tokens burnt are not counted, so the accounting is exact in yoctoNEAR with no tolerance.
+Gas is deliberately outside the ledger: gas refunds (refund receipts to the signer,
+docs/protocol.md 4.4) and tokens burnt are not counted, so the accounting is exact in yoctoNEAR with
+no tolerance.
 
 The built-in invariants are then, per user ``u``:
 
@@ -63,7 +64,7 @@ class Ledger:
             return
         pred, recv = outcome.predecessor, outcome.receiver
         if outcome.status == "failure":
-            # the runtime refunds the user's own failed deposit to it (spec 4.3)
+            # the runtime refunds the user's own failed deposit to it (docs/protocol.md 4.3)
             if pred in self.returned and recv in self.system and refund_to in (None, pred):
                 self.returned[pred] += deposit
             # a tracked contract's failed call whose deposit goes straight back to a user

@@ -10,7 +10,7 @@
     vault.view("get", {...}) == rt.view(vault, "get", {...})
     rt.balance(alice); rt.storage(vault); rt.account(vault); rt.access_keys(alice)
 
-Step by step (spec 3.2 block ordering):
+Step by step (docs/protocol.md 3.2 block ordering):
 
     tx = alice.submit(vault, "method", {...}, deposit=..., gas=...)   # queued, not run
     rt.step()            # runs the next receipt, returns its ReceiptOutcome (None when idle)
@@ -28,7 +28,7 @@ runs next, computed by ``step()`` itself), ``rt.upcoming()``, ``rt.inject(kind, 
 method)`` with ``rt.fault_kinds`` / ``rt.register_fault(name, fn)``, ``rt.vm_wrappers`` and
 ``rt.storage_view(account)``.  Invalid transactions raise :class:`InvalidTransaction`.
 
-See docs/architecture.md and shared/reference/near-runtime.md (the spec the runtime follows).
+See docs/architecture.md and docs/protocol.md (the NEAR semantics the runtime follows).
 """
 
 from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingReceipt,

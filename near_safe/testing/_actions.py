@@ -1,9 +1,9 @@
-"""``apply_action``: one function per action kind (spec 1.1, 1.2, 3.5).
+"""``apply_action``: one function per action kind (docs/protocol.md 1.1, 1.2, 3.5).
 
 Each function works on a :class:`ReceiptRun`, the working copy of one receipt's execution:
 the receiver's account clone, the current actor, the new receipts and the gas tallies.  A
 failing action raises :class:`ActionFailed`; the caller (``_runtime.apply_action_receipt``)
-turns it into ``ActionError{index, kind}`` and discards the whole receipt (spec 4 rule 1).
+turns it into ``ActionError{index, kind}`` and discards the whole receipt (docs/protocol.md 4.1).
 
 CPython only.
 """
@@ -39,7 +39,7 @@ class ActionFailed(Exception):
 
 @dataclass
 class ReceiptRun:
-    """The working state of ``apply_action_receipt`` for one receipt (spec 3.4)."""
+    """The working state of ``apply_action_receipt`` for one receipt (docs/protocol.md 3.4)."""
 
     runtime: object
     receipt: ActionReceipt
@@ -68,7 +68,7 @@ class ReceiptRun:
 
 
 def check_account_existence(run: ReceiptRun, action, is_only_action: bool) -> None:
-    """actions.rs ``check_account_existence`` (spec 1.1)."""
+    """actions.rs ``check_account_existence`` (docs/protocol.md 1.1)."""
     receiver = run.receiver_id
     if isinstance(action, CreateAccount):
         if run.account is not None:
@@ -80,7 +80,7 @@ def check_account_existence(run: ReceiptRun, action, is_only_action: bool) -> No
         return
     if (isinstance(action, Transfer) and is_only_action and not run.receipt.is_refund
             and account_type(receiver) != "named"):
-        return  # implicit account creation (spec 1.1)
+        return  # implicit account creation (docs/protocol.md 1.1)
     raise ActionFailed("AccountDoesNotExist",
                        f"Can't complete the action because account {receiver} doesn't exist",
                        account_id=receiver)
@@ -90,7 +90,7 @@ _OWNER_ONLY = (DeployContract, Stake, AddKey, DeleteKey, DeleteAccount)
 
 
 def check_actor_permissions(run: ReceiptRun, action) -> None:
-    """actions.rs ``check_actor_permissions`` (spec 1.1)."""
+    """actions.rs ``check_actor_permissions`` (docs/protocol.md 1.1)."""
     if not isinstance(action, _OWNER_ONLY):
         return
     if run.actor_id != run.receiver_id:
@@ -145,7 +145,7 @@ def apply_deploy_contract(run: ReceiptRun, action: DeployContract) -> None:
 
 def apply_transfer(run: ReceiptRun, action: Transfer) -> None:
     """actions.rs ``action_transfer`` / implicit account creation; a gas refund to the signer
-    also tops up a function-call key's allowance (spec 4 rule 5)."""
+    also tops up a function-call key's allowance (docs/protocol.md 4.5)."""
     receipt = run.receipt
     if run.account is None:  # implicit account creation (existence check allowed it)
         run.account = _implicit_account(run.receiver_id, run.height)
@@ -194,8 +194,8 @@ def apply_stake(run: ReceiptRun, action: Stake) -> None:
 
 
 def apply_add_key(run: ReceiptRun, action: AddKey) -> None:
-    """actions.rs ``action_add_key``: nonce = (height - 1) * 10^6 (spec 1.2), storage per
-    spec 6."""
+    """actions.rs ``action_add_key``: nonce = (height - 1) * 10^6 (docs/protocol.md 1.2), storage
+    per docs/protocol.md 6."""
     account = run.account
     if action.public_key in account.keys:
         raise ActionFailed("AddKeyAlreadyExists",
@@ -234,10 +234,11 @@ def apply_delete_account(run: ReceiptRun, action: DeleteAccount) -> None:
 
 
 def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) -> None:
-    """function_call.rs ``action_function_call`` + ``execute_function_call`` (spec 3.5)."""
+    """function_call.rs ``action_function_call`` + ``execute_function_call``
+    (docs/protocol.md 3.5)."""
     rt = run.runtime
     account = run.account
-    if account.code is None:  # nop outcome: no VM gas, no reward (spec 3.5 step 2, TV4)
+    if account.code is None:  # nop outcome: no VM gas, no reward (docs/protocol.md 3.5 step 2, TV4)
         raise ActionFailed("FunctionCallError",
                            f"cannot find contract code for account {run.receiver_id}",
                            detail="CodeDoesNotExist", account_id=run.receiver_id)
@@ -270,7 +271,8 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
     run.logs.extend(outcome.logs)
     if outcome.aborted is not None:
         raise _function_call_failed(outcome.aborted)
-    # success (spec 3.5 step 8): the VM's balance / storage / receipts become the account's
+    # success (docs/protocol.md 3.5 step 8): the VM's balance / storage / receipts become the
+    # account's
     account.amount = outcome.balance
     account.storage_usage = outcome.storage_usage
     if outcome.storage is not None:
@@ -297,8 +299,8 @@ def _function_call_failed(error: FunctionCallError) -> ActionFailed:
 
 
 def apply_action(run: ReceiptRun, action, index: int) -> None:
-    """lib.rs ``apply_action`` (spec 3.5): existence, permissions, then the action itself.
-    The action's exec fee was already added to the run's gas by the caller."""
+    """lib.rs ``apply_action`` (docs/protocol.md 3.5): existence, permissions, then the action
+    itself. The action's exec fee was already added to the run's gas by the caller."""
     actions = run.receipt.actions
     check_account_existence(run, action, len(actions) == 1)
     check_actor_permissions(run, action)
@@ -324,7 +326,7 @@ def apply_action(run: ReceiptRun, action, index: int) -> None:
 
 
 def storage_stake_shortfall(account: Account) -> int:
-    """spec 6: how much balance the account lacks to cover its storage (0 if none)."""
+    """docs/protocol.md 6: how much balance the account lacks to cover its storage (0 if none)."""
     if account.storage_usage <= params.ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT:
         return 0
     required = account.storage_usage * params.STORAGE_AMOUNT_PER_BYTE

@@ -1,4 +1,4 @@
-"""Action fees, transaction cost and action validation (spec 3.1, 4 rule 9, 5.1, 5.3).
+"""Action fees, transaction cost and action validation (docs/protocol.md 3.1, 4.9, 5.1, 5.3).
 
 Mirrors nearcore's ``runtime/runtime/src/config.rs`` (``total_send_fees``, ``exec_fee``,
 ``calculate_tx_cost``) and ``verifier.rs`` (``validate_actions``).  CPython only.
@@ -18,7 +18,7 @@ _ETH_IMPLICIT = re.compile(r"0x[0-9a-f]{40}")
 
 
 def account_type(account_id: str) -> str:
-    """'near-implicit' (64 hex), 'eth-implicit' (0x + 40 hex) or 'named' (spec 1.1)."""
+    """'near-implicit' (64 hex), 'eth-implicit' (0x + 40 hex) or 'named' (docs/protocol.md 1.1)."""
     if _NEAR_IMPLICIT.fullmatch(account_id):
         return "near-implicit"
     if _ETH_IMPLICIT.fullmatch(account_id):
@@ -44,7 +44,8 @@ def _parts(action, receiver_id):
         n = len(action.method_name.encode()) + len(action.args)
         return (("function_call_base", 1), ("function_call_per_byte", n))
     if isinstance(action, Transfer):
-        # implicit-account transfers also pay for creating the account (+ its key) (spec 3.1)
+        # implicit-account transfers also pay for creating the account (+ its key)
+        # (docs/protocol.md 3.1)
         kind = account_type(receiver_id)
         if kind == "near-implicit":
             return _TRANSFER_NEAR_IMPLICIT
@@ -99,7 +100,8 @@ def total_prepaid_gas(actions) -> int:
 
 
 def total_deposit(actions) -> int:
-    """Σ Transfer and FunctionCall deposits: what a failed receipt refunds (spec 4 rule 3)."""
+    """Σ Transfer and FunctionCall deposits: what a failed receipt refunds
+    (docs/protocol.md 4.3)."""
     total = 0
     for a in actions:
         if isinstance(a, (Transfer, FunctionCall)):
@@ -116,7 +118,7 @@ def total_prepaid_exec_fees(config, actions, receiver_id: str) -> int:
 
 @dataclass(frozen=True)
 class TxCost:
-    """spec 3.1: what converting a transaction burns and what the signer is debited."""
+    """docs/protocol.md 3.1: what converting a transaction burns and what the signer is debited."""
 
     gas_burnt: int  # receipt creation send + Σ send fees
     gas_remaining: int  # Σ prepaid FunctionCall gas + receipt exec + Σ exec fees
@@ -162,7 +164,7 @@ class ActionsValidationError(Exception):
 
 def validate_actions(config, actions) -> None:
     """verifier.rs ``validate_actions`` for a transaction's or a new receipt's actions
-    (spec 1.1 DeleteAccount last, 4 rule 9, 5.3 limits).  Raises ActionsValidationError."""
+    (docs/protocol.md 1.1 DeleteAccount last, 4.9, 5.3 limits).  Raises ActionsValidationError."""
     limits = config.limits
     if len(actions) > limits["max_actions_per_receipt"]:
         raise ActionsValidationError(

@@ -69,7 +69,7 @@ class ActionError:
 
 @dataclass(frozen=True)
 class ReceiptOutcome:
-    """The execution outcome of one action receipt (spec 1.6).
+    """The execution outcome of one action receipt (docs/protocol.md 1.6).
 
     Ids are kept as the raw 32-byte hashes (``*_hash``) and shown in base58 (``receipt_id``,
     ``return_receipt_id``, ``produced``, ``tx_id``) only when read: encoding costs a few
@@ -151,13 +151,13 @@ class ReceiptOutcome:
 class TxOutcome:
     """The outcome of a transaction and of every receipt of its tree, in execution order.
 
-    ``status`` is the final result (spec 3.6: follow SuccessReceiptId links from the first
-    receipt): "success" or "failure", "pending" while the tree is still running, "invalid" if
+    ``status`` is the final result (docs/protocol.md 3.6: follow SuccessReceiptId links from the
+    first receipt): "success" or "failure", "pending" while the tree is still running, "invalid" if
     the transaction was rejected at inclusion.  ``error`` is the FIRST failure anywhere in the
     tree (a failed callee whose callback succeeded gives status "success" with an error), so
     a test can assert ``out.error is None`` for "nothing failed anywhere".
     ``gas_burnt`` / ``tokens_burnt`` sum the conversion and every non-refund receipt: what the
-    transaction really cost (refund receipts are free, spec 1.4)."""
+    transaction really cost (refund receipts are free, docs/protocol.md 1.4)."""
 
     tx_hash: bytes  # shown in base58 as ``tx_id``
     signer: str
@@ -289,7 +289,7 @@ class PendingReceipt:
 
 @dataclass(frozen=True)
 class AccountView:
-    """An account's record (spec 1.1): liquid and locked balance, storage, code hash."""
+    """An account's record (docs/protocol.md 1.1): liquid and locked balance, storage, code hash."""
 
     account_id: str
     amount: int

@@ -1,13 +1,14 @@
-"""The embedded NEAR runtime: accounts, transactions, receipts, blocks (spec 1, 3, 4, 6).
+"""The embedded NEAR runtime: accounts, transactions, receipts, blocks (docs/protocol.md 1, 3, 4,
+6).
 
 One :class:`Runtime` is one single-shard chain.  Work happens block by block exactly as
-spec 3.2 orders it; :meth:`Runtime.step` runs one receipt at a time so a test can stop a flow
-between a call and its callback, and :meth:`Runtime.run` runs to idle.
+docs/protocol.md 3.2 orders it; :meth:`Runtime.step` runs one receipt at a time so a test can stop a
+flow between a call and its callback, and :meth:`Runtime.run` runs to idle.
 
 Where the simulator approximates nearcore (each also noted where it is implemented):
 * the chunk gas limit counts burnt gas only (nearcore also counts compute costs) and
   transactions are never left out of a block;
-* constant gas price (the floor, spec 5.4), no validators, epochs or stake release;
+* constant gas price (the floor, docs/protocol.md 5.4), no validators, epochs or stake release;
 * ETH-implicit accounts are created without their wallet contract;
 * transactions submitted through the plain API are not signed (keys are checked for existence,
   nonce and permission only; the test driving it is trusted); :meth:`Runtime.submit_signed`
@@ -228,7 +229,7 @@ class Runtime:
     def create_account(self, account_id: str, balance: int = 100 * NEAR,
                        public_key: Optional[bytes] = None) -> AccountHandle:
         """A top-level test account with one full-access ED25519 key (storage 182 bytes,
-        spec 6).  Set up directly, like a genesis record: no registrar rule, no fee."""
+        docs/protocol.md 6).  Set up directly, like a genesis record: no registrar rule, no fee."""
         validate_account_id(account_id)
         if account_id in self._state.accounts:
             raise RuntimeSimError(f"account {account_id!r} already exists: pick another id")
@@ -267,7 +268,7 @@ class Runtime:
             raise RuntimeSimError(
                 f"deploying {len(code.code):,} bytes of code to {account_id} needs "
                 f"{fmt_near(acc.storage_usage * params.STORAGE_AMOUNT_PER_BYTE)} for storage "
-                f"(spec 6) but it holds {fmt_near(acc.amount)}: pass a larger balance=")
+                f"(docs/protocol.md 6) but it holds {fmt_near(acc.amount)}: pass a larger balance=")
         self._state.accounts[account_id] = acc
         return AccountHandle(self, account_id)
 
@@ -368,8 +369,8 @@ class Runtime:
     def submit_transaction(self, signer, receiver, actions: list,
                            public_key: Optional[bytes] = None) -> TxHandle:
         """Queue a transaction for the next block (not run).  Raises InvalidTransaction if it
-        is invalid against the current state (spec 1.2, 3.1); it is checked again when the
-        block includes it."""
+        is invalid against the current state (docs/protocol.md 1.2, 3.1); it is checked again when
+        the block includes it."""
         st = self._state
         signer_id, receiver_id = _id(signer), _id(receiver)
         validate_account_id(receiver_id)
@@ -459,12 +460,12 @@ class Runtime:
         return self.execute(signer, receiver, [Transfer(deposit=amount)])
 
     def _verify_transaction(self, tx: Transaction, height: int, charge: bool):
-        """spec 1.2, 3.1 (see _transactions.py); raises InvalidTransaction."""
+        """docs/protocol.md 1.2, 3.1 (see _transactions.py); raises InvalidTransaction."""
         return verify_transaction(self._state, self.config, tx, height, charge)
 
     def _convert_transaction(self, tx: Transaction) -> Optional[ActionReceipt]:
-        """lib.rs ``process_transactions`` (spec 1.3, 3.1): verify, charge, make the receipt.
-        An invalid transaction is recorded as such and produces nothing."""
+        """lib.rs ``process_transactions`` (docs/protocol.md 1.3, 3.1): verify, charge, make the
+        receipt. An invalid transaction is recorded as such and produces nothing."""
         st = self._state
         record = st.tx_records[tx.tx_id]
         try:
@@ -481,7 +482,7 @@ class Runtime:
             conversion_tokens=cost.burnt_amount, included_at=st.height)
         return receipt
 
-    # ============================================================ blocks (spec 3.2)
+    # ============================================================ blocks (docs/protocol.md 3.2)
 
     def step(self) -> Optional[ReceiptOutcome]:
         """Run the next receipt and return its outcome; None when idle.  Starts new blocks as
@@ -518,8 +519,8 @@ class Runtime:
 
     def produce_blocks(self, count: int = 1) -> list:
         """Finish the current block, then produce ``count`` more complete blocks (empty or
-        not): time passes, so yield timeouts fire (spec 2.8, TV25).  Returns the outcomes of
-        the receipts that ran."""
+        not): time passes, so yield timeouts fire (docs/protocol.md 2.8, TV25).  Returns the
+        outcomes of the receipts that ran."""
         outcomes = self._finish_block()
         for _ in range(count):
             self._start_block()
@@ -541,8 +542,8 @@ class Runtime:
         return outcomes
 
     def _delay_if_block_full(self) -> bool:
-        """spec 3.2: once the block's receipts have burnt the chunk gas limit, the rest wait
-        for the next block, where they run after its local receipts and before its incoming
+        """docs/protocol.md 3.2: once the block's receipts have burnt the chunk gas limit, the rest
+        wait for the next block, where they run after its local receipts and before its incoming
         ones (nearcore's delayed-receipt queue; kept at the head of ``outgoing`` here)."""
         st = self._state
         if not st.queue or st.block_gas < self.config.limits["chunk_gas_limit"]:
@@ -573,7 +574,7 @@ class Runtime:
         st.block_gas = 0
 
     def _resolve_yield_timeouts(self) -> None:
-        """spec 3.2 step 6: yields whose timeout has come emit PromiseResume{None}."""
+        """docs/protocol.md 3.2 step 6: yields whose timeout has come emit PromiseResume{None}."""
         st = self._state
         if not st.yields:
             return
@@ -584,7 +585,7 @@ class Runtime:
                                                y.receipt.receiver_id, y.data_id, None,
                                                is_resume=True, tx_id=y.receipt.tx_id))
 
-    # ============================================================ receipts (spec 3.3)
+    # ============================================================ receipts (docs/protocol.md 3.3)
 
     def _process_receipt(self, receipt) -> Optional[ReceiptOutcome]:
         """lib.rs ``process_receipt``: deliver data, postpone or apply."""
@@ -617,7 +618,8 @@ class Runtime:
         return None
 
     def _process_resume(self, receipt: DataReceipt) -> Optional[ReceiptOutcome]:
-        """PromiseResume: the first resume delivered wins; later ones are ignored (spec 2.8)."""
+        """PromiseResume: the first resume delivered wins; later ones are ignored
+        (docs/protocol.md 2.8)."""
         st = self._state
         y = st.yields.pop((receipt.receiver_id, receipt.data_id), None)
         if y is None:
@@ -626,7 +628,7 @@ class Runtime:
         return self._apply_action_receipt(y.receipt)
 
     def _apply_action_receipt(self, receipt: ActionReceipt) -> ReceiptOutcome:
-        """lib.rs ``apply_action_receipt`` (spec 3.4), step by step."""
+        """lib.rs ``apply_action_receipt`` (docs/protocol.md 3.4), step by step."""
         if self._peeking:  # next_receipt(): step() chose this receipt; do not run it
             raise _Peeked(receipt)
         st, cfg = self._state, self.config
@@ -641,7 +643,7 @@ class Runtime:
         run.gas_burnt = run.gas_used = receipt_exec_fee(cfg)
         # 3. the actions, stopping at the first failure
         error = self._apply_actions(run)
-        # 4. storage staking of the receiver (spec 6)
+        # 4. storage staking of the receiver (docs/protocol.md 6)
         if error is None and run.account is not None:
             lack = storage_stake_shortfall(run.account)
             if lack:
@@ -650,7 +652,7 @@ class Runtime:
                                     f"balance to cover storage, required to have {lack} "
                                     "yoctoNEAR more", data={"account_id": receipt.receiver_id,
                                                             "amount": lack})
-        if error is not None:  # a failed receipt creates nothing (spec 4 rule 1)
+        if error is not None:  # a failed receipt creates nothing (docs/protocol.md 4.1)
             run.new_receipts.clear()
             run.yield_resumes.clear()
         # 5. refunds
@@ -673,7 +675,7 @@ class Runtime:
             reward = 0
         # 8. outgoing data for the receivers waiting on this receipt's result
         data_receipts = self._output_data(run, error)
-        # 9. emit, in nearcore's order (spec 3.4)
+        # 9. emit, in nearcore's order (docs/protocol.md 3.4)
         resumes = [DataReceipt(self._new_id("receipt"), receipt.receiver_id, receipt.receiver_id,
                                r.data_id, r.payload, is_resume=True, tx_id=receipt.tx_id)
                    for r in run.yield_resumes]
@@ -688,7 +690,7 @@ class Runtime:
                 instant.append(new)
             else:
                 st.outgoing.append(new)
-        st.queue[:0] = instant  # processed right after this receipt (spec 3.2)
+        st.queue[:0] = instant  # processed right after this receipt (docs/protocol.md 3.2)
         # 10. the outcome
         st.block_gas += run.gas_burnt
         outcome = self._outcome(run, error, tokens_burnt, reward, emitted)
@@ -698,8 +700,8 @@ class Runtime:
         return outcome
 
     def _apply_actions(self, run: ReceiptRun) -> Optional[ActionError]:
-        """spec 3.4 step 3: each action pays its exec fee, runs, and has its new receipts
-        validated (spec 4 rule 9); the first failure stops the receipt."""
+        """docs/protocol.md 3.4 step 3: each action pays its exec fee, runs, and has its new
+        receipts validated (docs/protocol.md 4.9); the first failure stops the receipt."""
         cfg = self.config
         for index, action in enumerate(run.receipt.actions):
             fee = exec_fee(cfg, action, run.receiver_id)
@@ -723,8 +725,8 @@ class Runtime:
                                f"valid: {e.message}", detail=e.kind) from None
 
     def _refunds(self, run: ReceiptRun, error: Optional[ActionError]) -> list:
-        """spec 3.4 step 5 / spec 4 rules 3-5: the deposit back to refund_to or the
-        predecessor if the receipt failed, unused gas to the signer at the receipt's price.
+        """docs/protocol.md 3.4 step 5 / docs/protocol.md 4.3-4.5: the deposit back to refund_to or
+        the predecessor if the receipt failed, unused gas to the signer at the receipt's price.
         Refund receipts themselves refund nothing (a failed refund's amount is burnt)."""
         receipt, cfg = run.receipt, self.config
         if receipt.is_refund:
@@ -746,14 +748,15 @@ class Runtime:
         return out
 
     def _balance_refund(self, receipt: ActionReceipt, to: str, amount: int) -> ActionReceipt:
-        """A deposit ('balance') refund: predecessor and signer ``system`` (spec 1.4)."""
+        """A deposit ('balance') refund: predecessor and signer ``system``
+        (docs/protocol.md 1.4)."""
         return ActionReceipt(self._new_id("receipt"), SYSTEM_ACCOUNT, to, SYSTEM_ACCOUNT,
                              ZERO_PUBLIC_KEY, receipt.gas_price, [Transfer(deposit=amount)],
                              tx_id=receipt.tx_id)
 
     def _output_data(self, run: ReceiptRun, error: Optional[ActionError]) -> list:
-        """spec 3.4 step 8 / 3.6: hand a returned promise our data receivers, or send our
-        result (None if we failed) to each of them."""
+        """docs/protocol.md 3.4 step 8 / 3.6: hand a returned promise our data receivers, or send
+        our result (None if we failed) to each of them."""
         receipt = run.receipt
         if not receipt.output_data_receivers:
             return []
@@ -791,7 +794,7 @@ class Runtime:
 
     def _receipt_from_vm(self, parent: ActionReceipt, new) -> ActionReceipt:
         """A NewReceipt from the VM becomes an ActionReceipt: predecessor = the contract,
-        signer and gas price copied from the executing receipt (spec 1.4)."""
+        signer and gas price copied from the executing receipt (docs/protocol.md 1.4)."""
         return ActionReceipt(
             self._new_id("receipt"), parent.receiver_id, new.receiver_id, parent.signer_id,
             parent.signer_public_key, parent.gas_price, list(new.actions),
@@ -1012,7 +1015,7 @@ class Runtime:
 
 
 def _is_instant_delete_account(receipt, config) -> bool:
-    """InstantDeleteAccount (protocol 83+, spec 3.2): an action receipt holding a single
+    """InstantDeleteAccount (protocol 83+, docs/protocol.md 3.2): an action receipt holding a single
     DeleteAccount action is processed immediately after the receipt that produced it."""
     return (config.protocol_version >= 83 and isinstance(receipt, ActionReceipt)
             and len(receipt.actions) == 1 and isinstance(receipt.actions[0], DeleteAccount))
@@ -1026,7 +1029,8 @@ def _first_method(actions) -> Optional[str]:
 
 
 def _final_result(record: TxRecord):
-    """spec 3.6: follow SuccessReceiptId links from the first receipt to a value or failure."""
+    """docs/protocol.md 3.6: follow SuccessReceiptId links from the first receipt to a value or
+    failure."""
     by_id = {o.receipt_hash: o for o in record.outcomes}
     current = by_id.get(record.first_receipt_id) if record.first_receipt_id else None
     while current is not None:
@@ -1091,7 +1095,7 @@ def _upcoming(receipt: ActionReceipt, kind: str, st: State) -> UpcomingReceipt:
 
 # ------------------------------------------------------------------ built-in fault kinds
 # Each is fn(rt, call, execute) -> VMOutcome; ``execute()`` runs the call normally.  They are
-# the ways a function-call receipt fails on chain (spec 3.5, 4).
+# the ways a function-call receipt fails on chain (docs/protocol.md 3.5, 4).
 
 def _fault_panic(rt, call, execute):
     """The call runs, then aborts with GuestPanic; the gas it burnt stays burnt."""
@@ -1102,8 +1106,8 @@ def _fault_panic(rt, call, execute):
 
 
 def _fault_out_of_gas(rt, call, execute):
-    """The call runs, then aborts with GasExceeded having burnt all its prepaid gas (spec 4
-    rule 6), like a contract stuck in a loop."""
+    """The call runs, then aborts with GasExceeded having burnt all its prepaid gas
+    (docs/protocol.md 4 rule 6), like a contract stuck in a loop."""
     out = execute()
     burnt = min(call.context.prepaid_gas, rt.config.limits["max_gas_burnt"])
     return VMOutcome(out.balance, out.storage_usage, None, burnt, burnt, list(out.logs),
@@ -1112,8 +1116,8 @@ def _fault_out_of_gas(rt, call, execute):
 
 def _fault_missing_account(rt, call, execute):
     """ActionError AccountDoesNotExist: only exec fees burnt, prepaid gas and deposit refunded
-    (spec 3.5 step 1; raised where the VM would run, nearcore checks just before: the error,
-    gas, refunds and what a callback sees are the same)."""
+    (docs/protocol.md 3.5 step 1; raised where the VM would run, nearcore checks just before: the
+    error, gas, refunds and what a callback sees are the same)."""
     account_id = call.context.current_account_id
     raise ActionFailed("AccountDoesNotExist", f"Can't complete the action because account "
                        f"{account_id} doesn't exist (injected)", account_id=account_id)
@@ -1128,7 +1132,7 @@ def _fault_missing_method(rt, call, execute):
 
 def _fault_oversized_result(rt, call, execute):
     """The call runs, then returns more than max_length_returned_data: HostError
-    ReturnedValueLengthExceeded, its gas stays burnt (spec 2.5 value_return, 5.3)."""
+    ReturnedValueLengthExceeded, its gas stays burnt (docs/protocol.md 2.5 value_return, 5.3)."""
     out = execute()
     if out.aborted is not None:
         return out

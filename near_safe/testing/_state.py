@@ -1,8 +1,9 @@
-"""The runtime's state: accounts, access keys, receipts and the block-level queues (spec 1, 3.2).
+"""The runtime's state: accounts, access keys, receipts and the block-level queues
+(docs/protocol.md 1, 3.2).
 
 Why the shapes below: snapshots must be cheap (issue 2 asks for snapshot + restore of a contract
 holding 1,000 keys in at most 1 ms) and a failing receipt must roll back exactly its own
-changes (spec 4 rule 1).  Both follow from one discipline: **a committed :class:`Account` is
+changes (docs/protocol.md 4.1).  Both follow from one discipline: **a committed :class:`Account` is
 never mutated in place**.  The runtime clones it (a shallow copy: the contract-data and key
 dicts are shared), works on the clone and replaces the committed object only when the receipt
 succeeds.  The contract-data dict is replaced wholesale by the VM's copy after each call, and
@@ -31,8 +32,8 @@ ZERO_PUBLIC_KEY = b"\x00" + bytes(32)  # ED25519 of 32 zero bytes: deposit refun
 
 @dataclass
 class Account:
-    """spec 1.1: ``Account{amount, locked, contract, storage_usage}`` plus what the trie holds
-    under the account: its contract data and its access keys."""
+    """docs/protocol.md 1.1: ``Account{amount, locked, contract, storage_usage}`` plus what the trie
+    holds under the account: its contract data and its access keys."""
 
     amount: int
     locked: int = 0
@@ -58,7 +59,7 @@ def ed25519_public_key(seed: str) -> bytes:
 
 
 def access_key_storage_size(public_key: bytes, key: AccessKey) -> int:
-    """Bytes an access key adds to ``storage_usage`` (spec 6): borsh(public key) +
+    """Bytes an access key adds to ``storage_usage`` (docs/protocol.md 6): borsh(public key) +
     borsh(AccessKey) + 40.  AccessKey borsh = nonce u64 + permission tag, plus for a
     function-call key Option<u128> allowance + receiver string + Vec<String> method names."""
     size = len(public_key) + 8 + 1
@@ -74,7 +75,7 @@ def access_key_storage_size(public_key: bytes, key: AccessKey) -> int:
 
 @dataclass
 class ActionReceipt:
-    """spec 1.4 ``Receipt{..., Action(ActionReceipt)}`` (ActionV2: with ``refund_to``).
+    """docs/protocol.md 1.4 ``Receipt{..., Action(ActionReceipt)}`` (ActionV2: with ``refund_to``).
     ``is_yield`` marks a PromiseYield receipt.  ``output_data_receivers`` is a list of
     ``(data_id, receiver_id)``; it may grow only while the receipt that creates this one is
     still executing (promise_then, promise_return forwarding), never after it was emitted."""
@@ -107,8 +108,8 @@ class ActionReceipt:
 
 @dataclass
 class DataReceipt:
-    """spec 1.4 ``DataReceipt{data_id, data}``; ``data is None`` means the producer failed.
-    ``is_resume`` marks a PromiseResume (yield payload or yield timeout)."""
+    """docs/protocol.md 1.4 ``DataReceipt{data_id, data}``; ``data is None`` means the producer
+    failed. ``is_resume`` marks a PromiseResume (yield payload or yield timeout)."""
 
     receipt_id: bytes
     predecessor_id: str
@@ -124,7 +125,7 @@ class DataReceipt:
 
 @dataclass
 class Transaction:
-    """spec 1.3.  ``tx_id`` doubles as the transaction hash."""
+    """docs/protocol.md 1.3.  ``tx_id`` doubles as the transaction hash."""
 
     tx_id: bytes
     signer_id: str
@@ -136,8 +137,8 @@ class Transaction:
 
 def derive_id(*parts) -> bytes:
     """Unique, deterministic 32-byte ids (receipt, data and transaction ids).  nearcore derives
-    them by hashing the parent id, block height and an index (spec 1.4); any deterministic
-    unique scheme is equivalent for a simulator."""
+    them by hashing the parent id, block height and an index (docs/protocol.md 1.4); any
+    deterministic unique scheme is equivalent for a simulator."""
     return hashlib.sha256(repr(parts).encode()).digest()
 
 
@@ -184,7 +185,7 @@ def base58(data: bytes) -> str:
 
 @dataclass
 class Yield:
-    """A PromiseYield receipt waiting for its resume (spec 2.8, 3.3)."""
+    """A PromiseYield receipt waiting for its resume (docs/protocol.md 2.8, 3.3)."""
 
     receipt: ActionReceipt
     data_id: bytes
@@ -214,8 +215,8 @@ class State:
     tx_records: dict = field(default_factory=dict)
     pending_nonces: dict = field(default_factory=dict)  # (signer, key) -> last nonce handed out
     counter: int = 0  # feeds deterministic ids
-    # time (spec 1.5): block h is at genesis_time_ns + h * block_time_ns + the extra ns of the
-    # last (from_height, extra_ns) jump with from_height <= h (Runtime.advance adds jumps)
+    # time (docs/protocol.md 1.5): block h is at genesis_time_ns + h * block_time_ns + the extra ns
+    # of the last (from_height, extra_ns) jump with from_height <= h (Runtime.advance adds jumps)
     genesis_time_ns: int = 0
     time_jumps: tuple = ()
 

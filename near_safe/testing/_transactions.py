@@ -1,4 +1,4 @@
-"""Transaction validation and charging (spec 1.2, 3.1): nearcore verifier.rs
+"""Transaction validation and charging (docs/protocol.md 1.2, 3.1): nearcore verifier.rs
 ``validate_transaction`` + ``verify_and_charge_tx_ephemeral``; and signed transactions: the
 borsh encoding nearcore hashes, and the ed25519 signature check.  CPython only."""
 
@@ -141,8 +141,8 @@ def transaction_size(tx: Transaction) -> int:
 
 def verify_transaction(state, config, tx: Transaction, height: int, charge: bool):
     """verifier.rs ``validate_transaction`` + ``verify_and_charge_tx_ephemeral``
-    (spec 1.2, 3.1): size (after the signature, checked by the caller), actions, key, nonce,
-    function-call key rules, balance, storage stake.  Raises InvalidTransaction.  With
+    (docs/protocol.md 1.2, 3.1): size (after the signature, checked by the caller), actions, key,
+    nonce, function-call key rules, balance, storage stake.  Raises InvalidTransaction.  With
     ``charge``, debits the signer and updates the key."""
     st, cfg = state, config
     size, limit = transaction_size(tx), cfg.limits["max_transaction_size"]
@@ -194,7 +194,7 @@ def verify_transaction(state, config, tx: Transaction, height: int, charge: bool
     return cost
 
 def check_function_call_key(tx: Transaction, key: AccessKey, total_cost: int) -> None:
-    """spec 1.2: what a function-call access key may sign."""
+    """docs/protocol.md 1.2: what a function-call access key may sign."""
     if key.allowance is not None and key.allowance < total_cost:
         raise InvalidTransaction("NotEnoughAllowance",
                                  f"Access key allowance {key.allowance} is not enough "

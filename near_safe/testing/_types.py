@@ -1,7 +1,7 @@
 """Data passed between the runtime (receipts, accounts, blocks: ``_runtime.py``) and the VM
 (host functions, gas, wasmtime: ``vm/``).  The split mirrors nearcore: the runtime builds a
 :class:`VMContext` for one FunctionCall action, the VM runs it and returns a :class:`VMOutcome`
-(nearcore ``VMOutcome``, spec section 1.6), the runtime commits or discards.
+(nearcore ``VMOutcome``, docs/protocol.md 1.6), the runtime commits or discards.
 
 CPython only.  Amounts are yoctoNEAR ints, gas is int.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 # ---------------------------------------------------------------------------------- actions
-# The actions of a receipt (spec 1.4).  A contract creates them through promise_batch_action_*;
-# a transaction carries them directly.
+# The actions of a receipt (docs/protocol.md 1.4).  A contract creates them through
+# promise_batch_action_*; a transaction carries them directly.
 
 
 @dataclass
@@ -32,7 +32,7 @@ class FunctionCall:
     args: bytes
     gas: int
     deposit: int = 0
-    gas_weight: int = 0  # > 0: gets a share of the creator's unused gas (spec 5.5)
+    gas_weight: int = 0  # > 0: gets a share of the creator's unused gas (docs/protocol.md 5.5)
 
 
 @dataclass
@@ -84,7 +84,7 @@ Action = Union[CreateAccount, DeployContract, FunctionCall, Transfer, Stake, Add
 
 @dataclass
 class VMContext:
-    """What one FunctionCall sees (spec 1.5)."""
+    """What one FunctionCall sees (docs/protocol.md 1.5)."""
 
     current_account_id: str
     signer_account_id: str
@@ -139,7 +139,7 @@ class YieldResume:
 @dataclass
 class FunctionCallError:
     """Why a function call aborted.  ``kind`` is stable and machine-readable; ``message`` is
-    the Display string nearcore gives (spec 2.0 error model), e.g.
+    the Display string nearcore gives (docs/protocol.md 2.0 error model), e.g.
     kind='GuestPanic', message='Smart contract panicked: boom'.
 
     kinds used: 'GuestPanic', 'GasExceeded', 'GasLimitExceeded', 'WasmTrap', 'HostError'
@@ -156,8 +156,8 @@ class FunctionCallError:
 
 @dataclass
 class VMOutcome:
-    """Result of running one FunctionCall (spec 1.6).  On abort the runtime ignores balance,
-    storage, return data, receipts and storage writes."""
+    """Result of running one FunctionCall (docs/protocol.md 1.6).  On abort the runtime ignores
+    balance, storage, return data, receipts and storage writes."""
 
     balance: int
     storage_usage: int

@@ -15,13 +15,13 @@ from typing import Optional
 
 from .._units import NEAR, TGAS  # noqa: F401  (re-exported: near_safe.testing.NEAR, params.NEAR)
 
-GAS_PRICE = 100_000_000  # MIN_GAS_PRICE; an idle chain stays at the floor (spec 5.4)
+GAS_PRICE = 100_000_000  # MIN_GAS_PRICE; an idle chain stays at the floor (docs/protocol.md 5.4)
 
 
 @dataclass(frozen=True)
 class Fee:
     """An action or receipt fee: ``send_sir``/``send_not_sir`` burnt when the receipt or action
-    is created, ``execution`` prepaid then and burnt when it executes (spec 5.1)."""
+    is created, ``execution`` prepaid then and burnt when it executes (docs/protocol.md 5.1)."""
 
     send_sir: int
     send_not_sir: int
@@ -31,7 +31,7 @@ class Fee:
         return self.send_sir if sir else self.send_not_sir
 
 
-# spec 5.1 (send_sir, send_not_sir, execution)
+# docs/protocol.md 5.1 (send_sir, send_not_sir, execution)
 ACTION_FEES = {
     "action_receipt_creation": Fee(108_059_500_000, 108_059_500_000, 108_059_500_000),
     "data_receipt_creation_base": Fee(36_486_732_312, 36_486_732_312, 36_486_732_312),
@@ -51,7 +51,7 @@ ACTION_FEES = {
     "delegate": Fee(200_000_000_000, 200_000_000_000, 200_000_000_000),
 }
 
-# spec 5.2 (wasm / host-function "ext" costs)
+# docs/protocol.md 5.2 (wasm / host-function "ext" costs)
 EXT_COSTS = {
     "base": 264_768_111,
     "contract_loading_base": 35_445_963,
@@ -118,7 +118,7 @@ EXT_COSTS = {
     "alt_bn128_pairing_check_element": 5_102_000_000_000,
 }
 
-# spec 5.3
+# docs/protocol.md 5.3
 LIMITS = {
     "max_gas_burnt": 1_000_000_000_000_000,
     "max_total_prepaid_gas": 1_000_000_000_000_000,
@@ -148,7 +148,7 @@ LIMITS = {
     "max_yield_payload_size": 1_024,
 }
 
-# spec 5.4 / section 6
+# docs/protocol.md 5.4 / section 6
 STORAGE_AMOUNT_PER_BYTE = 10**19
 STORAGE_NUM_BYTES_ACCOUNT = 100
 STORAGE_NUM_EXTRA_BYTES_RECORD = 40
@@ -160,7 +160,7 @@ MAX_ACCOUNT_DELETION_STORAGE_USAGE = 10_000
 @dataclass(frozen=True)
 class Config:
     """The knobs a simulation runs with.  ``protocol_version`` gates the few behaviours that
-    differ between 82, 83 and 84 (spec 5.6); the fee tables above are protocol 84's."""
+    differ between 82, 83 and 84 (docs/protocol.md 5.6); the fee tables above are protocol 84's."""
 
     protocol_version: int = 84
     gas_price: int = GAS_PRICE
@@ -169,20 +169,22 @@ class Config:
     limits: dict = field(default_factory=lambda: dict(LIMITS))
     # Trie-node touches charged per storage write/remove.  nearcore charges one
     # touching_trie_node per node on the key's path in a real Merkle-Patricia trie; the
-    # simulator has no trie, so it charges this estimate (spec 5.4; documented approximation).
+    # simulator has no trie, so it charges this estimate (docs/protocol.md 5.4; documented
+    # approximation).
     ttn_per_write: int = 2
     # The contract's memory, in 64 KiB pages: nearcore replaces whatever the module declares by
     # an imported env.memory of these limits (prepare_v2.rs; parameters.yaml
-    # initial_memory_pages / max_memory_pages, unchanged from protocol 42 to 88; spec 2.0).
+    # initial_memory_pages / max_memory_pages, unchanged from protocol 42 to 88;
+    # docs/protocol.md 2.0).
     initial_memory_pages: int = 1024
     max_memory_pages: int = 2048
     # A top-level account id shorter than this is created only by the registrar
     # (CreateAccountOnlyByRegistrar).  parameters.yaml's base value is 32, but the config the
     # node runs at 84 says 65 (snapshot 84 account_creation_config), above the 64-character
-    # maximum id: only the registrar creates named top-level accounts (spec 1.1).
+    # maximum id: only the registrar creates named top-level accounts (docs/protocol.md 1.1).
     min_allowed_top_level_account_length: int = 65
-    # Time (spec 1.5): block h's timestamp is genesis_time_ns + h * block_time_ns plus what
-    # Runtime.advance added.  genesis_time_ns None: the wall clock when the Runtime is made
+    # Time (docs/protocol.md 1.5): block h's timestamp is genesis_time_ns + h * block_time_ns plus
+    # what Runtime.advance added.  genesis_time_ns None: the wall clock when the Runtime is made
     # (as a sandbox starts at the current time); pass a number for runs that must agree
     # across processes.  One block a second, as the neard sandbox produces them.
     block_time_ns: int = 10**9

@@ -66,7 +66,7 @@ def test_each_fault_fails_the_external_receipt_and_the_callback_sees_it(world, f
         assert out.vm_gas_burnt == 0
     rest = rt.run()
     refunds = [r for r in rest if r.is_refund and r.receiver == VAULT and r.deposit == NEAR]
-    assert refunds, "the 1 NEAR deposit goes back to the calling contract (spec 4.3)"
+    assert refunds, "the 1 NEAR deposit goes back to the calling contract (docs/protocol.md 4.3)"
     (callback,) = [r for r in rest if r.method == "on_no_refund"]
     assert callback.succeeded  # it ran, saw the failure, and (the bug) credited nothing
     assert int(rt.view(VAULT, "balance_of", {"account_id": "alice.near"})) == 0

@@ -157,7 +157,7 @@ def test_host_costs_beyond_the_prepaid_gas_abort_with_gas_exceeded(contract_dir)
     out = call(path, "write_a_lot", gas=5 * TGAS)
     assert out.aborted.kind == "GasExceeded"
     assert out.aborted.message == "Exceeded the prepaid gas."
-    assert out.burnt_gas == 5 * TGAS  # all prepaid gas burnt (spec 2.10)
+    assert out.burnt_gas == 5 * TGAS  # all prepaid gas burnt (docs/protocol.md 2.10)
     assert out.storage is None
 
 

@@ -1,5 +1,5 @@
-"""Fee arithmetic of spec 3.1 / 5.1 for the runtime tests: expected figures are computed from
-the spec's constants (near_safe.testing.params mirrors spec 5), never hard-coded."""
+"""Fee arithmetic of docs/protocol.md 3.1 / 5.1 for the runtime tests: expected figures are computed
+from the protocol's constants (near_safe.testing.params, docs/protocol.md 5), never hard-coded."""
 
 from near_safe.testing.params import ACTION_FEES, EXT_COSTS, GAS_PRICE
 
@@ -28,15 +28,16 @@ def fc_exec(method, args):
 
 
 def call_conversion_burn(method, args, sir=False):
-    """spec 3.1: gas burnt converting a one-FunctionCall transaction."""
+    """docs/protocol.md 3.1: gas burnt converting a one-FunctionCall transaction."""
     return send("action_receipt_creation", sir) + fc_send(method, args, sir)
 
 
 def call_exec_fees(method, args):
-    """spec 3.1: the exec fees prepaid at conversion (receipt creation + FunctionCall)."""
+    """docs/protocol.md 3.1: the exec fees prepaid at conversion (receipt creation +
+    FunctionCall)."""
     return exe("action_receipt_creation") + fc_exec(method, args)
 
 
 def reward(vm_burnt):
-    """spec 5.4 / TV22: floor(0.3 * VM burnt gas) * price."""
+    """docs/protocol.md 5.4 / TV22: floor(0.3 * VM burnt gas) * price."""
     return (vm_burnt * 3 // 10) * P

@@ -1,7 +1,7 @@
 """A tiny builder for WAT test contracts that call NEAR host functions directly.
 
 Exact gas and balance figures need contracts whose every host call is known; near-sdk-py
-contracts run MicroPython start-up code first.  So the spec-vector tests use small WAT modules
+contracts run MicroPython start-up code first.  So the test-vector tests use small WAT modules
 built here: string and u128 constants go into a data segment, method bodies are WAT text.
 
     w = Wat()
@@ -11,7 +11,7 @@ built here: string and u128 constants go into a data segment, method bodies are 
 
 from __future__ import annotations
 
-# host function name -> (number of i64 params, returns i64?)  (spec 2)
+# host function name -> (number of i64 params, returns i64?)  (docs/protocol.md 2)
 HOST = {
     "read_register": (2, False),
     "register_len": (1, True),

@@ -47,7 +47,7 @@ def test_failing_callee_refunds_the_deposit_through_the_callback(world):
     failed = out.receipt(method="fail")
     assert failed.status == "failure" and "token refused" in failed.error
     assert out.error == failed.error
-    # spec 4 rule 3: the failed callee's deposit goes to its predecessor, the vault ...
+    # docs/protocol.md 4.3: the failed callee's deposit goes to its predecessor, the vault ...
     to_vault = out.receipt(receiver="vault.near", is_refund=True)
     assert to_vault.deposit == 2 * NEAR and to_vault.block_height == failed.block_height + 1
     # ... and the vault's callback sends it on to alice

@@ -1,5 +1,5 @@
 """Runtime control and bookkeeping: submit/step/pending interleaving, snapshots, failure
-injection, conservation of tokens, actions' permission rules (spec 1.1, 1.2), views."""
+injection, conservation of tokens, actions' permission rules (docs/protocol.md 1.1, 1.2), views."""
 
 import pytest
 
@@ -310,7 +310,7 @@ def test_star_import_works():
 
 
 def test_refund_to_redirects_the_deposit_refund(rt, alice):
-    """spec 4 rule 3 (v82+): promise_set_refund_to sends a failed receipt's deposit there."""
+    """docs/protocol.md 4.3 (v82+): promise_set_refund_to sends a failed receipt's deposit there."""
     a = Wat()
     a.method("f", f"""
       (local.set $p (call $promise_create {a.s("b.near")} {a.s("g")} {a.s("")} {a.u128(NEAR)}
@@ -341,13 +341,15 @@ def test_transfer_to_a_near_implicit_account_creates_it(rt, alice):
     view = rt.account(implicit)
     assert (view.amount, view.storage_usage, view.keys) == (NEAR, 182, 1)
     assert b"\x00" + bytes(range(32)) in rt.access_keys(implicit)
-    # implicit-account transfers also pay create_account + add_full_access_key (spec 3.1)
+    # implicit-account transfers also pay create_account + add_full_access_key
+    # (docs/protocol.md 3.1)
     assert out.conversion_gas_burnt == (send("action_receipt_creation") + send("transfer")
                                         + send("create_account") + send("add_full_access_key"))
 
 
 def test_a_single_delete_account_receipt_runs_in_the_same_block(rt, alice):
-    """InstantDeleteAccount (v83+, spec 3.2): processed right after the receipt creating it."""
+    """InstantDeleteAccount (v83+, docs/protocol.md 3.2): processed right after the receipt creating
+    it."""
     w = Wat()
     w.method("close", f"""(call $promise_batch_action_delete_account
         (call $promise_batch_create {w.s("temp.near")}) {w.s("alice.near")})""")
@@ -359,8 +361,9 @@ def test_a_single_delete_account_receipt_runs_in_the_same_block(rt, alice):
 
 
 def test_receipts_beyond_the_chunk_gas_limit_wait_for_the_next_block():
-    """spec 3.2 steps 3-5: once a block has burnt the chunk gas limit, the remaining receipts
-    are delayed; next block they run after its local receipts and before its incoming ones."""
+    """docs/protocol.md 3.2 steps 3-5: once a block has burnt the chunk gas limit, the remaining
+    receipts are delayed; next block they run after its local receipts and before its incoming
+    ones."""
     from dataclasses import replace
 
     from near_safe.testing import Config

@@ -1,7 +1,7 @@
-"""The spec's test vectors that concern the runtime (shared/reference/near-runtime.md section 7).
+"""The test vectors that concern the runtime (docs/protocol.md section 7).
 
-Each test names its vector (TVn) and computes the expected figures from the spec's formulas and
-the protocol-84 constants; where the spec prints a total, the test checks that too.  Contracts
+Each test names its vector (TVn) and computes the expected figures from docs/protocol.md's formulas
+and the protocol-84 constants; where the vector gives a total, the test checks that too.  Contracts
 are small WAT modules (rtwat.py) so every host call, and so every fee, is known.
 """
 
@@ -466,7 +466,7 @@ def test_tv18_local_receipts_run_before_incoming_ones(rt, alice, bob):
     rt.produce_blocks(1)  # bob's receipt is now outgoing: it runs in the next block
     local = me.submit(me, "hello", gas=10 * TGAS)  # included in that same next block
     first = rt.step()
-    assert first.receiver == "carol.near"  # local receipt first (spec 3.2 step 3 before 5)
+    assert first.receiver == "carol.near"  # local first (docs/protocol.md 3.2 step 3, then 5)
     second = rt.step()
     assert second.receiver == "dave.near" and second.block_height == first.block_height
     rt.run()

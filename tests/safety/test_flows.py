@@ -214,7 +214,8 @@ def test_callback_without_promise_result_is_refused(world):
 
 def test_refund_the_contract_cannot_afford_becomes_claimable(world):
     """A refund that would leave the contract unable to cover its storage stake (the whole
-    callback would roll back with LackBalanceForState, spec 6) is recorded as claimable."""
+    callback would roll back with LackBalanceForState, docs/protocol.md 6) is recorded as
+    claimable."""
     rt = world.rt
     free = rt.balance("vault.near") - rt.account("vault.near").storage_usage * 10**19
     out = world.vault.call(world.vault, "pay_out", {"account_id": "alice.near",

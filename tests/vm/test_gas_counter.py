@@ -1,4 +1,4 @@
-"""The gas counter, spec 2.10 (nearcore gas_counter.rs), and its consequences."""
+"""The gas counter, docs/protocol.md 2.10 (nearcore gas_counter.rs), and its consequences."""
 
 import pytest
 
@@ -14,7 +14,7 @@ def test_burn_within_limit_accumulates():
 
 
 def test_out_of_gas_burns_all_prepaid():
-    # spec 2.10 consequence 1: with no promises, all prepaid gas is burnt
+    # docs/protocol.md 2.10 consequence 1: with no promises, all prepaid gas is burnt
     g = GasCounter(prepaid=5 * TGAS, max_burnt=1000 * TGAS)
     g.burn_gas(1 * TGAS)
     with pytest.raises(GasError) as e:
@@ -32,7 +32,7 @@ def test_gas_limit_exceeded_when_max_burnt_binds():
 
 
 def test_deduct_gas_reserves_and_lowers_the_burn_limit():
-    # send fee burnt, exec fee + attached gas reserved (spec 2.10 consequence 2)
+    # send fee burnt, exec fee + attached gas reserved (docs/protocol.md 2.10 consequence 2)
     g = GasCounter(prepaid=100, max_burnt=1000)
     g.deduct_gas(10, 40)
     assert (g.burnt, g.promises_gas) == (10, 30)

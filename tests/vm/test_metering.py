@@ -1,5 +1,5 @@
-"""Wasm op metering (spec 5.7): after metering.py's rewrite, wasmtime fuel equals NEAR's op
-count (1 per operator except block/end/else, frame charge per call, bulk-memory linear cost).
+"""Wasm op metering (docs/protocol.md 5.7): after metering.py's rewrite, wasmtime fuel equals NEAR's
+op count (1 per operator except block/end/else, frame charge per call, bulk-memory linear cost).
 Expected op counts below are counted by hand with NEAR's rules, independent of wasmtime."""
 
 import pytest

@@ -1,5 +1,6 @@
 """Promise host functions: TV24 (creation gas), TV10 (joint promises), TV19 (balance
-visibility), spec 2.7 fee helpers, refund_to, yields (spec 2.8), weights through the outcome."""
+visibility), docs/protocol.md 2.7 fee helpers, refund_to, yields (docs/protocol.md 2.8), weights
+through the outcome."""
 
 import pytest
 from vmhelpers import C, F, context, make_logic, read_mem, utf8, write_reg
@@ -109,7 +110,7 @@ def test_tv19_balance_visibility_and_balance_exceeded():
 
 
 def test_transfer_fee_to_implicit_accounts():
-    # spec 2.7: NEAR-implicit = transfer + create_account + add_full_access_key
+    # docs/protocol.md 2.7: NEAR-implicit = transfer + create_account + add_full_access_key
     lg = setup()
     implicit = "a" * 64
     lg.memory.write(600, implicit.encode())
@@ -159,7 +160,7 @@ def test_attached_gas_over_prepaid_is_gas_exceeded():
 
 
 def test_weighted_calls_get_the_unused_gas_in_the_outcome():
-    # spec 5.5: after the call, unused = prepaid - used is distributed by weight
+    # docs/protocol.md 5.5: after the call, unused = prepaid - used is distributed by weight
     lg = setup(prepaid_gas=100 * TGAS)
     amount(lg, 0)
     p1 = lg.promise_batch_create(8, BOB)

@@ -1,4 +1,4 @@
-"""Registers, logs and their limits: TV23, spec 2.0, 2.1, 2.5."""
+"""Registers, logs and their limits: TV23, docs/protocol.md 2.0, 2.1, 2.5."""
 
 import pytest
 from vmhelpers import (
@@ -44,7 +44,7 @@ def test_write_then_read_register_costs():
 
 
 def test_input_charges_only_write_register_base():
-    # spec 2.0: protocol >= 82 set_rc_data has no per-byte cost
+    # docs/protocol.md 2.0: protocol >= 82 set_rc_data has no per-byte cost
     lg = make_logic(context(input=b"x" * 1000))
     b0 = lg.gas_counter.burnt
     lg.input(0)
@@ -105,7 +105,7 @@ def test_memory_access_violation():
 
 
 def test_register_count_limit_even_when_replacing():
-    # spec 2.0: with 100 registers set, setting ANY register fails (kept protocol bug)
+    # docs/protocol.md 2.0: with 100 registers set, setting ANY register fails (kept protocol bug)
     lg = make_logic()
     for i in range(L["max_number_registers"]):
         lg.write_register(i, 0, 0)

@@ -39,7 +39,7 @@ def test_model_lands_within_five_percent_of_the_sandbox_figure():
 
 def test_the_compared_figure_is_exec_fees_plus_vm_gas():
     """Like with like: the published figure is receipt_outcome[0].gas_burnt, i.e. the receipt's
-    exec fees (spec 3.4 step 2, 3.5) plus what the VM burnt."""
+    exec fees (docs/protocol.md 3.4 step 2, 3.5) plus what the VM burnt."""
     receipt = _first_hello_receipt()
     fees = DEFAULT_CONFIG.action_fees
     exec_fees = (fees["action_receipt_creation"].execution

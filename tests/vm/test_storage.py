@@ -1,4 +1,4 @@
-"""Storage host functions: TV15 (costs, return codes, storage usage), spec 2.6."""
+"""Storage host functions: TV15 (costs, return codes, storage usage), docs/protocol.md 2.6."""
 
 import dataclasses
 
@@ -76,7 +76,7 @@ def test_committed_storage_is_copied_on_first_write():
 
 
 def test_ttn_estimate_is_charged_on_write_and_remove_only():
-    # spec 5.4: writes/removes pay touching_trie_node per node (estimated), reads do not
+    # docs/protocol.md 5.4: writes/removes pay touching_trie_node per node (estimated), reads do not
     with_ttn, without = setup(DEFAULT_CONFIG), setup()
     _, g1 = burnt(with_ttn, with_ttn.storage_write, 1, KEY, 10, V10, 0)
     _, g0 = burnt(without, without.storage_write, 1, KEY, 10, V10, 0)

@@ -1,5 +1,5 @@
-"""View calls (spec 2.0): the listed host functions abort with ProhibitedInView{name}; the
-others work; prepaid gas is unlimited and only max_gas_burnt_view applies."""
+"""View calls (docs/protocol.md 2.0): the listed host functions abort with ProhibitedInView{name};
+the others work; prepaid gas is unlimited and only max_gas_burnt_view applies."""
 
 import pytest
 from vmhelpers import C, L, context, make_logic

@@ -1,5 +1,5 @@
-"""The wasmtime runner (spec 3.5, 5.7) on small hand-written WAT contracts that import env.*
-host functions directly: loading fee (TV26), nop outcomes (TV4, TV5), out of gas (TV13's VM
+"""The wasmtime runner (docs/protocol.md 3.5, 5.7) on small hand-written WAT contracts that import
+env.* host functions directly: loading fee (TV26), nop outcomes (TV4, TV5), out of gas (TV13's VM
 part), traps, host aborts, views, imported memory, link errors."""
 
 import dataclasses
@@ -114,7 +114,7 @@ def test_out_of_gas_with_reserved_promise_gas_uses_everything():
     out = call("promise_then_spin", prepaid_gas=5 * TGAS)
     assert out.aborted.kind == "GasExceeded"
     assert out.used_gas == 5 * TGAS
-    # the attached 2 Tgas and the exec fees stayed reserved, not burnt (spec 2.10)
+    # the attached 2 Tgas and the exec fees stayed reserved, not burnt (docs/protocol.md 2.10)
     reserved = 2 * TGAS + F["action_receipt_creation"].execution \
         + F["function_call_base"].execution + F["function_call_per_byte"].execution
     assert out.burnt_gas >= 5 * TGAS - reserved

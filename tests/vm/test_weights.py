@@ -1,5 +1,6 @@
-"""Gas-weight distribution, spec 5.5 and the four TV11 vectors (nearcore receipt_manager.rs
-``function_call_weight_basic_cases_test``): the unused gas is 10e9 minus the static gas."""
+"""Gas-weight distribution, docs/protocol.md 5.5 and the four TV11 vectors (nearcore
+receipt_manager.rs ``function_call_weight_basic_cases_test``): the unused gas is 10e9 minus the
+static gas."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """Helpers of the VM tests (imported by name; conftest.py puts this folder on sys.path): contexts, a runtime stub for ``ext``, WAT contracts and
-the spec's cost formulas (spec 2.0) so expected figures are computed, not pasted."""
+the cost formulas of docs/protocol.md 2.0 so expected figures are computed, not pasted."""
 
 import wasmtime
 
@@ -50,7 +50,7 @@ def wat(text: str) -> ContractCode:
     return ContractCode(bytes(wasmtime.wat2wasm(text)))
 
 
-# ---- spec 2.0 cost formulas
+# ---- docs/protocol.md 2.0 cost formulas
 def read_mem(n):
     return C["read_memory_base"] + C["read_memory_byte"] * n
 
@@ -72,7 +72,7 @@ def utf8(n):
 
 
 def loading_fee(code: ContractCode) -> int:
-    """spec 3.5 step 4 / TV26."""
+    """docs/protocol.md 3.5 step 4 / TV26."""
     return C["contract_loading_base"] + C["contract_loading_bytes"] * len(code.code)
 
 

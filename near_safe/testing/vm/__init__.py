@@ -1,6 +1,6 @@
 """The VM of the embedded runtime: runs one FunctionCall action and returns a VMOutcome.
 
-Entry point :func:`run` (the runtime calls it for every FunctionCall, spec 3.5):
+Entry point :func:`run` (the runtime calls it for every FunctionCall, docs/protocol.md 3.5):
 
 * ``ContractCode(kind="wasm")``: wasmtime with fuel synced to the gas counter (``wasm.py``);
 * ``ContractCode(kind="python")``: the contract's source under CPython (``_pymode.py``).
@@ -56,18 +56,18 @@ class ContractCode:
 
 def nop_outcome(context: VMContext, error: FunctionCallError) -> VMOutcome:
     """nearcore ``VMOutcome::nop_outcome``: the call failed before any gas was charged
-    (missing code, empty or missing method; spec 3.5 steps 2, 3, 5)."""
+    (missing code, empty or missing method; docs/protocol.md 3.5 steps 2, 3, 5)."""
     return VMOutcome(balance=context.account_balance, storage_usage=context.storage_usage,
                      return_data=None, burnt_gas=0, used_gas=0, aborted=error, nop=True)
 
 
 def run(code: ContractCode | None, method_name: str, context: VMContext, storage: dict, ext,
         config: Config = DEFAULT_CONFIG) -> VMOutcome:
-    """Run ``method_name`` of ``code`` for one FunctionCall action (spec 3.5).
+    """Run ``method_name`` of ``code`` for one FunctionCall action (docs/protocol.md 3.5).
 
     ``code`` None = the account has no contract: CodeDoesNotExist, nop outcome (TV4).
     ``storage`` is the committed state {bytes: bytes}; it is never mutated (the outcome holds
-    the new state).  Gas-weight distribution (spec 5.5) needs
+    the new state).  Gas-weight distribution (docs/protocol.md 5.5) needs
     nothing: ``VMLogic.outcome`` has already done it (``weights.py``)."""
     if code is None or not code.code and code.kind == "wasm":
         return nop_outcome(context, FunctionCallError(

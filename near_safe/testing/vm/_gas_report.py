@@ -19,7 +19,7 @@ from ..._units import TGAS
 
 def receipt_exec_fees(config, method: str, args: bytes) -> int:
     """What the receipt burns besides the VM: action_receipt_creation.exec +
-    function_call exec base + per byte (spec 3.4 step 2, 3.5)."""
+    function_call exec base + per byte (docs/protocol.md 3.4 step 2, 3.5)."""
     f = config.action_fees
     return (f["action_receipt_creation"].execution + f["function_call_base"].execution
             + f["function_call_per_byte"].execution * (len(method) + len(args)))

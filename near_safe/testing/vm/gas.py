@@ -1,4 +1,4 @@
-"""The gas counter of one function call: spec 2.10, implemented literally.
+"""The gas counter of one function call: docs/protocol.md 2.10, implemented literally.
 
 nearcore ``runtime/near-vm-runner/src/logic/gas_counter.rs``.  Two quantities are tracked:
 ``burnt`` (gas destroyed by this call: Wasm ops, host costs, send fees) and ``promises_gas``
@@ -25,7 +25,7 @@ class IntegerOverflow(Exception):
 
 
 class GasCounter:
-    """spec 2.10.  ``prepaid`` is the FunctionCall's gas (u64::MAX for a view call),
+    """docs/protocol.md 2.10.  ``prepaid`` is the FunctionCall's gas (u64::MAX for a view call),
     ``max_burnt`` is ``max_gas_burnt`` (``max_gas_burnt_view`` for a view call)."""
 
     __slots__ = ("burnt", "gas_limit", "max_burnt", "prepaid", "profile", "promises_gas")

@@ -1,10 +1,10 @@
-"""NEAR host functions (module ``env``) in Python: spec section 2.
+"""NEAR host functions (module ``env``) in Python: docs/protocol.md 2.
 
 One :class:`VMLogic` per function call, like nearcore's ``VMLogic``
 (``runtime/near-vm-runner/src/logic/logic.rs``).  Each host function is a method named exactly
 like its Wasm import, taking and returning the import's integers; it charges gas in nearcore's
-order (spec 2.0-2.9) through the :class:`~near_safe.testing.vm.gas.GasCounter` (spec 2.10).
-An abort raises :class:`VMLogicError` holding a :class:`FunctionCallError`.
+order (docs/protocol.md 2.0-2.9) through the :class:`~near_safe.testing.vm.gas.GasCounter`
+(docs/protocol.md 2.10). An abort raises :class:`VMLogicError` holding a :class:`FunctionCallError`.
 
 The same class serves Wasm mode (memory = the instance's linear memory) and CPython mode
 (memory = a scratch :class:`BytesMemory`).
@@ -39,7 +39,7 @@ U128_MAX = 2**128 - 1
 
 # ------------------------------------------------------------------------------------- errors
 
-# nearcore errors.rs Display strings (spec 2.0 error model)
+# nearcore errors.rs Display strings (docs/protocol.md 2.0 error model)
 _MESSAGES = {
     "IntegerOverflow": "Integer overflow.",
     "InvalidPromiseIndex": "{promise_idx} does not correspond to existing promises",
@@ -133,7 +133,8 @@ def is_valid_account_id(account_id: str) -> bool:
 
 
 def _account_type(account_id: str) -> str:
-    """'near-implicit' (64 hex), 'eth-implicit' (0x + 40 hex) or 'named' (spec 2.7 transfer)."""
+    """'near-implicit' (64 hex), 'eth-implicit' (0x + 40 hex) or 'named' (docs/protocol.md 2.7
+    transfer)."""
     if len(account_id) == 64 and all(c in "0123456789abcdef" for c in account_id):
         return "near-implicit"
     if (len(account_id) == 42 and account_id.startswith("0x")
@@ -161,7 +162,7 @@ def _ripemd160(data: bytes) -> bytes:
 
 
 class VMLogic:
-    """Host-function state of one function call (spec 2).
+    """Host-function state of one function call (docs/protocol.md 2).
 
     ``storage``: the contract's committed state ``{bytes: bytes}``; never mutated - a copy is
     made on the first write, and returned in ``VMOutcome.storage``.
@@ -243,7 +244,7 @@ class VMLogic:
         return data
 
     def _register_set(self, register_id: int, data: bytes, charge_bytes: bool = True) -> None:
-        """Registers::set (spec 2.0): charge, then the size/count/memory limits."""
+        """Registers::set (docs/protocol.md 2.0): charge, then the size/count/memory limits."""
         c = self.ext_costs
         self.gas_counter.pay_base("write_register_base", c["write_register_base"])
         if charge_bytes:
@@ -263,11 +264,13 @@ class VMLogic:
         self.registers[register_id] = bytes(data)
 
     def _set_rc_data(self, register_id: int, data: bytes) -> None:
-        """``input`` / ``promise_result``: per-byte cost only before protocol 82 (spec 2.0)."""
+        """``input`` / ``promise_result``: per-byte cost only before protocol 82
+        (docs/protocol.md 2.0)."""
         self._register_set(register_id, data, charge_bytes=self.config.protocol_version < 82)
 
     def get_vec(self, ptr: int, n: int) -> bytes:
-        """get_memory_or_register (spec 2.0): ``n == u64::MAX`` reads register ``ptr``."""
+        """get_memory_or_register (docs/protocol.md 2.0): ``n == u64::MAX`` reads register
+        ``ptr``."""
         if n == U64_MAX:
             return self._register_get(ptr)
         return self.mem_read(ptr, n)
@@ -366,7 +369,7 @@ class VMLogic:
             raise host_error("BalanceExceeded")
         self.balance -= amount
 
-    # action fees (spec 2.7 "Fee helpers")
+    # action fees (docs/protocol.md 2.7 "Fee helpers")
     def _pay_action_base(self, name: str, sir: bool):
         f = self.fees[name]
         burn = f.send(sir)
@@ -590,7 +593,7 @@ class VMLogic:
         self._pay_base()
         self._read_account_id(account_id_ptr, account_id_len)
         self.gas_counter.pay_base("validator_stake_base", self.ext_costs["validator_stake_base"])
-        self._set_u128(stake_ptr, 0)  # no validators in the simulator (spec 2.4)
+        self._set_u128(stake_ptr, 0)  # no validators in the simulator (docs/protocol.md 2.4)
 
     def validator_total_stake(self, stake_ptr):
         self._pay_base()
@@ -642,7 +645,8 @@ class VMLogic:
         self._push_log(message)
 
     def abort(self, msg_ptr, filename_ptr, line, col):
-        """AssemblyScript abort (spec 2.5): strings are UTF-16 with a u32 length at ptr-4."""
+        """AssemblyScript abort (docs/protocol.md 2.5): strings are UTF-16 with a u32 length at
+        ptr-4."""
         self._pay_base()
         if msg_ptr < 4 or filename_ptr < 4:
             raise host_error("BadUTF16")
@@ -659,13 +663,14 @@ class VMLogic:
         raise host_error("GuestPanic", panic_msg=message)
 
     def gas(self, opcodes):
-        """Legacy injected gas counter (spec 2.9)."""
+        """Legacy injected gas counter (docs/protocol.md 2.9)."""
         self.gas_counter.pay_base("wasm_ops", opcodes * self.ext_costs["regular_op_cost"])
 
     # ==================================================================== 2.6 storage
 
     def _ttn(self):
-        """Trie-node touches of a write/remove: an estimate (spec 5.4, Config.ttn_per_write)."""
+        """Trie-node touches of a write/remove: an estimate (docs/protocol.md 5.4,
+        Config.ttn_per_write)."""
         n = self.config.ttn_per_write
         if n:
             self.gas_counter.pay_per("touching_trie_node", self.ext_costs["touching_trie_node"], n)
@@ -788,7 +793,7 @@ class VMLogic:
         nbytes = promise_idx_count * 8
         if nbytes > U64_MAX:
             raise host_error("IntegerOverflow")
-        # per-promise cost multiplied by BYTES (spec 2.7)
+        # per-promise cost multiplied by BYTES (docs/protocol.md 2.7)
         self.gas_counter.pay_per("promise_and_per_promise", c["promise_and_per_promise"], nbytes)
         raw = self.mem_read(promise_idx_ptr, nbytes)
         limit = self.limits["max_number_input_data_dependencies"]
@@ -951,7 +956,7 @@ class VMLogic:
         receipt.actions.append(DeleteAccount(beneficiary_id=beneficiary))
 
     def promise_set_refund_to(self, promise_idx, account_id_len, account_id_ptr):
-        """protocol >= 82: redirect the deposit refund of that receipt (spec 2.7)."""
+        """protocol >= 82: redirect the deposit refund of that receipt (docs/protocol.md 2.7)."""
         self._pay_base()
         self._view_check("promise_set_refund_to")
         account_id = self._read_account_id(account_id_ptr, account_id_len)
@@ -1045,12 +1050,12 @@ class VMLogic:
     # ==================================================================== outcome
 
     def outcome(self, aborted: FunctionCallError | None = None) -> VMOutcome:
-        """VMOutcome (spec 1.6).  On abort balance/storage/return data/receipts are not
+        """VMOutcome (docs/protocol.md 1.6).  On abort balance/storage/return data/receipts are not
         meaningful to the runtime; ``storage`` is None then.
 
         For non-view calls the unused gas is first distributed over the weighted function
-        calls (spec 5.5, nearcore function_call.rs): their ``FunctionCall.gas`` grows and
-        ``used_gas`` includes the distributed gas, so the runtime must not distribute again."""
+        calls (docs/protocol.md 5.5, nearcore function_call.rs): their ``FunctionCall.gas`` grows
+        and ``used_gas`` includes the distributed gas, so the runtime must not distribute again."""
         distributed = 0
         if self.weighted and not self.is_view and not self._distributed:
             self._distributed = True
@@ -1098,7 +1103,7 @@ def _keccak(bits: int):
 
 
 # nearcore host functions this simulator does not implement: a contract importing them links,
-# and a call aborts with UnsupportedHostFunction naming the function (spec 2.9).
+# and a call aborts with UnsupportedHostFunction naming the function (docs/protocol.md 2.9).
 UNSUPPORTED_HOST_FUNCTIONS = [
     "bls12381_p1_sum", "bls12381_p2_sum", "bls12381_g1_multiexp", "bls12381_g2_multiexp",
     "bls12381_map_fp_to_g1", "bls12381_map_fp2_to_g2", "bls12381_pairing_check",

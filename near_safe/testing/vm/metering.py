@@ -1,4 +1,4 @@
-"""Modelling NEAR's Wasm op charges on top of wasmtime fuel (spec 5.7).
+"""Modelling NEAR's Wasm op charges on top of wasmtime fuel (docs/protocol.md 5.7).
 
 NEAR (protocol 84, finite-wasm + nearcore ``prepare/instrument_v3.rs``) charges
 ``regular_op_cost`` per executed operator except ``block``/``end``/``else``, plus on entry to
@@ -147,7 +147,7 @@ def _enc_u(n: int) -> bytes:
 
 
 def frame_ops(param_types: list, local_types: list) -> int:
-    """NEAR's frame charge of one call, in ops (spec 5.7)."""
+    """NEAR's frame charge of one call, in ops (docs/protocol.md 5.7)."""
     size = 64 + sum(_VALTYPE_SIZE.get(t, 8) for t in param_types) + \
         sum(_VALTYPE_SIZE.get(t, 8) for t in local_types)
     return (size + 7) // 8

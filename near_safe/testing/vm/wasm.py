@@ -1,4 +1,5 @@
-"""Wasm mode: run a contract's Wasm in wasmtime with NEAR's gas metering (spec 3.5, 5.7).
+"""Wasm mode: run a contract's Wasm in wasmtime with NEAR's gas metering (docs/protocol.md 3.5,
+5.7).
 
 Per module (cached in memory and on disk, keyed by code hash + wasmtime version + metering
 version; a disk entry is bound to the hash of the Wasm it was compiled from and verified before
@@ -12,9 +13,9 @@ and imports ``env.memory`` instead, so every contract sees the config's pages wh
 declares; a module that imports a memory itself fails with ``PrepareError::Memory``
 (:func:`import_memory`).
 
-Gas (spec 5.7, mirroring nearcore's wasmtime runner): before entering Wasm and after every host
-call ``store.set_fuel((gas_limit - burnt) // regular_op_cost)``; at every host-call entry the
-fuel consumed since is burnt as ``consumed * regular_op_cost``; OutOfFuel burns everything
+Gas (docs/protocol.md 5.7, mirroring nearcore's wasmtime runner): before entering Wasm and after
+every host call ``store.set_fuel((gas_limit - burnt) // regular_op_cost)``; at every host-call entry
+the fuel consumed since is burnt as ``consumed * regular_op_cost``; OutOfFuel burns everything
 (GasExceeded / GasLimitExceeded).  The per-call frame charge that wasmtime fuel lacks is added by
 ``metering.py`` (see docs/gas-model.md for what is approximate and by how much).
 """
@@ -70,7 +71,7 @@ def engine() -> wasmtime.Engine:
     if _engine is None:
         cfg = wasmtime.Config()
         cfg.consume_fuel = True
-        cfg.wasm_bulk_memory = True  # protocol 84 enables bulk memory (spec 5.6)
+        cfg.wasm_bulk_memory = True  # protocol 84 enables bulk memory (docs/protocol.md 5.6)
         cfg.wasm_reference_types = True
         _engine = wasmtime.Engine(cfg)
     return _engine
@@ -147,7 +148,7 @@ class LoadedModule:
                 continue  # the env.memory import_memory added
             if not isinstance(imp.type, wasmtime.FuncType) or (
                     imp.name not in HOST_FUNCTIONS and imp.name not in UNSUPPORTED_HOST_FUNCTIONS):
-                # not a NEAR host function: nearcore fails to link (spec 3.5 step 6)
+                # not a NEAR host function: nearcore fails to link (docs/protocol.md 3.5 step 6)
                 self.unknown_import = self.unknown_import or f"env.{imp.name}"
                 continue
             self.linker.define_func("env", imp.name, imp.type,
@@ -299,7 +300,8 @@ def load(code) -> LoadedModule:
 
 
 def _host_closure(holder: _Holder, name: str, ty: wasmtime.FuncType):
-    """A wasmtime host function for ``env.name``: fuel sync (spec 5.7) around VMLogic.name.
+    """A wasmtime host function for ``env.name``: fuel sync (docs/protocol.md 5.7) around
+    VMLogic.name.
 
     Wasm passes i64 as signed: arguments are converted to u64 (u32 for i32), results back."""
     masks = tuple(U64_MAX if str(p) == "i64" else _U32 for p in ty.params)
@@ -351,7 +353,7 @@ def _host_closure(holder: _Holder, name: str, ty: wasmtime.FuncType):
 
 def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
              config: Config) -> VMOutcome:
-    """spec 3.5 steps 3-8 for Wasm code."""
+    """docs/protocol.md 3.5 steps 3-8 for Wasm code."""
     from . import nop_outcome
 
     try:
@@ -380,7 +382,7 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
     c = config.ext_costs
     op_cost = c["regular_op_cost"]
     gc = logic.gas_counter
-    # contract loading fee (spec 3.5 step 4), charged on the original code length
+    # contract loading fee (docs/protocol.md 3.5 step 4), charged on the original code length
     try:
         gc.pay_base("contract_loading",
                     c["contract_loading_base"] + c["contract_loading_bytes"] * mod.code_len)
@@ -421,7 +423,7 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
 
 def _abort_reason(e, h: _Holder, logic: VMLogic, store) -> FunctionCallError:
     """The FunctionCallError of an aborted call: a host error recorded by a closure, out of
-    fuel (= gas, spec 5.7 step 4), or a Wasm trap."""
+    fuel (= gas, docs/gas-model.md item 5), or a Wasm trap."""
     if h.abort is not None:
         return h.abort
     if isinstance(e, VMLogicError):

@@ -1,4 +1,4 @@
-"""Distribution of a call's unused gas over its weighted function calls (spec 5.5).
+"""Distribution of a call's unused gas over its weighted function calls (docs/protocol.md 5.5).
 
 nearcore ``runtime/runtime/src/receipt_manager.rs`` ``distribute_gas``: after the contract
 returns (success or failure, non-view calls only) ``unused = prepaid - used`` is shared out by
