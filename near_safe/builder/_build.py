@@ -297,13 +297,18 @@ def build_contract(source_path, output=None, *, progress=None, rebuild: bool = F
 
 @contextlib.contextmanager
 def _nearc_console_quiet():
-    """nearc's injection helpers print through a rich console on stdout; silence it."""
+    """nearc's injection helpers print through a rich console on stdout; silence it.  nearc
+    0.10's ABI step (near-abi-py's ``generate_abi_from_files``) prints through its own console
+    ("Found 1 contract function(s)"), so stdout is captured too: it is the CLI's output."""
+    import io
+
     from nearc.utils import console
 
     old = console.quiet
     console.quiet = True
     try:
-        yield
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
     finally:
         console.quiet = old
 
