@@ -92,7 +92,7 @@ _RULES = [
         "NS106", "callback-gas-too-low", "warning",
         "A callback gets no explicit gas or less than a MicroPython callback needs.",
         "A MicroPython contract burns several Tgas just to start (a trivial near-sdk-py method "
-        "burns about 7 Tgas). near-sdk-py's defaults (5 Tgas for Promise/PromiseBatch, 10 Tgas "
+        "burns about 4.3 Tgas per receipt, docs/gas-model.md). near-sdk-py's defaults (5 Tgas for Promise/PromiseBatch, 10 Tgas "
         "for CrossContract) starve the callback: it fails and its refund or rollback never runs.",
         "Use safe_call(..., then=...), which reserves CALLBACK_GAS for the callback (weight 0) "
         "and checks the prepaid gas up front (callback_gas= only to raise it); or pass gas >= "
