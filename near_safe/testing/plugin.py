@@ -57,6 +57,7 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    _show_build_progress(config)
     config.addinivalue_line(
         "markers", "near_mode(*modes): run this test only in the given runtime modes"
     )
@@ -64,6 +65,35 @@ def pytest_configure(config):
         "markers", "near_shared_state: keep this test's runtime changes for the next tests of "
         "its module/class (rolled back when the module/class ends)"
     )
+
+
+def pytest_unconfigure(config):
+    saved = getattr(config, "_near_safe_progress_sink", None)
+    if saved is not None:
+        from near_safe.builder import _progress
+
+        _progress._stderr = saved
+
+
+def _show_build_progress(config):
+    """A contract build that misses the cache (the first ``pytest`` of a project warms the
+    toolchain for minutes) prints the builder's "near-safe build:" stage lines on the terminal,
+    past pytest's output capture.  A cache hit prints nothing (the builder says nothing then)."""
+    from near_safe.builder import _progress
+
+    def write(line):
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        capture = config.pluginmanager.get_plugin("capturemanager")
+        if reporter is None or capture is None:
+            config._near_safe_progress_sink(line)
+            return
+        with capture.global_and_fixture_disabled():
+            reporter.ensure_newline()
+            reporter.write_line(line)
+            reporter.flush()
+
+    config._near_safe_progress_sink = _progress._stderr
+    _progress._stderr = write
 
 
 def _modes(value):

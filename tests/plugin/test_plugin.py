@@ -266,3 +266,40 @@ def test_module_and_class_fixture_deployments_do_not_leak(tmp_path):
                 in out), out[-6000:]
         assert f"test_a3_class_fixture_is_gone_after_its_class[{mode}] PASSED" in out
     assert "12 passed" in out, out[-3000:]
+
+
+UNIQUE = '''
+from near_sdk_py import Contract, view
+
+
+class Unique(Contract):
+    @view
+    def tag(self):
+        return "{tag}"
+'''
+
+BUILD_TEST = '''
+def test_deploys(near_deploy, runtime):
+    c = near_deploy("contracts/unique.py", account_id="unique.test.near")
+    assert runtime.view(c, "tag") == "{tag}"
+'''
+
+
+def test_a_build_that_misses_the_cache_shows_progress_on_the_terminal(tmp_path):
+    """The builder's "near-safe build:" stage lines reach the terminal through pytest's output
+    capture when a contract misses the cache (a unique source forces the miss; the toolchain
+    stays warm), and a second run (a cache hit) prints none."""
+    import uuid
+
+    tag = uuid.uuid4().hex
+    project = _project(tmp_path, {"conftest.py": "", "test_build.py": BUILD_TEST.format(tag=tag)})
+    (project / "contracts" / "unique.py").write_text(UNIQUE.format(tag=tag))
+    result, _ = _child(project, files=("test_build.py",), timeout=1200)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    lines = [line for line in result.stdout.splitlines() if line.startswith("near-safe build:")]
+    assert any("unique.py: built " in line for line in lines), result.stdout[-4000:]
+    assert len(lines) >= 2, lines  # the stages, each with its time, then the total
+    assert "Captured stderr" not in result.stdout
+    again, _ = _child(project, files=("test_build.py",))
+    assert again.returncode == 0, again.stdout[-4000:]
+    assert "near-safe build:" not in again.stdout + again.stderr, again.stdout[-4000:]
