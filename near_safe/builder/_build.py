@@ -295,6 +295,17 @@ def build_contract(source_path, output=None, *, progress=None, rebuild: bool = F
     return build(source_path, output, progress=progress, rebuild=rebuild, patches=patches).wasm
 
 
+def abi_runs_the_contract() -> bool:
+    """nearc >= 0.9 makes the ABI with near-abi-py 1.x's ``generate_abi_from_files``, which
+    IMPORTS the contract (runs its module code on the build machine) to find its functions;
+    nearc 0.8.8's ``generate_abi`` reads the source only.  A build must never run the contract
+    (tests/builder/test_builder_misuse.py), so with nearc >= 0.9 the Wasm gets no ABI export
+    (``contract_source_metadata`` is kept; the cache key changes with nearc's version)."""
+    import nearc.abi
+
+    return hasattr(nearc.abi, "generate_abi_from_files")
+
+
 @contextlib.contextmanager
 def _nearc_console_quiet():
     """nearc's injection helpers print through a rich console on stdout; silence it.  nearc
@@ -356,7 +367,8 @@ def _stage_sources(plan: _analyze.Plan, snap: Snapshot, work: Path):
     with _nearc_console_quiet():
         step = inject_contract_exports(staged)
         try:
-            step = inject_abi(step)
+            if not abi_runs_the_contract():
+                step = inject_abi(step)
         except Exception as exc:  # noqa: BLE001  near_abi_py raises anything; report it
             raise BuildError(
                 f"{plan.contract}: nearc's ABI generator (near_abi_py) failed on this contract: "
