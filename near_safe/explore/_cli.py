@@ -26,10 +26,33 @@ def add_arguments(parser) -> None:
     parser.add_argument("--mode", choices=("wasm", "python"), default=None,
                         help="runtime mode (default: the machine's, normally wasm; python "
                         "mode is quicker but NOT evidence: verdicts come from wasm)")
-    parser.add_argument("--faults", default=None,
-                        help="comma-separated faults to inject (default: panic, out_of_gas, "
-                        "missing_account, missing_method, oversized_result, keep_deposit_fail, "
-                        "bad_answer; large_result is opt-in)")
+    parser.add_argument("--faults", action="append", default=None, metavar="FAULT",
+                        help="faults to inject (repeatable, or comma-separated; default: "
+                        "panic, out_of_gas, missing_account, missing_method, oversized_result, "
+                        "keep_deposit_fail, bad_answer; large_result is opt-in)")
+
+
+def parse_faults(values) -> tuple | None:
+    """``--faults`` as given (a list: the option is repeatable) -> the fault kinds, in order,
+    each once; None when the option was not given.  Same forms as ``check --disable``: each
+    value comma-separated, items stripped, case-insensitive, empty items ignored."""
+    from ._machine import EXTRA_FAULTS, FAULT_KINDS, FAULTS
+
+    if values is None:
+        return None
+    known = FAULTS + EXTRA_FAULTS
+    out = []
+    for value in values:
+        for item in value.split(","):
+            kind = item.strip().lower()
+            if kind and kind not in known + FAULT_KINDS:
+                answers = ", ".join(k for k in FAULT_KINDS if k.startswith("answer:"))
+                raise UsageError(f"--faults {kind}: unknown fault; known faults are "
+                                 f"{', '.join(known)} (bad_answer stands for every answer; "
+                                 f"one answer alone: {answers})")
+            if kind and kind not in out:
+                out.append(kind)
+    return tuple(out)
 
 
 def _machines(folder: Path):
@@ -39,9 +62,16 @@ def _machines(folder: Path):
         from ._machine import Machine
 
         module = _import_file(explore_py)
-        found = [obj for obj in vars(module).values()
-                 if inspect.isclass(obj) and issubclass(obj, Machine) and obj is not Machine
-                 and obj.__module__ == module.__name__ and obj.rules()]
+        defined = [obj for obj in vars(module).values()
+                   if inspect.isclass(obj) and issubclass(obj, Machine) and obj is not Machine
+                   and obj.__module__ == module.__name__]
+        found = [obj for obj in defined if obj.rules()]
+        if defined and not found:
+            names = ", ".join(obj.__qualname__ for obj in defined)
+            raise UsageError(f"{explore_py}: {names}: no rules, so there is nothing to "
+                             "explore; add a @rule(...) method that submits a transaction "
+                             "(a Machine without rules is fine as a base, but explore.py needs "
+                             "a subclass with rules)")
         if not found:
             raise UsageError(f"{explore_py}: defines no Machine subclass with rules; define "
                              "one (docs/explorer.md) or remove explore.py to use the folder "
@@ -54,6 +84,7 @@ def _machines(folder: Path):
 
 
 def run(args) -> int:
+    faults = parse_faults(args.faults)  # a usage error before anything is loaded
     folder = Path(args.folder)
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder; give the folder holding explore.py or the "
@@ -65,9 +96,6 @@ def run(args) -> int:
     for machine in machines:
         if args.mode:
             machine = type(machine.__name__, (machine,), {"mode": args.mode})
-        faults = None
-        if args.faults is not None:
-            faults = tuple(f.strip() for f in args.faults.split(",") if f.strip())
         settings = machine.settings.replace(depth=args.depth, budget=args.budget,
                                             seed=args.seed, time_limit=args.time_limit,
                                             faults=faults)

@@ -131,6 +131,7 @@ class Explorer:
     counters.  ``explore()`` runs it; ``explore(machine_cls, **overrides)`` is the shortcut."""
 
     def __init__(self, machine_cls, settings):
+        machine_cls._require_rules()  # before the runtime starts: nothing to explore
         self.machine_cls = machine_cls
         self.settings = settings
         self.rng = random.Random(settings.seed)

@@ -43,6 +43,12 @@ _RULE = "_near_explore_rule"
 _INVARIANT = "_near_explore_invariant"
 _PRECONDITION = "_near_explore_precondition"
 
+_BOTH = ("{0} is both a rule and an invariant: a rule acts (submits transactions) and an "
+         "invariant only checks; split it into two methods, one with @rule(...) and one with "
+         "@invariant()")
+_PRE_ON_INVARIANT = ("@precondition on the invariant {0}: preconditions gate rules only; in "
+                     "the invariant, return True early where it does not apply")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -131,6 +137,12 @@ def rule(**strategies) -> Callable:
         if not callable(fn):
             raise UsageError("@rule(...) must decorate a method: write @rule(amount=...) "
                              "above `def name(self, ...)`")
+        if hasattr(fn, _RULE):
+            raise UsageError(f"@rule twice on {fn.__qualname__}: a method takes one @rule; "
+                             "merge them into one @rule, giving a parameter several values "
+                             "with a list or sampled_from([...]), or write two methods")
+        if hasattr(fn, _INVARIANT):
+            raise UsageError(_BOTH.format(fn.__qualname__))
         signature = inspect.signature(fn).parameters
         params = list(signature)
         if not params or params[0] != "self":
@@ -161,6 +173,13 @@ def invariant(idle_only: bool = False) -> Callable:
         raise UsageError("write @invariant() with parentheses (or @invariant(idle_only=True))")
 
     def decorate(fn):
+        if hasattr(fn, _RULE):
+            raise UsageError(_BOTH.format(fn.__qualname__))
+        if hasattr(fn, _INVARIANT):
+            raise UsageError(f"@invariant twice on {fn.__qualname__}: keep one "
+                             "(@invariant(idle_only=True) if it holds only when idle)")
+        if hasattr(fn, _PRECONDITION):
+            raise UsageError(_PRE_ON_INVARIANT.format(fn.__qualname__))
         params = list(inspect.signature(fn).parameters)
         if params not in (["self"], ["self", "rt"]):
             raise UsageError(f"@invariant on {fn.__qualname__}: takes (self) or (self, rt), "
@@ -178,6 +197,14 @@ def precondition(predicate: Callable) -> Callable:
         raise UsageError("@precondition takes a function (self, rt) -> bool")
 
     def decorate(fn):
+        if hasattr(fn, _INVARIANT):
+            raise UsageError(_PRE_ON_INVARIANT.format(fn.__qualname__))
+        if hasattr(fn, _PRECONDITION):
+            raise UsageError(f"@precondition twice on {fn.__qualname__}: a rule takes one "
+                             "precondition; combine them into one predicate, e.g. "
+                             "@precondition(lambda self, rt: a(self, rt) and b(self, rt))")
+        # Whether fn is a rule is known only when the class statement ends (@rule may sit
+        # above this decorator): Machine.__init_subclass__ refuses a precondition on a non-rule.
         setattr(fn, _PRECONDITION, predicate)
         return fn
 
@@ -274,6 +301,29 @@ class Machine:
     def __init__(self):
         self._tracked = []
 
+    def __init_subclass__(cls, **kwargs):
+        """Refuse, when the class statement ends, what the decorators alone cannot tell: a
+        @precondition on a method that no @rule decorates (in either order).  A subclass with
+        no rules is allowed here (it may be an abstract base); exploring one is refused
+        (``_require_rules``)."""
+        super().__init_subclass__(**kwargs)
+        for name, value in vars(cls).items():
+            attrs = getattr(value, "__dict__", None) or {}
+            if _PRECONDITION in attrs and _RULE not in attrs:
+                raise UsageError(
+                    f"@precondition on {cls.__qualname__}.{name}: {name} is not a rule, so the "
+                    "precondition would never be consulted; add @rule(...) (above or below "
+                    "the @precondition), or remove the @precondition")
+
+    @classmethod
+    def _require_rules(cls) -> None:
+        if not cls.rules():
+            raise UsageError(
+                f"{cls.__qualname__} has no rules, so exploring it would run 0 schedules and "
+                "prove nothing: add a @rule(...) method that submits a transaction, or explore "
+                "a subclass that defines rules (a Machine without rules is fine as a base to "
+                "subclass, not to explore)")
+
     @classmethod
     def rules(cls) -> list:
         out = []
@@ -329,6 +379,7 @@ class Machine:
     @classmethod
     def as_test(cls, **settings):
         """A pytest test function: ``test_vault = Vault.as_test()`` in a test module."""
+        cls._require_rules()  # at import time, where the test is defined
 
         def test():
             cls.check(**settings)

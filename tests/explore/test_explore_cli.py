@@ -137,3 +137,47 @@ def test_the_explorer_prints_what_it_watches_and_labels_python_mode(tmp_path, ca
     assert watched and all(a in watched[0] for a in ("alice.near", "bob.near",
                                                      "hostile.mallory.near, mallory.near"))
     assert "settled_when_idle" in out and "conservation (tracked: bank-safe.near)" in out
+
+
+def _record_settings(monkeypatch):
+    """Record the Settings the CLI hands the explorer (the real explorer still runs)."""
+    from near_safe.explore import _engine
+
+    seen = []
+    real_init = _engine.Explorer.__init__
+
+    def init(self, machine, settings):
+        seen.append(settings)
+        real_init(self, machine, settings)
+
+    monkeypatch.setattr(_engine.Explorer, "__init__", init)
+    return seen
+
+
+QUICK = ["--budget", "1", "--depth", "1", "--mode", "python"]
+
+
+def test_faults_accepts_repeated_and_comma_separated_forms_like_check_disable(
+        tmp_path, capsys, monkeypatch):
+    """Same forms as `near-safe check --disable`: repeatable, comma-separated, stripped,
+    case-insensitive; duplicates once, in the order given."""
+    seen = _record_settings(monkeypatch)
+    folder = _folder(tmp_path, "pool.py", "bank_safe.py")
+    assert main(["explore", str(folder), *QUICK, "--faults", "panic",
+                 "--faults", " Out_Of_Gas , MISSING_METHOD,", "--faults", "panic,answer:Text"]) == 0
+    assert seen[-1].faults == ("panic", "out_of_gas", "missing_method", "answer:text")
+    assert main(["explore", str(folder), *QUICK]) == 0  # no --faults: the machine's own
+    from near_safe.explore import FAULTS
+    assert seen[-1].faults == FAULTS
+
+
+def test_an_unknown_fault_is_a_usage_error_naming_the_known_ones(tmp_path, capsys, monkeypatch):
+    seen = _record_settings(monkeypatch)
+    folder = _folder(tmp_path, "pool.py", "bank_safe.py")
+    assert main(["explore", str(folder), *QUICK, "--faults", "panic", "--faults", "boom"]) == 2
+    err = capsys.readouterr().err
+    assert "--faults boom: unknown fault" in err
+    from near_safe.explore import FAULTS
+    from near_safe.explore._machine import EXTRA_FAULTS
+    assert all(f in err for f in FAULTS + EXTRA_FAULTS) and "answer:" in err
+    assert seen == []  # refused before anything ran
