@@ -175,3 +175,38 @@ def test_cli_exits_2_on_an_explore_py_whose_machines_have_no_rules(tmp_path, cap
 
 def test_vault_machine_still_explores():
     assert VaultMachine.rules()  # the shared fixture machine is unaffected
+
+
+def test_docs_list_the_messages_as_the_code_gives_them():
+    """docs/explorer.md's table of refused misuses quotes each message: keep them in step."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "explorer.md").read_text()
+    doc = " ".join(doc.split())
+
+    def fn(self):
+        return True
+
+    def fresh():
+        def method(self):
+            return True
+        method.__qualname__ = "Q"
+        return method
+
+    def message(action):
+        with pytest.raises(UsageError) as info:
+            action()
+        return str(info.value)
+
+    messages = [
+        message(lambda: rule()(invariant()(fresh()))),
+        message(lambda: rule()(rule()(fresh()))),
+        message(lambda: invariant()(invariant()(fresh()))),
+        message(lambda: precondition(_never)(invariant()(fresh()))),
+        message(lambda: precondition(_never)(precondition(_never)(fresh()))),
+        message(lambda: type("X", (Machine,), {"NAME": precondition(_never)(fn)}))
+        .replace("X.NAME", "Q"),
+        message(lambda: type("M", (Machine,), {}).explore()),
+    ]
+    for text in messages:
+        assert f"`{text}`" in doc, text
