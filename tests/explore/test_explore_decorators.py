@@ -36,7 +36,7 @@ def test_rule_and_invariant_on_one_method_is_refused(order):
 
 def test_rule_and_invariant_refused_inside_a_class_statement():
     with pytest.raises(UsageError, match=r"Both\.check_and_act.*both a rule and an invariant"):
-        class Both(Machine):  # noqa: F841
+        class Both(Machine):
             @rule()
             @invariant()
             def check_and_act(self):
@@ -46,7 +46,7 @@ def test_rule_and_invariant_refused_inside_a_class_statement():
 # ------------------------------------------------------------ @rule twice
 def test_rule_twice_on_one_method_is_refused():
     with pytest.raises(UsageError) as info:
-        class Twice(Machine):  # noqa: F841
+        class Twice(Machine):
             @rule(amount=amounts(1, 2))
             @rule(amount=[5])
             def stake(self, user, amount):
@@ -59,7 +59,7 @@ def test_rule_twice_on_one_method_is_refused():
 # ------------------------------------------------------------ @precondition on a non-rule
 def test_precondition_on_a_plain_method_is_refused_when_the_class_is_created():
     with pytest.raises(UsageError) as info:
-        class Helper(Machine):  # noqa: F841
+        class Helper(Machine):
             @precondition(_never)
             def helper(self, user):
                 pass
@@ -93,13 +93,13 @@ def test_precondition_below_rule_is_accepted_and_gates_the_rule():
 def test_precondition_on_an_invariant_is_refused(order):
     with pytest.raises(UsageError) as info:
         if order == "precondition_above":
-            class Inv(Machine):  # noqa: F841
+            class Inv(Machine):
                 @precondition(_never)
                 @invariant()
                 def solvent(self, rt):
                     return True
         else:
-            class Inv(Machine):  # noqa: F841
+            class Inv(Machine):
                 @invariant()
                 @precondition(_never)
                 def solvent(self, rt):
@@ -111,7 +111,7 @@ def test_precondition_on_an_invariant_is_refused(order):
 
 def test_precondition_twice_is_refused():
     with pytest.raises(UsageError, match=r"@precondition twice on .*Two\.act.*one predicate"):
-        class Two(Machine):  # noqa: F841
+        class Two(Machine):
             @precondition(_never)
             @precondition(_never)
             @rule()
