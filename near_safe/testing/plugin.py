@@ -2,8 +2,14 @@
 
 Fixtures
     near_runtime   the session's :class:`~near_safe.testing.Runtime`; every test runs against
-                   it and is isolated by a snapshot taken before the test and restored after it
-                   (titanoboa-style), so tests never leak state into each other.
+                   it.  Isolation (titanoboa-style): every scope that sets up fixtures (a test,
+                   a class, a module, a package) snapshots the session runtime(s) before its
+                   first fixture sets up and restores them when it tears down.  A test's
+                   writes are gone in the next test; a deployment made in a module-scoped
+                   fixture is seen by that module's tests and gone in the next module.  A
+                   session-scoped fixture first set up inside a narrower scope (e.g. used first
+                   by a module's second test) is rolled back with that scope, so the plugin
+                   tears it down then and pytest sets it up again where it is next used.
     runtime        the same runtime, under a shorter name.
     near_deploy    ``near_deploy(source, account_id=None, balance=10 * NEAR, init=None)``:
                    deploys a contract; the Wasm is built once per session (and cached across
@@ -12,6 +18,21 @@ Fixtures
     near_account   ``near_account(name=None, balance=100 * NEAR)``: a new funded account.
     alice, bob, carol   funded user accounts (100 NEAR), created once per session.
     near_mode      "wasm" or "python": the mode the current test runs in.
+
+Markers
+    @pytest.mark.near_shared_state   no restore after this test: its writes are seen by the
+                   next tests of its module (or class), and rolled back when that module (or
+                   class) ends, so they never reach another module.  ``pytestmark =
+                   pytest.mark.near_shared_state`` makes a whole module one shared sequence.
+
+Assertions
+    ``with near_safe.testing.panics("message"): alice.call(...)`` (titanoboa's ``reverts``);
+                   see near_safe/testing/_panics.py.
+
+Build progress
+    A contract build that misses the cache (a new project's first run warms the toolchain for
+                   about two minutes) prints the builder's "near-safe build:" stage lines on the
+                   terminal, past pytest's output capture; a cache hit prints nothing.
 
 Options
     --near-mode=wasm|python|both   which runtime mode(s) tests run in.  With "both", every test
