@@ -210,6 +210,18 @@ def test_a_module_without_memory_gets_the_imported_memory():
     assert out.aborted is None and out.return_data[1] == b"\0\0\0"
 
 
+def test_host_reads_the_memory_whatever_its_export_name():
+    for export in ('(export "mem")', ""):
+        code = wat(f"""
+        (module
+          (import "env" "value_return" (func $vr (param i64 i64)))
+          (memory {export} 2)
+          (data (i32.const 100) "hi")
+          (func (export "f") (call $vr (i64.const 2) (i64.const 100))))""")
+        out = call("f", code=code)
+        assert out.aborted is None and out.return_data[1] == b"hi"
+
+
 def test_importing_a_memory_is_a_prepare_error():
     # prepare_v2.rs transform_import_section: TypeRef::Memory => PrepareError::Memory
     code = wat("""

@@ -4,14 +4,17 @@
 Per module (cached in memory and on disk, keyed by code hash + wasmtime version + metering
 version; a disk entry is bound to the hash of the Wasm it was compiled from and verified before
 wasmtime deserializes it, see :func:`_compile`): the compiled ``wasmtime.Module``, a ``Linker`` whose ``env.*`` host functions are
-closures built once.  Per call: a new ``Store``, a new ``env.memory`` of the config's
-``initial_memory_pages``..``max_memory_pages`` and a new instance, as NEAR instantiates per call
-(MicroPython's module state must be fresh), and a new :class:`VMLogic`.
+closures built once, and an ``InstancePre``.  Per call: a new ``Store`` and instance, as NEAR
+instantiates per call (MicroPython's module state must be fresh), and a new :class:`VMLogic`.
 
 Memory (nearcore ``prepare/prepare_v2.rs``): preparation drops the module's own memory section
-and imports ``env.memory`` instead, so every contract sees the config's pages whatever it
-declares; a module that imports a memory itself fails with ``PrepareError::Memory``
-(:func:`import_memory`).
+and imports ``env.memory`` of the config's ``initial_memory_pages``..``max_memory_pages``
+instead, so every contract sees those pages whatever it declares; a module that imports a
+memory itself fails with ``PrepareError::Memory``.  Here (:func:`normalize_memory`) the module
+gets one memory of exactly those limits, defined rather than imported (the same pages to the
+contract, and wasmtime then initialises it from a copy-on-write image: an imported memory
+made each instantiation copy the data segments, ~0.4 ms a call), exported for the host; the
+pages are part of the module cache key.
 
 Gas (docs/protocol.md 5.7, mirroring nearcore's wasmtime runner): before entering Wasm and after
 every host call ``store.set_fuel((gas_limit - burnt) // regular_op_cost)``; at every host-call entry
@@ -121,7 +124,7 @@ class WasmMemory:
 class LoadedModule:
     """A compiled contract plus its linker; shared by every call of that code."""
 
-    def __init__(self, code: bytes, code_hash: str):
+    def __init__(self, code: bytes, code_hash: str, pages: tuple = (1024, 2048)):
         self.code_len = len(code)
         eng = engine()
         self.holder = _Holder()
@@ -131,12 +134,13 @@ class LoadedModule:
         self.link_error = None  # non-env import: PrepareError, nothing charged
         self.unknown_import = None  # unknown env import: LinkError after the loading fee
         self.prepare_error = None  # another nearcore PrepareError (kind): nothing charged
+        self.pre = None
         try:
-            code = import_memory(code)
+            code, self.memory_export = normalize_memory(code, *pages)
         except _PrepareError as e:
             self.prepare_error = str(e)
             return
-        self.module = _compile(eng, code, code_hash)
+        self.module = _compile(eng, code, f"{code_hash}-m{pages[0]}-{pages[1]}")
         for exp in self.module.exports:
             if isinstance(exp.type, wasmtime.FuncType):
                 self.exports[exp.name] = not exp.type.params and not exp.type.results
@@ -144,8 +148,6 @@ class LoadedModule:
             if imp.module != "env":
                 self.link_error = f"{imp.module}.{imp.name}"
                 continue
-            if isinstance(imp.type, wasmtime.MemoryType):
-                continue  # the env.memory import_memory added
             if not isinstance(imp.type, wasmtime.FuncType) or (
                     imp.name not in HOST_FUNCTIONS and imp.name not in UNSUPPORTED_HOST_FUNCTIONS):
                 # not a NEAR host function: nearcore fails to link (docs/protocol.md 3.5 step 6)
@@ -153,12 +155,14 @@ class LoadedModule:
                 continue
             self.linker.define_func("env", imp.name, imp.type,
                                     _host_closure(self.holder, imp.name, imp.type))
+        if self.link_error is None and self.unknown_import is None:
+            self.pre = self.linker.instantiate_pre(self.module)
 
 
 # A .cwasm file: this header, then the 32-byte binding digest, then wasmtime's serialized
 # module.  Bump the file-name suffix with the format.
 _CWASM_MAGIC = b"near-safe-cwasm1\n"
-_CWASM_FORMAT = "b2"  # b2: the module's memory replaced by an imported env.memory
+_CWASM_FORMAT = "b3"  # b3: the module's memory replaced by the config's pages
 
 
 def _binding(key: str, compiled) -> bytes:
@@ -222,80 +226,123 @@ class _PrepareError(Exception):
     pass
 
 
-def import_memory(code: bytes) -> bytes:
-    """nearcore's memory normalisation (``prepare_v2.rs`` ``PrepareContext::run``): the module's
-    memory section is dropped and an ``env.memory`` import appended to its imports (an import
-    section is created before the first section after the types when there is none).  The
-    import here declares no limits: the memory instantiated per call carries the config's
-    ``initial_memory_pages`` / ``max_memory_pages`` (nearcore writes them into the import, the
-    same pages either way), so the compiled module does not depend on the config.  A module
-    importing a memory of its own is ``PrepareError::Memory``.  Text (WAT) is converted first."""
+MEMORY_EXPORT = "near_safe memory"  # the host's handle when the module exports no memory
+
+
+def normalize_memory(code: bytes, initial: int, maximum: int) -> tuple:
+    """nearcore's memory normalisation (``prepare_v2.rs`` ``PrepareContext::run``,
+    ``memory_import``) as (Wasm, name of the exported memory): the module's memory section is
+    replaced by one memory of ``initial``..``maximum`` pages, inserted where the memory
+    section belongs, and exported as :data:`MEMORY_EXPORT` unless the module exports it
+    already.  A module importing a memory is ``PrepareError::Memory``
+    (``transform_import_section``).  Text (WAT) is converted first; a malformed module is
+    returned as is for wasmtime's validation to reject."""
     if not code.startswith(b"\0asm"):
         code = bytes(wasmtime.wat2wasm(code.decode() if isinstance(code, bytes) else code))
     try:
-        return _import_memory(code)
-    except IndexError:  # malformed: left to wasmtime's validation (CompilationError)
-        return code
+        return _normalize_memory(code, initial, maximum)
+    except IndexError:
+        return code, MEMORY_EXPORT
 
 
-def _import_memory(code: bytes) -> bytes:
+def _normalize_memory(code: bytes, initial: int, maximum: int) -> tuple:
     leb, enc = metering._leb_u, metering._enc_u
-    mem_import = b"\x03env\x06memory\x02\x00\x00"  # env.memory, memory, limits: min 0
-    out = bytearray(code[:8])
-    pos, done = 8, False
+    sections = []  # (id, whole section bytes)
+    pos = 8
     while pos < len(code):
         sid = code[pos]
         size, body = leb(code, pos + 1)
-        end = body + size
-        if sid == 2:  # import section: check the imports, then append env.memory
+        sections.append((sid, code[pos:body + size], body, body + size))
+        pos = body + size
+    out, export_name = [], None
+    for sid, raw, body, end in sections:
+        if sid == 2:
+            _check_imports(code, body)
+        elif sid == 7:  # exports: keep; find the memory's name or add one
             n, q = leb(code, body)
             for _ in range(n):
-                ml, q = leb(code, q)
-                env = code[q:q + ml] == b"env"
-                q += ml
                 nl, q = leb(code, q)
+                name = code[q:q + nl]
                 q += nl
                 kind = code[q]
-                q += 1
-                if kind == 2 and env:  # (another module's import: Instantiate, link_error)
-                    raise _PrepareError("Memory")
-                if kind == 0:
-                    _, q = leb(code, q)
-                elif kind == 1:  # table: reftype + limits
-                    flag = code[q + 1]
-                    _, q = leb(code, q + 2)
-                    if flag & 1:
-                        _, q = leb(code, q)
-                elif kind == 3:
-                    q += 2
-                else:
-                    _, q = leb(code, q)
-            new = enc(n + 1) + code[leb(code, body)[1]:end] + mem_import
-            out += b"\x02" + enc(len(new)) + new
-            done = True
-        elif sid == 5:  # the module's own memory: dropped
-            pass
+                _, q = leb(code, q + 1)
+                if kind == 2:
+                    export_name = name.decode()
+            if export_name is None:
+                entries = code[leb(code, body)[1]:end] + _export_entry()
+                new = enc(n + 1) + entries
+                raw = b"\x07" + enc(len(new)) + new
+                export_name = MEMORY_EXPORT
+        if sid == 5:
+            continue  # the module's own memory: replaced below
+        out.append((sid, raw))
+    limits = b"\x01" + enc(initial) + enc(maximum)
+    memory = b"\x05" + enc(len(limits) + 1) + b"\x01" + limits
+    _insert(out, 5, memory, after=(6, 7, 8, 9, 10, 11, 12))
+    if export_name is None:
+        entries = enc(1) + _export_entry()
+        _insert(out, 7, b"\x07" + enc(len(entries)) + entries, after=(8, 9, 10, 11, 12))
+        export_name = MEMORY_EXPORT
+    return code[:8] + b"".join(raw for _, raw in out), export_name
+
+
+def _export_entry() -> bytes:
+    name = MEMORY_EXPORT.encode()
+    return metering._enc_u(len(name)) + name + b"\x02\x00"  # memory 0
+
+
+def _insert(sections: list, sid: int, raw: bytes, after: tuple) -> None:
+    """Put section ``raw`` before the first section whose id is in ``after`` (or last)."""
+    for i, (other, _) in enumerate(sections):
+        if other in after:
+            sections.insert(i, (sid, raw))
+            return
+    sections.append((sid, raw))
+
+
+def _check_imports(code: bytes, body: int) -> None:
+    leb = metering._leb_u
+    n, q = leb(code, body)
+    for _ in range(n):
+        ml, q = leb(code, q)
+        env = code[q:q + ml] == b"env"
+        q += ml
+        nl, q = leb(code, q)
+        q += nl
+        kind = code[q]
+        q += 1
+        if kind == 2 and env:  # (another module's import: Instantiate, link_error)
+            raise _PrepareError("Memory")
+        if kind == 0:
+            _, q = leb(code, q)
+        elif kind == 1:  # table: reftype + limits
+            flag = code[q + 1]
+            _, q = leb(code, q + 2)
+            if flag & 1:
+                _, q = leb(code, q)
+        elif kind == 2:  # memory limits
+            flag = code[q]
+            _, q = leb(code, q + 1)
+            if flag & 1:
+                _, q = leb(code, q)
+        elif kind == 3:
+            q += 2
         else:
-            if not done and sid not in (0, 1):
-                new = b"\x01" + mem_import
-                out += b"\x02" + enc(len(new)) + new
-                done = True
-            out += code[pos:end]
-        pos = end
-    if not done:
-        out += b"\x02" + enc(len(mem_import) + 1) + b"\x01" + mem_import
-    return bytes(out)
+            _, q = leb(code, q)
 
 
-def load(code) -> LoadedModule:
-    """The LoadedModule for a ContractCode (memory cache, then disk cache, then compile)."""
-    h = code.hash
-    mod = _modules.get(h)
+def load(code, config: Config | None = None) -> LoadedModule:
+    """The LoadedModule for a ContractCode and the config's memory pages (memory cache, then
+    disk cache, then compile)."""
+    pages = (1024, 2048) if config is None else (config.initial_memory_pages,
+                                                 config.max_memory_pages)
+    key = (code.hash, pages)
+    mod = _modules.get(key)
     if mod is None:
         with _lock:
-            mod = _modules.get(h)
+            mod = _modules.get(key)
             if mod is None:
-                mod = _modules[h] = LoadedModule(code.code, h)
+                mod = _modules[key] = LoadedModule(code.code, code.hash, pages)
     return mod
 
 
@@ -357,7 +404,7 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
     from . import nop_outcome
 
     try:
-        mod = load(code)
+        mod = load(code, config)
     except wasmtime.WasmtimeError as e:
         return nop_outcome(context, FunctionCallError(
             "CompilationError", f"PrepareError: {e}".splitlines()[0], "PrepareError"))
@@ -402,12 +449,9 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
         store.set_fuel(fuel)
         h.fuel_set = fuel
         try:
-            mem = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(
-                config.initial_memory_pages, config.max_memory_pages)))
-            mod.linker.define(store, "env", "memory", mem)
-            instance = mod.linker.instantiate(store, mod.module)
-            logic.memory = WasmMemory(mem, store)
-            func = instance.exports(store)[method_name]
+            exports = mod.pre.instantiate(store).exports(store)
+            logic.memory = WasmMemory(exports[mod.memory_export], store)
+            func = exports[method_name]
             func(store)
         except (wasmtime.Trap, wasmtime.WasmtimeError, GasError, VMLogicError) as e:
             return logic.outcome(aborted=_abort_reason(e, h, logic, store))
