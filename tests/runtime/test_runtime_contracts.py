@@ -107,3 +107,23 @@ def test_both_modes_give_the_same_values_and_logs():
         assert (wasm.status, wasm.value, wasm.logs) == (py.status, py.value, py.logs)
         assert [(r.receiver, r.method, r.status, r.block_height) for r in wasm.receipts] == \
             [(r.receiver, r.method, r.status, r.block_height) for r in py.receipts]
+
+
+def test_a_nearc_contract_runs_in_the_configs_memory_not_its_own():
+    """nearc's Wasm declares 16 MiB (256 pages); nearcore replaces it by 1024..2048 pages
+    (prepare_v2.rs), and so does the runtime."""
+    import wasmtime
+
+    from near_safe.testing.vm import wasm
+
+    rt = Runtime(mode="wasm")
+    token = rt.deploy("token.near", CONTRACTS / "token.py", balance=10 * NEAR)
+    raw = rt.code(token)
+    declared = [e.type.limits.min for e in wasmtime.Module(wasm.engine(), raw).exports
+                if isinstance(e.type, wasmtime.MemoryType)]
+    assert declared == [256]
+    module = wasm.load(rt.contract_code(raw), rt.config).module
+    limits = [e.type.limits for e in module.exports if isinstance(e.type, wasmtime.MemoryType)]
+    assert [(x.min, x.max) for x in limits] == [(rt.config.initial_memory_pages,
+                                                 rt.config.max_memory_pages)] == [(1024, 2048)]
+    assert token.view("total") == 0  # and it runs there
