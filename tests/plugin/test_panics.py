@@ -98,3 +98,18 @@ def test_bad_arguments():
         panics("a", match="b")
     with pytest.raises(TypeError, match="use match="):
         panics(re.compile("a"))
+
+
+def test_a_callee_panic_handled_by_a_callback_counts(request):
+    """The oracle panics, the dashboard's callback handles it: the transaction succeeds, and
+    ``panics`` still sees the callee's panic (any receipt of the tree)."""
+    examples = Path(request.config.rootpath) / "examples" / "cross_contract_query"
+    for mode in ("wasm", "python"):
+        rt = Runtime(mode=mode)
+        alice = rt.create_account("alice.near", balance=100 * NEAR)
+        oracle = rt.deploy("oracle.near", examples / "oracle.py", balance=10 * NEAR)
+        dashboard = rt.deploy("dashboard.near", examples / "dashboard.py", balance=10 * NEAR,
+                              init="new", args={"oracle": oracle.id})
+        with panics("unknown asset: DOGE") as p:
+            alice.call(dashboard, "refresh", {"asset": "DOGE"}, gas=50 * 10**12)
+        assert p.outcome.status == "success", mode

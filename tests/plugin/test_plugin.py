@@ -253,19 +253,48 @@ def test_b2_session_fixture_first_set_up_in_module_a_still_works(late, runtime, 
 '''
 
 
+PACKAGE_CONFTEST = '''
+import pytest
+
+
+@pytest.fixture(scope="package")
+def pkg_counter(near_deploy):
+    return near_deploy("contracts/counter.py", account_id="pkg.test.near")
+'''
+
+PACKAGE_MODULE = '''
+def test_package_fixture_seen(pkg_counter, runtime):
+    assert runtime.exists("pkg.test.near")
+'''
+
+AFTER_PACKAGE = '''
+def test_package_deployment_is_gone(runtime):
+    assert not runtime.exists("pkg.test.near")
+'''
+
+
 def test_module_and_class_fixture_deployments_do_not_leak(tmp_path):
-    """A deployment made in a module- (or class-) scoped fixture is visible to that module's
-    tests and gone in the next module (issue 13)."""
+    """A deployment made in a module- (class-, package-) scoped fixture is visible to that
+    module's tests and gone in the next module (issue 13)."""
     project = _project(tmp_path, {"conftest.py": SCOPED_CONFTEST, "test_a.py": MODULE_A,
-                                  "test_b.py": MODULE_B})
-    result, out = _child(project, "--near-mode=both", files=("test_a.py", "test_b.py"))
+                                  "test_b.py": MODULE_B, "test_zz_after_pkg.py": AFTER_PACKAGE})
+    (project / "pkg").mkdir()
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "conftest.py").write_text(PACKAGE_CONFTEST)
+    (project / "pkg" / "test_p1.py").write_text(PACKAGE_MODULE)
+    (project / "pkg" / "test_p2.py").write_text(PACKAGE_MODULE)
+    result, out = _child(project, "--near-mode=both", files=(
+        "test_a.py", "test_b.py", "pkg", "test_zz_after_pkg.py"))
     assert result.returncode == 0, out[-6000:]
+    for mode in ("wasm", "python"):
+        assert f"test_package_deployment_is_gone[{mode}] PASSED" in out, out[-6000:]
+        assert f"pkg/test_p2.py::test_package_fixture_seen[{mode}] PASSED" in out, out[-6000:]
     for mode in ("wasm", "python"):
         assert f"test_b1_module_a_deployment_is_gone[{mode}] PASSED" in out, out[-6000:]
         assert (f"test_b2_session_fixture_first_set_up_in_module_a_still_works[{mode}] PASSED"
                 in out), out[-6000:]
         assert f"test_a3_class_fixture_is_gone_after_its_class[{mode}] PASSED" in out
-    assert "12 passed" in out, out[-3000:]
+    assert "18 passed" in out, out[-3000:]
 
 
 UNIQUE = '''
