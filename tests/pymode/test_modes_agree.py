@@ -258,7 +258,13 @@ def test_dict_order_is_micropythons(worlds):
 
 @pytest.mark.parametrize("method", ["contract_source_metadata", "__contract_abi"])
 def test_functions_nearc_injects_agree(worlds, method):
+    from near_safe.builder._build import abi_runs_the_contract
+
     seen, out = both(worlds, "probe", method)
+    if method == "__contract_abi" and abi_runs_the_contract():
+        # nearc >= 0.9's ABI step runs the contract: the builder (and so CPython mode) skip it
+        assert seen["status"] == "failure"
+        return
     assert seen["status"] == "success" and out.raw_value
 
 

@@ -107,7 +107,10 @@ def _nearc_injected_source(path: str, source: str) -> str:
                 shutil.copyfile(pyproject, inject / "pyproject.toml")
             step = inject_contract_exports(staged)
             try:
-                step = inject_abi(step)
+                from near_safe.builder._build import abi_runs_the_contract
+
+                if not abi_runs_the_contract():  # nearc >= 0.9: no ABI, as the builder does
+                    step = inject_abi(step)
             except Exception:  # noqa: BLE001, S110  the builder refuses such a contract: no ABI
                 pass
             step = inject_metadata_function(step)
