@@ -33,8 +33,9 @@ micropython-lib stdlib and typing stubs, and - if imported - ``near_safe/__init_
 """
 
 from ._build import BuildResult, build, build_contract, build_count, cache_key, prune
+from ._progress import set_progress_sink
 from ._toolchain import cache_root
 from ._warm import warm
 
 __all__ = ["BuildResult", "build", "build_contract", "build_count", "cache_key", "cache_root",
-           "prune", "warm"]
+           "prune", "set_progress_sink", "warm"]

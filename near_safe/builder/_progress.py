@@ -31,7 +31,7 @@ class Progress:
         if progress is False:
             return cls(None, label)
         if progress is None or progress is True:
-            return cls(_stderr, label)
+            return cls(_default[0], label)
         if callable(progress):
             return cls(progress, label)
         raise TypeError("progress must be None, a bool or a callable taking one str")
@@ -66,3 +66,13 @@ class Progress:
 
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
+
+
+_default = [_stderr]  # where progress=None/True goes
+
+
+def set_progress_sink(sink: Callable[[str], None] | None) -> Callable[[str], None]:
+    """Route the default progress (``progress=None``/``True``) to ``sink`` (None: back to
+    stderr); returns the previous sink.  The pytest plugin shows builds on the terminal."""
+    previous, _default[0] = _default[0], sink or _stderr
+    return previous

@@ -91,16 +91,16 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     saved = getattr(config, "_near_safe_progress_sink", None)
     if saved is not None:
-        from near_safe.builder import _progress
+        from near_safe.builder import set_progress_sink
 
-        _progress._stderr = saved
+        set_progress_sink(saved)
 
 
 def _show_build_progress(config):
     """A contract build that misses the cache (the first ``pytest`` of a project warms the
     toolchain for minutes) prints the builder's "near-safe build:" stage lines on the terminal,
     past pytest's output capture.  A cache hit prints nothing (the builder says nothing then)."""
-    from near_safe.builder import _progress
+    from near_safe.builder import set_progress_sink
 
     def write(line):
         reporter = config.pluginmanager.get_plugin("terminalreporter")
@@ -113,8 +113,7 @@ def _show_build_progress(config):
             reporter.write_line(line)
             reporter.flush()
 
-    config._near_safe_progress_sink = _progress._stderr
-    _progress._stderr = write
+    config._near_safe_progress_sink = set_progress_sink(write)
 
 
 def _modes(value):
