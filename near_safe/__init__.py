@@ -515,7 +515,7 @@ def _wrap(kind, fn, opts):
     return _ns_lazy
 
 
-_EAGER = sys.implementation.name != "micropython"
+_EAGER = sys.implementation.name != "micropython" and "near" not in sys.builtin_module_names
 
 
 def _setup_or_panic(kind, fn, opts):
