@@ -36,26 +36,17 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import near_safe as _contract_side
+
 from ..errors import BuildError
 
-# near_safe/__init__.py: _ALLOWED, _HINT, _DESC (kinds) - kept equal by a test.
-ALLOWED = {
-    "call": ("payable", "one_yocto", "private", "args"),
-    "init": ("payable", "private", "args"),
-    "view": ("args",),
-    "callback": ("args", "max_result", "result"),
-    "multi_callback": ("args", "max_result", "result"),
-}
-HINT = {
-    "call": "options are payable, one_yocto, private, args",
-    "init": "init can be payable or private; one_yocto belongs on @call",
-    "view": "views never take deposits or run privately; use @call(...) for that",
-    "callback": "callbacks are always private and never payable; options are args, "
-                "max_result, result",
-}
-KINDS = frozenset({"int", "str", "bool", "amount", "account", "list", "dict", "any"})
-KIND_NAMES = {"INT": "int", "STR": "str", "BOOL": "bool", "AMOUNT": "amount",
-              "ACCOUNT": "account", "LIST": "list", "DICT": "dict", "ANY": "any"}
+# The decorators' own tables (near_safe/__init__.py; importing it under CPython runs no contract
+# code and installs nothing): one source for the run-time check and this build-time one.
+ALLOWED = _contract_side._ALLOWED
+HINT = _contract_side._HINT
+KINDS = frozenset(_contract_side._DESC)
+KIND_NAMES = {name: getattr(_contract_side, name)
+              for name in ("INT", "STR", "BOOL", "AMOUNT", "ACCOUNT", "LIST", "DICT", "ANY")}
 
 
 class _Unknown(Exception):
