@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import ExecutionFailure, NearSafeError, UsageError
-from ..testing import InvalidTransaction
+from ..testing import Config, InvalidTransaction
 from ._faults import FaultRuntime, NextReceipt
 from ._ledger import Ledger
 from ._machine import DEFAULT_GAS, FAULT_KINDS, Submitted
@@ -20,6 +20,10 @@ from ._outcome_view import describe_receipt, fmt_near
 from ._schedule import check_runaway
 from ._text import shown
 from ._watch import Watch
+
+# Block times are pinned (not the wall clock) so that a seed gives the same schedules and the
+# printed reproduction the same result whenever it runs.
+GENESIS_TIME_NS = 1_700_000_000 * 10**9
 
 #: A contract with no methods: the attacker's own contract.  Every call to it fails
 #: (MethodNotFound) unless the explorer makes it hostile (keep_deposit_fail, answer:*).
@@ -66,7 +70,7 @@ class Run:
         mode = getattr(machine_cls, "mode", "wasm")
         hostile = machine_cls.hostile_accounts() if settings.attacker else ()
         run.rt = FaultRuntime(mode=mode, large_bytes=settings.large_bytes, memo=settings.memo,
-                              hostile=hostile)
+                              hostile=hostile, config=Config(genesis_time_ns=GENESIS_TIME_NS))
         if not isinstance(machine_cls.users, dict) or not machine_cls.users:
             raise UsageError(f"{machine_cls.__name__}.users = {machine_cls.users!r}: give a "
                              "dict {account id: NEAR balance}, e.g. {'alice.near': 100}")
