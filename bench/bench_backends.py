@@ -11,7 +11,8 @@ lane's root (.ci/lane313):
     (with /proc, /dev and the checkout bind-mounted as the lane does; or just run it from any
     Python >= 3.12 venv holding near-safe[dev])
 
-Options: -O N (the CPython backend's optimisation level, nearc's default 4), --rebuild.
+Options: -O N (the CPython backend's optimisation level; default 1: with nearc's default 4 every
+call of this contract trapped, Unreachable), --rebuild.
 The CPython build is heavy (minutes, GBs): it runs once, then the cache serves it.
 """
 
@@ -26,7 +27,7 @@ CONTRACT = ROOT / "examples" / "cross_contract_query" / "oracle.py"
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("-O", "--opt-level", type=int, default=4)
+    ap.add_argument("-O", "--opt-level", type=int, default=1)
     ap.add_argument("--rebuild", action="store_true")
     opts = ap.parse_args()
 

@@ -27,7 +27,8 @@ def add_arguments(parser) -> None:
                         help="mpy: MicroPython (default, every nearc); py: nearc 0.10's CPython "
                              "backend (Python >= 3.12; heavy: minutes and GBs per build)")
     parser.add_argument("-O", "--opt-level", type=int, default=None, metavar="0-5",
-                        help="--compiler py only: nearc's optimisation level (default 4)")
+                        help="--compiler py only: nearc's optimisation level (default 1; "
+                             "nearc's 4 cut functions a near_safe contract needs)")
     parser.add_argument("--warm", action="store_true",
                         help="warm the shared MicroPython toolchain (run once, e.g. in CI)")
 
