@@ -29,7 +29,7 @@ from near_safe.testing import (
     InvalidTransaction,
     Runtime,
 )
-from near_safe.testing._runtime import validate_account_id
+from near_safe.testing import validate_account_id
 
 from . import _results
 from ._errors import SANDBOX_ALTERNATIVE, AccountCreationFailed, UnsupportedOnEmbedded

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from near_safe.testing import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey,
                                DeployContract, FunctionCall, Stake, Transfer)
-from near_safe.testing._transactions import UnsignedTransaction
+from near_safe.testing import UnsignedTransaction
 
 ACTION_NAMES = ("CreateAccount", "DeployContract", "FunctionCall", "Transfer", "Stake",
                 "AddKey", "DeleteKey", "DeleteAccount", "Delegate", "DeployGlobalContract",

@@ -26,7 +26,7 @@ import base64
 import json
 import re
 
-from near_safe.testing._state import base58  # the runtime's base58 (no dependency)
+from near_safe.testing import base58  # the runtime's base58 (no dependency)
 
 # -------------------------------------------------------------------------------- errors
 
@@ -82,7 +82,7 @@ def invalid_tx_json(kind: str, message: str, tx) -> object:
     signer = tx.signer_id
     if kind == "InvalidAccessKeyError" or kind in _ACCESS_KEY_KINDS:
         if kind in ("InvalidAccessKeyError", "AccessKeyNotFound"):
-            from near_safe.testing._transactions import public_key_text
+            from near_safe.testing import public_key_text
 
             inner = {"AccessKeyNotFound": {"account_id": signer,
                                            "public_key": public_key_text(tx.public_key)}}
@@ -126,7 +126,7 @@ def invalid_tx_json(kind: str, message: str, tx) -> object:
 
 
 def _pk(tx) -> str:
-    from near_safe.testing._transactions import public_key_text
+    from near_safe.testing import public_key_text
 
     return public_key_text(tx.public_key)
 

@@ -37,7 +37,7 @@ class RunningNode:
     @property
     def root_secret(self) -> str:
         """``ed25519:<base58 of the 64-byte secret>`` (seed + public key)."""
-        from near_safe.testing._state import base58
+        from near_safe.testing import base58
 
         key = self.root_key
         return "ed25519:" + base58(bytes(key) + bytes(key.verify_key))

@@ -35,7 +35,9 @@ from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingRec
                         ReceiptOutcome, TxOutcome)
 from ._panics import panics
 from ._runtime import (DEFAULT_GAS, FAULT_KINDS, AccountHandle, FunctionCallSite, Runtime,
-                       Snapshot, TxHandle, UpcomingReceipt, encode_args)
+                       Snapshot, TxHandle, UpcomingReceipt, encode_args, validate_account_id)
+from ._state import base58
+from ._transactions import UnsignedTransaction, public_key_text
 from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
                      FunctionCall, FunctionCallError, NewReceipt, Stake, Transfer, VMOutcome)
 from .params import GAS_PRICE, NEAR, TGAS, Config
@@ -45,6 +47,7 @@ __all__ = [
     "CreateAccount", "DEFAULT_GAS", "DeleteAccount", "DeleteKey", "DeployContract",
     "FAULT_KINDS", "FunctionCall", "FunctionCallError", "FunctionCallSite", "GAS_PRICE",
     "InvalidTransaction", "NEAR", "NewReceipt", "PendingReceipt", "ReceiptOutcome", "Runtime",
-    "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle", "TxOutcome", "UpcomingReceipt",
-    "VMOutcome", "encode_args", "panics",
+    "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle", "TxOutcome", "UnsignedTransaction",
+    "UpcomingReceipt", "VMOutcome", "base58", "encode_args", "panics", "public_key_text",
+    "validate_account_id",
 ]
