@@ -134,6 +134,35 @@ def _leb_u(buf, pos):
             return result, pos
 
 
+def import_entries(code: bytes, start: int):
+    """The import section whose body starts at ``start``: ``(module, name, kind)`` per entry
+    (kind 0 function, 1 table, 2 memory, 3 global, 4 tag)."""
+    n, q = _leb_u(code, start)
+    for _ in range(n):
+        ml, q = _leb_u(code, q)
+        module = code[q:q + ml]
+        q += ml
+        nl, q = _leb_u(code, q)
+        name = code[q:q + nl]
+        q += nl
+        kind = code[q]
+        q += 1
+        if kind == 1:  # table: reftype, then limits
+            q += 1
+        if kind in (1, 2):  # limits: flag, min, max if flag & 1
+            flag = code[q]
+            _, q = _leb_u(code, q + 1)
+            if flag & 1:
+                _, q = _leb_u(code, q)
+        elif kind == 3:  # global: value type, mutability
+            q += 2
+        elif kind == 4:  # tag: attribute, type index
+            _, q = _leb_u(code, q + 1)
+        else:  # function: type index
+            _, q = _leb_u(code, q)
+        yield module, name, kind
+
+
 def _enc_u(n: int) -> bytes:
     out = bytearray()
     while True:
@@ -192,32 +221,8 @@ def _instrument(code: bytes):
                 q += nr
                 types.append(params)
         elif sid == 2:  # imports
-            n, q = _leb_u(code, body_start)
-            for _ in range(n):
-                ml, q = _leb_u(code, q)
-                q += ml
-                nl, q = _leb_u(code, q)
-                q += nl
-                kind = code[q]
-                q += 1
-                if kind == 0:
-                    _, q = _leb_u(code, q)
-                    n_imported_funcs += 1
-                elif kind == 1:  # table: reftype + limits
-                    q += 1
-                    flag = code[q]
-                    _, q = _leb_u(code, q + 1)
-                    if flag & 1:
-                        _, q = _leb_u(code, q)
-                elif kind == 2:  # memory limits
-                    flag = code[q]
-                    _, q = _leb_u(code, q + 1)
-                    if flag & 1:
-                        _, q = _leb_u(code, q)
-                elif kind == 3:  # global
-                    q += 2
-                else:
-                    _, q = _leb_u(code, q)  # tag
+            n_imported_funcs += sum(1 for _, _, kind in import_entries(code, body_start)
+                                    if kind == 0)
         elif sid == 3:  # function section
             n, q = _leb_u(code, body_start)
             for _ in range(n):

@@ -301,34 +301,9 @@ def _insert(sections: list, sid: int, raw: bytes, after: tuple) -> None:
 
 
 def _check_imports(code: bytes, body: int) -> None:
-    leb = metering._leb_u
-    n, q = leb(code, body)
-    for _ in range(n):
-        ml, q = leb(code, q)
-        env = code[q:q + ml] == b"env"
-        q += ml
-        nl, q = leb(code, q)
-        q += nl
-        kind = code[q]
-        q += 1
-        if kind == 2 and env:  # (another module's import: Instantiate, link_error)
+    for module, _, kind in metering.import_entries(code, body):
+        if kind == 2 and module == b"env":  # (another module's import: Instantiate, link_error)
             raise _PrepareError("Memory")
-        if kind == 0:
-            _, q = leb(code, q)
-        elif kind == 1:  # table: reftype + limits
-            flag = code[q + 1]
-            _, q = leb(code, q + 2)
-            if flag & 1:
-                _, q = leb(code, q)
-        elif kind == 2:  # memory limits
-            flag = code[q]
-            _, q = leb(code, q + 1)
-            if flag & 1:
-                _, q = leb(code, q)
-        elif kind == 3:
-            q += 2
-        else:
-            _, q = leb(code, q)
 
 
 def load(code, config: Config | None = None) -> LoadedModule:
