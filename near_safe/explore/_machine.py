@@ -326,21 +326,17 @@ class Machine:
 
     @classmethod
     def rules(cls) -> list:
-        out = []
-        for name in sorted(dir(cls)):
-            spec = getattr(getattr(cls, name, None), _RULE, None)
-            if spec is not None:
-                out.append(spec)
-        return out
+        return cls._marked(_RULE)
 
     @classmethod
     def invariants(cls) -> list:
-        out = []
-        for name in sorted(dir(cls)):
-            spec = getattr(getattr(cls, name, None), _INVARIANT, None)
-            if spec is not None:
-                out.append(spec)
-        return out
+        return cls._marked(_INVARIANT)
+
+    @classmethod
+    def _marked(cls, mark) -> list:
+        """The specs ``mark`` (``@rule`` / ``@invariant``) left on the methods, by name."""
+        found = (getattr(getattr(cls, name, None), mark, None) for name in sorted(dir(cls)))
+        return [spec for spec in found if spec is not None]
 
     @classmethod
     def hostile_accounts(cls) -> tuple:
