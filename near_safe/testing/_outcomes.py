@@ -67,8 +67,22 @@ class ActionError:
         return self.message
 
 
+class _Decoded:
+    """What receipt and transaction outcomes show alike: the transaction's id in base58 and the
+    decoded return value (both computed when read)."""
+
+    @property
+    def tx_id(self) -> str:
+        """base58, as NEAR shows it."""
+        return base58(self.tx_hash)
+
+    @property
+    def value(self):
+        return decode_value(self.raw_value)
+
+
 @dataclass(frozen=True)
-class ReceiptOutcome:
+class ReceiptOutcome(_Decoded):
     """The execution outcome of one action receipt (docs/protocol.md 1.6).
 
     Ids are kept as the raw 32-byte hashes (``*_hash``) and shown in base58 (``receipt_id``,
@@ -113,14 +127,6 @@ class ReceiptOutcome:
         return tuple(base58(h) for h in self.produced_hashes)
 
     @property
-    def tx_id(self) -> str:
-        return base58(self.tx_hash)
-
-    @property
-    def value(self):
-        return decode_value(self.raw_value)
-
-    @property
     def error(self) -> Optional[str]:
         return self.failure.message if self.failure else None
 
@@ -148,7 +154,7 @@ class ReceiptOutcome:
 
 
 @dataclass(frozen=True)
-class TxOutcome:
+class TxOutcome(_Decoded):
     """The outcome of a transaction and of every receipt of its tree, in execution order.
 
     ``status`` is the final result (docs/protocol.md 3.6: follow SuccessReceiptId links from the
@@ -170,15 +176,6 @@ class TxOutcome:
     conversion_tokens_burnt: int
     invalid: Optional[str] = None
     included_at: Optional[int] = None  # block height that included (converted) the tx
-
-    @property
-    def tx_id(self) -> str:
-        """base58, as NEAR shows it."""
-        return base58(self.tx_hash)
-
-    @property
-    def value(self):
-        return decode_value(self.raw_value)
 
     @property
     def logs(self) -> list:
