@@ -3,6 +3,7 @@ and the fix; the analysis errors are raised before the toolchain runs."""
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -73,12 +74,16 @@ def test_near_safe_tooling_import_is_rejected(cli, contracts):
 
 
 def test_missing_emcc(cli, contracts, tmp_path):
-    # A PATH with make but without emcc (and the interpreter called by absolute path).
+    # A PATH with make but without emcc (and the interpreter called by absolute path), and a
+    # contract never built (a built one runs without emcc: tests/builder/test_without_emcc.py).
     bindir = tmp_path / "bin"
     bindir.mkdir()
     os.symlink(shutil.which("make"), bindir / "make")
     env = dict(os.environ, PATH=str(bindir))
-    code, _, err = cli(contracts / "counter.py", env=env)
+    fresh = tmp_path / "never_built.py"
+    fresh.write_text(f"from near_sdk_py import view\n\n\n@view\ndef n():\n    return 1\n"
+                     f"# {time.time_ns()}\n")
+    code, _, err = cli(fresh, env=env)
     assert code == 2
     assert "emcc (the emscripten compiler) was not found" in err
     assert "install emscripten: apt-get install -y emscripten" in err
