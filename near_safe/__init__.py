@@ -141,11 +141,7 @@ def convert(kind, v):
 if sys.implementation.name == "micropython":
     _MisuseBase = TypeError
 else:  # CPython (tests, builder): tool-side errors derive from NearSafeError
-    import weakref
-
     from .errors import NearSafeError
-
-    _WRAPPERS = weakref.WeakKeyDictionary()  # wrapper -> (decorator, name): stacked decorators
 
     class _MisuseBase(NearSafeError, TypeError):
         pass
@@ -506,7 +502,7 @@ def _wrap(kind, fn, opts):
         _CALLBACKS[fn.__name__] = opts.get("args")  # safe_call checks then= against it
     if _EAGER:
         w = _setup(kind, fn, opts)
-        _WRAPPERS[w] = (kind, fn.__name__)
+        w._ns_decorated = (kind, fn.__name__)  # CPython only (MicroPython functions take none)
         return w
 
     def _ns_lazy(*a):
@@ -566,7 +562,7 @@ def _setup(kind, fn, opts):
 
 def _check_stacked(kind, fn):
     """CPython only (import and build time): one near_safe decorator per method."""
-    inner = _WRAPPERS.get(fn)
+    inner = getattr(fn, "_ns_decorated", None)
     if inner is not None:
         raise MisuseError("@" + kind + " on " + inner[1] + ": stacked on @" + inner[0]
                           + "; a method takes one near_safe decorator: keep @" + inner[0]

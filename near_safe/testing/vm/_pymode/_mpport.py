@@ -11,6 +11,7 @@ models that one unless a runtime asks for another (``Runtime(mode="python", port
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
 from dataclasses import dataclass
 
@@ -148,12 +149,20 @@ class RecursionLimit:
 
     def __enter__(self):
         self.saved = sys.getrecursionlimit()
+        # CPython's cyclic collector is held off for the call (MicroPython collects nothing
+        # mid-call either): a collection at the port's depth would run other objects'
+        # finalizers with no frames left, and their RecursionError surfaces as an unraisable
+        # exception in whatever test is running
+        self.gc_was = gc.isenabled()
+        gc.disable()
         # _depth measures one frame below __enter__, where the calibration was made
         sys.setrecursionlimit(_depth(sys._getframe(1)) - 1 + self.port.max_depth)
         return self
 
     def __exit__(self, *exc):
         sys.setrecursionlimit(self.saved)
+        if self.gc_was:
+            gc.enable()
 
 
 # ----------------------------------------------------------------------------- the heap
