@@ -133,6 +133,12 @@ def take_snapshot(plan: _analyze.Plan) -> Snapshot:
                     local=local, near_safe=ns, packages=packages)
 
 
+
+def put(path: Path, data: bytes) -> None:
+    """Stage ``data`` at ``path`` (folders made as needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
 def cache_key(plan: _analyze.Plan, emcc: Path, snapshot: Snapshot | None = None,
               patches: bool = True) -> str:
     """sha256 over everything that determines the Wasm: the contract, the local modules and
@@ -336,26 +342,20 @@ def _stage_sources(plan: _analyze.Plan, snap: Snapshot, work: Path):
     src = work / "src"
     src.mkdir(parents=True)
     for target, data in snap.local.items():
-        dest = src / target
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(data)  # fresh mtime: makemanifest recompiles its .mpy
+        put(src / target, data)  # fresh mtime: makemanifest recompiles its .mpy
     if snap.pyproject is not None:
         (src / "pyproject.toml").write_bytes(snap.pyproject)
     ns_root = None
     if snap.near_safe:
         ns_root = work / "ns" / _analyze.NEAR_SAFE
         for rel, data in snap.near_safe.items():
-            dest = ns_root / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
+            put(ns_root / rel, data)
     packages = {}
     for name, files in snap.packages.items():
         location = plan.packages[name]
         base = work / "pkgs"
         for rel, data in files:
-            dest = base / (name if location.is_dir() else "") / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
+            put(base / (name if location.is_dir() else "") / rel, data)
         packages[name] = base / name if location.is_dir() else base / location.name
     # Inject in a side folder so intermediate files never shadow the local modules.
     inject = work / "inject"

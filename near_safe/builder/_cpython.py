@@ -28,7 +28,8 @@ from pathlib import Path
 
 from ..errors import BuildError
 from . import _analyze
-from ._build import BuildResult, _atomic_write, _nearc_console_quiet, _wasm_dir, cache_key, take_snapshot
+from ._build import (BuildResult, _atomic_write, _nearc_console_quiet, _wasm_dir, cache_key, put,
+                     take_snapshot)
 from ._progress import Progress
 from ._toolchain import cache_root
 
@@ -134,19 +135,13 @@ def _build(plan, snap, work: Path, opt_level: int, prog: Progress) -> bytes:
         (src / "pyproject.toml").write_bytes(snap.pyproject)
     for target, data in snap.local.items():
         for base in (src, site):
-            dest = base / target
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
+            put(base / target, data)
     for rel, data in _near_safe_files(snap).items():
-        dest = site / _analyze.NEAR_SAFE / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(data)
+        put(site / _analyze.NEAR_SAFE / rel, data)
     for name, files in snap.packages.items():
         location = plan.packages[name]
         for rel, data in files:
-            dest = site / (name if location.is_dir() else "") / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
+            put(site / (name if location.is_dir() else "") / rel, data)
     out = work / (plan.contract.stem + ".wasm")
     prog.stage(f"CPython backend: nearc compile_contract_cpython, -O{opt_level} "
                f"(module tracing {module_tracing}, function tracing {function_tracing})")
