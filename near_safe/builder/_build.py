@@ -139,6 +139,17 @@ def put(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
 
+
+def stage_contract(folder: Path, plan, snap) -> Path:
+    """The snapshot's contract (and the pyproject.toml nearc reads metadata from) in
+    ``folder``, a new folder; returns the staged contract's path."""
+    folder.mkdir()
+    staged = folder / plan.contract.name
+    staged.write_bytes(snap.contract)
+    if snap.pyproject is not None:
+        (folder / "pyproject.toml").write_bytes(snap.pyproject)
+    return staged
+
 def cache_key(plan: _analyze.Plan, emcc: Path, snapshot: Snapshot | None = None,
               patches: bool = True) -> str:
     """sha256 over everything that determines the Wasm: the contract, the local modules and
@@ -358,12 +369,7 @@ def _stage_sources(plan: _analyze.Plan, snap: Snapshot, work: Path):
             put(base / (name if location.is_dir() else "") / rel, data)
         packages[name] = base / name if location.is_dir() else base / location.name
     # Inject in a side folder so intermediate files never shadow the local modules.
-    inject = work / "inject"
-    inject.mkdir()
-    staged = inject / plan.contract.name
-    staged.write_bytes(snap.contract)
-    if snap.pyproject is not None:
-        (inject / "pyproject.toml").write_bytes(snap.pyproject)
+    staged = stage_contract(work / "inject", plan, snap)
     with _nearc_console_quiet():
         step = inject_contract_exports(staged)
         try:

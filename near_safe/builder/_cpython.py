@@ -28,8 +28,16 @@ from pathlib import Path
 
 from ..errors import BuildError
 from . import _analyze
-from ._build import (BuildResult, _atomic_write, _nearc_console_quiet, _wasm_dir, cache_key, put,
-                     take_snapshot)
+from ._build import (
+    BuildResult,
+    _atomic_write,
+    _nearc_console_quiet,
+    _wasm_dir,
+    cache_key,
+    put,
+    stage_contract,
+    take_snapshot,
+)
 from ._progress import Progress
 from ._toolchain import cache_root
 
@@ -128,11 +136,7 @@ def _build(plan, snap, work: Path, opt_level: int, prog: Progress) -> bytes:
     site = work / "venv" / "lib" / "site-packages"  # nearc copies this folder into the Wasm
     site.mkdir(parents=True)
     src = work / "src"
-    src.mkdir()
-    contract = src / plan.contract.name
-    contract.write_bytes(snap.contract)
-    if snap.pyproject is not None:
-        (src / "pyproject.toml").write_bytes(snap.pyproject)
+    contract = stage_contract(src, plan, snap)
     for target, data in snap.local.items():
         for base in (src, site):
             put(base / target, data)
