@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import ClassVar
 
@@ -211,39 +212,24 @@ class OpAdjust(Event):
     value: ast.AST | None = None
 
 
-@dataclass(**_EV)
-class ResultRead(Event):
-    kind: ClassVar[str] = "result_read"
+def _marker(name: str, doc: str) -> type:
+    """A fact that only says where (no fields beyond :class:`Event`'s); its ``kind`` is the
+    class name in snake case (``OneYoctoCheck`` -> ``one_yocto_check``)."""
+    kind = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    cls = type(name, (Event,), {"__doc__": doc, "__module__": __name__, "__qualname__": name,
+                                "kind": kind})
+    return dataclass(**_EV)(cls)
 
 
-@dataclass(**_EV)
-class PrivateCheck(Event):
-    kind: ClassVar[str] = "private_check"
-
-
-@dataclass(**_EV)
-class OwnerCheck(Event):
-    kind: ClassVar[str] = "owner_check"
-
-
-@dataclass(**_EV)
-class OneYoctoCheck(Event):
-    kind: ClassVar[str] = "one_yocto_check"
-
-
-@dataclass(**_EV)
-class DepositRead(Event):
-    kind: ClassVar[str] = "deposit_read"
-
-
-@dataclass(**_EV)
-class BalanceRead(Event):
-    kind: ClassVar[str] = "balance_read"
-
-
-@dataclass(**_EV)
-class InitGuard(Event):
-    kind: ClassVar[str] = "init_guard"
+ResultRead = _marker("ResultRead", "A promise result is read (near.promise_result*, "
+                     "PromiseResult).")
+PrivateCheck = _marker("PrivateCheck", "The predecessor is compared with this account.")
+OwnerCheck = _marker("OwnerCheck", "The predecessor is compared with another account (an "
+                     "owner), or self.assert_owner() is called.")
+OneYoctoCheck = _marker("OneYoctoCheck", "The attached deposit must be exactly 1 yocto.")
+DepositRead = _marker("DepositRead", "The attached deposit is read.")
+BalanceRead = _marker("BalanceRead", "The contract's own balance is read.")
+InitGuard = _marker("InitGuard", "An init method asserts on storage (it refuses to run twice).")
 
 
 @dataclass
