@@ -48,6 +48,31 @@ _BOTH = ("{0} is both a rule and an invariant: a rule acts (submits transactions
          "@invariant()")
 _PRE_ON_INVARIANT = ("@precondition on the invariant {0}: preconditions gate rules only; in "
                      "the invariant, return True early where it does not apply")
+#: Which marks a decorator refuses to join on one method, checked in this order:
+#: (decorator being applied, mark the method already carries) -> message ({0}: the method).
+#: A @precondition on a method no @rule decorates is refused by Machine.__init_subclass__.
+_CONFLICTS = {
+    ("rule", _RULE): ("@rule twice on {0}: a method takes one @rule; merge them into one "
+                      "@rule, giving a parameter several values with a list or "
+                      "sampled_from([...]), or write two methods"),
+    ("rule", _INVARIANT): _BOTH,
+    ("invariant", _RULE): _BOTH,
+    ("invariant", _INVARIANT): ("@invariant twice on {0}: keep one "
+                                "(@invariant(idle_only=True) if it holds only when idle)"),
+    ("invariant", _PRECONDITION): _PRE_ON_INVARIANT,
+    ("precondition", _INVARIANT): _PRE_ON_INVARIANT,
+    ("precondition", _PRECONDITION): ("@precondition twice on {0}: a rule takes one "
+                                      "precondition; combine them into one predicate, e.g. "
+                                      "@precondition(lambda self, rt: a(self, rt) and "
+                                      "b(self, rt))"),
+}
+
+
+def _refuse_conflicts(decorator: str, fn) -> None:
+    """Raise the first of _CONFLICTS that applying @decorator to ``fn`` runs into."""
+    for (applied, mark), message in _CONFLICTS.items():
+        if applied == decorator and hasattr(fn, mark):
+            raise UsageError(message.format(fn.__qualname__))
 
 
 @dataclass(frozen=True)
@@ -137,12 +162,7 @@ def rule(**strategies) -> Callable:
         if not callable(fn):
             raise UsageError("@rule(...) must decorate a method: write @rule(amount=...) "
                              "above `def name(self, ...)`")
-        if hasattr(fn, _RULE):
-            raise UsageError(f"@rule twice on {fn.__qualname__}: a method takes one @rule; "
-                             "merge them into one @rule, giving a parameter several values "
-                             "with a list or sampled_from([...]), or write two methods")
-        if hasattr(fn, _INVARIANT):
-            raise UsageError(_BOTH.format(fn.__qualname__))
+        _refuse_conflicts("rule", fn)
         signature = inspect.signature(fn).parameters
         params = list(signature)
         if not params or params[0] != "self":
@@ -173,13 +193,7 @@ def invariant(idle_only: bool = False) -> Callable:
         raise UsageError("write @invariant() with parentheses (or @invariant(idle_only=True))")
 
     def decorate(fn):
-        if hasattr(fn, _RULE):
-            raise UsageError(_BOTH.format(fn.__qualname__))
-        if hasattr(fn, _INVARIANT):
-            raise UsageError(f"@invariant twice on {fn.__qualname__}: keep one "
-                             "(@invariant(idle_only=True) if it holds only when idle)")
-        if hasattr(fn, _PRECONDITION):
-            raise UsageError(_PRE_ON_INVARIANT.format(fn.__qualname__))
+        _refuse_conflicts("invariant", fn)
         params = list(inspect.signature(fn).parameters)
         if params not in (["self"], ["self", "rt"]):
             raise UsageError(f"@invariant on {fn.__qualname__}: takes (self) or (self, rt), "
@@ -197,12 +211,7 @@ def precondition(predicate: Callable) -> Callable:
         raise UsageError("@precondition takes a function (self, rt) -> bool")
 
     def decorate(fn):
-        if hasattr(fn, _INVARIANT):
-            raise UsageError(_PRE_ON_INVARIANT.format(fn.__qualname__))
-        if hasattr(fn, _PRECONDITION):
-            raise UsageError(f"@precondition twice on {fn.__qualname__}: a rule takes one "
-                             "precondition; combine them into one predicate, e.g. "
-                             "@precondition(lambda self, rt: a(self, rt) and b(self, rt))")
+        _refuse_conflicts("precondition", fn)
         # Whether fn is a rule is known only when the class statement ends (@rule may sit
         # above this decorator): Machine.__init_subclass__ refuses a precondition on a non-rule.
         setattr(fn, _PRECONDITION, predicate)
