@@ -130,6 +130,8 @@ class Node:
             "EXPERIMENTAL_tx_status": self.tx,
             "sandbox_patch_state": self.sandbox_patch_state,
             "sandbox_fast_forward": self.sandbox_fast_forward,
+            "EXPERIMENTAL_protocol_config": self.protocol_config,
+            "EXPERIMENTAL_genesis_config": self.genesis_config,
         }
 
     # ================================================================ protocol
@@ -223,6 +225,35 @@ class Node:
         return {"current_validators": [], "next_validators": [], "current_fishermen": [],
                 "next_fishermen": [], "current_proposals": [], "prev_epoch_kickout": [],
                 "epoch_start_height": 0, "epoch_height": 0}
+
+    def genesis_config(self, params=None) -> dict:
+        """The fields of nearcore's GenesisConfig that clients read (chain_id, genesis_time,
+        protocol_version, gas prices, transaction_validity_period, epoch_length)."""
+        return {"protocol_version": PROTOCOL_VERSION, "chain_id": CHAIN_ID,
+                "genesis_time": _rfc3339(self.rt.block_timestamp(0)), "genesis_height": 0,
+                "epoch_length": TX_VALIDITY_PERIOD, "num_block_producer_seats": 1,
+                "min_gas_price": str(self.rt.config.gas_price),
+                "max_gas_price": str(self.rt.config.gas_price),
+                "gas_limit": self.rt.config.limits["chunk_gas_limit"],
+                "transaction_validity_period": TX_VALIDITY_PERIOD,
+                "total_supply": str(len(GENESIS_ACCOUNTS) * GENESIS_BALANCE),
+                "validators": [{"account_id": ROOT_ACCOUNT,
+                                "public_key": V.key_text(root_public_key()), "amount": "0"}]}
+
+    def protocol_config(self, params=None) -> dict:
+        """RpcProtocolConfigResponse (nearcore ``EXPERIMENTAL_protocol_config``): the genesis
+        fields plus ``runtime_config`` (storage price, limits; near-api-js's
+        Account.getState reads ``storage_amount_per_byte``)."""
+        self._block_ref(params)
+        from near_safe.testing.params import STORAGE_AMOUNT_PER_BYTE
+
+        limits = dict(self.rt.config.limits)
+        return {**self.genesis_config(), "runtime_config": {
+            "storage_amount_per_byte": str(STORAGE_AMOUNT_PER_BYTE),
+            "wasm_config": {"limit_config": limits},
+            "account_creation_config": {"min_allowed_top_level_account_length":
+                                        self.rt.config.min_allowed_top_level_account_length,
+                                        "registrar_account_id": "registrar"}}}
 
     def gas_price(self, params=None) -> dict:
         ref = params[0] if isinstance(params, list) and params else None
