@@ -108,12 +108,13 @@ class Runtime:
     models its defects, wasm mode builds without near_safe's patches); see
     docs/cpython-mode.md."""
 
-    def __init__(self, mode: str = "wasm", config: Optional[params.Config] = None, port=None):
+    def __init__(self, mode: str = "wasm", config: Optional[params.Config] = None, port=None,
+                 protocol: Optional[int] = None):
         if mode not in ("wasm", "python"):
             raise RuntimeSimError(f"Runtime(mode={mode!r}): use mode='wasm' or mode='python'")
         self.mode = mode
         self.port = port
-        self.config = config or params.Config()
+        self.config = _protocol_config(config, protocol)
         self._state = State()
         if self.config.genesis_time_ns is not None:
             self._state.genesis_time_ns = self.config.genesis_time_ns
@@ -665,7 +666,7 @@ class Runtime:
                 st.accounts[receipt.receiver_id] = run.account
         # 7. burn accounting and the contract's 30% reward, also after a failure
         tokens_burnt = 0 if receipt.is_refund else run.gas_burnt * receipt.gas_price
-        num, den = params.BURNT_GAS_REWARD
+        num, den = cfg.burnt_gas_reward  # 3/10 before protocol 87, 0 from 87
         reward = (run.vm_gas_burnt * num // den) * receipt.gas_price
         if reward and receipt.receiver_id in st.accounts:
             rewarded = st.accounts[receipt.receiver_id].clone()
@@ -1014,10 +1015,26 @@ class Runtime:
                 f"accounts={len(self._state.accounts)} pending={len(self.pending())}>")
 
 
+def _protocol_config(config, protocol) -> params.Config:
+    """Runtime(config=, protocol=): the protocol's parameters (docs/protocol.md section 8)."""
+    if protocol is None:
+        return config or params.Config()
+    try:
+        if config is None:
+            return params.Config.for_protocol(protocol)
+        if config.protocol_version != protocol:
+            raise RuntimeSimError(
+                f"Runtime(protocol={protocol}, config=...): the config is protocol "
+                f"{config.protocol_version}; pass config.with_protocol({protocol}) or one of them")
+        return config
+    except ValueError as e:
+        raise RuntimeSimError(f"Runtime(protocol={protocol!r}): {e}") from None
+
+
 def _is_instant_delete_account(receipt, config) -> bool:
     """InstantDeleteAccount (protocol 83+, docs/protocol.md 3.2): an action receipt holding a single
     DeleteAccount action is processed immediately after the receipt that produced it."""
-    return (config.protocol_version >= 83 and isinstance(receipt, ActionReceipt)
+    return (config.feature("instant_delete_account") and isinstance(receipt, ActionReceipt)
             and len(receipt.actions) == 1 and isinstance(receipt.actions[0], DeleteAccount))
 
 

@@ -1,16 +1,25 @@
-"""Protocol parameters of NEAR protocol version 84, the simulator's baseline.
+"""Protocol parameters of NEAR protocol versions 73 and 82-88, as nearcore resolves them.
 
-Every figure comes from nearcore's config snapshot for protocol 84
-(core/parameters/src/snapshots/near_parameters__config_store__tests__84.json.snap); what each
-group means, and the nearcore parameter names, are in docs/protocol.md sections 5.1-5.4.  This
-module is the one home of these values: docs cite the names, not the figures.  Shared by the VM
-(ext costs, limits) and the runtime (action fees, economics).  The units NEAR and TGAS are
-re-exported from near_safe/_units.py.  CPython only.
+nearcore keeps one table of base values (core/parameters/res/runtime_configs/parameters.yaml)
+and one diff file per protocol version (``NN.yaml``); the configuration a node runs at version
+N is the base with every diff up to N applied, and the resolved result is checked in as
+``core/parameters/src/snapshots/near_parameters__config_store__tests__N.json.snap``
+("snapshot N").  This module does the same: ``_BASE`` holds the values of protocol 73 (snapshot
+73, the version the neard 2.4.0 sandbox of near-pytest 1.0.0 runs), ``_DIFFS`` the changes of
+each later version that the simulator models, each citing its source.  What each group means
+is in docs/protocol.md sections 5.1-5.4; what each version models, section 8.
+
+``Config.for_protocol(n)`` (or ``Runtime(protocol=n)``) gives version n; ``Config()`` is
+``DEFAULT_PROTOCOL`` (mainnet's current version).  A version that is not in
+``SUPPORTED_PROTOCOLS`` is refused with a message naming the supported ones: versions 74-81
+are left out because their diffs were not all checked against snapshots.  The module-level
+tables ``ACTION_FEES``, ``EXT_COSTS``, ``LIMITS`` are the default version's.  The units NEAR and
+TGAS are re-exported from near_safe/_units.py.  CPython only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Optional
 
 from .._units import NEAR, TGAS  # noqa: F401  (re-exported: near_safe.testing.NEAR, params.NEAR)
@@ -31,8 +40,12 @@ class Fee:
         return self.send_sir if sir else self.send_not_sir
 
 
-# docs/protocol.md 5.1 (send_sir, send_not_sir, execution)
-ACTION_FEES = {
+# ------------------------------------------------------------------ base: protocol 73
+# Every value below is snapshot 73's (nearcore @ 0a3ac12f, near_parameters__config_store__
+# tests__73.json.snap); names are the snapshot's (YAML `wasm_base` is ext_costs["base"],
+# YAML `action_function_call` is action_fees["function_call_base"]).
+
+_BASE_ACTION_FEES = {  # transaction_costs (docs/protocol.md 5.1): send_sir, send_not_sir, exec
     "action_receipt_creation": Fee(108_059_500_000, 108_059_500_000, 108_059_500_000),
     "data_receipt_creation_base": Fee(36_486_732_312, 36_486_732_312, 36_486_732_312),
     "data_receipt_creation_per_byte": Fee(17_212_011, 47_683_715, 17_212_011),
@@ -51,14 +64,15 @@ ACTION_FEES = {
     "delegate": Fee(200_000_000_000, 200_000_000_000, 200_000_000_000),
 }
 
-# docs/protocol.md 5.2 (wasm / host-function "ext" costs)
-EXT_COSTS = {
+_BASE_EXT_COSTS = {  # wasm_config.ext_costs and the op costs (docs/protocol.md 5.2)
     "base": 264_768_111,
     "contract_loading_base": 35_445_963,
     "contract_loading_bytes": 1_089_295,
     "regular_op_cost": 822_756,
-    "linear_op_base_cost": 26_328_192,
-    "linear_op_unit_cost": 822_756,
+    # Bulk memory is off before 84: nearcore prices its operators prohibitively
+    # (84.yaml `wasm_linear_op_base_cost: {old: 300_000_000_000_000, ...}`; snapshot 83).
+    "linear_op_base_cost": 300_000_000_000_000,
+    "linear_op_unit_cost": 300_000_000_000_000,
     "grow_mem_cost": 1,
     "read_memory_base": 2_609_863_200,
     "read_memory_byte": 3_801_333,
@@ -99,7 +113,7 @@ EXT_COSTS = {
     "storage_remove_ret_value_byte": 11_531_556,
     "storage_has_key_base": 54_039_896_625,
     "storage_has_key_byte": 30_790_845,
-    "touching_trie_node": 2_280_000_000,
+    "touching_trie_node": 16_101_955_926,
     "read_cached_trie_node": 2_280_000_000,
     "promise_and_base": 1_465_013_400,
     "promise_and_per_promise": 5_452_176,
@@ -118,12 +132,11 @@ EXT_COSTS = {
     "alt_bn128_pairing_check_element": 5_102_000_000_000,
 }
 
-# docs/protocol.md 5.3
-LIMITS = {
-    "max_gas_burnt": 1_000_000_000_000_000,
-    "max_total_prepaid_gas": 1_000_000_000_000_000,
-    "max_gas_burnt_view": 1_000_000_000_000_000,
-    "chunk_gas_limit": 10**15,
+_BASE_LIMITS = {  # wasm_config.limit_config (docs/protocol.md 5.3)
+    "max_gas_burnt": 300 * TGAS,
+    "max_total_prepaid_gas": 300 * TGAS,
+    "max_gas_burnt_view": 300 * TGAS,  # 83.yaml `max_gas_burnt_view: {old: 300 Tgas, ...}`
+    "chunk_gas_limit": 10**15,  # nearcore INITIAL_GAS_LIMIT (genesis), not a runtime parameter
     "max_stack_height": 262_144,
     "max_register_size": 104_857_600,
     "max_number_registers": 100,
@@ -131,7 +144,10 @@ LIMITS = {
     "max_number_logs": 100,
     "max_total_log_length": 16_384,
     "max_actions_per_receipt": 100,
-    "max_deploy_actions_per_receipt": 10,
+    # Absent before 84 (snapshot 73); snapshot 83 resolves it to 100, the same bound as
+    # max_actions_per_receipt.
+    "max_deploy_actions_per_receipt": 100,
+    "max_number_bytes_method_names": 2_000,
     "max_length_method_name": 256,
     "max_arguments_length": 4_194_304,
     "max_length_returned_data": 4_194_304,
@@ -142,31 +158,161 @@ LIMITS = {
     "max_length_storage_value": 4_194_304,
     "max_promises_per_function_call_action": 1_024,
     "max_number_input_data_dependencies": 128,
+    # Before 87 unbounded (87.yaml `max_receipt_total_input_size: {old: 4_294_967_295, ...}`).
+    "max_receipt_total_input_size": 4_294_967_295,
     "max_functions_number_per_contract": 10_000,
     "max_locals_per_contract": 1_000_000,
+    # Contract-shape limits of preparation: None = not enforced at this version
+    # (docs/protocol.md 2.11).
+    "min_contract_size_per_local": None,
+    "max_globals_per_contract": None,
+    "max_tables_per_contract": None,
+    "max_elements_per_contract_table": None,
+    "max_params_per_contract": None,
+    "max_params_per_function": None,
+    "max_function_body_size": None,
+    "max_types_per_contract": None,
+    "account_id_validity_rules_version": 1,
     "yield_timeout_length_in_blocks": 200,
     "max_yield_payload_size": 1_024,
 }
 
-# docs/protocol.md 5.4 / section 6
+_BASE_ECONOMICS = {
+    # The share of function-call gas credited to the contract (docs/protocol.md 3.4 step 7).
+    "burnt_gas_reward": (3, 10),
+    # Gas for the prepaid part of a transaction is bought at the block price inflated by this
+    # ratio per possible hop; the difference comes back with the refund (docs/protocol.md 3.1).
+    "pessimistic_gas_price_inflation": (103, 100),
+    # NEP-642 (85): the lowest price gas is bought at, and what creating an account costs.
+    "min_gas_purchase_price": 0,
+    "account_creation_charge": 0,
+}
+
+# Behaviour switches nearcore keeps as config flags (snapshot names) or ProtocolFeature gates.
+_BASE_FEATURES = {
+    "refund_gas_price_changes": True,  # 78.yaml
+    "deterministic_account_ids": False,  # snapshot 82 (NEP-616): refund_to, no per-byte input
+    "instant_promise_yield": False,  # version.rs InstantPromiseYield => 83
+    "instant_delete_account": False,  # version.rs InstantDeleteAccount => 83
+    "reftypes_bulk_memory": False,  # 84.yaml
+    "saturating_float_to_int": True,  # 78.yaml (true from 78; the sandbox's 73 build: true)
+    "account_cost_increase": False,  # version.rs AccountCostIncrease => 85 (NEP-642)
+    "one_yocto_on_promise": False,  # snapshot 85
+    "yield_with_id_host_fns": False,  # snapshot 85
+    "fix_contract_loading_error": False,  # 86.yaml
+    "reject_empty_method_name": False,  # version.rs RejectEmptyMethodName => 87
+}
+
+# ------------------------------------------------------------------ per-version diffs
+# {version: ({group: {name: new value}}, source)}; applied in order on top of the base.
+_DIFFS = {
+    78: ({"economics": {"pessimistic_gas_price_inflation": (1, 1)},
+          "features": {"refund_gas_price_changes": False}},
+         "78.yaml (NEP-536: pessimistic_gas_price_inflation 103/100 -> 1/1, "
+         "refund_gas_price_changes true -> false); snapshot 82 has 1/1"),
+    81: ({"ext_costs": {"touching_trie_node": 2_280_000_000}},
+         "81.yaml (wasm_touching_trie_node 16_101_955_926 -> 2_280_000_000); snapshot 82"),
+    82: ({"limits": {"max_tables_per_contract": 1, "max_elements_per_contract_table": 10_000},
+          "features": {"deterministic_account_ids": True}},
+         "snapshot 82 (`deterministic_account_ids: true`, NEP-616; max_tables_per_contract 1, "
+         "max_elements_per_contract_table 10_000, absent from snapshot 73); "
+         "version.rs _DeprecatedDeterministicAccountIds => 82"),
+    83: ({"limits": {"max_gas_burnt": 10**15, "max_gas_burnt_view": 10**15,
+                    "max_total_prepaid_gas": 10**15, "account_id_validity_rules_version": 2},
+          "features": {"instant_promise_yield": True, "instant_delete_account": True}},
+         "83.yaml (1 PGas limits, account_id_validity_rules_version 1 -> 2); version.rs "
+         "InstantPromiseYield, InstantDeleteAccount => 83"),
+    84: ({"ext_costs": {"linear_op_base_cost": 26_328_192, "linear_op_unit_cost": 822_756},
+          "limits": {"max_deploy_actions_per_receipt": 10, "max_params_per_contract": 50_000, "max_params_per_function": 64,
+                     "max_function_body_size": 196_608, "max_types_per_contract": 1_024},
+          "features": {"reftypes_bulk_memory": True}},
+         "84.yaml (reftypes_bulk_memory, wasm_linear_op_*, vm_kind Wasmtime); snapshot 84 "
+         "(max_deploy_actions_per_receipt 10 and the contract-shape limits)"),
+    85: ({"action_fees": {"create_account": Fee(500_000_000_000, 500_000_000_000,
+                                                7_200_000_000_000)},
+          "ext_costs": {"yield_create_with_id_base": 290_000_000_000},
+          "economics": {"min_gas_purchase_price": 10**9,
+                        "account_creation_charge": 7 * 10**21},
+          "features": {"account_cost_increase": True, "one_yocto_on_promise": True,
+                       "yield_with_id_host_fns": True}},
+         "snapshot 85 (action_create_account 0.5 / 7.2 Tgas, min_gas_purchase_price 10^9, "
+         "account_creation_charge 0.007 NEAR, one_yocto_on_promise, yield_with_id_host_fns); "
+         "version.rs AccountCostIncrease => 85"),
+    86: ({"features": {"fix_contract_loading_error": True}},
+         "86.yaml (fix_contract_loading_error; newer trees list it in 87.yaml)"),
+    87: ({"economics": {"burnt_gas_reward": (0, 1)},
+          "limits": {"min_contract_size_per_local": 2,
+                     "max_receipt_total_input_size": 4_194_944},
+          "features": {"reject_empty_method_name": True}},
+         "87.yaml (burnt_gas_reward 3/10 -> 0/1, min_contract_size_per_local 2, "
+         "max_receipt_total_input_size 4_194_944); snapshot 87; "
+         "version.rs RejectEmptyMethodName => 87"),
+    88: ({"limits": {"max_globals_per_contract": 65_536}},
+         "88.yaml (max_globals_per_contract 65_536, wasmtime48)"),
+}
+
+SUPPORTED_PROTOCOLS = (73, 82, 83, 84, 85, 86, 87, 88)
+DEFAULT_PROTOCOL = 84
+
+
+def _resolve(version: int) -> dict:
+    """The parameter groups of ``version``: the base with every diff up to it applied."""
+    if version not in SUPPORTED_PROTOCOLS:
+        raise ValueError(
+            f"protocol version {version!r} is not modelled: choose one of "
+            f"{', '.join(map(str, SUPPORTED_PROTOCOLS))} (docs/protocol.md section 8)")
+    groups = {"action_fees": dict(_BASE_ACTION_FEES), "ext_costs": dict(_BASE_EXT_COSTS),
+              "limits": dict(_BASE_LIMITS), "economics": dict(_BASE_ECONOMICS),
+              "features": dict(_BASE_FEATURES)}
+    for v in sorted(_DIFFS):
+        if v > version:
+            break
+        for group, values in _DIFFS[v][0].items():
+            groups[group].update(values)
+    return groups
+
+
+def diff_source(version: int) -> Optional[str]:
+    """Where version ``version``'s changes come from (None when it changes nothing modelled)."""
+    entry = _DIFFS.get(version)
+    return entry[1] if entry else None
+
+
+_DEFAULT = _resolve(DEFAULT_PROTOCOL)
+ACTION_FEES = _DEFAULT["action_fees"]
+EXT_COSTS = _DEFAULT["ext_costs"]
+LIMITS = _DEFAULT["limits"]
+
+# docs/protocol.md 5.4 / section 6; the same at every supported version
 STORAGE_AMOUNT_PER_BYTE = 10**19
 STORAGE_NUM_BYTES_ACCOUNT = 100
 STORAGE_NUM_EXTRA_BYTES_RECORD = 40
 ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT = 770
-BURNT_GAS_REWARD = (3, 10)
 MAX_ACCOUNT_DELETION_STORAGE_USAGE = 10_000
+
+_VERSIONED = ("action_fees", "ext_costs", "limits", "burnt_gas_reward",
+              "pessimistic_gas_price_inflation", "min_gas_purchase_price",
+              "account_creation_charge", "features")
 
 
 @dataclass(frozen=True)
 class Config:
-    """The knobs a simulation runs with.  ``protocol_version`` gates the few behaviours that
-    differ between 82, 83 and 84 (docs/protocol.md 5.6); the fee tables above are protocol 84's."""
+    """The knobs a simulation runs with.  ``protocol_version`` selects the parameters of that
+    version (the versioned fields left as None are filled from the tables above); a field
+    given explicitly is kept, so ``Config(protocol_version=73, ext_costs=...)`` prices ops
+    its own way.  ``Config.for_protocol(n)`` / ``cfg.with_protocol(n)`` switch versions
+    (docs/protocol.md section 8)."""
 
-    protocol_version: int = 84
+    protocol_version: int = DEFAULT_PROTOCOL
     gas_price: int = GAS_PRICE
-    action_fees: dict = field(default_factory=lambda: dict(ACTION_FEES))
-    ext_costs: dict = field(default_factory=lambda: dict(EXT_COSTS))
-    limits: dict = field(default_factory=lambda: dict(LIMITS))
+    action_fees: Optional[dict] = None
+    ext_costs: Optional[dict] = None
+    limits: Optional[dict] = None
+    burnt_gas_reward: Optional[tuple] = None
+    pessimistic_gas_price_inflation: Optional[tuple] = None
+    min_gas_purchase_price: Optional[int] = None
+    account_creation_charge: Optional[int] = None
+    features: Optional[dict] = None
     # Trie-node touches charged per storage write/remove.  nearcore charges one
     # touching_trie_node per node on the key's path in a real Merkle-Patricia trie; the
     # simulator has no trie, so it charges this estimate (docs/protocol.md 5.4; documented
@@ -180,8 +326,9 @@ class Config:
     max_memory_pages: int = 2048
     # A top-level account id shorter than this is created only by the registrar
     # (CreateAccountOnlyByRegistrar).  parameters.yaml's base value is 32, but the config the
-    # node runs at 84 says 65 (snapshot 84 account_creation_config), above the 64-character
-    # maximum id: only the registrar creates named top-level accounts (docs/protocol.md 1.1).
+    # node runs says 65 at every supported version (snapshots 73-87 account_creation_config),
+    # above the 64-character maximum id: only the registrar creates named top-level accounts
+    # (docs/protocol.md 1.1).
     min_allowed_top_level_account_length: int = 65
     # Time (docs/protocol.md 1.5): block h's timestamp is genesis_time_ns + h * block_time_ns plus
     # what Runtime.advance added.  genesis_time_ns None: the wall clock when the Runtime is made
@@ -190,11 +337,26 @@ class Config:
     block_time_ns: int = 10**9
     genesis_time_ns: Optional[int] = None
 
+    def __post_init__(self):
+        groups = _resolve(self.protocol_version)
+        groups.update(groups.pop("economics"))
+        for name in _VERSIONED:
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, groups[name])
+
+    @classmethod
+    def for_protocol(cls, version: int, **overrides) -> "Config":
+        """Protocol ``version``'s parameters (one of SUPPORTED_PROTOCOLS)."""
+        return cls(protocol_version=version, **overrides)
+
     def with_protocol(self, version: int) -> "Config":
-        limits = dict(self.limits)
-        if version <= 82:
-            limits["max_gas_burnt"] = limits["max_total_prepaid_gas"] = 300 * TGAS
-        return replace(self, protocol_version=version, limits=limits)
+        """This config at protocol ``version``: every versioned parameter is replaced by that
+        version's, the other knobs (gas price, memory pages, time, ...) are kept."""
+        return replace(self, protocol_version=version, **{name: None for name in _VERSIONED})
+
+    def feature(self, name: str) -> bool:
+        """A behaviour switch of this version (``_BASE_FEATURES`` names)."""
+        return self.features[name]
 
 
 DEFAULT_CONFIG = Config()

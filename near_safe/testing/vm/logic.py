@@ -266,7 +266,8 @@ class VMLogic:
     def _set_rc_data(self, register_id: int, data: bytes) -> None:
         """``input`` / ``promise_result``: per-byte cost only before protocol 82
         (docs/protocol.md 2.0)."""
-        self._register_set(register_id, data, charge_bytes=self.config.protocol_version < 82)
+        self._register_set(register_id, data,
+                           charge_bytes=not self.config.feature("deterministic_account_ids"))
 
     def get_vec(self, ptr: int, n: int) -> bytes:
         """get_memory_or_register (docs/protocol.md 2.0): ``n == u64::MAX`` reads register

@@ -1,0 +1,156 @@
+"""Runtime(protocol=N): versioned parameters and the behaviours that differ between the
+supported protocol versions (docs/protocol.md section 8).
+
+The spot values are copied from nearcore's resolved configuration snapshots
+(core/parameters/src/snapshots/near_parameters__config_store__tests__N.json.snap) and diff
+files (core/parameters/res/runtime_configs/N.yaml): they check that the base-plus-diffs table
+in params.py resolves to what nearcore runs.  Behaviour tests compute their figures from the
+selected config."""
+
+import pytest
+from rtwat import Wat
+
+from near_safe.testing import NEAR, TGAS, Config, Runtime
+from near_safe.errors import RuntimeSimError
+from near_safe.testing import params
+
+# (version, snapshot field, value): one row per fact read from nearcore
+SNAPSHOT_FACTS = [
+    (73, ("ext_costs", "touching_trie_node"), 16_101_955_926),  # snapshot 73
+    (73, ("limits", "max_gas_burnt"), 300 * TGAS),  # snapshot 73
+    (73, ("limits", "max_total_prepaid_gas"), 300 * TGAS),  # snapshot 73
+    (73, ("pessimistic_gas_price_inflation",), (103, 100)),  # snapshot 73
+    (73, ("burnt_gas_reward",), (3, 10)),  # snapshot 73
+    (73, ("limits", "max_functions_number_per_contract"), 10_000),  # snapshot 73
+    (73, ("limits", "max_locals_per_contract"), 1_000_000),  # snapshot 73
+    (82, ("ext_costs", "touching_trie_node"), 2_280_000_000),  # snapshot 82 (81.yaml)
+    (82, ("pessimistic_gas_price_inflation",), (1, 1)),  # snapshot 82 (78.yaml)
+    (82, ("limits", "max_gas_burnt"), 300 * TGAS),  # snapshot 82
+    (83, ("limits", "max_gas_burnt"), 10**15),  # snapshot 83 (83.yaml)
+    (83, ("limits", "max_deploy_actions_per_receipt"), 100),  # snapshot 83
+    (84, ("limits", "max_deploy_actions_per_receipt"), 10),  # snapshot 84
+    (84, ("ext_costs", "linear_op_base_cost"), 26_328_192),  # snapshot 84 (84.yaml)
+    (84, ("limits", "max_function_body_size"), 196_608),  # snapshot 84
+    (84, ("action_fees", "create_account"), params.Fee(3_850_000_000_000, 3_850_000_000_000,
+                                                       3_850_000_000_000)),  # snapshot 84
+    (84, ("min_gas_purchase_price",), 0),  # snapshot 84
+    (85, ("action_fees", "create_account"), params.Fee(500_000_000_000, 500_000_000_000,
+                                                       7_200_000_000_000)),  # snapshot 85
+    (85, ("min_gas_purchase_price",), 1_000_000_000),  # snapshot 85
+    (85, ("account_creation_charge",), 7_000_000_000_000_000_000_000),  # snapshot 85
+    (85, ("burnt_gas_reward",), (3, 10)),  # snapshot 85
+    (87, ("burnt_gas_reward",), (0, 1)),  # snapshot 87 (87.yaml)
+    (87, ("limits", "max_receipt_total_input_size"), 4_194_944),  # 87.yaml
+    (87, ("limits", "min_contract_size_per_local"), 2),  # 87.yaml
+    (88, ("limits", "max_globals_per_contract"), 65_536),  # 88.yaml
+    (88, ("burnt_gas_reward",), (0, 1)),
+]
+
+
+@pytest.mark.parametrize("version,path,value", SNAPSHOT_FACTS)
+def test_resolved_parameters_match_nearcore(version, path, value):
+    cfg = Config.for_protocol(version)
+    got = getattr(cfg, path[0])
+    for key in path[1:]:
+        got = got[key]
+    assert got == value
+
+
+def test_every_supported_version_resolves_and_runtime_takes_it():
+    for version in params.SUPPORTED_PROTOCOLS:
+        rt = Runtime(protocol=version)
+        assert rt.config.protocol_version == version
+        assert rt.config.action_fees["function_call_base"].execution == 780_000_000_000
+
+
+def test_an_unsupported_version_names_the_supported_ones():
+    with pytest.raises(RuntimeSimError) as info:
+        Runtime(protocol=80)
+    message = str(info.value)
+    assert "80" in message
+    for version in params.SUPPORTED_PROTOCOLS:
+        assert str(version) in message
+    with pytest.raises(ValueError, match="73, 82"):
+        Config.for_protocol(100)
+
+
+def test_protocol_and_a_config_of_another_version_conflict():
+    with pytest.raises(RuntimeSimError, match="with_protocol"):
+        Runtime(protocol=73, config=Config.for_protocol(84))
+    assert Runtime(protocol=73, config=Config.for_protocol(73)).config.protocol_version == 73
+
+
+def test_with_protocol_keeps_the_other_knobs_and_an_explicit_field_is_kept():
+    cfg = Config(gas_price=5 * 10**8, genesis_time_ns=7).with_protocol(73)
+    assert (cfg.gas_price, cfg.genesis_time_ns, cfg.protocol_version) == (5 * 10**8, 7, 73)
+    assert cfg.ext_costs["touching_trie_node"] == 16_101_955_926
+    ext = dict(Config.for_protocol(73).ext_costs, touching_trie_node=1)
+    assert Config(protocol_version=73, ext_costs=ext).ext_costs["touching_trie_node"] == 1
+
+
+def test_default_is_the_declared_default_version():
+    assert Config().protocol_version == params.DEFAULT_PROTOCOL
+    assert Runtime().config.protocol_version == params.DEFAULT_PROTOCOL
+    assert params.EXT_COSTS == Config().ext_costs
+
+
+# ------------------------------------------------------------------ behaviour per version
+
+
+def _writer():
+    w = Wat()
+    w.method("put", f"(drop (call $storage_write {w.s('k')} {w.s('v')} (i64.const 0)))")
+    w.method("echo", """(call $input (i64.const 0))
+      (call $value_return (i64.const -1) (i64.const 0))""")
+    return w.build()
+
+
+@pytest.mark.parametrize("version", [73, 84])
+def test_a_storage_write_pays_the_versions_trie_node_price(version):
+    """81.yaml: touching_trie_node 16.1 Ggas -> 2.28 Ggas; a write's gas differs by exactly
+    ttn_per_write x the price difference between 73 and 84."""
+    burnt = {}
+    for v in (73, 84):
+        rt = Runtime(protocol=v)
+        c = rt.deploy("c.near", _writer(), balance=10 * NEAR)
+        user = rt.create_account("u.near", balance=10 * NEAR)
+        burnt[v] = user.call(c, "put", gas=100 * TGAS).receipts[0].vm_gas_burnt
+    cfg73, cfg84 = Config.for_protocol(73), Config.for_protocol(84)
+    per_node = cfg73.ext_costs["touching_trie_node"] - cfg84.ext_costs["touching_trie_node"]
+    assert burnt[73] - burnt[84] == cfg84.ttn_per_write * per_node
+
+
+def test_input_pays_per_byte_only_before_82():
+    """logic.rs `input`: charge_bytes_gas = !deterministic_account_ids (snapshot 82)."""
+    args = b"x" * 1000
+    burnt = {}
+    for v in (73, 82):
+        rt = Runtime(protocol=v)
+        c = rt.deploy("c.near", _writer(), balance=10 * NEAR)
+        user = rt.create_account("u.near", balance=10 * NEAR)
+        burnt[v] = user.call(c, "echo", args, gas=100 * TGAS).receipts[0].vm_gas_burnt
+    byte = Config.for_protocol(73).ext_costs["write_register_byte"]
+    assert burnt[73] - burnt[82] == byte * len(args)
+
+
+def test_the_300_tgas_limit_before_83():
+    for version, limit in ((73, 300 * TGAS), (82, 300 * TGAS), (83, 10**15), (88, 10**15)):
+        rt = Runtime(protocol=version)
+        alice = rt.create_account("alice.near", balance=100 * NEAR)
+        with pytest.raises(Exception, match="TotalPrepaidGasExceeded"):
+            alice.submit("bob.near", "hello", gas=limit + 1)
+        alice.submit("bob.near", "hello", gas=limit)
+
+
+@pytest.mark.parametrize("version", [84, 87])
+def test_the_contract_reward_is_30_percent_until_87(version):
+    rt = Runtime(protocol=version)
+    c = rt.deploy("c.near", _writer(), balance=10 * NEAR)
+    user = rt.create_account("u.near", balance=10 * NEAR)
+    before = c.balance
+    r = user.call(c, "put", gas=100 * TGAS).receipts[0]
+    num, den = rt.config.burnt_gas_reward
+    expected = (r.vm_gas_burnt * num // den) * rt.config.gas_price
+    assert r.contract_reward == expected
+    assert (expected > 0) == (version < 87)
+    assert c.balance - before == expected
