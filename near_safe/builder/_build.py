@@ -53,7 +53,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from . import _analyze, _manifest
-from ._misuse import check_decorator_misuse
+from ._misuse import check_decorator_misuse, staged_source
 from ._progress import Progress
 from ._toolchain import (
     BUILDER_FORMAT,
@@ -97,7 +97,7 @@ def _site_package_files(location: Path) -> list[Path]:
     return [location]
 
 
-CHECKS_VERSION = "decorator-misuse-1"
+CHECKS_VERSION = "decorator-misuse-2-annotation-kinds"
 
 
 @dataclass
@@ -145,7 +145,8 @@ def stage_contract(folder: Path, plan, snap) -> Path:
     ``folder``, a new folder; returns the staged contract's path."""
     folder.mkdir()
     staged = folder / plan.contract.name
-    staged.write_bytes(snap.contract)
+    # annotations -> args= (near_safe methods), annotations blanked: _misuse.staged_source
+    staged.write_bytes(staged_source(snap.contract.decode("utf-8"), plan.contract).encode())
     if snap.pyproject is not None:
         (folder / "pyproject.toml").write_bytes(snap.pyproject)
     return staged

@@ -273,7 +273,8 @@ def misuse_of(dec: ast.expr, kind: str, node, names: _Names, inner: str | None =
     return None
 
 
-def _check_decorators(node, names: _Names, path: Path, undecided: list) -> None:
+def _check_decorators(node, names: _Names, path: Path, undecided: list,
+                      walk: "_Walk | None" = None, in_class: bool = False) -> None:
     """Apply the decorators bottom-up, as Python does."""
     inner = None  # the near_safe decorator applied just before, if the last one applied
     direct = True  # nothing but near_safe decorators applied so far
@@ -294,18 +295,25 @@ def _check_decorators(node, names: _Names, path: Path, undecided: list) -> None:
             return
         if found:
             raise BuildError(f"{path}:{dec.lineno}: {found}")
+        if walk is not None and walk.exports:
+            _check_exported(dec, target, kind, node, path)
         inner = kind
+    if walk is not None and inner is not None and isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        walk.method(node, names, path, in_class)
 
 
-def _check_defs(body: list, names: _Names, path: Path, undecided: list) -> None:
+def _check_defs(body: list, names: _Names, path: Path, undecided: list,
+                walk: "_Walk | None" = None, in_class: bool = False) -> None:
     """Walk one scope's statements in order, so a name means what it means at that point."""
     for node in body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names.bind_import(node)
             continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            _check_decorators(node, names, path, undecided)
-            _check_defs(node.body, names.copy(), path, undecided)  # an inner scope
+            _check_decorators(node, names, path, undecided, walk, in_class)
+            _check_defs(node.body, names.copy(), path, undecided, walk,
+                        isinstance(node, ast.ClassDef))  # an inner scope
             names.forget(node.name)
             continue
         if isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
@@ -320,7 +328,7 @@ def _check_defs(body: list, names: _Names, path: Path, undecided: list) -> None:
                     names.forget(h.name)
                 inner += h.body
             inner += list(getattr(node, "finalbody", []))
-            _check_defs(inner, names, path, undecided)
+            _check_defs(inner, names, path, undecided, walk, in_class)
             continue
         names.rebind(node)
         if isinstance(node, ast.Assign):  # `c = call`, `K = INT`: an alias of near_safe's
@@ -337,11 +345,13 @@ def _check_defs(body: list, names: _Names, path: Path, undecided: list) -> None:
                         names.kinds[target.id] = value
 
 
-def check_tree(tree: ast.Module, path: Path) -> list[str]:
+def check_tree(tree: ast.Module, path: Path, exports: bool = False) -> list[str]:
     """Raise BuildError ``file:line: @kind on name: ...`` for the first decorator misuse in
-    ``tree``; return the ``file:line`` of decorators the tree cannot decide."""
+    ``tree`` (with ``exports``, the contract file: also a near_safe decorator nearc would not
+    export, and annotations with no kind or disagreeing with args=); return the
+    ``file:line`` of decorators the tree cannot decide."""
     undecided: list[str] = []
-    _check_defs(tree.body, _Names(), Path(path), undecided)
+    _check_defs(tree.body, _Names(), Path(path), undecided, _Walk(exports) if exports else None)
     return undecided
 
 
@@ -353,7 +363,287 @@ def check_decorator_misuse(contract: Path, source: str | None = None,
     contract = Path(contract)
     if source is None:
         source = contract.read_text(encoding="utf-8")
-    undecided = check_tree(ast.parse(source, filename=str(contract)), contract)
+    undecided = check_tree(ast.parse(source, filename=str(contract)), contract, exports=True)
     for path, text in (local_sources or {}).items():
         undecided += check_tree(ast.parse(text, filename=str(path)), Path(path))
     return undecided
+
+
+# --- exported names (issue 14, item 5) -----------------------------------------------------------
+
+from .._facts import NEARC_EXPORT_DECORATORS as _EXPORTED  # noqa: E402
+
+
+def _check_exported(dec: ast.expr, target: ast.expr, kind: str, node, path: Path) -> None:
+    """nearc exports a method only when a decorator's bare name is one of its names
+    (platform.md): near_safe's decorator written through an alias or an attribute is applied
+    under CPython but the method is silently missing from the Wasm.  A build error instead."""
+    if isinstance(target, ast.Name) and target.id in _EXPORTED:
+        return
+    written = ast.unparse(target)
+    raise BuildError(
+        f"{path}:{dec.lineno}: @{written} on {node.name}: nearc exports a method only when its "
+        f"decorator is written by one of its own names (@view, @call, @init, @callback, "
+        f"@multi_callback), so {node.name} would be missing from the Wasm: write "
+        f"`from near_safe import {kind}` and @{kind} (near_safe's decorators replace "
+        f"near-sdk-py's; keep near-sdk-py's other names through `import near_sdk_py`)")
+
+
+# --- argument kinds from annotations (issue 14, item 2) -----------------------------------------
+# MicroPython keeps no annotations (it does not even evaluate them), so the kinds a method's
+# annotations give are read here, from the syntax tree, and written into the staged source as
+# the equivalent ``args={...}`` (staged_source): the contract side checks them like any args=,
+# at no extra cost.  The same staged source runs in CPython mode, so both modes check the same
+# kinds.  ``args=`` written by hand is an override; where it and an annotation disagree on a
+# parameter's kind the build stops naming the method.
+
+#: Annotation name (bare, or the last part of a dotted name) -> near_safe kind.  near-sdk-py
+#: 1.0.0 spells an account ``AccountId`` (= str) and an amount ``Balance`` (= int); near_safe
+#: takes amounts as U128 decimal strings, as NEAR's JSON standards do.
+ANNOTATION_KINDS = {
+    "str": "str", "int": "int", "bool": "bool", "list": "list", "List": "list",
+    "Sequence": "list", "dict": "dict", "Dict": "dict", "Mapping": "dict",
+    "AccountId": "account", "Balance": "amount", "Amount": "amount", "U128": "amount",
+    "Gas": "int", "Any": "any", "object": "any",
+}
+_NONE_NAMES = ("None", "NoneType")
+
+
+class _NoKind(Exception):
+    """An annotation near_safe has no kind for (its text is the reason)."""
+
+
+def annotation_kind(node: ast.expr) -> tuple[str, bool]:
+    """``(kind, nullable)`` for an annotation: ``int`` -> ("int", False), ``str | None`` /
+    ``Optional[str]`` -> ("str", True).  Raises _NoKind with the reason."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return annotation_kind(ast.parse(node.value, mode="eval").body)
+        except SyntaxError:
+            raise _NoKind(f"the string annotation {node.value!r} is not Python") from None
+    if isinstance(node, ast.Subscript):
+        base = _last_name(node.value)
+        inner = node.slice
+        if base == "Optional":
+            return annotation_kind(inner)[0], True
+        if base == "Union":
+            parts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            return _union(parts, node)
+        if base in ANNOTATION_KINDS and ANNOTATION_KINDS[base] in ("list", "dict"):
+            return ANNOTATION_KINDS[base], False  # the items are not checked (as LIST/DICT)
+        raise _NoKind(f"{ast.unparse(node)} is not a kind near_safe checks")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union(_flatten_or(node), node)
+    name = _last_name(node)
+    if name == "float":
+        raise _NoKind("near_safe has no float kind (JSON numbers with a fraction lose "
+                      "precision between clients): take an int in smaller units or a str")
+    if name in ANNOTATION_KINDS:
+        return ANNOTATION_KINDS[name], False
+    raise _NoKind(f"{ast.unparse(node)} is not a kind near_safe checks")
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Constant) and node.value is None:
+        return "None"
+    return None
+
+
+def _flatten_or(node: ast.expr) -> list:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _flatten_or(node.left) + _flatten_or(node.right)
+    return [node]
+
+
+def _union(parts: list, node: ast.expr) -> tuple[str, bool]:
+    rest = [p for p in parts if _last_name(p) not in _NONE_NAMES]
+    if len(rest) != 1:
+        raise _NoKind(f"{ast.unparse(node)} is a union of kinds, which near_safe does not "
+                      "check")
+    return annotation_kind(rest[0])[0], len(rest) < len(parts)
+
+
+def _written_kind(kind: str) -> str:
+    """How a kind is written in messages: AMOUNT, optional(ACCOUNT)."""
+    return (f"optional({kind[1:].upper()})" if kind.startswith("?") else kind.upper())
+
+
+class _Walk:
+    """What one walk of a contract's tree collects beyond decorator misuse: the ``args=``
+    each annotated near_safe method gets (``edits``), and whether nearc's export-name rule is
+    checked (only the contract file's methods are exported)."""
+
+    def __init__(self, exports: bool):
+        self.exports = exports
+        self.edits: list[tuple[int, int, str]] = []  # (line, byte column, text to insert)
+
+    def method(self, node, names: _Names, path: Path, in_class: bool) -> None:
+        decs = [(d, names.decorator_kind(d.func if isinstance(d, ast.Call) else d))
+                for d in node.decorator_list]
+        ours = [(d, k) for d, k in decs if k is not None]
+        if len(ours) != 1 or ours[0][0] is not node.decorator_list[-1]:
+            return  # none, stacked (a misuse), or applied to another decorator's result
+        dec, kind = ours[0]
+        keywords = dec.keywords if isinstance(dec, ast.Call) else []
+        if any(kw.arg is None for kw in keywords):
+            return  # **opts: args= may be in there
+        spec = _annotated_spec(node, kind, in_class, {_last_name(d.func if isinstance(
+            d, ast.Call) else d) for d in node.decorator_list})
+        if not spec:
+            return
+        args = next((kw.value for kw in keywords if kw.arg == "args"), None)
+        if args is not None:
+            _compare(args, spec, names, kind, node, path)
+            return
+        unknown = [(p, why) for p, (k, why) in spec.items() if k is None]
+        if unknown:
+            p, why = unknown[0]
+            raise BuildError(
+                f"{path}:{_param(node, p).lineno}: @{kind} on {node.name}: argument {p!r}: {why}; change "
+                f"the annotation, or declare the argument's kind in args= (for example "
+                f"@{kind}(args={{{p!r}: ANY}}))")
+        text = "args={" + ", ".join(f"{p!r}: {k!r}" for p, (k, _) in spec.items()) + "}"
+        end_line, end_col = dec.end_lineno, dec.end_col_offset
+        if isinstance(dec, ast.Call):  # before the closing parenthesis
+            text = (", " if dec.args or dec.keywords else "") + text
+            self.edits.append((end_line, end_col - 1, text))
+        else:
+            self.edits.append((end_line, end_col, "(" + text + ")"))
+
+
+def _annotated_spec(node, kind: str, in_class: bool, decorators: set) -> dict:
+    """Parameter -> (kind or None, why not) for the parameters a near_safe method takes from
+    its JSON input: not ``self`` (a method of a class), not a callback's first (the result),
+    not ``*args``/``**kwargs``.  An unannotated parameter is ANY; a default or an Optional
+    annotation makes it optional (absent is fine; JSON null is refused, as for every kind).
+    Empty when no parameter is annotated and none is left: nothing to add."""
+    a = node.args
+    positional = list(a.args)
+    defaults = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+    pairs = list(zip(positional, defaults))
+    if in_class and "staticmethod" not in decorators:
+        pairs = pairs[1:]
+    if kind in ("callback", "multi_callback"):
+        pairs = pairs[1:]
+    pairs += list(zip(a.kwonlyargs, a.kw_defaults))
+    spec = {}
+    for arg, default in pairs:
+        if arg.annotation is None:
+            k, nullable, why = "any", False, None
+        else:
+            try:
+                (k, nullable), why = annotation_kind(arg.annotation), None
+            except _NoKind as exc:
+                k, nullable, why = None, False, str(exc)
+        if k is not None and (default is not None or nullable):
+            k = "?" + k
+        spec[arg.arg] = (k, why)
+    return spec
+
+
+def _param(node, name: str) -> ast.arg:
+    return next(p for p in node.args.args + node.args.kwonlyargs if p.arg == name)
+
+
+def _compare(args: ast.expr, spec: dict, names: _Names, kind: str, node, path: Path) -> None:
+    """``args=`` written by hand overrides the annotations; a parameter whose declared kind
+    differs from its annotation's is a build error (optional or not is args='s to say)."""
+    if not isinstance(args, ast.Dict) or any(k is None for k in args.keys):
+        return  # built at run time: the tree cannot compare
+    for key, value in zip(args.keys, args.values):
+        try:
+            name, declared = _const(key), _kind(value, names)
+        except _Unknown:
+            continue
+        if name not in spec or type(declared) is not str:
+            continue
+        annotated, _ = spec[name]
+        param = _param(node, name)
+        if annotated is None or param.annotation is None:
+            continue  # no kind from the annotation: args= says it
+        if annotated.lstrip("?") != declared.lstrip("?"):
+            raise BuildError(
+                f"{path}:{param.lineno}: @{kind} on {node.name}: argument {name!r} is annotated "
+                f"{ast.unparse(param.annotation)} (kind {_written_kind(annotated.lstrip('?'))}) "
+                f"but args= declares {_written_kind(declared)}: make them agree, or drop one "
+                f"(the annotation alone gives the kind)")
+
+
+def _edit(source: str, edits: list[tuple[int, int, str, int, int]]) -> str:
+    """Apply ``(line, byte col, text, end line, end byte col)`` replacements (1-based lines, as
+    ast gives them; columns are UTF-8 byte offsets).  Replaced spans keep their newlines, so
+    every line keeps its number."""
+    lines = source.encode("utf-8").splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    data = b"".join(lines)
+    for line, col, text, end_line, end_col in sorted(edits, reverse=True):
+        a, b = starts[line - 1] + col, starts[end_line - 1] + end_col
+        kept = b"\n" * data[a:b].count(b"\n")
+        data = data[:a] + text.encode("utf-8") + kept + data[b:]
+    return data.decode("utf-8")
+
+
+def _annotation_spans(tree: ast.Module, source: str) -> list[tuple[int, int, str, int, int]]:
+    """The annotations of every def (parameters and return) and of module- and class-level
+    annotated assignments, as spans to blank.  MicroPython never evaluates annotations;
+    CPython does, at def time (a NameError for ``AccountId`` the contract never imported): the
+    staged source has none, so both modes run the same code."""
+    lines = source.encode("utf-8").splitlines(keepends=True)
+    spans = []
+
+    def arg_span(arg: ast.arg):
+        if arg.annotation is not None:
+            spans.append((arg.lineno, arg.col_offset + len(arg.arg.encode("utf-8")), "",
+                          arg.annotation.end_lineno, arg.annotation.end_col_offset))
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            for arg in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg]:
+                if arg is not None:
+                    arg_span(arg)
+            if node.returns is not None:
+                # the "->" before the return annotation: search back from it
+                line, col = node.returns.lineno, node.returns.col_offset
+                while True:
+                    text = lines[line - 1][:col]
+                    at = text.rfind(b"->")
+                    if at >= 0:
+                        break
+                    line, col = line - 1, len(lines[line - 2])
+                spans.append((line, at, "", node.returns.end_lineno,
+                              node.returns.end_col_offset))
+    for scope in [tree] + [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
+        for node in scope.body:
+            if isinstance(node, ast.AnnAssign):
+                if node.value is not None:
+                    spans.append((node.target.end_lineno, node.target.end_col_offset, " = ",
+                                  node.value.lineno, node.value.col_offset))
+                else:
+                    spans.append((node.lineno, node.col_offset, "pass", node.end_lineno,
+                                  node.end_col_offset))
+    return spans
+
+
+def staged_source(source: str, path, blank_annotations: bool = False) -> str:
+    """The contract source the Wasm is built from and CPython mode runs: every annotated
+    near_safe method without ``args=`` gets the ``args=`` its annotations give.  With
+    ``blank_annotations`` (CPython mode) the annotations themselves are blanked: MicroPython
+    never evaluates them, CPython would (at def time).  The Wasm build keeps them, for
+    nearc's ABI, which reads them.  Line numbers are kept.  Raises BuildError for an annotation near_safe has no kind for, or
+    one that disagrees with an ``args=`` written by hand.  Only near_safe's decorators are
+    touched (another library's keep their own argument handling)."""
+    path = Path(path)
+    tree = ast.parse(source, filename=str(path))
+    walk = _Walk(exports=False)
+    _check_defs(tree.body, _Names(), path, [], walk)
+    edits = [(line, col, text, line, col) for line, col, text in walk.edits]
+    if blank_annotations:
+        edits += _annotation_spans(tree, source)
+    return _edit(source, edits) if edits else source

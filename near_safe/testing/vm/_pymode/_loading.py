@@ -87,6 +87,9 @@ def _nearc_injected_source(path: str, source: str) -> str:
     import tempfile
     from pathlib import Path
 
+    from ....builder._misuse import staged_source
+
+    source = staged_source(source, path, True)  # annotations -> args= (as the builder does)
     try:
         from nearc.abi import inject_abi
         from nearc.exports import inject_contract_exports
