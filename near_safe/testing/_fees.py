@@ -122,8 +122,8 @@ class TxCost:
 
     gas_burnt: int  # receipt creation send + Σ send fees
     gas_remaining: int  # Σ prepaid FunctionCall gas + receipt exec + Σ exec fees
-    gas_price: int
-    total_cost: int  # (gas_burnt + gas_remaining) * price + Σ deposits
+    gas_price: int  # the purchase price: the receipt's gas_price (purchase_price)
+    total_cost: int  # gas_burnt * block price + gas_remaining * gas_price + Σ deposits
     burnt_amount: int  # gas_burnt * price
 
 
@@ -147,10 +147,29 @@ def tx_cost(config, signer_id: str, receiver_id: str, actions) -> TxCost:
         elif isinstance(a, Transfer):
             deposits += a.deposit
     gas_remaining = prepaid + exec_fees
-    price = config.gas_price  # pessimistic inflation 1/1 since v78
-    total = (gas_burnt + gas_remaining) * price + deposits
-    return make_frozen(TxCost, gas_burnt=gas_burnt, gas_remaining=gas_remaining, gas_price=price,
-                       total_cost=total, burnt_amount=gas_burnt * price)
+    price = config.gas_price
+    purchase = purchase_price(config, sir, prepaid)
+    total = gas_burnt * price + gas_remaining * purchase + deposits
+    return make_frozen(TxCost, gas_burnt=gas_burnt, gas_remaining=gas_remaining,
+                       gas_price=purchase, total_cost=total, burnt_amount=gas_burnt * price)
+
+
+def purchase_price(config, sir: bool, prepaid_gas: int) -> int:
+    """The price the receipt's gas is bought at (docs/protocol.md 3.1): the block's price,
+    inflated before protocol 78 by ``pessimistic_gas_price_inflation`` once per block the
+    receipt chain could last (config.rs ``tx_cost``: 1 hop unless sir, plus prepaid gas /
+    ``min_receipt_with_function_call_gas``; ``safe_gas_price_inflated`` rounds up, at most
+    255 hops), and from protocol 85 at least ``min_gas_purchase_price`` (NEP-642)."""
+    price = config.gas_price
+    num, den = config.pessimistic_gas_price_inflation
+    if num != den:
+        fees = config.action_fees
+        receipt, call = fees["action_receipt_creation"], fees["function_call_base"]
+        min_gas = (min(receipt.send_sir, receipt.send_not_sir) + receipt.execution
+                   + min(call.send_sir, call.send_not_sir) + call.execution)
+        hops = min(255, (0 if sir else 1) + (prepaid_gas // min_gas if min_gas else 0))
+        price = (num**hops * price + den**hops - 1) // den**hops
+    return max(price, config.min_gas_purchase_price)
 
 
 class ActionsValidationError(Exception):

@@ -656,18 +656,21 @@ class Runtime:
         if error is not None:  # a failed receipt creates nothing (docs/protocol.md 4.1)
             run.new_receipts.clear()
             run.yield_resumes.clear()
-        # 5. refunds
-        refunds = self._refunds(run, error)
+        # 5. refunds (and, from protocol 85, the account creation charge)
+        created = error is None and committed is None and run.account is not None
+        refunds, charge = self._refunds(run, error, created)
         # 6. commit, or discard every change of this receipt
         if error is None:
             if run.account is None:
                 st.accounts.pop(receipt.receiver_id, None)
             else:
                 st.accounts[receipt.receiver_id] = run.account
-        # 7. burn accounting and the contract's 30% reward, also after a failure
-        tokens_burnt = 0 if receipt.is_refund else run.gas_burnt * receipt.gas_price
-        num, den = cfg.burnt_gas_reward  # 3/10 before protocol 87, 0 from 87
-        reward = (run.vm_gas_burnt * num // den) * receipt.gas_price
+        # 7. burn accounting and the contract's 30% reward (0 from protocol 87), also after a
+        # failure; gas is burnt at the burn price (docs/protocol.md 3.4 step 7, 5.4)
+        price = _burn_price(cfg, receipt)
+        tokens_burnt = 0 if receipt.is_refund else run.gas_burnt * price + charge
+        num, den = cfg.burnt_gas_reward
+        reward = (run.vm_gas_burnt * num // den) * price
         if reward and receipt.receiver_id in st.accounts:
             rewarded = st.accounts[receipt.receiver_id].clone()
             rewarded.amount += reward
@@ -725,28 +728,41 @@ class Runtime:
                                "An new action receipt created during a FunctionCall is not "
                                f"valid: {e.message}", detail=e.kind) from None
 
-    def _refunds(self, run: ReceiptRun, error: Optional[ActionError]) -> list:
+    def _refunds(self, run: ReceiptRun, error: Optional[ActionError], created: bool) -> tuple:
         """docs/protocol.md 3.4 step 5 / docs/protocol.md 4.3-4.5: the deposit back to refund_to or
-        the predecessor if the receipt failed, unused gas to the signer at the receipt's price.
-        Refund receipts themselves refund nothing (a failed refund's amount is burnt)."""
+        the predecessor if the receipt failed, unused gas to the signer at the receipt's
+        (purchase) price, plus the difference between purchase and burn price of the burnt gas
+        before protocol 78 and from 85, less the account creation charge from 85 (lib.rs
+        ``refund_unspent_gas_and_deposits``).  Refund receipts themselves refund nothing (a
+        failed refund's amount is burnt).  Returns (receipts, account creation charge)."""
         receipt, cfg = run.receipt, self.config
         if receipt.is_refund:
-            return []
+            return [], 0
         out = []
         deposit_refund = total_deposit(receipt.actions) if error is not None else 0
         prepaid = (total_prepaid_gas(receipt.actions)
                    + total_prepaid_exec_fees(cfg, receipt.actions, receipt.receiver_id))
         gas_refund = prepaid - (run.gas_burnt if error is not None else run.gas_used)
-        # NEP-536 refund penalty: gas_refund_penalty 0/100, min 0 at protocol 84 -> 0
+        # NEP-536 refund penalty: gas_refund_penalty 0/100, min 0 at every version here -> 0
+        amount = gas_refund * receipt.gas_price
+        burn = _burn_price(cfg, receipt)
+        surplus = 0
+        if cfg.feature("refund_gas_price_changes") or cfg.feature("account_cost_increase"):
+            surplus = max(0, receipt.gas_price - burn) * run.gas_burnt
+        charge = 0
+        if created and cfg.feature("account_cost_increase"):
+            burnt_cost = cfg.action_fees["create_account"].execution * burn
+            charge = min(max(0, cfg.account_creation_charge - burnt_cost), surplus)
+        amount += surplus - charge
         if deposit_refund > 0:
             out.append(self._balance_refund(receipt, receipt.refund_to or receipt.predecessor_id,
                                             deposit_refund))
-        if gas_refund > 0:
+        if amount > 0:
             out.append(ActionReceipt(
                 self._new_id("receipt"), SYSTEM_ACCOUNT, receipt.signer_id, receipt.signer_id,
                 receipt.signer_public_key, receipt.gas_price,
-                [Transfer(deposit=gas_refund * receipt.gas_price)], tx_id=receipt.tx_id))
-        return out
+                [Transfer(deposit=amount)], tx_id=receipt.tx_id))
+        return out, charge
 
     def _balance_refund(self, receipt: ActionReceipt, to: str, amount: int) -> ActionReceipt:
         """A deposit ('balance') refund: predecessor and signer ``system``
@@ -1015,6 +1031,14 @@ class Runtime:
                 f"accounts={len(self._state.accounts)} pending={len(self.pending())}>")
 
 
+def _burn_price(config, receipt) -> int:
+    """The price a receipt's gas is burnt at: the block's, and from protocol 85 never above the
+    receipt's purchase price (lib.rs ``gas_burn_price``; docs/protocol.md 5.4)."""
+    if config.feature("account_cost_increase"):
+        return min(receipt.gas_price, config.gas_price)
+    return config.gas_price
+
+
 def _protocol_config(config, protocol) -> params.Config:
     """Runtime(config=, protocol=): the protocol's parameters (docs/protocol.md section 8)."""
     if protocol is None:
@@ -1180,3 +1204,9 @@ class _Ext:
 
     def yield_is_pending(self, account_id: str, data_id: bytes) -> bool:
         return (account_id, bytes(data_id)) in self._rt._state.yields
+
+    def trie_prefix(self, account_id: str) -> tuple:
+        """Trie nodes above ``account_id``'s contract data (testing/_trie.py)."""
+        from ._trie import prefix_nodes
+        return prefix_nodes(account_id, [a for a, acc in self._rt._state.accounts.items()
+                                         if acc.data])

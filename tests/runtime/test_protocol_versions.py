@@ -154,3 +154,112 @@ def test_the_contract_reward_is_30_percent_until_87(version):
     assert r.contract_reward == expected
     assert (expected > 0) == (version < 87)
     assert c.balance - before == expected
+
+
+# ------------------------------------------------------------------ buying and burning gas
+
+
+def _inflated(price, hops, num=103, den=100):
+    """config.rs ``safe_gas_price_inflated``: price x (num/den)^hops, rounded up."""
+    return (num**hops * price + den**hops - 1) // den**hops
+
+
+def _signer_cost(rt, user):
+    c = rt.deploy("c.near", _writer(), balance=10 * NEAR)
+    before = user.balance
+    out = user.call(c, "put", gas=100 * TGAS)
+    return out, before - user.balance
+
+
+def test_before_78_gas_is_bought_at_the_pessimistically_inflated_price():
+    """73: the receipt's gas is bought at price x 1.03^hops (config.rs tx_cost), so the signer
+    must hold far more than the gas will cost; the difference comes back with the refund and
+    the signer's net cost is what was burnt, at the block's price."""
+    rt = Runtime(protocol=73)
+    cfg = rt.config
+    fees = cfg.action_fees
+    min_gas = sum(min(f.send_sir, f.send_not_sir) + f.execution
+                  for f in (fees["action_receipt_creation"], fees["function_call_base"]))
+    hops = 1 + (100 * TGAS) // min_gas
+    purchase = _inflated(cfg.gas_price, hops)
+    assert purchase > 10 * cfg.gas_price  # 1.03^84: the sandbox's famous 12x
+    user = rt.create_account("u.near", balance=10 * NEAR)
+    out, spent = _signer_cost(rt, user)
+    assert out.status == "success"
+    burnt_at_block_price = sum(r.gas_burnt for r in out.receipts if not r.is_refund) \
+        * cfg.gas_price + out.conversion_tokens_burnt
+    assert spent == burnt_at_block_price
+    refund = [r for r in out.receipts if r.is_refund]
+    assert refund  # the unused gas and the price difference
+    # the same call at 84 (no inflation) costs the same burnt gas x price
+    rt84 = Runtime(protocol=84)
+    user84 = rt84.create_account("u.near", balance=10 * NEAR)
+    out84, spent84 = _signer_cost(rt84, user84)
+    per_node = cfg.ext_costs["touching_trie_node"] - rt84.config.ext_costs["touching_trie_node"]
+    assert spent - spent84 == cfg.ttn_per_write * per_node * cfg.gas_price
+
+
+def test_before_78_a_signer_without_the_inflated_cost_is_refused():
+    rt73, rt84 = Runtime(protocol=73), Runtime(protocol=84)
+    # a balance that covers 100 Tgas at the block price but not at the inflated one
+    balance = 100 * TGAS * rt84.config.gas_price * 3
+    for rt, ok in ((rt84, True), (rt73, False)):
+        c = rt.deploy("c.near", _writer(), balance=10 * NEAR)
+        user = rt.create_account("u.near", balance=balance)
+        if ok:
+            assert user.call(c, "put", gas=100 * TGAS).status == "success"
+        else:
+            with pytest.raises(Exception, match="NotEnoughBalance"):
+                user.call(c, "put", gas=100 * TGAS)
+
+
+def test_from_85_gas_is_bought_at_the_minimum_purchase_price_and_the_difference_refunded():
+    """NEP-642 (snapshot 85 min_gas_purchase_price; lib.rs gas_burn_price, price_surplus): a
+    plain transfer burns at the block price; the surplus of the purchase price comes back as a
+    gas refund, which at 84 does not exist."""
+    for version in (84, 85):
+        rt = Runtime(protocol=version)
+        cfg = rt.config
+        alice = rt.create_account("alice.near", balance=10 * NEAR)
+        bob = rt.create_account("bob.near", balance=0)
+        before = alice.balance
+        out = alice.transfer(bob, 1 * NEAR)
+        receipt = [r for r in out.receipts if not r.is_refund][0]
+        refunds = [r for r in out.receipts if r.is_refund]
+        assert receipt.tokens_burnt == receipt.gas_burnt * cfg.gas_price
+        spent = before - alice.balance - 1 * NEAR
+        assert spent == out.conversion_tokens_burnt + receipt.tokens_burnt
+        if version == 84:
+            assert not refunds
+        else:
+            assert cfg.min_gas_purchase_price > cfg.gas_price
+            assert len(refunds) == 1
+            surplus = (cfg.min_gas_purchase_price - cfg.gas_price) * receipt.gas_burnt
+            assert refunds[0].deposit == surplus
+
+
+def test_from_85_creating_an_account_costs_the_account_creation_charge():
+    """NEP-642: account_creation_charge (0.007 NEAR) less the create_account execution fee
+    already burnt is taken out of the refund and burnt (lib.rs refund_unspent_gas_and_deposits)."""
+    from near_safe.testing import CreateAccount, Transfer
+
+    spent = {}
+    for version in (84, 85):
+        rt = Runtime(protocol=version)
+        cfg = rt.config
+        alice = rt.create_account("alice.near", balance=10 * NEAR)
+        before = alice.balance
+        out = alice.execute("sub.alice.near", [CreateAccount(), Transfer(deposit=1 * NEAR)])
+        assert out.status == "success" and rt.exists("sub.alice.near")
+        receipt = [r for r in out.receipts if not r.is_refund][0]
+        charge = receipt.tokens_burnt - receipt.gas_burnt * cfg.gas_price
+        spent[version] = before - alice.balance - 1 * NEAR
+        assert spent[version] == out.conversion_tokens_burnt + receipt.tokens_burnt
+        if version == 84:
+            assert charge == 0
+        else:
+            expected = (cfg.account_creation_charge
+                        - cfg.action_fees["create_account"].execution * cfg.gas_price)
+            assert charge == expected > 0
+    # 85 also changed the create_account fees: 0.5 Tgas send, 7.2 Tgas execution
+    assert spent[85] > spent[84]
