@@ -202,7 +202,7 @@ def validate_actions(config, actions) -> None:
                 "DeleteActionMustBeFinal",
                 "The delete action must be the final action in transaction")
         if isinstance(action, FunctionCall):
-            _validate_function_call(limits, action)
+            _validate_function_call(config, limits, action)
         if isinstance(action, DeployContract) and len(action.code) > limits["max_contract_size"]:
             raise ActionsValidationError(
                 "ContractSizeExceeded",
@@ -216,11 +216,17 @@ def validate_actions(config, actions) -> None:
             f"{limits['max_total_prepaid_gas']}")
 
 
-def _validate_function_call(limits, action) -> None:
+def _validate_function_call(config, limits, action) -> None:
     if action.gas == 0:
         raise ActionsValidationError("FunctionCallZeroAttachedGas",
                                      "The attached amount of gas in a FunctionCall action "
                                      "has to be a positive number.")
+    if not action.method_name and config.feature("reject_empty_method_name"):
+        # protocol 87 (RejectEmptyMethodName): a new receipt is refused here instead of
+        # failing in the VM with MethodEmptyName (action_validation.rs
+        # validate_function_call_action, ValidateReceiptMode::NewReceipt)
+        raise ActionsValidationError("FunctionCallEmptyMethodName",
+                                     "The method name of a FunctionCall action is empty.")
     n = len(action.method_name.encode())
     if n > limits["max_length_method_name"]:
         raise ActionsValidationError(

@@ -263,3 +263,23 @@ def test_from_85_creating_an_account_costs_the_account_creation_charge():
             assert charge == expected > 0
     # 85 also changed the create_account fees: 0.5 Tgas send, 7.2 Tgas execution
     assert spent[85] > spent[84]
+
+
+# ------------------------------------------------------------------ 87: empty method names
+
+
+def test_from_87_an_empty_method_name_is_refused_at_validation():
+    """RejectEmptyMethodName => 87 (action_validation.rs validate_function_call_action): the
+    transaction is invalid with FunctionCallEmptyMethodName; before, the receipt runs and the
+    VM fails it with MethodEmptyName."""
+    for version in (84, 87, 88):
+        rt = Runtime(protocol=version)
+        c = rt.deploy("c.near", _writer(), balance=10 * NEAR)
+        user = rt.create_account("u.near", balance=10 * NEAR)
+        if version < 87:
+            out = user.call(c, "", gas=10 * TGAS)
+            assert out.status == "failure"
+            assert out.final_failure.detail == "MethodEmptyName"
+        else:
+            with pytest.raises(Exception, match="FunctionCallEmptyMethodName"):
+                user.call(c, "", gas=10 * TGAS)
