@@ -642,8 +642,17 @@ class Runtime:
         run = ReceiptRun(self, receipt, committed.clone() if committed else None,
                          actor_id=receipt.predecessor_id, promise_results=results)
         run.gas_burnt = run.gas_used = receipt_exec_fee(cfg)
-        # 3. the actions, stopping at the first failure
-        error = self._apply_actions(run)
+        # 3. the actions, stopping at the first failure; from protocol 87 a receipt whose
+        # promise inputs (borsh ReceivedData: 1 + 4 + len each) exceed
+        # max_receipt_total_input_size fails without running any (docs/protocol.md 3.4)
+        size = sum(1 if d is None else 5 + len(d) for d in results)
+        limit = cfg.limits["max_receipt_total_input_size"]
+        if size > limit:
+            error = ActionError(None, "TotalPromiseInputSizeExceeded",
+                                f"The total size of the receipt's promise inputs {size} "
+                                f"exceeds the limit {limit}", data={"size": size, "limit": limit})
+        else:
+            error = self._apply_actions(run)
         # 4. storage staking of the receiver (docs/protocol.md 6)
         if error is None and run.account is not None:
             lack = storage_stake_shortfall(run.account)

@@ -283,3 +283,50 @@ def test_from_87_an_empty_method_name_is_refused_at_validation():
         else:
             with pytest.raises(Exception, match="FunctionCallEmptyMethodName"):
                 user.call(c, "", gas=10 * TGAS)
+
+
+# ------------------------------------------------------------------ 87: promise input size
+
+
+def _fan_out(size):
+    """fan: two self-calls returning ``size`` zero bytes each, joined, then cb (records
+    that it ran)."""
+    from rtwat import store_i64
+
+    w = Wat()
+    w.method("big", f"(call $value_return (i64.const {size}) (i64.const 131072))")
+    call = (f'(call $promise_create {w.s("c.near")} {w.s("big")} {w.s("")} {w.u128(0)} '
+            f'(i64.const {150 * TGAS}))')
+    w.method("fan", f"""
+      (i64.store (i32.const 32) {call})
+      (i64.store (i32.const 40) {call})
+      (drop (call $promise_then (call $promise_and (i64.const 32) (i64.const 2))
+                                {w.s("c.near")} {w.s("cb")} {w.s("")} {w.u128(0)}
+                                (i64.const {20 * TGAS})))""")
+    w.method("cb", store_i64(w, "ran", "(call $promise_results_count)"))
+    return w.build()
+
+
+@pytest.mark.parametrize("version", [84, 87])
+def test_from_87_a_callback_over_4_mib_of_promise_inputs_fails_without_running(version):
+    """ReceiptPromiseInputSizeLimit (87.yaml max_receipt_total_input_size 4_194_944): the
+    callback's two inputs of 2.2 MB each (borsh ReceivedData: 5 bytes + data) exceed it, so
+    the callback fails with TotalPromiseInputSizeExceeded and its code never runs."""
+    size = 2_200_000
+    rt = Runtime(protocol=version)
+    c = rt.deploy("c.near", _fan_out(size), balance=50 * NEAR)
+    user = rt.create_account("u.near", balance=50 * NEAR)
+    out = user.call(c, "fan", gas=400 * TGAS)
+    cb = [r for r in out.receipts if r.method == "cb"][0]
+    total = 2 * (5 + size)
+    if total > rt.config.limits["max_receipt_total_input_size"]:
+        assert version == 87
+        assert cb.status == "failure"
+        assert cb.failure.kind == "TotalPromiseInputSizeExceeded"
+        assert cb.failure.data == {"size": total, "limit": 4_194_944}
+        assert b"ran" not in rt.storage(c)
+        assert cb.gas_burnt == rt.config.action_fees["action_receipt_creation"].execution
+    else:
+        assert version == 84
+        assert cb.status == "success"
+        assert rt.storage(c)[b"ran"] == (2).to_bytes(8, "little")
