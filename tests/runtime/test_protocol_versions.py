@@ -330,3 +330,39 @@ def test_from_87_a_callback_over_4_mib_of_promise_inputs_fails_without_running(v
         assert version == 84
         assert cb.status == "success"
         assert rt.storage(c)[b"ran"] == (2).to_bytes(8, "little")
+
+
+# ------------------------------------------------------------------ 85: one yocto on promise
+
+
+def _yocto_caller():
+    """A contract small enough for a zero-balance account (NEP-448: <= 770 bytes in all):
+    send() attaches 1 yocto to d.near.f."""
+    return """(module
+      (import "env" "promise_create" (func $pc (param i64 i64 i64 i64 i64 i64 i64 i64)
+                                               (result i64)))
+      (memory 1)
+      (data (i32.const 0) "d.nearf")
+      (data (i32.const 16) "\\01")
+      (func (export "send")
+        (drop (call $pc (i64.const 6) (i64.const 0) (i64.const 1) (i64.const 6)
+                        (i64.const 0) (i64.const 0) (i64.const 16) (i64.const %d)))))""" % (
+        5 * TGAS)
+
+
+@pytest.mark.parametrize("version", [84, 85])
+def test_from_85_a_contract_with_no_balance_may_attach_one_yocto(version):
+    """one_yocto_on_promise (snapshot 85): an account holding 0 may attach exactly 1 yocto to
+    a function call (wasmtime_runner/logic.rs skip_deduct); before, BalanceExceeded."""
+    rt = Runtime(protocol=version)
+    c = rt.deploy("c.near", _yocto_caller(), balance=0)
+    user = rt.create_account("u.near", balance=10 * NEAR)
+    out = user.call(c, "send", gas=50 * TGAS)
+    first = out.receipts[0]
+    if version == 84:
+        assert first.failure.data == {"host_error": "BalanceExceeded"}
+    else:
+        assert first.status == "success"
+        assert any(r.receiver == "d.near" and r.deposit == 1 for r in out.receipts)
+        # d.near does not exist: the yocto comes back to c, with the call's 30% reward
+        assert rt.balance(c) == first.contract_reward + 1

@@ -864,7 +864,9 @@ class VMLogic:
         self._pay_action_base("function_call_base", sir)
         self._pay_action_per_byte("function_call_per_byte", len(method) + len(args), sir)
         self.gas_counter.prepay_gas(gas)
-        self._deduct_balance(amount)
+        if not (amount == 1 and self.balance == 0 and self.config.feature("one_yocto_on_promise")):
+            self._deduct_balance(amount)  # else protocol 85+: the one yocto is subsidised
+            # (logic.rs skip_deduct, one_yocto_on_promise; docs/protocol.md 2.7)
         try:
             method_name = method.decode("utf-8")
         except UnicodeDecodeError:
