@@ -172,6 +172,8 @@ _BASE_LIMITS = {  # wasm_config.limit_config (docs/protocol.md 5.3)
     "max_params_per_function": None,
     "max_function_body_size": None,
     "max_types_per_contract": None,
+    "max_blocks_per_function": None,
+    "max_blocks_per_contract": None,
     "account_id_validity_rules_version": 1,
     "yield_timeout_length_in_blocks": 200,
     "max_yield_payload_size": 1_024,
@@ -195,11 +197,11 @@ _BASE_FEATURES = {
     "instant_promise_yield": False,  # version.rs InstantPromiseYield => 83
     "instant_delete_account": False,  # version.rs InstantDeleteAccount => 83
     "reftypes_bulk_memory": False,  # 84.yaml
-    "saturating_float_to_int": True,  # 78.yaml (true from 78; the sandbox's 73 build: true)
+    "saturating_float_to_int": False,  # 78.yaml `saturating_float_to_int: {old: false, new: true}`
     "account_cost_increase": False,  # version.rs AccountCostIncrease => 85 (NEP-642)
     "one_yocto_on_promise": False,  # snapshot 85
     "yield_with_id_host_fns": False,  # snapshot 85
-    "fix_contract_loading_error": False,  # 86.yaml
+    "fix_contract_loading_error": False,  # 87.yaml (not modelled: no effect on loading code)
     "reject_empty_method_name": False,  # version.rs RejectEmptyMethodName => 87
 }
 
@@ -207,9 +209,10 @@ _BASE_FEATURES = {
 # {version: ({group: {name: new value}}, source)}; applied in order on top of the base.
 _DIFFS = {
     78: ({"economics": {"pessimistic_gas_price_inflation": (1, 1)},
-          "features": {"refund_gas_price_changes": False}},
+          "features": {"refund_gas_price_changes": False, "saturating_float_to_int": True}},
          "78.yaml (NEP-536: pessimistic_gas_price_inflation 103/100 -> 1/1, "
-         "refund_gas_price_changes true -> false); snapshot 82 has 1/1"),
+         "refund_gas_price_changes true -> false; saturating_float_to_int false -> true); "
+         "snapshot 82 has 1/1"),
     81: ({"ext_costs": {"touching_trie_node": 2_280_000_000}},
          "81.yaml (wasm_touching_trie_node 16_101_955_926 -> 2_280_000_000); snapshot 82"),
     82: ({"limits": {"max_tables_per_contract": 1, "max_elements_per_contract_table": 10_000},
@@ -223,7 +226,8 @@ _DIFFS = {
          "83.yaml (1 PGas limits, account_id_validity_rules_version 1 -> 2); version.rs "
          "InstantPromiseYield, InstantDeleteAccount => 83"),
     84: ({"ext_costs": {"linear_op_base_cost": 26_328_192, "linear_op_unit_cost": 822_756},
-          "limits": {"max_deploy_actions_per_receipt": 10, "max_params_per_contract": 50_000, "max_params_per_function": 64,
+          "limits": {"max_deploy_actions_per_receipt": 10, "max_params_per_contract": 50_000,
+                     "max_blocks_per_function": 5_000, "max_blocks_per_contract": 50_000, "max_params_per_function": 64,
                      "max_function_body_size": 196_608, "max_types_per_contract": 1_024},
           "features": {"reftypes_bulk_memory": True}},
          "84.yaml (reftypes_bulk_memory, wasm_linear_op_*, vm_kind Wasmtime); snapshot 84 "
@@ -238,15 +242,14 @@ _DIFFS = {
          "snapshot 85 (action_create_account 0.5 / 7.2 Tgas, min_gas_purchase_price 10^9, "
          "account_creation_charge 0.007 NEAR, one_yocto_on_promise, yield_with_id_host_fns); "
          "version.rs AccountCostIncrease => 85"),
-    86: ({"features": {"fix_contract_loading_error": True}},
-         "86.yaml (fix_contract_loading_error; newer trees list it in 87.yaml)"),
     87: ({"economics": {"burnt_gas_reward": (0, 1)},
           "limits": {"min_contract_size_per_local": 2,
                      "max_receipt_total_input_size": 4_194_944},
-          "features": {"reject_empty_method_name": True}},
+          "features": {"reject_empty_method_name": True, "fix_contract_loading_error": True}},
          "87.yaml (burnt_gas_reward 3/10 -> 0/1, min_contract_size_per_local 2, "
-         "max_receipt_total_input_size 4_194_944); snapshot 87; "
-         "version.rs RejectEmptyMethodName => 87"),
+         "max_receipt_total_input_size 4_194_944, fix_contract_loading_error); snapshot 87; "
+         "version.rs RejectEmptyMethodName => 87.  86 changes no parameter (no 86.yaml in "
+         "current trees; an older draft 86.yaml held fix_contract_loading_error)"),
     88: ({"limits": {"max_globals_per_contract": 65_536}},
          "88.yaml (max_globals_per_contract 65_536, wasmtime48)"),
 }
