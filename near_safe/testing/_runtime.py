@@ -1214,8 +1214,9 @@ class _Ext:
     def yield_is_pending(self, account_id: str, data_id: bytes) -> bool:
         return (account_id, bytes(data_id)) in self._rt._state.yields
 
-    def trie_prefix(self, account_id: str) -> tuple:
-        """Trie nodes above ``account_id``'s contract data (testing/_trie.py)."""
-        from ._trie import prefix_nodes
-        return prefix_nodes(account_id, [a for a, acc in self._rt._state.accounts.items()
-                                         if acc.data])
+    def trie_chunk(self):
+        """This block's trie-node accounting (testing/_trie.py)."""
+        from ._trie import chunk_of
+        rt = self._rt
+        rt._trie_chunk = chunk_of(getattr(rt, "_trie_chunk", None), rt._state, rt._state.height)
+        return rt._trie_chunk

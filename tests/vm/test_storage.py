@@ -5,10 +5,13 @@ import dataclasses
 import pytest
 from vmhelpers import U64_MAX, C, L, make_logic, read_mem, write_reg
 
+from near_safe.testing._trie import TOP_NODES
 from near_safe.testing.params import DEFAULT_CONFIG
 from near_safe.testing.vm.logic import VMLogicError
 
-NO_TTN = dataclasses.replace(DEFAULT_CONFIG, ttn_per_write=0)  # TV15: "excluding TTN"
+# TV15: "excluding TTN" (trie nodes priced 0; the trie model is tests/runtime/test_trie.py)
+NO_TTN = dataclasses.replace(DEFAULT_CONFIG, ext_costs=dict(
+    C, touching_trie_node=0, read_cached_trie_node=0))
 KEY, V10, V20 = 0, 100, 200
 
 
@@ -75,18 +78,20 @@ def test_committed_storage_is_copied_on_first_write():
     assert lg.outcome().storage == {b"x": b"1", b"a": b"0123456789"}
 
 
-def test_ttn_estimate_is_charged_on_write_and_remove_only():
-    # docs/protocol.md 5.4: writes/removes pay touching_trie_node per node (estimated), reads do not
+def test_trie_nodes_are_charged_on_write_and_remove_only():
+    # docs/protocol.md 5.4: writes/removes pay touching_trie_node per node on the key's path
+    # (here the root extension and the column branch: the contract holds no data yet), reads
+    # do not (flat storage); a key the call already wrote costs no node
     with_ttn, without = setup(DEFAULT_CONFIG), setup()
     _, g1 = burnt(with_ttn, with_ttn.storage_write, 1, KEY, 10, V10, 0)
     _, g0 = burnt(without, without.storage_write, 1, KEY, 10, V10, 0)
-    assert g1 - g0 == DEFAULT_CONFIG.ttn_per_write * C["touching_trie_node"]
+    assert g1 - g0 == TOP_NODES * C["touching_trie_node"]
     _, r1 = burnt(with_ttn, with_ttn.storage_read, 1, KEY, 0)
     _, r0 = burnt(without, without.storage_read, 1, KEY, 0)
     assert r1 == r0
     _, d1 = burnt(with_ttn, with_ttn.storage_remove, 1, KEY, 0)
     _, d0 = burnt(without, without.storage_remove, 1, KEY, 0)
-    assert d1 - d0 == DEFAULT_CONFIG.ttn_per_write * C["touching_trie_node"]
+    assert d1 == d0
 
 
 def test_has_key_and_value_from_register():

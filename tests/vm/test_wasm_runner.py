@@ -7,10 +7,11 @@ import dataclasses
 import pytest
 from vmhelpers import C, Ext, F, context, host_gas, loading_fee, read_mem, wat
 
+from near_safe.testing._trie import TOP_NODES
 from near_safe.testing.params import DEFAULT_CONFIG, TGAS
 from near_safe.testing.vm import ContractCode, run
 
-TTN = DEFAULT_CONFIG.ttn_per_write * C["touching_trie_node"]
+TTN = TOP_NODES * C["touching_trie_node"]  # first write, empty storage: root ext + column branch
 OP = C["regular_op_cost"]
 
 CONTRACT = wat("""

@@ -31,6 +31,7 @@ from .._types import (
     VMOutcome,
     YieldResume,
 )
+from .._trie import Chunk, Storage, data_nodes, data_trie
 from ..params import Config
 from .gas import U64_MAX, GasCounter, GasError, IntegerOverflow
 from .weights import distribute_gas
@@ -183,8 +184,14 @@ class VMLogic:
         max_burnt = self.limits["max_gas_burnt_view" if context.is_view else "max_gas_burnt"]
         self.gas_counter = GasCounter(context.prepaid_gas, max_burnt, context.is_view)
         self._base = c["base"]
-        self._storage = storage
+        self._storage = self._storage_in = storage
         self._storage_copied = False
+        # trie-node accounting (docs/protocol.md 5.4, testing/_trie.py): this chunk's cache and
+        # the account's entry in it (read at the first storage access that needs them), and the
+        # keys this call wrote or removed
+        self._chunk = None
+        self._trie = None
+        self._trie_dirty: set = set()
         self.registers: dict = {}
         self._registers_memory = 0
         self.logs: list = []
@@ -361,7 +368,7 @@ class VMLogic:
 
     def _storage_for_write(self) -> dict:
         if not self._storage_copied:
-            self._storage = dict(self._storage)
+            self._storage = Storage(self._storage)
             self._storage_copied = True
         return self._storage
 
@@ -669,12 +676,42 @@ class VMLogic:
 
     # ==================================================================== 2.6 storage
 
-    def _ttn(self):
-        """Trie-node touches of a write/remove: an estimate (docs/protocol.md 5.4,
-        Config.ttn_per_write)."""
-        n = self.config.ttn_per_write
-        if n:
-            self.gas_counter.pay_per("touching_trie_node", self.ext_costs["touching_trie_node"], n)
+    def _trie_entry(self) -> list:
+        """[trie at the chunk's start, prefix tokens, flush, pending keys] (testing/_trie.py
+        Chunk.account).  The runtime keeps one Chunk per block (``ext.trie_chunk``); without
+        it each call is its own chunk and the account the only one holding data."""
+        if self._trie is None:
+            chunk = getattr(self.ext, "trie_chunk", None)
+            self._chunk = chunk() if chunk else Chunk()
+            self._trie = self._chunk.account(self.context.current_account_id, self._storage_in)
+        return self._trie
+
+    def _trie_fees(self, key: bytes, old) -> None:
+        """The trie nodes of a write's or remove's lookup, and the old value (``old``, None if
+        absent): ``touching_trie_node`` each, ``read_cached_trie_node`` for one a function call
+        of this chunk has read already; nothing for a key written or removed earlier in the
+        chunk (docs/protocol.md 5.4; logic.rs storage_write/storage_remove, testing/_trie.py)."""
+        dirty = self._trie_dirty
+        trie, prefix, flush, pending = self._trie_entry()
+        if key in dirty or key in pending:
+            return
+        dirty.add(key)
+        nodes = prefix + data_nodes(trie, key, flush)
+        if old is not None:
+            nodes.append(old)  # a value is cached by its hash: equal values share an entry
+        seen = self._chunk.seen
+        cached = touched = 0
+        for node in nodes:
+            if node in seen:
+                cached += 1
+            else:
+                seen.add(node)
+                touched += 1
+        c = self.ext_costs
+        if touched:
+            self.gas_counter.pay_per("touching_trie_node", c["touching_trie_node"], touched)
+        if cached:
+            self.gas_counter.pay_per("read_cached_trie_node", c["read_cached_trie_node"], cached)
 
     def _check_key(self, key: bytes):
         limit = self.limits["max_length_storage_key"]
@@ -698,7 +735,7 @@ class VMLogic:
         if evicted is not None:
             self.gas_counter.pay_per("storage_write_evicted_byte", c["storage_write_evicted_byte"],
                              len(evicted))
-        self._ttn()
+        self._trie_fees(key, evicted)
         self._storage_for_write()[key] = value
         if evicted is not None:
             self.storage_usage_now += len(value) - len(evicted)
@@ -717,6 +754,9 @@ class VMLogic:
         value = self._storage.get(key)
         if value is None:
             return 0
+        if key not in self._trie_dirty and key not in self._trie_entry()[3]:
+            # flat storage: no node is charged, but the value enters the chunk cache
+            self._chunk.seen.add(value)
         n = len(value)
         self.gas_counter.pay_per("storage_read_value_byte", c["storage_read_value_byte"], n)
         if n > 4000:
@@ -739,7 +779,7 @@ class VMLogic:
         if removed is not None:
             self.gas_counter.pay_per("storage_remove_ret_value_byte", c["storage_remove_ret_value_byte"],
                              len(removed))
-        self._ttn()
+        self._trie_fees(key, removed)
         if removed is None:
             return 0
         del self._storage_for_write()[key]
@@ -1079,9 +1119,19 @@ class VMLogic:
             aborted=aborted,
             new_receipts=[] if aborted else self.receipts,
             yield_resumes=[] if aborted else self.yield_resumes,
-            storage=None if aborted else self._storage,
+            storage=None if aborted else self._storage_out(),
             profile=dict(self.gas_counter.profile),
         )
+
+    def _storage_out(self) -> dict:
+        """The storage after the call: a changed one carries the trie of its keys, and the
+        keys it changed are pending for the rest of the chunk."""
+        st = self._storage
+        if self._storage_copied and getattr(st, "trie", None) is None:
+            st.trie = data_trie(self._storage_in).with_changes(st, self._trie_dirty)
+        if self._trie is not None:
+            self._trie[3] |= self._trie_dirty
+        return st
 
     def call_host(self, name: str, *args):
         """Call host function ``name``, converting counter errors into VMLogicError aborts."""
