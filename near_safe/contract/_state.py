@@ -24,6 +24,7 @@ readonly = None  # the view's name while a @view runs
 method = ""  # name of the exported method running now (for safe_call's messages)
 op = None  # the Operation a callback is settling (near_safe.operation())
 in_callback = False  # a @callback / @multi_callback is running
+unsent = 0  # promise builders (contract/_promise.py) made and not sent yet
 
 
 class ContractError(Exception):
@@ -151,12 +152,13 @@ def end_buffer(commit):
 def reset(name):
     """Per-call reset at the start of every wrapped method (matters in CPython mode, where the
     module outlives one call)."""
-    global _buf, _sends, readonly, method, op, in_callback
+    global _buf, _sends, readonly, method, op, in_callback, unsent
     _buf = _sends = None
     readonly = None
     method = name
     op = None
     in_callback = False
+    unsent = 0
 
 
 # --- ledgers: integer balances (yoctoNEAR or token units) per account --------------------

@@ -96,10 +96,15 @@ class Result:
     bench_results.py), so a callback that only settles never pays for it.  A decode that could
     take more than half the gas left is not done: ``value`` None, ``ok`` False, ``error``
     "result too large".  ``error``: why it is not ok ("failed", "result too large", "result is
-    not JSON", "result has the wrong kind")."""
+    not JSON", "result has the wrong kind").
+
+    It is also near-sdk-py's ``PromiseResult`` (exported under that name): ``status_code`` (1
+    succeeded, 2 failed), ``success`` (= ``succeeded``), ``data`` (= ``value``: one reader of
+    answers), ``unwrap()``, ``unwrap_or(default)``."""
 
     def __init__(self, succeeded, ok, raw, error, items=0):
-        self.succeeded = succeeded
+        self.succeeded = self.success = succeeded
+        self.status_code = 1 if succeeded else 2
         self.ok = ok
         self.raw = raw
         self.error = error
@@ -116,7 +121,21 @@ class Result:
                 self.ok, self.error = False, "result too large"
             elif raw and strict_json(raw):
                 self._value = json.loads(raw)
+            elif raw:  # not JSON, e.g. a near-sdk-py callee's str (raw UTF-8): contract/_text.py
+                from ._text import text
+
+                self._value = text(raw)
         return self._value
+
+    data = value  # near-sdk-py's PromiseResult.data: one reader of answers
+
+    def unwrap(self):
+        if not self.succeeded:
+            raise ContractError("Method " + _state.method + ": promise failed")
+        return self.data
+
+    def unwrap_or(self, default):
+        return self.data if self.succeeded else default
 
 
 def read_result(i, limit, kind):
@@ -199,7 +218,23 @@ def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=N
     module docstring and docs/safety.md.  Returns a Promise to return from the method."""
     if _state.readonly is not None:
         _state.write_refused()
-    _check_then(then, then_args)
+    _check_then(then, then_args, "safe_call")
+    a = _state.dumps(args) if args is not None else "{}"
+    return _state.promise(launch([(receiver, [(function, a, deposit, gas)])], deposit, gas, then,
+                                 then_args, callback_gas, own_gas, caller, refund, credit,
+                                 debit, lock, claimable))
+
+
+def launch(legs, deposit, gas, then, then_args, callback_gas, own_gas, caller, refund, credit,
+           debit, lock, claimable):
+    """The one settlement path of safe_call and the promise builders (contract/_promise.py).
+    ``legs``: ``[(receiver, actions)]``, one batch receipt each (several are joined with
+    promise_and, one settlement over all results); an action is ``(method, args JSON,
+    deposit, static gas)``, or ``(None, None, amount, 0)`` for a transfer.  ``deposit``: the
+    NEAR all legs carry; ``gas``: their static gas.  ``then`` was checked by the caller (None:
+    no callback, only for a flow that carries no NEAR and settles nothing).  Checks, numbers
+    and records the operation now; returns ``send`` (it creates the promises and returns the
+    index to return), for ``_state.promise`` or the builder's own deferral."""
     # 1. Gas, before any state change of ours.
     need = near.used_gas() + own_gas + gas + callback_gas
     if near.prepaid_gas() < need:
@@ -252,43 +287,55 @@ def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=N
             _state.write(_state.LOCK + lock, str(n))
             rec["l"] = lock
         _state.write(_OP + str(n), json.dumps(rec))
-    # 5. Promises: external call by weight, callback with static reserved gas.
+    # 5. Promises: external calls by weight, callback with static reserved gas.
     cb_args = dict(then_args) if then_args else {}
     if n is not None:
         cb_args["_ns"] = n
-    a = _state.dumps(args) if args is not None else "{}"
     cb = _state.dumps(cb_args)
     to = caller if back else None
 
     def send():
-        p = near.promise_batch_create(receiver)
-        near.promise_batch_action_function_call_weight(p, function, a, deposit, gas, 1)
-        if to is not None:
-            near.promise_set_refund_to(p, to)
+        ps = []
+        for receiver, actions in legs:
+            p = near.promise_batch_create(receiver)
+            carries = 0
+            for m, a, d, g in actions:
+                if m is None:
+                    near.promise_batch_action_transfer(p, d)
+                else:
+                    near.promise_batch_action_function_call_weight(p, m, a, d, g, 1)
+                carries += d
+            if to is not None and carries:
+                near.promise_set_refund_to(p, to)
+            ps.append(p)
+        p = ps[0] if len(ps) == 1 else near.promise_and(ps)
+        if then is None:
+            return p
         c = near.promise_batch_then(p, near.current_account_id())
         near.promise_batch_action_function_call_weight(c, then, cb, 0, callback_gas, 0)
         return c
 
-    return _state.promise(send)
+    return send
 
 
-def _check_then(then, then_args):
+def _check_then(then, then_args, who):
     """The callback must exist and accept ``then_args``: a callback that panics on its
-    arguments (or is missing) would never settle, leaving funds and locks stuck."""
+    arguments (or is missing) would never settle, leaving funds and locks stuck.  ``who``
+    names the construct in the message (safe_call, then, join)."""
     if then not in _CALLBACKS:
-        raise MisuseError("safe_call: then=%r is not a @callback of this contract" % (then,))
+        raise MisuseError(who + ": then=%r is not a @callback of this contract" % (then,))
     spec = _CALLBACKS[then] or {}
     args = then_args or {}
     for name in args:
         if name not in spec:
-            raise MisuseError("safe_call: callback %s takes no argument %r" % (then, name))
+            raise MisuseError(who + ": callback %s takes no argument %r" % (then, name))
     for name in spec:
         kind = spec[name]
         if name not in args:
             if kind[0] != "?":
-                raise MisuseError("safe_call: callback %s needs argument %r" % (then, name))
+                raise MisuseError(who + ": callback %s needs argument %r" % (then, name))
         elif not convert(kind.lstrip("?"), args[name])[0]:
-            raise MisuseError("safe_call: argument %r of %s must be of kind %s"
+            raise MisuseError(who + ": argument %r of %s must be of kind %s"
                               % (name, then, kind))
 
 
