@@ -97,12 +97,19 @@ def test_default_is_the_declared_default_version():
 # ------------------------------------------------------------------ behaviour per version
 
 
+def _before_82(wat_text: str) -> str:
+    """rtwat's modules import promise_set_refund_to, which nearcore links only from 82 (see
+    test_promise_set_refund_to_links_only_from_82): drop that import for older versions."""
+    return "\n".join(line for line in wat_text.splitlines()
+                     if '"promise_set_refund_to"' not in line)
+
+
 def _writer():
     w = Wat()
     w.method("put", f"(drop (call $storage_write {w.s('k')} {w.s('v')} (i64.const 0)))")
     w.method("echo", """(call $input (i64.const 0))
       (call $value_return (i64.const -1) (i64.const 0))""")
-    return w.build()
+    return _before_82(w.build())
 
 
 @pytest.mark.parametrize("version", [73, 84])
@@ -366,3 +373,26 @@ def test_from_85_a_contract_with_no_balance_may_attach_one_yocto(version):
         assert any(r.receiver == "d.near" and r.deposit == 1 for r in out.receipts)
         # d.near does not exist: the yocto comes back to c, with the call's 30% reward
         assert rt.balance(c) == first.contract_reward + 1
+
+
+# ------------------------------------------------------------------ 82: refund_to
+
+
+def test_promise_set_refund_to_links_only_from_82():
+    """NEP-616 (snapshot 82 deterministic_account_ids): before 82 nearcore does not link
+    promise_set_refund_to / refund_to_account_id, so a contract importing one fails with a
+    LinkError after the loading fee."""
+    w = Wat()
+    w.method("f", f"""(local.set $p (call $promise_batch_create {w.s("d.near")}))
+      (call $promise_set_refund_to (local.get $p) {w.s("u.near")})""")
+    for version in (73, 82):
+        rt = Runtime(protocol=version)
+        c = rt.deploy("c.near", w.build(), balance=10 * NEAR)
+        user = rt.create_account("u.near", balance=10 * NEAR)
+        first = user.call(c, "f", gas=50 * TGAS).receipts[0]
+        if version == 73:
+            assert first.failure.detail == "LinkError"
+            assert "promise_set_refund_to" in first.failure.message
+            assert first.vm_gas_burnt > 0  # the loading fee
+        else:
+            assert first.status == "success"

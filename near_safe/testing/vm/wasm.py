@@ -36,7 +36,7 @@ import wasmtime
 from ..._facts import cache_root as cache_dir  # the builder's cache folder, one definition
 from .._types import FunctionCallError, VMContext, VMOutcome
 from ..params import Config
-from . import metering
+from . import metering, prepare
 from .gas import U64_MAX, GasError, IntegerOverflow
 from .logic import (
     HOST_FUNCTIONS,
@@ -131,6 +131,7 @@ class LoadedModule:
         self.linker = wasmtime.Linker(eng)
         self.linker.allow_shadowing = True
         self.exports = {}
+        self.env_imports = set()  # names imported from env (version-gated host functions)
         self.link_error = None  # non-env import: PrepareError, nothing charged
         self.unknown_import = None  # unknown env import: LinkError after the loading fee
         self.prepare_error = None  # another nearcore PrepareError (kind): nothing charged
@@ -148,6 +149,7 @@ class LoadedModule:
             if imp.module != "env":
                 self.link_error = f"{imp.module}.{imp.name}"
                 continue
+            self.env_imports.add(imp.name)
             if not isinstance(imp.type, wasmtime.FuncType) or (
                     imp.name not in HOST_FUNCTIONS and imp.name not in UNSUPPORTED_HOST_FUNCTIONS):
                 # not a NEAR host function: nearcore fails to link (docs/protocol.md 3.5 step 6)
@@ -378,11 +380,17 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
     """docs/protocol.md 3.5 steps 3-8 for Wasm code."""
     from . import nop_outcome
 
+    # nearcore's preparation rules of this protocol version (prepare.py, docs/protocol.md 2.11)
+    try:
+        kind = prepare.check(prepare.shape_of(_binary(code), code.hash), config)
+    except (wasmtime.WasmtimeError, UnicodeDecodeError):  # text that is not WAT
+        kind = "Deserialization"
+    if kind is not None:
+        return nop_outcome(context, _prepare_error(kind))
     try:
         mod = load(code, config)
-    except wasmtime.WasmtimeError as e:
-        return nop_outcome(context, FunctionCallError(
-            "CompilationError", f"PrepareError: {e}".splitlines()[0], "PrepareError"))
+    except wasmtime.WasmtimeError:  # wasmtime's validation: nearcore's validator fails too
+        return nop_outcome(context, _prepare_error("Deserialization"))
     if mod.prepare_error is not None:
         return nop_outcome(context, FunctionCallError(
             "CompilationError", f"PrepareError: {mod.prepare_error}", "PrepareError"))
@@ -411,10 +419,13 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
     except GasError as e:
         return logic.outcome(aborted=host_error(e.kind).error)
 
-    if mod.unknown_import is not None:
+    unknown = mod.unknown_import or next(
+        (f"env.{name}" for name in sorted(mod.env_imports & VERSIONED_HOST_FUNCTIONS.keys())
+         if not config.feature(VERSIONED_HOST_FUNCTIONS[name])), None)
+    if unknown is not None:
         return logic.outcome(aborted=FunctionCallError(
-            "LinkError", f"LinkError: unknown or invalid import {mod.unknown_import}",
-            "LinkError", {"import": mod.unknown_import}))
+            "LinkError", f"LinkError: unknown or invalid import {unknown}",
+            "LinkError", {"import": unknown}))
 
     h = mod.holder
     prev = (h.logic, h.store, h.fuel_set, h.op_cost, h.abort)  # re-entrancy (nested runs)
@@ -438,6 +449,35 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
         return logic.outcome()
     finally:
         h.logic, h.store, h.fuel_set, h.op_cost, h.abort = prev
+
+
+# Host functions nearcore links only from the protocol version whose config flag enables them
+# (imports.rs): a contract importing one earlier fails to link, after the loading fee.
+VERSIONED_HOST_FUNCTIONS = {
+    "promise_set_refund_to": "deterministic_account_ids",  # NEP-616, protocol 82
+    "refund_to_account_id": "deterministic_account_ids",
+}
+
+
+def _prepare_error(kind: str) -> FunctionCallError:
+    """``CompilationError(PrepareError(kind))`` (nearcore's variant name in ``data``)."""
+    return FunctionCallError("CompilationError", f"PrepareError: {kind}", "PrepareError",
+                             {"PrepareError": kind})
+
+
+_binaries: dict = {}
+
+
+def _binary(code) -> bytes:
+    """The contract as a binary module (tests deploy WAT text too)."""
+    raw = code.code
+    if raw.startswith(b"\0asm"):
+        return raw
+    got = _binaries.get(code.hash)
+    if got is None:
+        text = raw.decode() if isinstance(raw, (bytes, bytearray)) else raw
+        got = _binaries[code.hash] = bytes(wasmtime.wat2wasm(text))
+    return got
 
 
 def _abort_reason(e, h: _Holder, logic: VMLogic, store) -> FunctionCallError:
