@@ -13,6 +13,7 @@ The same class serves Wasm mode (memory = the instance's linear memory) and CPyt
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 
 from .._types import (
@@ -359,6 +360,14 @@ class VMLogic:
         if len(self.logs) >= limit:
             raise host_error("NumberOfLogsExceeded", limit=limit)
 
+    def _log(self, message: str, logged: str | None = None):
+        """log_base, log_byte per byte of ``message``, then the log entry (``logged``, default
+        the message: abort stores "ABORT: " + message but pays for the message)."""
+        c = self.ext_costs
+        self.gas_counter.pay_base("log_base", c["log_base"])
+        self.gas_counter.pay_per("log_byte", c["log_byte"], len(message.encode()))
+        self._push_log(message if logged is None else logged)
+
     def _push_log(self, message: str):
         self.total_log_length += len(message.encode())
         if self.total_log_length > self.limits["max_total_log_length"]:
@@ -439,74 +448,22 @@ class VMLogic:
         self._pay_base()
         self._register_set(register_id, self.mem_read(data_ptr, data_len))
 
-    # ==================================================================== 2.2 context
-
-    def current_account_id(self, register_id):
-        self._pay_base()
-        self._register_set(register_id, self.context.current_account_id.encode())
-
-    def signer_account_id(self, register_id):
-        self._pay_base()
-        self._view_check("signer_account_id")
-        self._register_set(register_id, self.context.signer_account_id.encode())
-
-    def signer_account_pk(self, register_id):
-        self._pay_base()
-        self._view_check("signer_account_pk")
-        self._register_set(register_id, self.context.signer_account_pk)
-
-    def predecessor_account_id(self, register_id):
-        self._pay_base()
-        self._view_check("predecessor_account_id")
-        self._register_set(register_id, self.context.predecessor_account_id.encode())
-
-    def refund_to_account_id(self, register_id):
-        self._pay_base()
-        self._view_check("refund_to_account_id")
-        self._register_set(register_id, self.context.refund_to_account_id.encode())
+    # ============================================================ 2.2 context, 2.3 economics
+    # Host functions that read one VMContext field are made from the table _CONTEXT_READS
+    # (below the class): base cost, the view check for the fields a view may not read, then
+    # the value (to a register, as a u64 result, or as a u128 in memory).
 
     def input(self, register_id):
         self._pay_base()
         self._set_rc_data(register_id, self.context.input)
 
-    def block_index(self):
-        self._pay_base()
-        return self.context.block_height
-
-    def block_timestamp(self):
-        self._pay_base()
-        return self.context.block_timestamp
-
-    def epoch_height(self):
-        self._pay_base()
-        return self.context.epoch_height
-
     def storage_usage(self):
         self._pay_base()
         return self.storage_usage_now
 
-    def random_seed(self, register_id):
-        self._pay_base()
-        self._register_set(register_id, self.context.random_seed)
-
-    # ==================================================================== 2.3 economics
-
     def account_balance(self, balance_ptr):
         self._pay_base()
         self._set_u128(balance_ptr, self.balance)
-
-    def account_locked_balance(self, balance_ptr):
-        self._pay_base()
-        self._set_u128(balance_ptr, self.context.account_locked_balance)
-
-    def attached_deposit(self, balance_ptr):
-        self._pay_base()
-        self._set_u128(balance_ptr, self.context.attached_deposit)
-
-    def prepaid_gas(self):
-        self._pay_base()
-        self._view_check("prepaid_gas")
-        return self.context.prepaid_gas
 
     def used_gas(self):
         self._pay_base()
@@ -637,20 +594,12 @@ class VMLogic:
     def log_utf8(self, len_, ptr):
         self._pay_base()
         self._check_can_add_log()
-        message = self._get_utf8_string(len_, ptr)
-        c = self.ext_costs
-        self.gas_counter.pay_base("log_base", c["log_base"])
-        self.gas_counter.pay_per("log_byte", c["log_byte"], len(message.encode()))
-        self._push_log(message)
+        self._log(self._get_utf8_string(len_, ptr))
 
     def log_utf16(self, len_, ptr):
         self._pay_base()
         self._check_can_add_log()
-        message = self._get_utf16_string(len_, ptr)
-        c = self.ext_costs
-        self.gas_counter.pay_base("log_base", c["log_base"])
-        self.gas_counter.pay_per("log_byte", c["log_byte"], len(message.encode()))
-        self._push_log(message)
+        self._log(self._get_utf16_string(len_, ptr))
 
     def abort(self, msg_ptr, filename_ptr, line, col):
         """AssemblyScript abort (docs/protocol.md 2.5): strings are UTF-16 with a u32 length at
@@ -664,10 +613,7 @@ class VMLogic:
         msg = self._get_utf16_string(msg_len, msg_ptr)
         filename = self._get_utf16_string(file_len, filename_ptr)
         message = f'{msg}, filename: "{filename}" line: {line} col: {col}'
-        c = self.ext_costs
-        self.gas_counter.pay_base("log_base", c["log_base"])
-        self.gas_counter.pay_per("log_byte", c["log_byte"], len(message.encode()))
-        self._push_log("ABORT: " + message)
+        self._log(message, "ABORT: " + message)
         raise host_error("GuestPanic", panic_msg=message)
 
     def gas(self, opcodes):
@@ -1141,6 +1087,60 @@ class VMLogic:
             raise host_error(e.kind) from None
         except IntegerOverflow:
             raise host_error("IntegerOverflow") from None
+
+
+def _context_read(name: str, field: str, out: str, view: bool):
+    """The VMLogic method ``name`` of _CONTEXT_READS."""
+    get = operator.attrgetter(field)
+    if out == "str":
+        def host_fn(self, register_id):
+            self._pay_base()
+            if not view:
+                self._view_check(name)
+            self._register_set(register_id, get(self.context).encode())
+    elif out == "bytes":
+        def host_fn(self, register_id):
+            self._pay_base()
+            if not view:
+                self._view_check(name)
+            self._register_set(register_id, get(self.context))
+    elif out == "u64":
+        def host_fn(self):
+            self._pay_base()
+            if not view:
+                self._view_check(name)
+            return get(self.context)
+    else:  # u128
+        def host_fn(self, balance_ptr):
+            self._pay_base()
+            if not view:
+                self._view_check(name)
+            self._set_u128(balance_ptr, get(self.context))
+    host_fn.__name__, host_fn.__qualname__ = name, f"VMLogic.{name}"
+    host_fn.__doc__ = f"logic.rs ``{name}``: VMContext.{field} ({out})."
+    return host_fn
+
+
+#: host function -> (VMContext field, what it returns, readable in a view call)
+#: (docs/protocol.md 2.2, 2.3; logic.rs: the ones a view may not read call
+#: ``prohibited_in_view``).  str/bytes go to a register, u64 is returned, u128 written to memory.
+_CONTEXT_READS = {
+    "current_account_id": ("current_account_id", "str", True),
+    "signer_account_id": ("signer_account_id", "str", False),
+    "signer_account_pk": ("signer_account_pk", "bytes", False),
+    "predecessor_account_id": ("predecessor_account_id", "str", False),
+    "refund_to_account_id": ("refund_to_account_id", "str", False),
+    "random_seed": ("random_seed", "bytes", True),
+    "block_index": ("block_height", "u64", True),
+    "block_timestamp": ("block_timestamp", "u64", True),
+    "epoch_height": ("epoch_height", "u64", True),
+    "prepaid_gas": ("prepaid_gas", "u64", False),
+    "account_locked_balance": ("account_locked_balance", "u128", True),
+    "attached_deposit": ("attached_deposit", "u128", True),
+}
+for _name, (_field, _out, _view) in _CONTEXT_READS.items():
+    setattr(VMLogic, _name, _context_read(_name, _field, _out, _view))
+del _name, _field, _out, _view
 
 
 def _keccak(bits: int):
