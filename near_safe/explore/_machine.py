@@ -250,6 +250,8 @@ class Machine:
     attacker   an outsider account for the built-in attacker rule (None disables it)
     settings   a :class:`Settings`
     mode       runtime mode, "wasm" (default) or "python"
+    protocol   the NEAR protocol version the runtime models (None: the default, mainnet's;
+               docs/protocol.md section 8)
 
     Override ``setup(self, rt)`` to deploy contracts and call ``self.track(...)``; write rules
     with ``@rule`` and invariants with ``@invariant``.  Keep the system's state in the runtime,
@@ -265,6 +267,7 @@ class Machine:
     hostile: str | None = None
     settings: Settings = Settings()
     mode: str = "wasm"
+    protocol: int | None = None
 
     # --------------------------------------------------------------- set-up API
     def setup(self, rt) -> None:  # pragma: no cover - overridden

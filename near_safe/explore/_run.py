@@ -69,8 +69,11 @@ class Run:
         run.raise_on_violation = raise_on_violation
         mode = getattr(machine_cls, "mode", "wasm")
         hostile = machine_cls.hostile_accounts() if settings.attacker else ()
+        protocol = getattr(machine_cls, "protocol", None)  # None: the default version
+        config = Config(genesis_time_ns=GENESIS_TIME_NS) if protocol is None else \
+            Config.for_protocol(protocol, genesis_time_ns=GENESIS_TIME_NS)
         run.rt = FaultRuntime(mode=mode, large_bytes=settings.large_bytes, memo=settings.memo,
-                              hostile=hostile, config=Config(genesis_time_ns=GENESIS_TIME_NS))
+                              hostile=hostile, config=config)
         if not isinstance(machine_cls.users, dict) or not machine_cls.users:
             raise UsageError(f"{machine_cls.__name__}.users = {machine_cls.users!r}: give a "
                              "dict {account id: NEAR balance}, e.g. {'alice.near': 100}")

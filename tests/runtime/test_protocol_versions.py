@@ -396,3 +396,25 @@ def test_promise_set_refund_to_links_only_from_82():
             assert first.vm_gas_burnt > 0  # the loading fee
         else:
             assert first.status == "success"
+
+
+# ------------------------------------------------------------------ the explorer
+
+
+def test_the_explorer_runs_the_machines_protocol():
+    """near_safe.explore: Machine.protocol selects the version (None: the default)."""
+    from near_safe.explore import Machine
+
+    class Old(Machine):
+        protocol = 73
+        attacker = None
+
+        def setup(self, rt):
+            pass
+
+    class Default(Old):
+        protocol = None
+
+    assert Old.replay().rt.config.protocol_version == 73
+    assert Old.replay().rt.config.ext_costs["touching_trie_node"] == 16_101_955_926
+    assert Default.replay().rt.config.protocol_version == params.DEFAULT_PROTOCOL
