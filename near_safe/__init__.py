@@ -30,7 +30,8 @@ else:
     from ._host import near
 
 from .contract import _state as state
-from .contract._state import ContractError, Promise, assert_unlocked, is_locked, require
+from .contract._state import ContractError, assert_unlocked, is_locked, require
+from .contract._state import Promise as _Promise  # near_safe.Promise: the builder, below
 
 __version__ = "0.1.0"
 
@@ -397,7 +398,11 @@ def _out(result):
     """A method's result as it will be sent: None, bytes, a Promise, or its JSON text.  The
     wrappers call it inside the body's error handling, so a result holding inf is refused like
     a raising body: a @call panics, a callback body is contained and the settlement commits."""
-    if result is None or type(result) is bytes or isinstance(result, Promise):
+    if state.unsent:  # a promise builder never sent (contract/_promise.py)
+        from .contract import _promise
+
+        _promise.refuse_unsent()
+    if result is None or type(result) is bytes or isinstance(result, _Promise):
         return result
     return state.dumps(result)
 
@@ -603,7 +608,7 @@ def _return(result):
         return
     if type(result) is bytes:
         near.value_return(result)
-    elif isinstance(result, Promise):
+    elif isinstance(result, _Promise):
         near.promise_return(result.index)
     else:
         near.value_return(result)  # JSON text made by _out
@@ -663,6 +668,14 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
         # The body runs with buffered writes: if it raises, they are dropped, the error is
         # logged, and the settlement below still commits.
         state.begin_buffer()
+        # near-sdk-py collections write with near.storage_write: route them through the
+        # buffer too (contract/_sdk.py), only when the contract loaded them
+        mods = sys.modules
+        sdk = None
+        if "near_sdk_py.collections.adapter" in mods:
+            from .contract import _sdk as sdk
+
+            sdk.route(True, mods)
         try:
             result = fn(*a, results if multi else results[0], **kwargs)
             result = _out(result)
@@ -674,6 +687,9 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
             result = None
             if op is not None:
                 op.reset()
+        finally:
+            if sdk is not None:
+                sdk.route(False, mods)
         if op is not None:
             _xcc.settle(op)
             state.op = None
@@ -717,10 +733,34 @@ def operation():
     return state.op
 
 
-__all__ = [
-    "ACCOUNT", "AMOUNT", "ANY", "BOOL", "CALLBACK_GAS", "ContractError", "DICT", "EXTERNAL_GAS",
-    "INT", "LIST", "MAX_RESULT", "MisuseError", "OWN_GAS", "Promise", "REFUND_GAS", "STR",
-    "TGAS", "assert_unlocked", "call", "callback", "claim", "claimable", "init",
-    "is_account_id", "is_locked", "multi_callback", "operation", "optional", "refund",
-    "require", "safe_call", "state", "view",
-]
+def __getattr__(name):
+    """The near-sdk-py-shaped class surface (contract/_sdk.py), loaded on first use: a
+    contract written with module-level functions never pays for it (each module and name
+    costs gas on every call).  ``from near_safe import Contract`` lands here."""
+    if name in ("Contract", "Storage", "Log", "StorageError", "AccessDenied", "InvalidInput",
+                "ContractPanic", "ONE_NEAR", "ONE_TGAS"):
+        from .contract import _sdk
+
+        return getattr(_sdk, name)
+    if name in ("Promise", "CrossContract", "PromiseBatch"):  # contract/_promise.py
+        from .contract import _promise
+
+        return getattr(_promise, name)
+    if name == "PromiseResult":  # near_safe's Result carries near-sdk-py's fields
+        from .contract import _xcc
+
+        return _xcc.Result
+    raise AttributeError("module 'near_safe' has no attribute '" + name + "'")
+
+
+if _EAGER:  # MicroPython ignores __all__: not built on chain
+    __all__ = [
+        "ACCOUNT", "AMOUNT", "ANY", "AccessDenied", "BOOL", "CALLBACK_GAS", "Contract",
+        "ContractError", "ContractPanic", "CrossContract", "DICT", "EXTERNAL_GAS", "INT",
+        "InvalidInput", "LIST", "Log", "MAX_RESULT", "MisuseError", "ONE_NEAR", "ONE_TGAS",
+        "OWN_GAS", "Promise", "PromiseBatch", "PromiseResult", "REFUND_GAS", "STR", "Storage",
+        "StorageError", "TGAS", "assert_unlocked", "call",
+        "callback", "claim", "claimable", "init", "is_account_id", "is_locked",
+        "multi_callback", "operation", "optional", "refund", "require", "safe_call", "state",
+        "view",
+    ]
