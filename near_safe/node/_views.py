@@ -269,7 +269,7 @@ def final_outcome_json(out, tx, signature, block_hash_of) -> dict:
         "outcome": {"logs": list(r.logs), "receipt_ids": list(r.produced),
                     "gas_burnt": r.gas_burnt, "tokens_burnt": str(r.tokens_burnt),
                     "executor_id": r.receiver, "status": receipt_status_json(r),
-                    "metadata": {"version": 3, "gas_profile": []}}}
+                    "metadata": {"version": 3, "gas_profile": r.gas_profile_view()}}}
         for r in receipts]
     return {"final_execution_status": "FINAL" if out.done else "INCLUDED",
             "status": status, "transaction": signed_transaction_json(tx, signature),

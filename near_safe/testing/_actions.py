@@ -49,6 +49,8 @@ class ReceiptRun:
     gas_burnt: int = 0
     gas_used: int = 0
     vm_gas_burnt: int = 0  # gas_burnt_for_function_call: basis of the 30% reward
+    # (VMOutcome.burnt_gas, VMOutcome.profile) of each function call
+    profiles: list = field(default_factory=list)
     new_receipts: list = field(default_factory=list)  # ActionReceipts, creation order
     yield_resumes: list = field(default_factory=list)
     logs: list = field(default_factory=list)
@@ -268,6 +270,8 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
     run.gas_burnt += outcome.burnt_gas
     run.gas_used += outcome.used_gas
     run.vm_gas_burnt += outcome.burnt_gas
+    if outcome.profile is not None:
+        run.profiles.append((outcome.burnt_gas, outcome.profile))
     run.logs.extend(outcome.logs)
     if outcome.aborted is not None:
         raise _function_call_failed(outcome.aborted)

@@ -109,6 +109,55 @@ class ReceiptOutcome(_Decoded):
     produced_hashes: tuple  # ids of the action receipts it emitted (refunds included)
     deposit: int  # Σ deposits of its actions
     tx_hash: bytes
+    # where the VM's gas went: (burnt, {cost name: gas}) per function call (VMOutcome)
+    vm_profiles: tuple = ()
+
+    @property
+    def gas_profile(self) -> dict:
+        """nearcore's ProfileDataV3 of this receipt (``runtime/function_call.rs`` merges the
+        profile of each function call): ``{"actions": {...}, "wasm_host": {...},
+        "wasm_instruction": gas}`` with nearcore's cost names as the RPC shows them
+        (``FUNCTION_CALL_BASE``, ``NEW_ACTION_RECEIPT``, ``STORAGE_WRITE_BASE``,
+        ``TOUCHING_TRIE_NODE``, ...).  Action costs are the send fees burnt for the promises the
+        contract created; the Wasm ops are what a call burnt besides actions and host costs
+        (``compute_wasm_instruction_cost``), so the parts add up to ``vm_gas_burnt``.
+        ``gas_burnt`` adds the receipt's own execution fees (the action receipt, each
+        action), which nearcore's profile leaves out (docs/gas-model.md)."""
+        actions: dict = {}
+        host: dict = {}
+        wasm = 0
+        for burnt, profile in self.vm_profiles:
+            rest = burnt
+            for name, gas in profile.items():
+                if name.endswith("(reserved)") or name == "wasm_ops" or not gas:
+                    continue
+                if name in _ACTION_COSTS:
+                    k = _ACTION_COSTS[name]
+                    actions[k] = actions.get(k, 0) + gas
+                elif name == "contract_loading":  # the VM charges base + bytes in one
+                    base = min(gas, params.EXT_COSTS["contract_loading_base"])
+                    host["CONTRACT_LOADING_BASE"] = host.get("CONTRACT_LOADING_BASE", 0) + base
+                    if gas > base:
+                        host["CONTRACT_LOADING_BYTES"] = (host.get("CONTRACT_LOADING_BYTES", 0)
+                                                          + gas - base)
+                else:
+                    k = name.upper()
+                    host[k] = host.get(k, 0) + gas
+                rest -= gas
+            wasm += max(0, rest)
+        return {"actions": actions, "wasm_host": host, "wasm_instruction": wasm}
+
+    def gas_profile_view(self) -> list:
+        """The profile as nearcore's RPC returns it in ``metadata.gas_profile`` (views.rs
+        CostGasUsed: ``cost_category`` ACTION_COST or WASM_HOST_COST - the Wasm ops are the
+        WASM_HOST_COST ``WASM_INSTRUCTION`` -, ``cost``, ``gas_used`` as a string), sorted by
+        category and cost."""
+        p = self.gas_profile
+        rows = [("ACTION_COST", k, g) for k, g in p["actions"].items()]
+        rows += [("WASM_HOST_COST", k, g) for k, g in p["wasm_host"].items()]
+        if p["wasm_instruction"]:
+            rows.append(("WASM_HOST_COST", "WASM_INSTRUCTION", p["wasm_instruction"]))
+        return [{"cost_category": c, "cost": k, "gas_used": str(g)} for c, k, g in sorted(rows)]
 
     @property
     def receipt_id(self) -> str:
@@ -151,6 +200,27 @@ class ReceiptOutcome(_Decoded):
         return (f"<Receipt{refund} @{self.block_height} {self.predecessor} -> {self.receiver}."
                 f"{what} {self.status} {res} gas={fmt_gas(self.gas_burnt)}"
                 f"{' logs=' + repr(list(self.logs)) if self.logs else ''}>")
+
+
+# the simulator's fee names -> nearcore's ActionCosts, as views.rs names them
+_ACTION_COSTS = {
+    "action_receipt_creation": "NEW_ACTION_RECEIPT",
+    "data_receipt_creation_base": "NEW_DATA_RECEIPT_BASE",
+    "data_receipt_creation_per_byte": "NEW_DATA_RECEIPT_BYTE",
+    "create_account": "CREATE_ACCOUNT",
+    "delete_account": "DELETE_ACCOUNT",
+    "deploy_contract_base": "DEPLOY_CONTRACT_BASE",
+    "deploy_contract_per_byte": "DEPLOY_CONTRACT_BYTE",
+    "function_call_base": "FUNCTION_CALL_BASE",
+    "function_call_per_byte": "FUNCTION_CALL_BYTE",
+    "transfer": "TRANSFER",
+    "stake": "STAKE",
+    "add_full_access_key": "ADD_FULL_ACCESS_KEY",
+    "add_function_call_key_base": "ADD_FUNCTION_CALL_KEY_BASE",
+    "add_function_call_key_per_byte": "ADD_FUNCTION_CALL_KEY_BYTE",
+    "delete_key": "DELETE_KEY",
+    "delegate": "DELEGATE",
+}
 
 
 @dataclass(frozen=True)

@@ -816,7 +816,8 @@ class Runtime:
             is_refund=receipt.is_refund,
             produced_hashes=tuple(r.receipt_id for r in emitted
                                   if isinstance(r, ActionReceipt)),
-            deposit=total_deposit(receipt.actions), tx_hash=receipt.tx_id)
+            deposit=total_deposit(receipt.actions), tx_hash=receipt.tx_id,
+            vm_profiles=tuple(run.profiles))
 
     def _receipt_from_vm(self, parent: ActionReceipt, new) -> ActionReceipt:
         """A NewReceipt from the VM becomes an ActionReceipt: predecessor = the contract,

@@ -77,12 +77,16 @@ class GasCounter:
 
     def pay_base(self, name: str, cost: int) -> None:
         p = self.profile
-        p[name] = p.get(name, 0) + cost
         nb = self.burnt + cost
         if nb <= self.gas_limit:
             self.burnt = nb
-        else:
-            self.process_gas_limit(nb, nb + self.promises_gas)
+            p[name] = p.get(name, 0) + cost
+        else:  # the profile gets what was burnt (nearcore: burnt after - burnt before)
+            before = self.burnt
+            try:
+                self.process_gas_limit(nb, nb + self.promises_gas)
+            finally:
+                p[name] = p.get(name, 0) + self.burnt - before
 
     def pay_per(self, name: str, cost: int, n: int) -> None:
         g = cost * n

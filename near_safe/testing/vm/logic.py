@@ -16,6 +16,7 @@ import hashlib
 import operator
 import re
 
+from .._trie import Chunk, Storage, data_nodes, data_trie
 from .._types import (
     AccessKey,
     AddKey,
@@ -32,7 +33,6 @@ from .._types import (
     VMOutcome,
     YieldResume,
 )
-from .._trie import Chunk, Storage, data_nodes, data_trie
 from ..params import Config
 from .gas import U64_MAX, GasCounter, GasError, IntegerOverflow
 from .weights import distribute_gas
