@@ -72,9 +72,13 @@ def test_a_name_the_port_lacks(port, method):
 
 @pytest.mark.parametrize("port", PORTS)
 def test_recursion_depth_is_the_wasms(port):
-    ok = run(port, "recurse", b"1054")
-    assert ok["python"] == ok["wasm"] and ok["wasm"]["value"] == b"1054"
-    deep = run(port, "recurse", b"1055")
+    """The depth is the build's (it differs between toolchains): CPython mode takes it from
+    the Wasm the installed toolchain builds (_mpport.build_figures); frames: the exported
+    method, then _rec(n) .. _rec(0)."""
+    deepest = resolve_port(port).max_depth - 2
+    ok = run(port, "recurse", str(deepest).encode())
+    assert ok["python"] == ok["wasm"] and ok["wasm"]["value"] == str(deepest).encode()
+    deep = run(port, "recurse", str(deepest + 1).encode())
     assert deep["python"] == deep["wasm"]
     assert deep["wasm"]["error"] == "WebAssembly trap: StackOverflow"
     caught = run(port, "recurse_caught")
@@ -85,12 +89,15 @@ def test_recursion_depth_is_the_wasms(port):
 @pytest.mark.parametrize("method", ["big_str", "steps", "int_list"])
 @pytest.mark.parametrize("port", PORTS)
 def test_heap(port, method):
-    """nearc's 32,000-byte heap traps (``except MemoryError`` does not help); near_safe's
-    grows."""
+    """nearc's 32,000-byte heap runs out (``except MemoryError`` does not help): its collector
+    scans the whole Wasm memory, which traps at the end or, with less gas left than the scan
+    takes, runs out of gas first (emscripten 3.1.69's builds at 300 Tgas;
+    tests/port/test_port_defects.py shows both); near_safe's grows."""
     seen = run(port, method)
     assert seen["python"] == seen["wasm"]
     if port == "nearc":
-        assert seen["wasm"]["error"] == "WebAssembly trap: MemoryOutOfBounds"
+        assert seen["wasm"]["error"] in ("WebAssembly trap: MemoryOutOfBounds",
+                                         "Exceeded the prepaid gas.")
     else:
         assert seen["wasm"]["status"] == "success"
 

@@ -110,8 +110,9 @@ def test_both_modes_give_the_same_values_and_logs():
 
 
 def test_a_nearc_contract_runs_in_the_configs_memory_not_its_own():
-    """nearc's Wasm declares 16 MiB (256 pages); nearcore replaces it by 1024..2048 pages
-    (prepare_v2.rs), and so does the runtime."""
+    """nearc's Wasm declares its own memory (emscripten's initial memory: 256 pages on
+    emscripten 3.1.6, 260 on 3.1.69, read here from the built artifact); nearcore replaces it
+    by 1024..2048 pages (prepare_v2.rs), and so does the runtime."""
     import wasmtime
 
     from near_safe.testing.vm import wasm
@@ -121,7 +122,9 @@ def test_a_nearc_contract_runs_in_the_configs_memory_not_its_own():
     raw = rt.code(token)
     declared = [e.type.limits.min for e in wasmtime.Module(wasm.engine(), raw).exports
                 if isinstance(e.type, wasmtime.MemoryType)]
-    assert declared == [256]
+    # one memory, declared by the toolchain: not the config's, or the test shows nothing
+    assert len(declared) == 1 and declared[0] not in (rt.config.initial_memory_pages,
+                                                      rt.config.max_memory_pages), declared
     module = wasm.load(rt.contract_code(raw), rt.config).module
     limits = [e.type.limits for e in module.exports if isinstance(e.type, wasmtime.MemoryType)]
     assert [(x.min, x.max) for x in limits] == [(rt.config.initial_memory_pages,

@@ -13,7 +13,7 @@ import re
 from ._mainc import _mp_print
 from ._modnear import _trap
 from ._mpport import _call as _port_call
-from ._mpport import charge_append, charge_obj, except_hook, mp_new, mp_new_local
+from ._mpport import charge_append, charge_obj, except_hook, heap_scan, mp_new, mp_new_local
 
 
 class _Subscripts(ast.NodeTransformer):
@@ -560,7 +560,7 @@ class _MPGc:
     def collect():
         state = _port_call[0]
         if state is not None and state.port.nlr_defect:
-            raise _trap(state.host, "MemoryOutOfBounds")
+            raise heap_scan(state)  # nearc's gc_collect scans the whole memory (_mpport)
         return 0
 
     @staticmethod

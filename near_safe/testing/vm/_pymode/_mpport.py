@@ -15,6 +15,8 @@ import gc
 import sys
 from dataclasses import dataclass
 
+from ..gas import GasError as _GasError
+
 
 @dataclass(frozen=True)
 class Port:
@@ -30,9 +32,18 @@ class Port:
     raises and runs on can raise again and the last exception replaces the first (so
     ``d[missing]`` is a TypeError, ``near.log_utf8(msg="x")`` reports its argument count).
     ``undefined_name_traps``: a name found nowhere traps (Unreachable) even inside ``try``
-    (near_safe's port, patch 0007: NameError "name 'x' isn't defined", catchable).  ``max_depth``: Python frames from the exported
-    method down (inclusive) before the Wasm stack overflows (measured: 1056 with a plain
-    one-argument recursion)."""
+    (near_safe's port, patch 0007: NameError "name 'x' isn't defined", catchable).
+
+    Figures of the build (they differ between toolchains, so :func:`resolve_port` takes them
+    from the Wasm the installed toolchain builds: :func:`build_figures`): ``max_depth``,
+    Python frames from the exported method down (inclusive) before the Wasm stack overflows
+    (a plain one-argument recursion); ``heap_scan_gas``, on nearc's port, the gas its
+    collector burns when the heap runs out: ``gc_collect`` scans from the stack pointer up to
+    the stack base, which is 0 because NEAR never runs ``_start`` (where emscripten sets it),
+    so it reads on to the end of the Wasm memory and traps there (MemoryOutOfBounds); a call
+    with less gas left than that runs out of gas first (GasExceeded).  Both fail the call with
+    no state change; the form depends on where the toolchain puts the stack (emscripten
+    3.1.6: a 5 MB stack, the scan fits in 300 Tgas; 3.1.69: 64 KB, it does not)."""
 
     name: str
     heap_bytes: int | None = 32_000
@@ -42,7 +53,8 @@ class Port:
     operator_errors_as_zero_division: bool = True
     last_exception_wins: bool = True
     undefined_name_traps: bool = True
-    max_depth: int = 1056
+    max_depth: int | None = None
+    heap_scan_gas: int | None = None
 
     def replace(self, **changes) -> Port:
         return dataclasses.replace(self, **changes)
@@ -52,7 +64,6 @@ PORTS = {
     # plain nearc 0.8.8 / 0.10 (MicroPython 1.24.1, ports/webassembly-near), measured in Wasm
     # mode on the unpatched build
     "nearc": Port("nearc"),
-    # near_safe's patched port (near_safe/builder/patches, docs/micropython.md)
     # near_safe's patched port (near_safe/builder/patches, docs/micropython.md): exceptions
     # balanced and first-wins (0002, 0003); the heap grows from 32 KiB up to the Wasm memory
     # and nothing is collected inside a call (0004): the embedded runtime's 16 MiB memory
@@ -68,16 +79,166 @@ default.  (One line to change when the builder's default port changes.)"""
 
 
 def resolve_port(port) -> Port:
-    """``None`` (the default port), a name of :data:`PORTS` or a :class:`Port`."""
+    """``None`` (the default port), a name of :data:`PORTS` or a :class:`Port`, with the
+    figures of the build it models (:func:`build_figures`) where it leaves them None."""
     if port is None:
-        return PORTS[DEFAULT_PORT]
-    if isinstance(port, Port):
-        return port
+        port = PORTS[DEFAULT_PORT]
+    elif not isinstance(port, Port):
+        try:
+            port = PORTS[port]
+        except KeyError:
+            raise ValueError(f"port={port!r}: use one of {sorted(PORTS)} or a "
+                             "near_safe.testing.vm._pymode.Port") from None
+    if port.max_depth is None or (port.heap_scan_gas is None and port.last_exception_wins):
+        done = _resolved.get(port)
+        if done is None:
+            figures = build_figures(port.name)
+            done = _resolved[port] = port.replace(
+                **{k: v for k, v in figures.items() if getattr(port, k) is None})
+        port = done
+    return port
+
+
+# -------------------------------------------------------------- figures of the build
+#
+# What differs between toolchains (nearc x emscripten) is measured on the Wasm the installed
+# toolchain builds for a probe contract, in Wasm mode, once per toolchain (cached next to it).
+# Without a warm toolchain for the port (CPython mode needs neither nearc nor emcc), CPython
+# mode models the reference toolchain's build: nearc 0.8.8 + emscripten 3.1.6, measured the
+# same way.
+
+REFERENCE_FIGURES = {"nearc": {"max_depth": 1056, "heap_scan_gas": 0},
+                     "near_safe": {"max_depth": 1056, "heap_scan_gas": None}}
+_FIGURES_FORMAT = "1"
+_figures: dict = {}  # port name -> its figures
+_resolved: dict = {}  # Port with figures left None -> the Port with the build's figures
+
+_PROBE = '''"""near_safe's port-figures probe (CPython mode's port model, _mpport.build_figures)."""
+import near
+
+
+def _rec(n):
+    if n <= 0:
+        return 0
+    return _rec(n - 1) + 1
+
+
+@near.export
+def recurse():
+    near.value_return(str(_rec(int(near.input()))))
+
+
+@near.export
+def start():
+    near.value_return("0")
+
+
+@near.export
+def exhaust():
+    x = "x" * 40000
+    near.value_return(str(len(x)))
+'''
+
+
+def build_figures(port_name: str) -> dict:
+    """``max_depth`` and ``heap_scan_gas`` of the Wasm the installed toolchain builds for
+    ``port_name`` ("near_safe": the patched port, "nearc": plain nearc's), measured in Wasm
+    mode on a probe contract and cached per toolchain, wasmtime and metering version; the
+    reference toolchain's figures (:data:`REFERENCE_FIGURES`) when that toolchain is not
+    installed and warm."""
+    if port_name in _figures:
+        return _figures[port_name]
+    figures = dict(REFERENCE_FIGURES.get(port_name, REFERENCE_FIGURES["nearc"]))
+    from ....errors import BuildError
+
     try:
-        return PORTS[port]
-    except KeyError:
-        raise ValueError(f"port={port!r}: use one of {sorted(PORTS)} or a "
-                         "near_safe.testing.vm._pymode.Port") from None
+        figures = _measured(port_name, figures)
+    except BuildError:  # nearc or emcc not installed: the reference build's figures
+        pass
+    _figures[port_name] = figures
+    return figures
+
+
+def _measured(port_name: str, reference: dict) -> dict:
+    import hashlib
+    import json
+    from importlib.metadata import version
+
+    from ...._facts import cache_root
+    from ....builder._toolchain import Toolchain, find_emcc, toolchain_id
+    from .. import metering
+
+    patches = port_name != "nearc"
+    emcc = find_emcc()
+    if not Toolchain(emcc, patches=patches).is_warm:
+        return reference
+    key = hashlib.sha256(f"{_FIGURES_FORMAT}|{toolchain_id(emcc, patches)}|wasmtime "
+                         f"{version('wasmtime')}|{metering.VERSION}|{_PROBE}".encode()
+                         ).hexdigest()[:16]
+    folder = cache_root() / "toolchain" / "port-figures"
+    cached = folder / f"{port_name}-{key}.json"
+    if cached.is_file():
+        return json.loads(cached.read_text())
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / "probe.py"
+    if not probe.is_file() or probe.read_text() != _PROBE:
+        probe.write_text(_PROBE)
+    figures = _measure(probe, patches, port_name)
+    tmp = cached.with_suffix(".tmp")
+    tmp.write_text(json.dumps(figures))
+    tmp.replace(cached)
+    return figures
+
+
+def _measure(probe, patches: bool, port_name: str) -> dict:
+    """Run the probe in Wasm mode: the deepest recursion that returns, and (nearc's port)
+    the least prepaid gas with which running out of heap ends in the trap at the end of the
+    memory rather than GasExceeded."""
+    from ...._units import NEAR, TGAS
+    from ....builder import build
+    from ..._runtime import Runtime
+
+    rt = Runtime(mode="wasm")
+    alice = rt.create_account("probe-caller.near", balance=1000 * NEAR)
+    contract = rt.deploy("probe.near", build(probe, progress=False, patches=patches).wasm)
+
+    def call(method, args=b"", gas=300 * TGAS):
+        out = alice.call(contract, method, args, gas=gas)
+        return out.status == "success", str(out.final_failure or ""), out
+
+    def returns(n):
+        return call("recurse", str(n).encode())[0]
+
+    lo, hi = 0, 256  # returns(lo), not returns(hi)
+    while returns(hi):
+        lo, hi = hi, hi * 2
+        if hi > 1 << 20:
+            raise RuntimeError("the probe's recursion never overflows the Wasm stack")
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if returns(mid) else (lo, mid)
+    # frames: the exported method, then _rec(n) .. _rec(0)
+    figures = {"max_depth": lo + 2, "heap_scan_gas": None}
+    if port_name == "nearc":
+        _ok, _err, out = call("start")
+        start_gas = out.receipts[0].gas_burnt
+        top = rt.config.limits["max_total_prepaid_gas"]
+
+        def traps(gas):
+            ok, err, _out = call("exhaust", gas=gas)
+            if ok or ("MemoryOutOfBounds" not in err and "Exceeded the prepaid gas" not in err):
+                raise RuntimeError(f"plain nearc's heap ran out differently: {err or 'success'}")
+            return "MemoryOutOfBounds" in err
+
+        if not traps(top):
+            figures["heap_scan_gas"] = top
+        else:
+            lo, hi = 0, top  # not traps(lo) (or 0), traps(hi)
+            while hi - lo > TGAS:
+                mid = (lo + hi) // 2
+                lo, hi = (lo, mid) if traps(mid) else (mid, hi)
+            figures["heap_scan_gas"] = max(0, hi - start_gas)
+    return figures
 
 
 # ------------------------------------------------------------------------ per-call state
@@ -242,15 +403,30 @@ def charge(n: int) -> None:
     used = state.heap_used = state.heap_used + n
     limit = state.heap_limit
     if limit is not None and used > limit:
-        from ._modnear import _trap
-
         state.heap_limit = None  # one trap
-        if state.port.last_exception_wins:  # nearc: m_malloc's caller writes through NULL
-            raise _trap(state.host, "MemoryOutOfBounds")
+        if state.port.last_exception_wins:  # nearc: the collector scans the whole memory
+            raise heap_scan(state)
         # near_safe's port (patch 0005): NEAR_ABORT's stable panic
         state.host.log_utf8("NEAR_ABORT(): 'MemoryError: memory allocation failed' at "
                             "m_malloc_fail() (../../py/runtime.c), terminating")
         state.host.panic()
+
+
+def heap_scan(state: CallState):
+    """The abort of nearc's port's ``gc_collect`` (the heap ran out, or ``gc.collect()``): its
+    scan to the end of the Wasm memory traps (MemoryOutOfBounds), or burns all the gas first
+    when less than ``Port.heap_scan_gas`` is left (GasExceeded)."""
+    from ._modnear import HostAbort, _as_vm_error, _trap
+
+    scan = state.port.heap_scan_gas or 0
+    gas = state.host._logic.gas_counter
+    if gas.gas_limit - gas.burnt < scan:
+        try:
+            gas.burn_gas(gas.gas_limit - gas.burnt + 1)
+        except _GasError as exc:
+            state.host._abort = HostAbort(_as_vm_error(exc))
+            return state.host._abort
+    return _trap(state.host, "MemoryOutOfBounds")
 
 
 _getrefcount = sys.getrefcount
