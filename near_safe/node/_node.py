@@ -36,7 +36,9 @@ TEST_SEED = "sandbox"
 GENESIS_ACCOUNTS = ("sandbox", "test.near")
 GENESIS_BALANCE = 10**9 * NEAR
 CHAIN_ID = "localnet"
-PROTOCOL_VERSION = 84
+
+#: Seconds between a sandbox_patch_state answer and the block that follows it.
+PATCH_BLOCK_DELAY = 0.05
 VERSION = {"version": "near-safe-node", "build": "near_safe", "rustc_version": ""}
 
 
@@ -201,8 +203,9 @@ class Node:
         h = self.rt.height
         t = self.rt.block_timestamp(h)
         return {
-            "version": VERSION, "chain_id": CHAIN_ID, "protocol_version": PROTOCOL_VERSION,
-            "latest_protocol_version": PROTOCOL_VERSION, "rpc_addr": None,
+            "version": VERSION, "chain_id": CHAIN_ID,
+            "protocol_version": self.rt.config.protocol_version,
+            "latest_protocol_version": self.rt.config.protocol_version, "rpc_addr": None,
             "validators": [{"account_id": ROOT_ACCOUNT}],
             "sync_info": {
                 "latest_block_hash": self._block_hash_text(h), "latest_block_height": h,
@@ -229,7 +232,7 @@ class Node:
     def genesis_config(self, params=None) -> dict:
         """The fields of nearcore's GenesisConfig that clients read (chain_id, genesis_time,
         protocol_version, gas prices, transaction_validity_period, epoch_length)."""
-        return {"protocol_version": PROTOCOL_VERSION, "chain_id": CHAIN_ID,
+        return {"protocol_version": self.rt.config.protocol_version, "chain_id": CHAIN_ID,
                 "genesis_time": _rfc3339(self.rt.block_timestamp(0)), "genesis_height": 0,
                 "epoch_length": TX_VALIDITY_PERIOD, "num_block_producer_seats": 1,
                 "min_gas_price": str(self.rt.config.gas_price),
@@ -250,6 +253,7 @@ class Node:
         limits = dict(self.rt.config.limits)
         return {**self.genesis_config(), "runtime_config": {
             "storage_amount_per_byte": str(STORAGE_AMOUNT_PER_BYTE),
+            "min_gas_purchase_price": str(self.rt.config.min_gas_purchase_price),
             "wasm_config": {"limit_config": limits},
             "account_creation_config": {"min_allowed_top_level_account_length":
                                         self.rt.config.min_allowed_top_level_account_length,
@@ -282,7 +286,7 @@ class Node:
             "last_ds_final_block": self._block_hash_text(h), "next_bp_hash": zero,
             "block_merkle_root": zero, "epoch_sync_data_hash": None, "approvals": [],
             "signature": "ed25519:" + V.base58(bytes(64)),
-            "latest_protocol_version": PROTOCOL_VERSION}
+            "latest_protocol_version": self.rt.config.protocol_version}
         return {"author": ROOT_ACCOUNT, "header": header, "chunks": []}
 
     # ================================================================ query
@@ -478,7 +482,11 @@ class Node:
     def sandbox_patch_state(self, params=None) -> dict:
         """chain/jsonrpc-primitives/src/types/sandbox.rs: ``{"records": [StateRecord]}`` with
         ``Account``, ``Data`` and ``Contract`` records (an ``AccessKey`` record only for an
-        account the same call creates).  Answers ``{}``."""
+        account the same call creates).  Answers ``{}``.  The records apply at once; as neard
+        (which applies a patch in its next block) a block follows shortly after the answer,
+        even without ``--block-time``: clients wait for it (near-kit's
+        ``testing.patch_state`` reads the height after the answer and waits for a higher
+        one)."""
         records = _need(params, "records") if isinstance(params, dict) else None
         if not isinstance(records, list):
             raise RpcFailure(V.parse_error("Failed parsing args: records must be a list"))
@@ -491,6 +499,9 @@ class Node:
             self.rt.restore(snap)
             raise
         self._sync_blocks()
+        timer = threading.Timer(PATCH_BLOCK_DELAY, self.produce_blocks, (1,))
+        timer.daemon = True
+        timer.start()
         return {}
 
     def _patch(self, records):

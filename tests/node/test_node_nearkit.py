@@ -7,37 +7,16 @@ site-packages overwrites near-sdk-py's ``near/__init__.py``.  The venv is made o
 near_safe's cache folder (or given by NEAR_KIT_PYTHON)."""
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from kitvenv import nearkit_python
 
 from near_safe.testing import NEAR
 
 HERE = Path(__file__).parent
 EXAMPLE = HERE.parents[1] / "examples" / "deposit_and_stake"
-NEAR_KIT = "near-kit==1.3.0"
-
-
-def nearkit_python() -> str:
-    given = os.environ.get("NEAR_KIT_PYTHON")
-    if given:
-        return given
-    from near_safe._facts import cache_root
-
-    venv = cache_root() / "near-kit-venv"
-    python = venv / "bin" / "python"
-    ok = python.exists() and subprocess.run(
-        [str(python), "-c", "import near.testing, near.client"], capture_output=True
-    ).returncode == 0
-    if not ok:
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        r = subprocess.run([str(python), "-m", "pip", "install", "-q", NEAR_KIT],
-                           capture_output=True, text=True, timeout=600)
-        assert r.returncode == 0, f"pip install {NEAR_KIT} failed:\n{r.stdout}\n{r.stderr}"
-    return str(python)
 
 
 @pytest.fixture(scope="module")

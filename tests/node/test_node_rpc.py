@@ -7,6 +7,7 @@ nothing."""
 import base64
 import json
 import socket
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -293,12 +294,20 @@ def test_tx_status_and_async(url):
 
 def test_sandbox_patch_state_and_fast_forward(url, chain):
     name = make_account(url, "dave.sandbox")
+    before = result(url, "status")["sync_info"]["latest_block_height"]
     assert result(url, "sandbox_patch_state", {"records": [
         {"Account": {"account_id": name, "account": {"amount": str(123 * NEAR),
                                                      "locked": "0"}}},
         {"Data": {"account_id": name, "data_key": base64.b64encode(b"k").decode(),
                   "value": base64.b64encode(b"v").decode()}}]}) == {}
     assert int(account(url, name)["amount"]) == 123 * NEAR
+    # neard applies a patch in its next block and clients wait for a block after the answer
+    # (near-kit's testing.patch_state): one follows, without --block-time
+    deadline = time.monotonic() + 30
+    while result(url, "status")["sync_info"]["latest_block_height"] == before:
+        assert time.monotonic() < deadline, "no block followed the patch"
+        time.sleep(0.01)
+    assert result(url, "status")["sync_info"]["latest_block_height"] == before + 1
     vals = result(url, "query", {"request_type": "view_state", "account_id": name,
                                  "prefix_base64": "", "finality": "final"})["values"]
     assert vals == [{"key": "aw==", "value": "dg=="}]
