@@ -4,6 +4,8 @@ Each function works on a :class:`ReceiptRun`, the working copy of one receipt's 
 the receiver's account clone, the current actor, the new receipts and the gas tallies.  A
 failing action raises :class:`ActionFailed`; the caller (``_runtime.apply_action_receipt``)
 turns it into ``ActionError{index, kind}`` and discards the whole receipt (docs/protocol.md 4.1).
+What the actions use of the runtime is :class:`ActionHost`, and nothing else
+(tests/runtime/test_tool_surface.py checks it).
 
 CPython only.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import Optional, Protocol
 
 from . import params
 from ._fees import account_type
@@ -37,11 +39,39 @@ class ActionFailed(Exception):
         return ActionError(index, self.kind, self.message, self.detail, dict(self.data))
 
 
+class ActionHost(Protocol):
+    """All that the actions use of the runtime; the runtime hands each ReceiptRun one
+    (``_runtime._ActionHost``)."""
+
+    config: params.Config
+    height: int  # the current block's
+
+    def block_timestamp(self, height: int) -> int:
+        """Block ``height``'s timestamp in ns (docs/protocol.md 1.5)."""
+
+    def code_for_deploy(self, code: bytes):
+        """The ContractCode a DeployContract action's bytes become (a python-mode source this
+        runtime deployed before keeps its kind; else Wasm)."""
+
+    def execute(self, code, method: str, context: VMContext, storage: dict,
+                receipt: ActionReceipt):
+        """Run one FunctionCall in the VM, with the runtime's faults and wrappers: VMOutcome."""
+
+    def receipt_from_vm(self, parent: ActionReceipt, new) -> ActionReceipt:
+        """A NewReceipt the VM made, as an ActionReceipt of ``parent``'s (docs/protocol.md 1.4)."""
+
+    def balance_refund(self, receipt: ActionReceipt, to: str, amount: int) -> ActionReceipt:
+        """A deposit refund of ``amount`` to ``to`` from ``system`` (docs/protocol.md 1.4)."""
+
+    def new_data_id(self) -> bytes:
+        """A fresh data id (deterministic: the runtime's counter)."""
+
+
 @dataclass
 class ReceiptRun:
     """The working state of ``apply_action_receipt`` for one receipt (docs/protocol.md 3.4)."""
 
-    runtime: object
+    host: ActionHost
     receipt: ActionReceipt
     account: Optional[Account]  # a clone of the committed account (None: does not exist)
     actor_id: str
@@ -60,10 +90,6 @@ class ReceiptRun:
     @property
     def receiver_id(self) -> str:
         return self.receipt.receiver_id
-
-    @property
-    def height(self) -> int:
-        return self.runtime.height
 
 
 # ---------------------------------------------------------------------------------- checks
@@ -114,7 +140,7 @@ def apply_create_account(run: ReceiptRun, action: CreateAccount) -> None:
     initial state (amount 0, storage 100 bytes); the actor becomes the new account."""
     account_id, predecessor = run.receiver_id, run.receipt.predecessor_id
     if "." not in account_id:  # top-level
-        limit = run.runtime.config.min_allowed_top_level_account_length
+        limit = run.host.config.min_allowed_top_level_account_length
         if len(account_id) < limit and predecessor != REGISTRAR_ACCOUNT:
             raise ActionFailed(
                 "CreateAccountOnlyByRegistrar",
@@ -139,7 +165,7 @@ def _is_direct_sub_account(account_id: str, parent: str) -> bool:
 def apply_deploy_contract(run: ReceiptRun, action: DeployContract) -> None:
     """actions.rs ``action_deploy_contract``: storage_usage drops the old code, adds the new."""
     account = run.account
-    code = run.runtime._contract_code_for(action.code)
+    code = run.host.code_for_deploy(action.code)
     account.storage_usage += len(action.code) - account.code_len
     account.code = code
     account.code_hash = hashlib.sha256(action.code).digest()
@@ -150,7 +176,7 @@ def apply_transfer(run: ReceiptRun, action: Transfer) -> None:
     also tops up a function-call key's allowance (docs/protocol.md 4.5)."""
     receipt = run.receipt
     if run.account is None:  # implicit account creation (existence check allowed it)
-        run.account = _implicit_account(run.receiver_id, run.height)
+        run.account = _implicit_account(run.receiver_id, run.host.height)
     run.account.amount += action.deposit
     if receipt.is_refund and receipt.signer_id == run.receiver_id:
         key = run.account.keys.get(receipt.signer_public_key)
@@ -203,7 +229,7 @@ def apply_add_key(run: ReceiptRun, action: AddKey) -> None:
         raise ActionFailed("AddKeyAlreadyExists",
                            f"The public key {action.public_key.hex()} is already used for an "
                            "existing access key", account_id=run.receiver_id)
-    key = replace(action.access_key, nonce=(run.height - 1) * 1_000_000)
+    key = replace(action.access_key, nonce=(run.host.height - 1) * 1_000_000)
     account.keys = {**account.keys, action.public_key: key}
     account.storage_usage += access_key_storage_size(action.public_key, key)
 
@@ -230,7 +256,7 @@ def apply_delete_account(run: ReceiptRun, action: DeleteAccount) -> None:
                            f"The state of account {run.receiver_id} is too large and therefore "
                            "cannot be deleted", account_id=run.receiver_id)
     if account.amount > 0:
-        run.new_receipts.append(run.runtime._balance_refund(
+        run.new_receipts.append(run.host.balance_refund(
             run.receipt, action.beneficiary_id, account.amount))
     run.account = None
 
@@ -238,14 +264,14 @@ def apply_delete_account(run: ReceiptRun, action: DeleteAccount) -> None:
 def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) -> None:
     """function_call.rs ``action_function_call`` + ``execute_function_call``
     (docs/protocol.md 3.5)."""
-    rt = run.runtime
+    host = run.host
     account = run.account
     if account.code is None:  # nop outcome: no VM gas, no reward (docs/protocol.md 3.5 step 2, TV4)
         raise ActionFailed("FunctionCallError",
                            f"cannot find contract code for account {run.receiver_id}",
                            detail="CodeDoesNotExist", account_id=run.receiver_id)
     receipt = run.receipt
-    height = run.height
+    height = host.height
     context = VMContext(
         current_account_id=run.receiver_id,
         signer_account_id=receipt.signer_id,
@@ -255,7 +281,7 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
         input=action.args,
         promise_results=list(run.promise_results),
         block_height=height,
-        block_timestamp=run.runtime.block_timestamp(height),
+        block_timestamp=host.block_timestamp(height),
         epoch_height=height // EPOCH_LENGTH,
         random_seed=hashlib.sha256(receipt.receipt_id + height.to_bytes(8, "little")).digest(),
         account_balance=account.amount,
@@ -266,7 +292,7 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
         output_data_receivers=([r for _, r in receipt.output_data_receivers]
                                if is_last else []),
     )
-    outcome = rt._execute_vm(account.code, action.method_name, context, account.data, receipt)
+    outcome = host.execute(account.code, action.method_name, context, account.data, receipt)
     run.gas_burnt += outcome.burnt_gas
     run.gas_used += outcome.used_gas
     run.vm_gas_burnt += outcome.burnt_gas
@@ -281,10 +307,10 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
     account.storage_usage = outcome.storage_usage
     if outcome.storage is not None:
         account.data = outcome.storage
-    created = [rt._receipt_from_vm(receipt, nr) for nr in outcome.new_receipts]
+    created = [host.receipt_from_vm(receipt, nr) for nr in outcome.new_receipts]
     for nr, new in zip(outcome.new_receipts, created):
         for k in nr.input_receipt_indices:  # promise_then / promise_and dependencies
-            data_id = rt._new_id("data")
+            data_id = host.new_data_id()
             created[k].output_data_receivers.append((data_id, new.receiver_id))
             new.input_data_ids.append(data_id)
     run.new_receipts.extend(created)
@@ -338,5 +364,5 @@ def storage_stake_shortfall(account: Account) -> int:
     return max(0, required - available)
 
 
-__all__ = ["ActionFailed", "ReceiptRun", "apply_action", "storage_stake_shortfall",
+__all__ = ["ActionFailed", "ActionHost", "ReceiptRun", "apply_action", "storage_stake_shortfall",
            "SYSTEM_ACCOUNT", "ZERO_PUBLIC_KEY"]

@@ -639,7 +639,8 @@ class Runtime:
         results = [st.received_data.pop((receipt.receiver_id, d)) for d in receipt.input_data_ids]
         # 2. the receiver's account (a clone: the committed one stays intact for rollback)
         committed = st.accounts.get(receipt.receiver_id)
-        run = ReceiptRun(self, receipt, committed.clone() if committed else None,
+        run = ReceiptRun(_ActionHost(self), receipt,
+                         committed.clone() if committed else None,
                          actor_id=receipt.predecessor_id, promise_results=results)
         run.gas_burnt = run.gas_used = receipt_exec_fee(cfg)
         # 3. the actions, stopping at the first failure; from protocol 87 a receipt whose
@@ -1201,6 +1202,39 @@ FAULT_KINDS = {"panic": _fault_panic, "out_of_gas": _fault_out_of_gas,
                "missing_account": _fault_missing_account,
                "missing_method": _fault_missing_method,
                "oversized_result": _fault_oversized_result}
+
+
+class _ActionHost:
+    """The runtime as the actions see it (_actions.ActionHost, the one boundary between
+    _actions.py and this module; tests/runtime/test_tool_surface.py holds _actions.py to it)."""
+
+    __slots__ = ("config", "_rt")
+
+    def __init__(self, runtime: Runtime):
+        self.config, self._rt = runtime.config, runtime
+
+    @property
+    def height(self) -> int:
+        return self._rt.height
+
+    def block_timestamp(self, height: int) -> int:
+        return self._rt.block_timestamp(height)
+
+    def code_for_deploy(self, code: bytes):
+        return self._rt._contract_code_for(code)
+
+    def execute(self, code, method: str, context: VMContext, storage: dict,
+                receipt: ActionReceipt) -> VMOutcome:
+        return self._rt._execute_vm(code, method, context, storage, receipt)
+
+    def receipt_from_vm(self, parent: ActionReceipt, new) -> ActionReceipt:
+        return self._rt._receipt_from_vm(parent, new)
+
+    def balance_refund(self, receipt: ActionReceipt, to: str, amount: int) -> ActionReceipt:
+        return self._rt._balance_refund(receipt, to, amount)
+
+    def new_data_id(self) -> bytes:
+        return self._rt._new_id("data")
 
 
 class _Ext:
