@@ -19,7 +19,7 @@ TGAS are re-exported from near_safe/_units.py.  CPython only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from .._units import NEAR, TGAS  # noqa: F401  (re-exported: near_safe.testing.NEAR, params.NEAR)
@@ -255,7 +255,7 @@ _DIFFS = {
 }
 
 SUPPORTED_PROTOCOLS = (73, 82, 83, 84, 85, 86, 87, 88)
-DEFAULT_PROTOCOL = 84
+DEFAULT_PROTOCOL = 88
 
 
 def _resolve(version: int) -> dict:

@@ -10,9 +10,8 @@ selected config."""
 import pytest
 from rtwat import Wat
 
-from near_safe.testing import NEAR, TGAS, Config, Runtime
 from near_safe.errors import RuntimeSimError
-from near_safe.testing import params
+from near_safe.testing import NEAR, TGAS, Config, Runtime, params
 
 # (version, snapshot field, value): one row per fact read from nearcore
 SNAPSHOT_FACTS = [
@@ -201,7 +200,7 @@ def test_before_78_gas_is_bought_at_the_pessimistically_inflated_price():
     # the same call at 84 (no inflation) costs the same burnt gas x price
     rt84 = Runtime(protocol=84)
     user84 = rt84.create_account("u.near", balance=10 * NEAR)
-    out84, spent84 = _signer_cost(rt84, user84)
+    _, spent84 = _signer_cost(rt84, user84)
     per_node = cfg.ext_costs["touching_trie_node"] - rt84.config.ext_costs["touching_trie_node"]
     assert spent - spent84 == cfg.ttn_per_write * per_node * cfg.gas_price
 

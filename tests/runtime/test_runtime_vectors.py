@@ -1,15 +1,30 @@
 """The test vectors that concern the runtime (docs/protocol.md section 7).
 
-Each test names its vector (TVn) and computes the expected figures from docs/protocol.md's formulas
-and the protocol-84 constants; where the vector gives a total, the test checks that too.  Contracts
-are small WAT modules (rtwat.py) so every host call, and so every fee, is known.
+The vectors are the older spec's, written for protocol 84, so these tests run a protocol-84
+runtime (the ``rt`` fixture below); each names its vector (TVn) and computes the expected
+figures from docs/protocol.md's formulas and protocol 84's configuration; where the vector gives
+a total, the test checks that too.  What differs at later versions (the purchase price and its
+refund from 85, no contract reward from 87, ...) is tested in test_protocol_versions.py.
+Contracts are small WAT modules (rtwat.py) so every host call, and so every fee, is known.
 """
 
 import pytest
 
-from near_safe.testing import (NEAR, TGAS, AccessKey, AddKey, CreateAccount, DeleteAccount,
-                               DeployContract, FunctionCall, InvalidTransaction, Transfer)
-from rtfees import (EXT, P, U64_MAX, call_conversion_burn, call_exec_fees, exe, reward, send)
+from near_safe.testing import (NEAR, TGAS, AccessKey, AddKey, Config, CreateAccount,
+                               DeleteAccount, DeployContract, FunctionCall, InvalidTransaction,
+                               Runtime, Transfer)
+from rtfees import U64_MAX, Fees
+
+VECTORS_PROTOCOL = 84
+_FEES = Fees(Config.for_protocol(VECTORS_PROTOCOL))
+EXT, P = _FEES.EXT, _FEES.P
+send, exe, reward = _FEES.send, _FEES.exe, _FEES.reward
+call_conversion_burn, call_exec_fees = _FEES.call_conversion_burn, _FEES.call_exec_fees
+
+
+@pytest.fixture
+def rt():
+    return Runtime(mode="wasm", protocol=VECTORS_PROTOCOL)
 from rtwat import (SCRATCH, Wat, callback_recorder, store_balance, store_i64, store_register,
                    u64_at)
 

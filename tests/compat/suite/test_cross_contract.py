@@ -115,7 +115,9 @@ class TestRelay(NearTestCase):
         assert burnt > 0
         assert alice_before - balance(self._client, "alice.test.near") == 2 * NEAR + burnt
         gained = balance(self._client, "counter.test.near") - counter_before
-        assert 2 * NEAR < gained < 2 * NEAR + burnt  # plus its share of the gas (30% reward)
+        # plus its 30% share of the gas before protocol 87 (the neard 2.4.0 sandbox runs 73);
+        # from 87 (the embedded runtime's default, 88) no reward (docs/protocol.md 4.7)
+        assert 2 * NEAR <= gained < 2 * NEAR + burnt
 
     def test_event_log_of_a_deposit(self):
         _, tx = self.counter.call_as(self.alice, "donate", amount=NEAR, return_full_result=True)
