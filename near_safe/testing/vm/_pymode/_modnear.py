@@ -185,69 +185,9 @@ class NearHost:
         self._logic.write_register(_as_u64(_mp_obj_get_int(register_id)), len(data),
                                    self._mem.put(data))
 
-    # Context API
-    def current_account_id(self, /):
-        self._logic.current_account_id(TEMP_REGISTER)
-        return self._read_register_as_str(TEMP_REGISTER)
-
-    def signer_account_id(self, /):
-        self._logic.signer_account_id(TEMP_REGISTER)
-        return self._read_register_as_str(TEMP_REGISTER)
-
-    def signer_account_pk(self, /):
-        self._logic.signer_account_pk(TEMP_REGISTER)
-        return self._read_register_as_bytes(TEMP_REGISTER)
-
-    def predecessor_account_id(self, /):
-        self._logic.predecessor_account_id(TEMP_REGISTER)
-        return self._read_register_as_str(TEMP_REGISTER)
-
-    def refund_to_account_id(self, /):  # near_safe's port patch 0001 (protocol >= 82)
-        self._logic.refund_to_account_id(TEMP_REGISTER)
-        return self._read_register_as_str(TEMP_REGISTER)
-
-    def input(self, /):
-        self._logic.input(TEMP_REGISTER)
-        return self._read_register_as_bytes(TEMP_REGISTER)
-
-    def input_as_str(self, /):
-        # modnear.c returns bytes here too (it calls read_default_temp_register_as_bytes)
-        self._logic.input(TEMP_REGISTER)
-        return self._read_register_as_bytes(TEMP_REGISTER)
-
-    def block_height(self, /):
-        return self._logic.block_index()  # modnear.c uses the deprecated block_index()
-
-    def block_timestamp(self, /):
-        return self._logic.block_timestamp()
-
-    def epoch_height(self, /):
-        return self._logic.epoch_height()
-
-    def storage_usage(self, /):
-        return self._logic.storage_usage()
-
-    # Economics API
-    def account_balance(self, /):
-        return self._u128_out(self._logic.account_balance)
-
-    def account_locked_balance(self, /):
-        return self._u128_out(self._logic.account_locked_balance)
-
-    def attached_deposit(self, /):
-        return self._u128_out(self._logic.attached_deposit)
-
-    def prepaid_gas(self, /):
-        return self._logic.prepaid_gas()
-
-    def used_gas(self, /):
-        return self._logic.used_gas()
+    # Context API, Economics API, random_seed: made from _SIMPLE (below the class)
 
     # Math API
-    def random_seed(self, /):
-        self._logic.random_seed(TEMP_REGISTER)
-        return self._read_register_as_bytes(TEMP_REGISTER)
-
     def _hash(self, fn, value):
         data = _bytes_data(value)
         fn(len(data), self._mem.put(data), TEMP_REGISTER)
@@ -450,9 +390,6 @@ class NearHost:
         return bool(self._logic.promise_yield_resume(len(did), mem.put(did), len(data),
                                                      mem.put(data)))
 
-    def promise_results_count(self, /):
-        return self._logic.promise_results_count()
-
     def promise_result(self, result_idx, /):
         status = self._logic.promise_result(_as_u64(_mp_obj_get_int(result_idx)), TEMP_REGISTER)
         data = self._read_register_as_bytes(TEMP_REGISTER) if status == 1 else None
@@ -506,6 +443,53 @@ class NearHost:
     def alt_bn128_pairing_check(self, value, /):
         data = _bytes_data(value)
         return bool(self._logic.alt_bn128_pairing_check(len(data), self._mem.put(data)))
+
+
+def _simple(name: str, host_fn: str, result: str):
+    """The near function ``name`` of _SIMPLE."""
+    if result == "int":
+        def fn(self, /):
+            return getattr(self._logic, host_fn)()
+    elif result == "u128":
+        def fn(self, /):
+            return self._u128_out(getattr(self._logic, host_fn))
+    else:
+        read = (NearHost._read_register_as_str if result == "str"
+                else NearHost._read_register_as_bytes)
+
+        def fn(self, /):
+            getattr(self._logic, host_fn)(TEMP_REGISTER)
+            return read(self, TEMP_REGISTER)
+    fn.__name__, fn.__qualname__ = name, f"NearHost.{name}"
+    return fn
+
+
+#: modnear.c's functions that take no argument and call one host function, by how they return
+#: its result: "str"/"bytes" read back from the temp register (read_default_temp_register_as_*),
+#: "int" as returned, "u128" read from the 16 bytes it wrote.  name -> (host function, result)
+_SIMPLE = {
+    "current_account_id": ("current_account_id", "str"),
+    "signer_account_id": ("signer_account_id", "str"),
+    "signer_account_pk": ("signer_account_pk", "bytes"),
+    "predecessor_account_id": ("predecessor_account_id", "str"),
+    "refund_to_account_id": ("refund_to_account_id", "str"),  # near_safe's port patch 0001
+    "input": ("input", "bytes"),
+    "input_as_str": ("input", "bytes"),  # modnear.c returns bytes here too
+    "block_height": ("block_index", "int"),  # modnear.c uses the deprecated block_index()
+    "block_timestamp": ("block_timestamp", "int"),
+    "epoch_height": ("epoch_height", "int"),
+    "storage_usage": ("storage_usage", "int"),
+    "account_balance": ("account_balance", "u128"),
+    "account_locked_balance": ("account_locked_balance", "u128"),
+    "attached_deposit": ("attached_deposit", "u128"),
+    "prepaid_gas": ("prepaid_gas", "int"),
+    "used_gas": ("used_gas", "int"),
+    "random_seed": ("random_seed", "bytes"),
+    "promise_results_count": ("promise_results_count", "int"),
+}
+for _name, (_host_fn, _result) in _SIMPLE.items():
+    setattr(NearHost, _name, _simple(_name, _host_fn, _result))
+del _name, _host_fn, _result
 
 
 _MEM_BASE = ScratchMemory.BASE
