@@ -1,9 +1,14 @@
-"""``near-safe new NAME [-d DIR] [--no-input]``: a new project from near_safe's template.
+"""``near-safe new NAME [-d DIR] [--style class|functions] [--no-input]``: a new project from
+near_safe's template.
 
 The template is a cookiecutter template (templates/project in the repository), shipped inside
 the package as ``near_safe/_templates`` so that an installed near-safe finds it.  Bad input
 raises :class:`~near_safe.errors.UsageError` (the CLI prints it and exits 2): an invalid name,
 a folder that already exists, a missing cookiecutter.
+
+Two styles of the same vault (same methods, storage and tests): ``class`` (the default: a
+``Contract`` subclass, as near-sdk-py's quickstart writes contracts) and ``functions``
+(module-level functions).  The template's private variable ``__style`` selects one.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ NAME_RULE = re.compile(r"[a-z][a-z0-9]*([-_][a-z0-9]+)*")
 # A contract module with one of these names would shadow what the contracts import (the
 # frozen ``near`` module, near_safe, the SDK) or a file of the template.
 RESERVED = {"near", "near_safe", "near_sdk_py", "pool", "conftest", "test", "tests"}
+STYLES = ("class", "functions")
 
 
 def add_arguments(parser) -> None:
@@ -30,6 +36,9 @@ def add_arguments(parser) -> None:
                         help="where to create the project folder (default: here)")
     # -o means an output FILE everywhere else (build, check): refused here with the fix
     parser.add_argument("-o", dest="misused_o", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--style", choices=STYLES, default="class",
+                        help="class: a Contract subclass, as near-sdk-py writes contracts "
+                        "(default); functions: module-level functions")
     parser.add_argument("--no-input", action="store_true",
                         help="do not prompt; use the default description")
 
@@ -60,9 +69,11 @@ def check_name(name: str) -> str:
     return module
 
 
-def create(name: str, output_dir, no_input: bool = True) -> Path:
-    """Generate the project; returns its folder."""
+def create(name: str, output_dir, no_input: bool = True, style: str = "class") -> Path:
+    """Generate the project in ``style`` (class or functions); returns its folder."""
     check_name(name)
+    if style not in STYLES:
+        raise UsageError(f"--style {style}: unknown style, use class or functions")
     out = Path(output_dir)
     target = out / name
     if target.exists():
@@ -87,7 +98,7 @@ def create(name: str, output_dir, no_input: bool = True) -> Path:
     hook_log.setLevel(logging.CRITICAL)
     try:
         made = cookiecutter(str(template_dir()), no_input=no_input, output_dir=str(out),
-                            extra_context={"project_name": name})
+                            extra_context={"project_name": name, "__style": style})
     except OutputDirExistsException as e:
         raise UsageError(f"{e}: pick another name or another folder with -o DIR") from None
     except FailedHookException:
@@ -107,10 +118,12 @@ def run(args) -> int:
     if args.misused_o is not None:
         raise UsageError(f"-o names an output file in near-safe (build, check); the project's "
                          f"folder goes after -d: near-safe new {args.name} -d {args.misused_o}")
-    project = create(args.name, args.output_dir, no_input=args.no_input)
+    project = create(args.name, args.output_dir, no_input=args.no_input, style=args.style)
     module = project.name.replace("-", "_")
     print(f"created {project}")
-    print(f"  contracts/{module}.py  a vault with safe cross-contract deposit and withdraw")
+    shape = "a Contract class" if args.style == "class" else "module-level functions"
+    print(f"  contracts/{module}.py  a vault with safe cross-contract deposit and withdraw "
+          f"({shape})")
     print("  contracts/pool.py      the contract it calls")
     print("  tests/                 pytest, both runtime modes")
     print("next:")

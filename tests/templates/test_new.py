@@ -25,13 +25,33 @@ def cli(*args, cwd=None, stdin=None):
     return proc.returncode, proc.stdout, proc.stderr
 
 
+@pytest.fixture(scope="module", params=["class", "functions"])
+def style(request):
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    out = tmp_path_factory.mktemp("generated")
-    code, stdout, stderr = cli("new", NAME, "-d", str(out), "--no-input")
+def project(tmp_path_factory, style):
+    out = tmp_path_factory.mktemp("generated-" + style)
+    extra = [] if style == "class" else ["--style", style]  # class is the default
+    code, stdout, stderr = cli("new", NAME, "-d", str(out), "--no-input", *extra)
     assert code == 0, stderr
     assert f"created {out / NAME}" in stdout
     return out / NAME
+
+
+def test_style_shapes_the_contracts(project, style):
+    """Same vault, same methods and tests: a Contract class (near-sdk-py's shape) or
+    module-level functions."""
+    for stem in (MODULE, "pool"):
+        source = (project / "contracts" / f"{stem}.py").read_text()
+        classes = re.findall(r"^class (\w+)\(Contract\):", source, re.MULTILINE)
+        functions = re.findall(r"^def (\w+)\(", source, re.MULTILINE)
+        if style == "class":
+            assert classes == [{MODULE: "Vault", "pool": "Pool"}[stem]] and functions == []
+            assert "self.storage[" in source or "self.storage.get(" in source
+        else:
+            assert classes == [] and "deposit" in functions
 
 
 def test_project_has_the_promised_files(project):
@@ -80,6 +100,23 @@ def test_project_builds_and_its_own_tests_pass_in_both_modes(project):
     passed = re.findall(r"^PASSED \S+::(test_\w+)\[(wasm|python)\]", proc.stdout, re.MULTILINE)
     assert sorted(passed) == sorted((t, m) for t in tests for m in ("wasm", "python"))
     assert re.search(rf"\b{2 * len(tests)} passed\b", proc.stdout)
+
+
+def test_project_explores_clean(project):
+    """`near-safe explore` finds the vault's methods in both styles (nearc exports a class's
+    methods through an instance) and its invariants hold."""
+    code, stdout, stderr = cli("explore", "contracts", "--budget", "60", cwd=project)
+    assert code == 0, stdout + stderr
+    assert "no violation" in stdout and "60 schedules" in stdout
+    assert f"settled_when_idle: no near_safe record or lock left when idle in {NAME}.near" in stdout
+
+
+def test_unknown_style_is_refused(tmp_path):
+    code, _, stderr = cli("new", "fine-name", "-d", str(tmp_path), "--style", "classes",
+                          "--no-input")
+    assert code == 2
+    assert "invalid choice: 'classes'" in stderr and "'functions'" in stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("bad, problem", [
