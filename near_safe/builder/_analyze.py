@@ -84,6 +84,29 @@ def near_safe_contract_files() -> list[str]:
     return files
 
 
+# near_safe's contract modules that only the package root's __getattr__ loads, by the names
+# that load them: frozen only into a contract that uses one of those names (each frozen byte
+# costs every call its loading gas, docs/gas-model.md).  _sdk also routes near-sdk-py
+# collections in callbacks, so a contract freezing near_sdk_py gets it too.
+ON_DEMAND_FILES = {
+    "contract/_sdk.py": frozenset({"Contract", "Storage", "Log", "StorageError", "AccessDenied",
+                                   "InvalidInput", "ContractPanic", "ONE_NEAR", "ONE_TGAS"}),
+}
+
+
+def _identifiers(tree: ast.Module) -> set[str]:
+    """Every name, attribute and imported name a module's code mentions."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.alias):
+            names.add(node.name.rpartition(".")[2])
+    return names
+
+
 def _is_mpy_available(top: str) -> bool:
     if top in MPY_BUILTIN_MODULES or top in NEARC_MPY_PACKAGES or top in TYPING_MODULES:
         return True
@@ -219,6 +242,10 @@ def find_exports(tree: ast.Module) -> tuple[list[str], list[str]]:
             if written:
                 lookalikes.append(f"{node.name} (@{written}, line {dec.lineno})")
                 break
+    from ._misuse import CLAIM_EXPORT, claim_export_needed
+
+    if exports and CLAIM_EXPORT not in exports and claim_export_needed(tree):
+        exports.add(CLAIM_EXPORT)  # the builder adds it (_misuse.CLAIM_SOURCE)
     return sorted(exports), lookalikes
 
 
@@ -420,8 +447,10 @@ def plan_build(contract: Path) -> Plan:
     # Breadth-first over the contract and the local modules it reaches.
     queue: list[tuple[Path, str | None, ast.Module]] = [(contract, None, tree)]
     seen_files = {contract}
+    mentioned: set[str] = set()  # for ON_DEMAND_FILES
     while queue:
         file, package, module_tree = queue.pop(0)
+        mentioned |= _identifiers(module_tree)
         for imp in find_imports(module_tree, file, package):
             plan.imports.append(imp)
             top = imp.name.split(".")[0]
@@ -486,6 +515,10 @@ def plan_build(contract: Path) -> Plan:
                          f"{contract_dir} and not installed: install it (pip install {top}), "
                          f"put {top}.py next to the contract, or remove the import")
     if plan.near_safe_files:
+        plan.near_safe_files = [
+            f for f in plan.near_safe_files
+            if f not in ON_DEMAND_FILES or ON_DEMAND_FILES[f] & mentioned
+            or (f == "contract/_sdk.py" and "near_sdk_py" in plan.packages)]
         _add_near_safe_dependencies(plan, ns_root)
     return plan
 
@@ -503,8 +536,9 @@ def _add_near_safe_dependencies(plan: Plan, ns_root: Path) -> None:
                 continue
             if top == NEAR_SAFE:
                 allowed = {"near_safe", "near_safe.contract"} | {
-                    "near_safe." + f[:-3].replace("/", ".") for f in plan.near_safe_files[1:]
-                }
+                    "near_safe." + f[:-3].replace("/", ".")
+                    for f in plan.near_safe_files[1:] + list(ON_DEMAND_FILES)
+                }  # an on-demand module left out is imported only by names the contract lacks
                 if imp.name not in allowed and not (
                     imp.candidate and not _module_exists_in(ns_root, imp.name.split(".")[1:])
                 ):

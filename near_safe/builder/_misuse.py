@@ -363,7 +363,9 @@ def check_decorator_misuse(contract: Path, source: str | None = None,
     contract = Path(contract)
     if source is None:
         source = contract.read_text(encoding="utf-8")
-    undecided = check_tree(ast.parse(source, filename=str(contract)), contract, exports=True)
+    tree = ast.parse(source, filename=str(contract))
+    undecided = check_tree(tree, contract, exports=True)
+    check_flows(tree, contract)
     for path, text in (local_sources or {}).items():
         undecided += check_tree(ast.parse(text, filename=str(path)), Path(path))
     return undecided
@@ -646,4 +648,249 @@ def staged_source(source: str, path, blank_annotations: bool = False) -> str:
     edits = [(line, col, text, line, col) for line, col, text in walk.edits]
     if blank_annotations:
         edits += _annotation_spans(tree, source)
-    return _edit(source, edits) if edits else source
+    staged = _edit(source, edits) if edits else source
+    if claim_export_needed(tree) and _defines(tree, CLAIM_EXPORT) is None:
+        staged += CLAIM_SOURCE
+    return staged
+
+
+# --- what would fail at call time, refused at build time (issue 14, item 5) ---------------------
+
+CLAIM_EXPORT = "claim_refund"
+# Appended to the staged source when the contract can make a claimable refund and exports no
+# method calling claim() (claim_export_needed): without it such a refund could never be
+# claimed.  After the last line, so every line keeps its number; a plain def wrapped by name
+# (the contract's own ``call`` may be near-sdk-py's), exported because find_exports lists it.
+CLAIM_SOURCE = (
+    "\n\n# near_safe: refunds of this contract can become claimable (docs/safety.md); their\n"
+    "# owners claim them here (added by the builder: the contract exports no claim of its own)\n"
+    f"def {CLAIM_EXPORT}():\n"
+    "    from near_safe import claim as _ns_claim\n\n"
+    "    return _ns_claim()\n\n\n"
+    "import near_safe as _ns_module  # noqa: E402\n\n"
+    f"{CLAIM_EXPORT} = _ns_module.call({CLAIM_EXPORT})\n"
+)
+
+
+def _call_name(node: ast.Call) -> str | None:
+    f = node.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+
+
+def _kw(node: ast.Call, name: str):
+    return next((k.value for k in node.keywords if k.arg == name), None)
+
+
+def _zero(node) -> bool:
+    return node is None or (isinstance(node, ast.Constant) and not node.value)
+
+
+def _imports_from_near_safe(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "near_safe" and not node.level:
+            names |= {a.asname or a.name for a in node.names}
+    return names
+
+
+def _refund_sites(tree: ast.Module) -> list[ast.Call]:
+    """Calls that can leave a claimable refund: safe_call with refund= above its deposit (a
+    refund equal to the deposit goes back through the protocol's refund_to, never claimable)
+    or claimable=True, a builder's .settle(refund=...), near_safe's refund(...)."""
+    ours = _imports_from_near_safe(tree)
+    sites = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        if name == "safe_call":
+            refund, deposit = _kw(node, "refund"), _kw(node, "deposit")
+            if not _zero(_kw(node, "claimable")) or (not _zero(refund) and (
+                    deposit is None or ast.dump(refund) != ast.dump(deposit))):
+                sites.append(node)
+        elif name == "settle" and isinstance(node.func, ast.Attribute) and ours & {
+                "Promise", "CrossContract", "PromiseBatch"}:
+            if not _zero(_kw(node, "refund")) or not _zero(_kw(node, "claimable")):
+                sites.append(node)
+        elif name == "refund" and (("refund" in ours and isinstance(node.func, ast.Name))
+                                   or isinstance(node.func, ast.Attribute)):
+            sites.append(node)
+    return sites
+
+
+def _claims(tree: ast.Module) -> bool:
+    """An exported method (nearc's rule) calls claim()."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                _decorator_export_name(d) for d in node.decorator_list):
+            if any(isinstance(c, ast.Call) and _call_name(c) == "claim" for c in ast.walk(node)):
+                return True
+    return False
+
+
+def _decorator_export_name(dec: ast.expr) -> bool:
+    target = dec.func if isinstance(dec, ast.Call) else dec
+    if isinstance(target, ast.Name):
+        return target.id in _EXPORTED
+    return (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+            and target.value.id == "near" and target.attr == "export")
+
+
+def _defines(tree: ast.Module, name: str):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
+                node.name == name:
+            return node
+        if isinstance(node, (ast.Name, ast.alias)) and isinstance(
+                getattr(node, "ctx", ast.Store()), ast.Store) and (
+                getattr(node, "id", None) or getattr(node, "asname", None)
+                or getattr(node, "name", None)) == name:
+            return node
+    return None
+
+
+def claim_export_needed(tree: ast.Module) -> bool:
+    """The contract can make a claimable refund and exports no method calling claim(): the
+    builder exports ``claim_refund`` for it (CLAIM_SOURCE)."""
+    return bool(_refund_sites(tree)) and not _claims(tree)
+
+
+def check_flows(tree: ast.Module, path: Path) -> None:
+    """Cross-contract flows that would fail when called, refused with file:line and the fix:
+    a ``then=`` (safe_call, ``.then(...)``, ``.join(...)``) that is not a near_safe callback
+    of this contract, arguments its callback cannot take, and a claim_refund the builder
+    cannot add because the name is taken."""
+    ours = _imports_from_near_safe(tree)
+    callbacks, sdk_callbacks, methods = {}, set(), {}
+    names = _Names()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            names.bind_import(stmt)
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for dec in node.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            kind = names.decorator_kind(target)
+            if kind in ("callback", "multi_callback"):
+                callbacks[node.name] = (kind, node, dec)
+            elif kind is not None:
+                methods[node.name] = kind
+            elif isinstance(target, ast.Name) and target.id in ("callback", "multi_callback"):
+                sdk_callbacks.add(node.name)
+    builders = bool(ours & {"Promise", "CrossContract", "PromiseBatch"})
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        if name == "safe_call":
+            target = _kw(node, "then")
+            extra = _kw(node, "then_args")
+            if extra is not None and not isinstance(extra, ast.Dict):
+                extra = False  # built at run time
+            elif extra is not None:
+                extra = list(zip(extra.keys, extra.values))
+            else:
+                extra = []
+            _check_target(target, extra, "then=", callbacks, sdk_callbacks, methods, path,
+                          names)
+        elif builders and name in ("then", "join") and isinstance(node.func, ast.Attribute):
+            pos = 0 if name == "then" else 1
+            target = node.args[pos] if len(node.args) > pos else _kw(node, "callback" if
+                                                                     name == "join" else "method")
+            if target is None or not isinstance(target, ast.Constant) or not isinstance(
+                    target.value, str) or target.value == "":
+                continue
+            extra = [(ast.Constant(k.arg), k.value) for k in node.keywords
+                     if k.arg not in ("callback", "method")]
+            if any(k.arg is None for k in node.keywords):
+                extra = False
+            _check_target(target, extra, f".{name}(...)", callbacks, sdk_callbacks, methods,
+                          path, names)
+    if claim_export_needed(tree):
+        taken = _defines(tree, CLAIM_EXPORT)
+        if taken is not None:
+            site = _refund_sites(tree)[0]
+            raise BuildError(
+                f"{path}:{site.lineno}: this refund can become claimable (when it cannot be "
+                f"sent safely) but no exported method calls claim(), and the builder cannot add "
+                f"{CLAIM_EXPORT} for it: the name is taken (line {taken.lineno}): add "
+                f"`@call def claim_my_refund(): return claim()` (from near_safe import claim)")
+
+
+def _check_target(target, extra, where, callbacks, sdk_callbacks, methods, path, names):
+    import difflib
+
+    if target is None or not isinstance(target, ast.Constant) or type(target.value) is not str:
+        return  # none (a misuse near_safe refuses itself) or built at run time
+    name = target.value
+    at = f"{path}:{target.lineno}: {where} {name!r}"
+    if name in sdk_callbacks and name not in callbacks:
+        raise BuildError(f"{at} is near-sdk-py's @callback, which settles nothing (no refund, "
+                         f"no rollback, and an exception escapes): decorate {name} with "
+                         f"near_safe's (from near_safe import callback) and write @callback")
+    if name not in callbacks:
+        if name in methods:
+            raise BuildError(f"{at} is a @{methods[name]} of this contract, not a callback: "
+                             f"decorate it with @callback (or @multi_callback for a join)")
+        near = difflib.get_close_matches(name, list(callbacks), n=1)
+        hint = (f"did you mean {near[0]!r}?" if near else
+                "this contract has no near_safe @callback" if not callbacks else
+                "its callbacks are " + ", ".join(sorted(callbacks)))
+        raise BuildError(f"{at} is not a near_safe @callback of this contract ({hint}): name "
+                         f"one, or add it (from near_safe import callback; @callback def "
+                         f"{name}(result, ...))")
+    if extra is False:
+        return
+    kind, node, dec = callbacks[name]
+    spec = _callback_spec(node, dec, kind, names)
+    if spec is None:
+        return
+    given = {}
+    for key, value in extra:
+        try:
+            given[_const(key)] = value
+        except _Unknown:
+            return
+    for arg in given:
+        if arg not in spec:
+            raise BuildError(f"{at}: callback {name} takes no argument {arg!r} (it takes "
+                             f"{', '.join(sorted(spec)) or 'none'}): remove it or add the "
+                             f"parameter to {name} (line {node.lineno})")
+    for arg, k in spec.items():
+        if arg not in given:
+            if not k.startswith("?"):
+                raise BuildError(f"{at}: callback {name} needs argument {arg!r}: pass it "
+                                 f"({arg}=...) or give the parameter a default "
+                                 f"(line {node.lineno})")
+            continue
+        try:
+            value = _const(given[arg])
+        except _Unknown:
+            continue
+        if not _contract_side.convert(k.lstrip("?"), value)[0]:
+            raise BuildError(f"{at}: argument {arg!r} = {value!r} cannot be of kind "
+                             f"{_written_kind(k.lstrip('?'))}, which callback {name} declares "
+                             f"(line {node.lineno}): pass a value of that kind")
+
+
+def _callback_spec(node, dec, kind, names: _Names) -> dict | None:
+    """The kinds a callback checks: its args= (a literal), else its annotations (as
+    staged_source gives them); None when the tree cannot say."""
+    args = _kw(dec, "args") if isinstance(dec, ast.Call) else None
+    if args is not None:
+        if not isinstance(args, ast.Dict):
+            return None
+        spec = {}
+        for key, value in zip(args.keys, args.values):
+            try:
+                spec[_const(key)] = _kind(value, names)
+            except (_Unknown, TypeError):
+                return None
+        return spec
+    a = node.args
+    if a.kwarg is not None:
+        return None
+    in_class = bool(a.args) and a.args[0].arg == "self"
+    spec = _annotated_spec(node, kind, in_class, set())
+    return {p: k for p, (k, _) in spec.items() if k is not None}

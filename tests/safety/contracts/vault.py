@@ -289,13 +289,13 @@ def raw_state_echo():
 
 @call
 def call_with_unknown_callback():
-    return safe_call(state.get("cfg")[0], "number", {"n": 1}, then="on_nothing")
+    return safe_call(state.get("cfg")[0], "number", {"n": 1}, then="on_" + "nothing")  # run time
 
 
 @call
 def call_with_wrong_callback_args():
     return safe_call(state.get("cfg")[0], "number", {"n": 1}, then="on_number",
-                     then_args={"label": 5})
+                     then_args={"label": int("5")})
 
 
 @call
