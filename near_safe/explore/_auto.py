@@ -13,10 +13,21 @@ The folder convention (docs/explorer.md, "The folder convention"):
   -> 1 or 10 NEAR as a decimal string; ``account_id``, ``receiver_id``, ``user``, ``*_id`` ->
   a user.  A method whose body reads ``attached_deposit`` (or declared ``payable=True``) gets
   a deposit of 1 or 10 NEAR.  A method with any other parameter is left out (reported).
-* Tracking: views named ``balance_of``, ``get_balance``, ``staked_of``, ``claimable_of``
-  (one account parameter) are summed as what the contract owes a user; a view named
-  ``pending_ops``, ``locks`` or ``locked`` must list nothing when idle; a view
-  ``in_flight_of`` (one account parameter) says what the contract holds for a user in flight.
+* Contracts are found as nearc exports them: module-level functions, and the public methods
+  of a class with exported methods (nearc instantiates the class and exports its bound
+  methods).  An annotated parameter (``AccountId``, ``Balance``/``Amount``/``U128``, ``bool``)
+  gets a user, an amount or both booleans whatever its name.
+* Tracking, for a contract that uses near_safe: what it owes a user is read from its storage,
+  in near_safe's layout (contract/_state.py, contract/_xcc.py): its NEAR ledgers
+  ``<ledger>:<user>`` - the ledger names read from its source where they are NEAR (``credit=``
+  or ``debit=`` by name of a safe_call or builder that sends a deposit, ``state.credit`` of an
+  attached deposit) - plus its claimables ``_ns:claim:<user>``; its in-flight records
+  ``_ns:op:<n>`` and locks ``_ns:lock:<key>`` must be gone when idle.  No view is called and
+  no view name matters.  For a contract without near_safe (no layout to read), views named
+  ``balance_of``, ``get_balance``, ``staked_of``, ``claimable_of`` (one account parameter) are
+  summed as what it owes a user; a view named ``pending_ops``, ``locks`` or ``locked`` must
+  list nothing when idle; a view ``in_flight_of`` (one account parameter) says what it holds
+  for a user in flight.
 """
 
 from __future__ import annotations
@@ -44,6 +55,7 @@ class Method:
     kind: str  # decorator name
     params: list
     payable: bool
+    kinds: dict = field(default_factory=dict)  # parameter -> near_safe kind of its annotation
 
 
 @dataclass
@@ -51,6 +63,8 @@ class Contract:
     path: Path
     account_id: str
     methods: dict = field(default_factory=dict)
+    near_safe: bool = False  # imports near_safe: its storage layout can be read
+    ledgers: tuple = ()  # its NEAR ledgers (near_safe layout), read from the source
 
 
 def _decorator(dec):
@@ -70,9 +84,7 @@ def scan_contract(path: Path) -> Contract:
         raise UsageError(f"{path}:{exc.lineno}: syntax error: {exc.msg}; fix it and run "
                          "again") from None
     contract = Contract(path, path.stem.replace("_", "-").lower() + ".near")
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef):
-            continue
+    for node, in_class in _exported_defs(tree):
         for dec in node.decorator_list:
             kind, payable = _decorator(dec)
             if kind is None:
@@ -80,11 +92,165 @@ def scan_contract(path: Path) -> Contract:
             reads_deposit = any(isinstance(n, ast.Attribute) and n.attr == "attached_deposit"
                                 or isinstance(n, ast.Name) and n.id == "attached_deposit"
                                 for n in ast.walk(node))
-            params = [a.arg for a in node.args.args if a.arg != "self"]
+            args = node.args.args[1:] if in_class else node.args.args
+            params = [a.arg for a in args]
+            kinds = _kinds(args)
+            kinds.update(_declared(dec))
             contract.methods[node.name] = Method(node.name, kind, params,
-                                                 payable or reads_deposit)
+                                                 payable or reads_deposit, kinds)
             break
+    contract.near_safe = any(
+        (isinstance(n, ast.ImportFrom) and n.module and n.module.split(".")[0] == "near_safe")
+        or (isinstance(n, ast.Import) and any(a.name.split(".")[0] == "near_safe"
+                                              for a in n.names))
+        for n in ast.walk(tree))
+    if contract.near_safe:
+        contract.ledgers = near_ledgers(tree)
     return contract
+
+
+def _exported_defs(tree):
+    """(def, is a method) for what nearc exports: module-level functions, and the public
+    methods of each class that has a method with an export decorator (nearc's
+    inject_contract_exports binds those to module-level names; ``_private`` ones it skips)."""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            yield node, False
+        elif isinstance(node, ast.ClassDef):
+            defs = [d for d in node.body if isinstance(d, ast.FunctionDef)]
+            if any(_decorator(dec)[0] for d in defs for dec in d.decorator_list):
+                for d in defs:
+                    if not d.name.startswith("_"):
+                        yield d, True
+
+
+def _kinds(args) -> dict:
+    from ..builder._misuse import annotation_kind
+
+    out = {}
+    for a in args:
+        if a.annotation is not None:
+            try:
+                out[a.arg] = annotation_kind(a.annotation)[0]
+            except Exception:  # noqa: BLE001  no kind: the naming convention decides
+                pass
+    return out
+
+
+_KIND_NAMES = {"ACCOUNT": "account", "AMOUNT": "amount", "BOOL": "bool", "INT": "int",
+               "STR": "str"}
+
+
+def _declared(dec) -> dict:
+    """near_safe's ``args={...}`` kinds written as a literal (KIND names or strings)."""
+    spec = next((k.value for k in dec.keywords if k.arg == "args"), None) if isinstance(
+        dec, ast.Call) else None
+    out = {}
+    if isinstance(spec, ast.Dict):
+        for key, value in zip(spec.keys, spec.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                if isinstance(value, ast.Name) and value.id in _KIND_NAMES:
+                    out[key.value] = _KIND_NAMES[value.id]
+                elif isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    out[key.value] = value.value.lstrip("?")
+    return out
+
+
+def _strings(tree) -> dict:
+    """Module- and class-level ``NAME = "text"``: the names a ledger may be given by."""
+    out = {}
+    for scope in [tree] + [n for n in tree.body if isinstance(n, ast.ClassDef)]:
+        for node in scope.body:
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)):
+                for t in node.targets:
+                    if isinstance(t, ast.Name):
+                        out[t.id] = node.value.value
+    return out
+
+
+def near_ledgers(tree) -> tuple:
+    """The contract's near_safe ledgers that hold NEAR, read from its source: ``credit=`` or
+    ``debit=`` given by name to a safe_call (or a builder's ``settle``) that sends a deposit
+    (near_safe credits / debits exactly that deposit), and ``state.credit(ledger, ...,
+    amount)`` where the amount comes from ``attached_deposit``.  A ledger credited with other
+    amounts (tokens) is not NEAR and never counted."""
+    names = _strings(tree)
+
+    def ledger(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            return names.get(node.id)
+        if isinstance(node, ast.Attribute):  # self.LEDGER / Class.LEDGER
+            return names.get(node.attr)
+        return None
+
+    found = set()
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        deposit_names = {t.id for n in ast.walk(fn) if isinstance(n, ast.Assign)
+                         and _reads_deposit(n.value) for t in n.targets if isinstance(t, ast.Name)}
+        chain_deposit = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                            and n.func.attr in ("deposit", "transfer") for n in ast.walk(fn))
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) \
+                else None
+            kw = {k.arg: k.value for k in node.keywords}
+            sends = (name == "safe_call" and "deposit" in kw and not (
+                isinstance(kw["deposit"], ast.Constant) and not kw["deposit"].value)) or (
+                name == "settle" and chain_deposit)
+            if sends:
+                for opt in ("credit", "debit"):
+                    if opt in kw and ledger(kw[opt]) is not None:
+                        found.add(ledger(kw[opt]))
+            if name == "credit" and len(node.args) == 3 and ledger(node.args[0]) is not None:
+                amount = node.args[2]
+                if _reads_deposit(amount) or (isinstance(amount, ast.Name)
+                                              and amount.id in deposit_names):
+                    found.add(ledger(node.args[0]))
+    return tuple(sorted(found))
+
+
+def _reads_deposit(node) -> bool:
+    return any((isinstance(n, ast.Attribute) and n.attr == "attached_deposit")
+               or (isinstance(n, ast.Name) and n.id == "attached_deposit")
+               for n in ast.walk(node))
+
+
+CLAIM = "_ns:claim:"
+RECORDS = ("_ns:op:", "_ns:lock:")
+
+
+def storage_reader(account_id: str, ledgers: tuple):
+    """(credited, locks): what ``account_id`` owes a user - its NEAR ledgers and claimables -
+    and its in-flight records and locks, read from its storage in near_safe's layout."""
+    prefixes = [ledger + ":" for ledger in ledgers] + [CLAIM]
+
+    def credited(rt, user):
+        data = rt.contract_data(account_id) or {}
+        total = 0
+        for prefix in prefixes:
+            raw = data.get((prefix + user).encode())
+            if raw and raw.isdigit():
+                total += int(raw)
+        return total
+
+    def locks(rt):
+        data = rt.contract_data(account_id) or {}
+        return sorted(k.decode("utf-8", "replace") for k in data
+                      if k.startswith(RECORDS[0].encode()) or k.startswith(RECORDS[1].encode()))
+
+    shown = ", ".join(f"{ledger}:<user>" for ledger in ledgers)
+    credited.watch_text = (f"{account_id} storage (near_safe layout): owes "
+                           + (f"NEAR ledgers {shown} + " if shown else "")
+                           + "claimables _ns:claim:<user>; records _ns:op:* and locks "
+                           "_ns:lock:* must be gone when idle")
+    return credited, locks
 
 
 def scan_folder(folder: Path) -> list:
@@ -131,7 +297,14 @@ def machine_for_folder(folder: Path):
             strategies = {}
             unknown = []
             for p in m.params:
-                if p == "amount" or p.endswith("_amount"):
+                kind = m.kinds.get(p)
+                if kind == "amount":
+                    strategies[p] = sampled_from([str(1 * NEAR), str(10 * NEAR)])
+                elif kind == "account":
+                    strategies[p] = sampled_from(["alice.near", "bob.near"])
+                elif kind == "bool":
+                    strategies[p] = sampled_from([True, False])
+                elif p == "amount" or p.endswith("_amount"):
                     strategies[p] = sampled_from([str(1 * NEAR), str(10 * NEAR)])
                 elif p in USER_PARAMS or p.endswith("_id"):
                     strategies[p] = sampled_from(["alice.near", "bob.near"])
@@ -145,6 +318,11 @@ def machine_for_folder(folder: Path):
 
     tracked = []
     for c in contracts:
+        if c.near_safe:
+            if c.ledgers or any(m.kind == "call" and m.payable for m in c.methods.values()):
+                credited, locks = storage_reader(c.account_id, c.ledgers)
+                tracked.append((c.account_id, (credited,), locks, "account_id", None))
+            continue
         credited = tuple(v for v in CREDIT_VIEWS if v in c.methods
                          and c.methods[v].kind == "view" and len(c.methods[v].params) == 1)
         locks = next((v for v in LOCK_VIEWS if v in c.methods
@@ -159,8 +337,9 @@ def machine_for_folder(folder: Path):
         raise UsageError(f"{folder}: no callable method to explore (exported @call methods "
                          "not named new/on_*); write an explore.py (docs/explorer.md)")
     if not tracked:
-        notes.append("no contract exports balance_of/get_balance/staked_of/claimable_of or "
-                     "pending_ops/locks: the built-in invariants have nothing to watch")
+        notes.append("no contract keeps near_safe ledgers or takes deposits, and none without "
+                     "near_safe exports balance_of/get_balance/staked_of/claimable_of or "
+                     "pending_ops/locks: the built-in ledger invariants have nothing to watch")
 
     def setup(self, rt):
         for c in contracts:

@@ -193,6 +193,8 @@ class Explorer:
         if self.run.tracked:
             names = ", ".join(t.account_id for t in self.run.tracked)
             out += [f"{b} (tracked: {names})" for b in self.settings.builtins]
+            out += ["reads " + c.watch_text for t in self.run.tracked for c in t.credited
+                    if getattr(c, "watch_text", None)]
         return out + self.run.watch.describe()
 
     def _walk(self):
