@@ -97,7 +97,7 @@ def _site_package_files(location: Path) -> list[Path]:
     return [location]
 
 
-CHECKS_VERSION = "decorator-misuse-2-annotation-kinds"
+CHECKS_VERSION = "decorator-misuse-3-flows-claim-export"
 
 
 @dataclass
