@@ -47,6 +47,10 @@ NEAR = params.NEAR
 TGAS = params.TGAS
 
 
+#: a wall-clock runtime's blocks are at least this far apart (docs/protocol.md 1.5)
+_MIN_BLOCK_GAP_NS = 1_000_000
+
+
 def validate_account_id(account_id: str) -> str:
     """NEAR account id rules: 2-64 chars of lowercase letters, digits and separators."""
     if not isinstance(account_id, str) or not is_valid_account_id(account_id):
@@ -189,10 +193,10 @@ class Runtime:
         st = self._state
         h = st.height if height is None else height
         extra = 0
-        for start, ns in st.time_jumps:
-            if start > h:
+        for start, ns in reversed(st.time_jumps):  # the latest first: recent blocks are asked
+            if start <= h:
+                extra = ns
                 break
-            extra = ns
         return st.genesis_time_ns + h * self.config.block_time_ns + extra
 
     def advance(self, seconds: float) -> int:
@@ -209,9 +213,35 @@ class Runtime:
         st = self._state
         nxt = st.height + 1
         target = max(self.block_timestamp(nxt), time.time_ns()) + round(seconds * 10**9)
-        extra = target - st.genesis_time_ns - nxt * self.config.block_time_ns
-        st.time_jumps = tuple(j for j in st.time_jumps if j[0] < nxt) + ((nxt, extra),)
+        self._jump(nxt, target)
         return target
+
+    def _jump(self, height: int, ns: int) -> None:
+        """Block ``height`` (and the later ones, a block time apart) at ``ns``."""
+        st = self._state
+        while st.time_jumps and st.time_jumps[-1][0] >= height:
+            st.time_jumps.pop()
+        st.time_jumps.append((height, ns - st.genesis_time_ns - height * self.config.block_time_ns))
+
+    def _follow_wall_clock(self, produced: bool) -> None:
+        """docs/protocol.md 1.5: a wall-clock runtime (Config.genesis_time_ns None) is a sandbox
+        producing blocks in real time.  The block just opened is no earlier than the wall clock
+        now; one that carries transactions or receipts is at the wall clock (at least 1 ms
+        after the previous block: the chain does not run ahead a block time per transaction),
+        one produced on request (``produced``) a block time after the previous one, or later.
+        A time set by :meth:`advance` for this block stays a floor."""
+        import time
+
+        st = self._state
+        h = st.height
+        scheduled = self.block_timestamp(h)
+        now = time.time_ns()
+        if produced or (st.time_jumps and st.time_jumps[-1][0] == h):  # advance() set it
+            at = max(scheduled, now)
+        else:
+            at = max(self.block_timestamp(h - 1) + _MIN_BLOCK_GAP_NS, now)
+        if at != scheduled:
+            self._jump(h, at)
 
     def fast_forward(self, blocks: int) -> list:
         """Produce ``blocks`` more blocks (the sandbox's ``fast_forward``): height and time
@@ -524,7 +554,7 @@ class Runtime:
         outcomes of the receipts that ran."""
         outcomes = self._finish_block()
         for _ in range(count):
-            self._start_block()
+            self._start_block(produced=True)
             outcomes += self._finish_block()
         return outcomes
 
@@ -553,11 +583,14 @@ class Runtime:
         st.queue = []
         return True
 
-    def _start_block(self) -> None:
+    def _start_block(self, produced: bool = False) -> None:
         """Open block height + 1: convert the pooled transactions (local receipts first, spec
-        3.2 steps 2-3), then the previous block's outgoing receipts (step 5)."""
+        3.2 steps 2-3), then the previous block's outgoing receipts (step 5).  ``produced``:
+        by produce_blocks (time moves a block time), not to carry work."""
         st = self._state
         st.height += 1
+        if self.config.genesis_time_ns is None:
+            self._follow_wall_clock(produced)
         incoming, st.outgoing = st.outgoing, []
         local = []
         txs, st.tx_pool = st.tx_pool, []

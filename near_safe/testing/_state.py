@@ -216,9 +216,10 @@ class State:
     pending_nonces: dict = field(default_factory=dict)  # (signer, key) -> last nonce handed out
     counter: int = 0  # feeds deterministic ids
     # time (docs/protocol.md 1.5): block h is at genesis_time_ns + h * block_time_ns + the extra ns
-    # of the last (from_height, extra_ns) jump with from_height <= h (Runtime.advance adds jumps)
+    # of the last (from_height, extra_ns) jump with from_height <= h (Runtime.advance adds jumps,
+    # and a wall-clock runtime one per block that follows the wall clock); from_height increases
     genesis_time_ns: int = 0
-    time_jumps: tuple = ()
+    time_jumps: list = field(default_factory=list)
 
     def copy(self) -> "State":
         """Every field as it is, the containers (_STATE_CONTAINERS) copied one level: a field
