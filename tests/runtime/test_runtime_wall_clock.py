@@ -9,7 +9,6 @@ timestamp a function of the height."""
 import dataclasses
 import time
 
-import pytest
 from rtwat import Wat, store_i64, u64_at
 
 from near_safe.testing import NEAR, TGAS, Runtime
@@ -105,9 +104,8 @@ def test_advance_still_moves_a_wall_clock_runtime_past_a_deadline_without_sleepi
     assert rt.block_timestamp() > before
 
 
-@pytest.mark.parametrize("mode", ["wasm"])
-def test_a_snapshot_restored_later_continues_at_the_wall_clock(mode):
-    rt = Runtime(mode=mode)
+def test_a_snapshot_restored_later_continues_at_the_wall_clock():
+    rt = Runtime()
     alice = rt.create_account("alice.near")
     deadline = time.time_ns() + SECOND
     auction = _auction(rt, deadline)
