@@ -25,7 +25,8 @@ from ._errors import UnsupportedOnEmbedded
 
 ENV_BACKEND = "NEAR_SAFE_BACKEND"  # "embedded" (default once the plugin is loaded) | "sandbox"
 ENV_MODE = "NEAR_SAFE_MODE"  # "wasm" (default) | "python": how the embedded runtime runs code
-BACKENDS = ("embedded", "sandbox")
+# "node": near-pytest's own client over JSON-RPC to near-safe node (near_safe/node/_nearpytest.py)
+BACKENDS = ("embedded", "sandbox", "node")
 
 _state = {"active": False, "saved": [], "mode": "wasm"}
 

@@ -58,6 +58,11 @@ def _switch(config):
     if backend == "embedded":
         activate(mode=mode)
         config.add_cleanup(deactivate)
+    elif backend == "node":  # near-safe node per sandbox; near-pytest's own client (py-near)
+        from near_safe.node import _nearpytest
+
+        _nearpytest.activate()
+        config.add_cleanup(_nearpytest.deactivate)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -66,7 +71,9 @@ def pytest_load_initial_conftests(early_config, parser, args):
 
 
 def pytest_configure(config):
-    if not is_active():  # plugin registered late (e.g. through pytest_plugins in a conftest)
+    from near_safe.node import _nearpytest
+
+    if not is_active() and not _nearpytest.is_active():  # registered late (pytest_plugins)
         _switch(config)
 
 
@@ -76,4 +83,8 @@ def pytest_report_header(config):
 
         return (f"near-pytest backend: embedded (near_safe, in-process, offline, "
                 f"{current_mode()} mode)")
+    from near_safe.node import _nearpytest
+
+    if _nearpytest.is_active():
+        return "near-pytest backend: node (near-safe node over JSON-RPC, offline)"
     return "near-pytest backend: sandbox (neard)"

@@ -82,9 +82,11 @@ def _b58decode(text: str) -> bytes:
 
 
 def _key_from_text(text) -> bytes:
-    if not isinstance(text, str) or not text.startswith("ed25519:"):
+    """``ed25519:<base58>``, or bare base58 (nearcore core/crypto ``split_key_type_data``: no
+    prefix means ED25519)."""
+    if not isinstance(text, str) or (":" in text and not text.startswith("ed25519:")):
         raise RpcFailure(V.parse_error(f"invalid public key {text!r}: expected ed25519:<base58>"))
-    raw = _b58decode(text[len("ed25519:"):])
+    raw = _b58decode(text.split(":", 1)[-1])
     if len(raw) != 32:
         raise RpcFailure(V.parse_error(f"invalid public key {text!r}: not 32 bytes"))
     return b"\x00" + raw
@@ -103,6 +105,7 @@ class Node:
         self.store = store
         self.started = time.time()
         self.txs = {}  # tx hash -> (UnsignedTransaction, signature)
+        self.snapshots = []  # near_safe_snapshot: (runtime Snapshot, txs) by snapshot_id
         self._known_blocks = {}  # block hash -> height (the validity window)
         self._synced_height = -1
         pk = root_public_key()
@@ -134,6 +137,8 @@ class Node:
             "sandbox_fast_forward": self.sandbox_fast_forward,
             "EXPERIMENTAL_protocol_config": self.protocol_config,
             "EXPERIMENTAL_genesis_config": self.genesis_config,
+            "near_safe_snapshot": self.near_safe_snapshot,
+            "near_safe_restore": self.near_safe_restore,
         }
 
     # ================================================================ protocol
@@ -369,9 +374,9 @@ class Node:
         out = self.rt.view_outcome(account_id, method, args)
         logs = list(out.logs)
         if out.aborted is not None:  # chain/jsonrpc/src/lib.rs: a result with "error"
-            return {"error": "wasm execution failed with error: "
-                             + V.function_call_error_debug(_FcFailure(out.aborted)),
-                    "logs": logs}
+            from near_safe.compat._results import view_error_text  # nearcore's {:?} text
+
+            return {"error": view_error_text(out.aborted), "logs": logs}
         raw = b""
         if out.return_data is not None and out.return_data[0] == "value":
             raw = bytes(out.return_data[1])
@@ -481,22 +486,24 @@ class Node:
 
     def sandbox_patch_state(self, params=None) -> dict:
         """chain/jsonrpc-primitives/src/types/sandbox.rs: ``{"records": [StateRecord]}`` with
-        ``Account``, ``Data`` and ``Contract`` records (an ``AccessKey`` record only for an
-        account the same call creates).  Answers ``{}``.  The records apply at once; as neard
-        (which applies a patch in its next block) a block follows shortly after the answer,
+        ``Account``, ``Data``, ``Contract`` and ``AccessKey`` records (a key the account has,
+        or one for an account the same call creates), and near_safe's ``NearSafeSnapshot``
+        first record (see near_safe_snapshot).  Answers ``{}``.  The records apply at once; as
+        neard (which applies a patch in its next block) a block follows shortly after the answer,
         even without ``--block-time``: clients wait for it (near-kit's
         ``testing.patch_state`` reads the height after the answer and waits for a higher
         one)."""
         records = _need(params, "records") if isinstance(params, dict) else None
         if not isinstance(records, list):
             raise RpcFailure(V.parse_error("Failed parsing args: records must be a list"))
-        snap = self.rt.snapshot()
+        snap, txs = self.rt.snapshot(), dict(self.txs)
         try:
             self._patch(records)
             if self.store is not None:
                 self.store.append("patch", json.dumps(records).encode())
         except BaseException:
             self.rt.restore(snap)
+            self.txs = txs
             raise
         self._sync_blocks()
         timer = threading.Timer(PATCH_BLOCK_DELAY, self.produce_blocks, (1,))
@@ -505,6 +512,9 @@ class Node:
         return {}
 
     def _patch(self, records):
+        if _restores(records):
+            self._restore(records[0]["NearSafeSnapshot"])
+            records = records[1:]
         new_keys = {}
         for rec in records:
             if isinstance(rec, dict) and "AccessKey" in rec:
@@ -543,14 +553,63 @@ class Node:
                 except RuntimeSimError as e:
                     raise RpcFailure(V.parse_error(f"Contract record: {e}")) from None
             elif kind == "AccessKey":
-                if account_id not in new_keys or not self.rt.exists(account_id) or \
-                        new_keys[account_id] not in self.rt.access_keys(account_id):
+                pk = _key_from_text(_need(r, "public_key"))
+                if not self.rt.exists(account_id) or \
+                        pk not in self.rt.access_keys(account_id):
                     raise RpcFailure(V.parse_error(
-                        "an AccessKey record is supported only with the Account record that "
-                        "creates its account in the same call"))
+                        "an AccessKey record is supported for a key its account has (a dump "
+                        "sent back) or with the Account record that creates the account in "
+                        "the same call"))
             else:
                 raise RpcFailure(V.parse_error(
                     f"unsupported state record {kind!r} (Account, Data, Contract, AccessKey)"))
+
+    # ================================================================ near_safe extensions
+
+    def near_safe_snapshot(self, params=None) -> dict:
+        """near_safe extension: remember the whole state; answers ``{"snapshot_id": n}``.
+        ``near_safe_restore {snapshot_id}``, or a first record ``{"NearSafeSnapshot":
+        {"snapshot_id": n}}`` in ``sandbox_patch_state``, returns to it exactly (accounts,
+        keys and data created since are gone - unlike neard's patch, which only overwrites)."""
+        sid = len(self.snapshots)
+        self.snapshots.append((self.rt.snapshot(), dict(self.txs)))
+        if self.store is not None:
+            self.store.append("snapshot", str(sid).encode())
+        return {"snapshot_id": sid}
+
+    def near_safe_restore(self, params=None) -> dict:
+        """near_safe extension: ``{"snapshot_id": n}`` -> ``{}`` (see near_safe_snapshot)."""
+        if not isinstance(params, dict):
+            raise RpcFailure(V.parse_error("Failed parsing args: expected {snapshot_id}"))
+        snap = self.rt.snapshot()
+        txs = dict(self.txs)
+        try:
+            self._restore(params)
+            if self.store is not None:
+                self.store.append("restore", str(params["snapshot_id"]).encode())
+        except BaseException:
+            self.rt.restore(snap)
+            self.txs = txs
+            raise
+        self._sync_blocks()
+        return {}
+
+    def _restore(self, params) -> None:
+        sid = params.get("snapshot_id") if isinstance(params, dict) else None
+        if not isinstance(sid, int) or isinstance(sid, bool) or \
+                not 0 <= sid < len(self.snapshots):
+            raise RpcFailure(V.parse_error(
+                f"unknown snapshot_id {sid!r}: take one with near_safe_snapshot "
+                f"({len(self.snapshots)} taken)"))
+        snapshot, txs = self.snapshots[sid]
+        head = self.rt.height
+        self.rt.restore(snapshot)
+        self.txs = dict(txs)
+        # the chain does not go back: clients hold recent block hashes (py-near, near-kit)
+        # and heights only grow on neard; the blocks up to the old head come back (a block's
+        # hash depends on its height only)
+        if self.rt.height < head:
+            self.rt.produce_blocks(head - self.rt.height)
 
     def _existing(self, account_id):
         if not self.rt.exists(account_id):
@@ -589,20 +648,18 @@ class Node:
             self._patch(json.loads(body))
         elif kind == "blocks":
             self.rt.produce_blocks(int(body))
+        elif kind == "snapshot":
+            self.snapshots.append((self.rt.snapshot(), dict(self.txs)))
+        elif kind == "restore":
+            self._restore({"snapshot_id": int(body)})
         else:
             raise RuntimeSimError(f"unknown entry {kind!r} in the node's state log")
         self._sync_blocks()
 
 
-class _FcFailure:
-    """A VM FunctionCallError seen as an ActionError's FunctionCallError (for the JSON)."""
-
-    def __init__(self, err):
-        self.detail = err.kind if err.kind in ("MethodNotFound", "MethodEmptyName",
-                                               "MethodInvalidSignature",
-                                               "CodeDoesNotExist") else err.detail
-        self.message = err.message
-        self.data = dict(getattr(err, "data", None) or {})
+def _restores(records) -> bool:
+    """Whether a sandbox_patch_state starts with near_safe's NearSafeSnapshot record."""
+    return bool(records) and isinstance(records[0], dict) and "NearSafeSnapshot" in records[0]
 
 
 def _valid_account_id(account_id: str) -> bool:

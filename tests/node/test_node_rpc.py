@@ -98,6 +98,18 @@ def test_genesis_follows_the_sandbox_conventions(url):
     assert bytes(SigningKey(b"sandbox".ljust(32, b" ")).verify_key) == ROOT_PK[1:]
 
 
+def test_a_public_key_without_its_curve_prefix_is_ed25519(url):
+    # nearcore core/crypto split_key_type_data: no "curve:" prefix means ED25519 (py-near,
+    # near-pytest's client, sends view_access_key's public_key bare)
+    bare = key_text(ROOT_PK).split(":", 1)[1]
+    view = result(url, "query", {"request_type": "view_access_key", "account_id": "sandbox",
+                                 "public_key": bare, "finality": "final"})
+    assert view["permission"] == "FullAccess" and "error" not in view
+    err = rpc(url, "query", {"request_type": "view_access_key", "account_id": "sandbox",
+                             "public_key": "secp256k1:" + bare, "finality": "final"})["error"]
+    assert err["cause"]["name"] == "PARSE_ERROR"
+
+
 # ------------------------------------------------------------------------------ bad input
 
 def test_malformed_json_is_a_parse_error(url):
@@ -219,13 +231,15 @@ def test_deploy_call_view_and_a_failing_call_refunds(url, pool_wasm):
     # a view of a missing method answers a result carrying "error" (nearcore's legacy form)
     bad = result(url, "query", {"request_type": "call_function", "account_id": pool,
                                 "method_name": "nope", "args_base64": "", "finality": "final"})
+    # runtime/runtime/src/state_viewer: format!("wasm execution failed with error: {:?}", err)
+    # of the VM's FunctionCallError (near-pytest's suite matches it through py-near)
     assert bad["error"] == ("wasm execution failed with error: "
-                            "FunctionCallError(MethodResolveError(MethodNotFound))")
+                            "MethodResolveError(MethodNotFound)")
     panic = result(url, "query", {"request_type": "call_function", "account_id": pool,
                                   "method_name": "stake_of", "args_base64": "",
                                   "finality": "final"})
-    assert panic["error"].startswith('wasm execution failed with error: FunctionCallError('
-                                     'ExecutionError("Smart contract panicked'), panic
+    assert panic["error"].startswith('wasm execution failed with error: HostError(GuestPanic '
+                                     '{ panic_msg: "'), panic
     err = rpc(url, "query", {"request_type": "call_function", "account_id": user,
                              "method_name": "x", "args_base64": "", "finality": "final"})
     assert err["error"]["cause"]["name"] == "NO_CONTRACT_CODE"
@@ -257,6 +271,12 @@ def test_invalid_transactions_change_nothing(url, chain):
     # more than the account holds
     cases.append((signed(url, name, "sandbox", [Transfer(deposit=10**6 * NEAR)])[0],
                   "NotEnoughBalance"))
+    # more prepaid gas than a transaction may carry (core/primitives/src/errors.rs
+    # ActionsValidationError::TotalPrepaidGasExceeded { total_prepaid_gas, limit }: py-near
+    # parses the object)
+    cases.append((signed(url, name, "sandbox", [FunctionCall("x", b"", 1001 * TGAS)])[0],
+                  {"ActionsValidation": {"TotalPrepaidGasExceeded": {
+                      "total_prepaid_gas": 1001 * TGAS, "limit": 1000 * TGAS}}}))
     for b64, expected in cases:
         err = rpc(url, "send_tx", {"signed_tx_base64": b64})["error"]
         assert (err["name"], err["cause"]["name"], err["cause"]["info"]) == \
