@@ -547,13 +547,21 @@ def _annotated_spec(node, kind: str, in_class: bool, decorators: set) -> dict:
     return spec
 
 
+# args= kinds that hand the body what the annotation says: AMOUNT gives an int (near-sdk-py
+# annotates amounts ``int``/``Balance = int``), ACCOUNT a str.  ANY on either side is an
+# explicit loosening.
+_COMPATIBLE = {("int", "amount"), ("str", "account")}
+
+
 def _param(node, name: str) -> ast.arg:
     return next(p for p in node.args.args + node.args.kwonlyargs if p.arg == name)
 
 
 def _compare(args: ast.expr, spec: dict, names: _Names, kind: str, node, path: Path) -> None:
     """``args=`` written by hand overrides the annotations; a parameter whose declared kind
-    differs from its annotation's is a build error (optional or not is args='s to say)."""
+    hands the body another type than its annotation says is a build error (``int`` with
+    AMOUNT and ``str`` with ACCOUNT agree: the body gets an int / a str; optional or not is
+    args='s to say)."""
     if not isinstance(args, ast.Dict) or any(k is None for k in args.keys):
         return  # built at run time: the tree cannot compare
     for key, value in zip(args.keys, args.values):
@@ -567,7 +575,8 @@ def _compare(args: ast.expr, spec: dict, names: _Names, kind: str, node, path: P
         param = _param(node, name)
         if annotated is None or param.annotation is None:
             continue  # no kind from the annotation: args= says it
-        if annotated.lstrip("?") != declared.lstrip("?"):
+        a, d = annotated.lstrip("?"), declared.lstrip("?")
+        if a != d and (a, d) not in _COMPATIBLE and "any" not in (a, d):
             raise BuildError(
                 f"{path}:{param.lineno}: @{kind} on {node.name}: argument {name!r} is annotated "
                 f"{ast.unparse(param.annotation)} (kind {_written_kind(annotated.lstrip('?'))}) "

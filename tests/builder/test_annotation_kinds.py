@@ -92,6 +92,15 @@ def test_args_written_by_hand_override_the_annotations():
                    "    pass\n"
     assert check_decorator_misuse(Path("c.py"), src) == []
     assert staged_source(src, "c.py") == src
+    # AMOUNT hands the body an int, ACCOUNT a str: near-sdk-py's `amount: int` agrees
+    src = HEADER.replace("ANY", "ANY, AMOUNT, ACCOUNT") + (
+        "@call(args={'amount': AMOUNT, 'who': ACCOUNT})\ndef f(amount: int, who: str):\n"
+        "    pass\n")
+    assert check_decorator_misuse(Path("c.py"), src) == []
+    # the checker's corpus example of a ported contract builds (issue 14, item 4)
+    ported = Path(__file__).parents[1] / "check" / "corpus" / "NS113" / \
+        "good_ported_annotations.py"
+    check_decorator_misuse(ported)
 
 
 @pytest.mark.parametrize("src,message", [
