@@ -3,13 +3,13 @@ CPython 3.13 (`near-safe build --compiler py`).  Builds examples/cross_contract_
 both ways, deploys both on the embedded runtime (Wasm mode) and prints Wasm size, build time and
 gas burnt per call, side by side, with the ratio.
 
-Needs Python >= 3.12 with nearc 0.10 (the CPython backend); on this machine that is the 3.13
-lane's root (.ci/lane313):
+Needs Python >= 3.12 with nearc 0.10 (the CPython backend); on a machine with Python 3.11 only,
+the 3.13 lane's root has it (.ci/lane313, needs root; `./dev bench` goes there by itself):
 
-    ./dev test313 --co -q >/dev/null      # once: sets the root up
-    chroot ~/.cache/near_safe/lane313/trixie /opt/ns313/bin/python /repo/bench/bench_backends.py
-    (with /proc, /dev and the checkout bind-mounted as the lane does; or just run it from any
-    Python >= 3.12 venv holding near-safe[dev])
+    .ci/lane313 --exec python bench/bench_backends.py
+
+or run it from any Python >= 3.12 venv holding near-safe[dev].  Without the CPython backend it
+says so and exits 2, before building anything.
 
 Options: -O N (the CPython backend's optimisation level; default 1: with nearc's default 4 every
 call of this contract trapped, Unreachable), --rebuild.
@@ -32,8 +32,18 @@ def main() -> int:
     opts = ap.parse_args()
 
     from near_safe.builder import build
-    from near_safe.builder._cpython import build_py
+    from near_safe.builder._cpython import _backend_version, build_py
+    from near_safe.errors import BuildError
     from near_safe.testing import Runtime
+
+    try:
+        _backend_version()
+    except BuildError as exc:
+        print(f"bench_backends.py: Python {sys.version.split()[0]} here: {exc}. On a machine "
+              "with Python 3.11 only, run it in the 3.13 lane: .ci/lane313 --exec python "
+              "bench/bench_backends.py (needs root; `./dev bench` does that as root)",
+              file=sys.stderr)
+        return 2
 
     builds = {}
     t = time.monotonic()

@@ -309,7 +309,14 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False,
 
 def build_contract(source_path, output=None, *, progress=None, rebuild: bool = False,
                    patches: bool = True) -> Path:
-    """Compile a contract (cached) and return the Wasm's path; see :func:`build`."""
+    """Compile a contract (cached) and return the Wasm's path; see :func:`build`.  The runtime
+    and the tools build through here: ``NEAR_SAFE_COMPILER=py`` selects nearc 0.10's CPython
+    backend for near_safe's port (``_cpython.selected_compiler``)."""
+    if patches:
+        from ._cpython import build_py, selected_compiler
+
+        if selected_compiler() == "py":
+            return build_py(source_path, output, progress=progress, rebuild=rebuild).wasm
     return build(source_path, output, progress=progress, rebuild=rebuild, patches=patches).wasm
 
 

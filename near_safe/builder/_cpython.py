@@ -42,6 +42,20 @@ from ._progress import Progress
 from ._toolchain import cache_root
 
 COMPILERS = ("mpy", "py")
+# Which backend the runtime and the tools build contracts with (``build_contract``): "mpy"
+# (MicroPython, the default) or "py".  The 3.13 lane's CPython-backend run sets it, so the same
+# tests run on contracts built by the CPython backend (.ci/lane313).
+COMPILER_ENV = "NEAR_SAFE_COMPILER"
+
+
+def selected_compiler() -> str:
+    """The backend ``$NEAR_SAFE_COMPILER`` selects ("mpy" when unset)."""
+    value = os.environ.get(COMPILER_ENV) or "mpy"
+    if value not in COMPILERS:
+        raise BuildError(f"{COMPILER_ENV}={value!r} is not a backend: set it to 'mpy' "
+                         "(MicroPython, the default) or 'py' (nearc 0.10's CPython backend), "
+                         "or unset it")
+    return value
 # nearc 0.10's `--opt-level` table for the CPython backend:
 # level -> (module tracing, function tracing, compression, debug info)
 OPT_LEVELS = {0: (False, "off", False, True), 1: (True, "off", True, True),

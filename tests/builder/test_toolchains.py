@@ -88,3 +88,60 @@ def test_build_cli_rejects_opt_level_without_compiler_py():
     out = subprocess.run([sys.executable, "-m", "near_safe.cli", "build", "x.py", "-O", "2"],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 2 and "add --compiler py" in out.stderr, out.stderr
+
+
+# --- the host functions each Python runtime imports ---------------------------------------------
+
+REFUND_TO = {"promise_set_refund_to", "refund_to_account_id"}  # near_safe's port patch adds them
+
+
+def _env_imports(wasm: bytes) -> set:
+    import wasmtime
+
+    from near_safe.testing.vm import wasm as vm_wasm
+
+    module = wasmtime.Module(vm_wasm.engine(), wasm)
+    assert {i.module for i in module.imports} == {"env"}
+    return {i.name for i in module.imports}
+
+
+def _micropython_imports(patches: bool) -> set:
+    from near_safe.builder import build
+
+    contract = ROOT / "examples" / "cross_contract_query" / "oracle.py"
+    return _env_imports(build(contract, progress=False, patches=patches).wasm.read_bytes())
+
+
+def test_micropython_ports_import_58_host_functions_and_near_safes_two_more():
+    from near_safe.testing.vm.logic import HOST_FUNCTIONS
+
+    plain = _micropython_imports(patches=False)
+    assert len(plain) == 58 and plain <= set(HOST_FUNCTIONS)
+    assert _micropython_imports(patches=True) == plain | REFUND_TO
+
+
+def test_cpython_in_wasm_imports_the_same_58_host_functions_as_micropython():
+    """nearc 0.10's CPython (the python.wasm of cpython-near-wasm-opt, which every --compiler py
+    contract is made from) imports exactly plain nearc's MicroPython port's 58 host functions."""
+    import pytest
+
+    backend = pytest.importorskip(
+        "cpython_near_wasm_opt", reason="nearc 0.10's CPython backend installs on Python >= "
+        "3.12 only: the 3.13 lane (./dev test313) runs this")
+    python_wasm = Path(backend.__file__).parent / "lib" / "python.wasm"
+    assert _env_imports(python_wasm.read_bytes()) == _micropython_imports(patches=False)
+
+
+def test_the_backend_the_runtime_builds_with_is_chosen_by_near_safe_compiler(monkeypatch):
+    import pytest
+
+    from near_safe.builder import _cpython
+    from near_safe.errors import BuildError
+
+    monkeypatch.delenv(_cpython.COMPILER_ENV, raising=False)
+    assert _cpython.selected_compiler() == "mpy"
+    monkeypatch.setenv(_cpython.COMPILER_ENV, "py")
+    assert _cpython.selected_compiler() == "py"
+    monkeypatch.setenv(_cpython.COMPILER_ENV, "cpython")
+    with pytest.raises(BuildError, match=r"NEAR_SAFE_COMPILER='cpython' is not a backend.*'py'"):
+        _cpython.selected_compiler()
