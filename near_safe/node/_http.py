@@ -35,7 +35,12 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(self, status: int, payload, close: bool = False):
-        body = json.dumps(payload).encode()
+        try:
+            body = json.dumps(payload).encode()
+        except (TypeError, ValueError) as e:  # a bug: answer it rather than drop the line
+            status, body = 500, json.dumps({"jsonrpc": "2.0", "id": None, "error":
+                                            V.internal_error(f"unserializable answer: {e}")
+                                            }).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

@@ -20,7 +20,7 @@ import threading
 import time
 
 from near_safe.errors import RuntimeSimError
-from near_safe.testing import NEAR, InvalidTransaction, Runtime
+from near_safe.testing import NEAR, Config, InvalidTransaction, Runtime
 
 from . import _views as V
 from ._borsh import BorshError, decode_signed_transaction
@@ -100,7 +100,14 @@ class Node:
     frames it."""
 
     def __init__(self, store=None, mode: str = "wasm"):
-        self.rt = Runtime(mode=mode)
+        genesis_ns = None
+        if store is not None:  # --state: the chain keeps its genesis time across restarts
+            genesis_ns = store.meta("genesis_time_ns")
+            if genesis_ns is None:
+                genesis_ns = str(time.time_ns())
+                store.set_meta("genesis_time_ns", genesis_ns)
+        self.rt = Runtime(mode=mode, config=None if genesis_ns is None else
+                          Config(genesis_time_ns=int(genesis_ns)))
         self.lock = threading.RLock()
         self.store = store
         self.started = time.time()
@@ -139,6 +146,10 @@ class Node:
             "EXPERIMENTAL_genesis_config": self.genesis_config,
             "near_safe_snapshot": self.near_safe_snapshot,
             "near_safe_restore": self.near_safe_restore,
+            "near_safe_submit_tx": self.near_safe_submit_tx,
+            "near_safe_pending": self.near_safe_pending,
+            "near_safe_step": self.near_safe_step,
+            "near_safe_inject": self.near_safe_inject,
         }
 
     # ================================================================ protocol
@@ -405,11 +416,7 @@ class Node:
         if tx.hash in self.txs:  # neard answers a resent transaction with its outcome
             return self.rt.tx_outcome(tx.hash)
         if not replay:
-            height = self._known_blocks.get(tx.block_hash)
-            if height is None:
-                raise RpcFailure(V.invalid_transaction_error("InvalidChain", "", tx))
-            if self.rt.height - height > TX_VALIDITY_PERIOD:
-                raise RpcFailure(V.invalid_transaction_error("Expired", "", tx))
+            self._check_block_hash(tx)
         snap = self.rt.snapshot()
         try:
             handle = self.rt.submit_signed(tx, sig)
@@ -435,6 +442,13 @@ class Node:
         self.txs[tx.hash] = (tx, sig)
         self._sync_blocks()
         return out
+
+    def _check_block_hash(self, tx) -> None:
+        height = self._known_blocks.get(tx.block_hash)
+        if height is None:
+            raise RpcFailure(V.invalid_transaction_error("InvalidChain", "", tx))
+        if self.rt.height - height > TX_VALIDITY_PERIOD:
+            raise RpcFailure(V.invalid_transaction_error("Expired", "", tx))
 
     def _outcome_json(self, out) -> dict:
         tx, sig = self.txs[out.tx_hash]
@@ -594,6 +608,76 @@ class Node:
         self._sync_blocks()
         return {}
 
+    # receipt-order control: a transaction submitted with near_safe_submit_tx waits in the
+    # queue; near_safe_pending lists what will run, in order; near_safe_step runs one
+    # receipt; near_safe_inject makes the next function call fail as a fault.  (send_tx still
+    # runs everything to idle, whatever is queued.)
+
+    def near_safe_submit_tx(self, params=None) -> dict:
+        """near_safe extension: ``{signed_tx_base64}`` -> ``{"transaction_hash"}``: checked
+        and queued as send_tx does, but nothing runs until near_safe_step (or a send_tx)."""
+        raw, tx, sig = self._signed_tx(params)
+        if tx.hash in self.txs:
+            return {"transaction_hash": V.base58(tx.hash)}
+        self._check_block_hash(tx)
+        snap = self.rt.snapshot()
+        try:
+            self.rt.submit_signed(tx, sig)
+            if self.store is not None:
+                self.store.append("submit", raw)
+        except InvalidTransaction as e:
+            self.rt.restore(snap)
+            raise RpcFailure(V.invalid_transaction_error(e.kind, e.message, tx)) from None
+        except BaseException:
+            self.rt.restore(snap)
+            raise
+        self.txs[tx.hash] = (tx, sig)
+        return {"transaction_hash": V.base58(tx.hash)}
+
+    def near_safe_pending(self, params=None) -> list:
+        """near_safe extension: the receipts (and queued transactions) that have not run, in
+        the order near_safe_step will run them."""
+        def text(value):
+            return V.base58(value) if isinstance(value, bytes) else value
+
+        return [{"kind": r.kind, "receipt_id": text(r.receipt_id), "receiver_id": r.receiver,
+                 "predecessor_id": r.predecessor, "signer_id": r.signer,
+                 "actions": list(r.actions), "method_name": r.method,
+                 "deposit": str(r.deposit or 0), "gas": r.gas, "is_refund": bool(r.is_refund),
+                 "waits_for_data": bool(r.waits_for_data),
+                 "transaction_hash": text(r.tx_id)} for r in self.rt.upcoming()]
+
+    def near_safe_step(self, params=None):
+        """near_safe extension: run the next receipt; answers its ExecutionOutcomeWithIdView
+        (null when nothing is pending)."""
+        snap = self.rt.snapshot()
+        try:
+            out = self.rt.step()
+            if self.store is not None:
+                self.store.append("step", b"")
+        except BaseException:
+            self.rt.restore(snap)
+            raise
+        self._sync_blocks()
+        return None if out is None else V.receipt_outcome_json(out, self.rt.block_hash)
+
+    def near_safe_inject(self, params=None) -> dict:
+        """near_safe extension: ``{kind, receiver_id?, method_name?}``: the next function call
+        (to that receiver and method, if given) fails as fault ``kind``."""
+        if not isinstance(params, dict) or not isinstance(params.get("kind"), str):
+            raise RpcFailure(V.parse_error(
+                f"Failed parsing args: expected {{kind, receiver_id?, method_name?}} with kind "
+                f"one of {', '.join(self.rt.fault_kinds)}"))
+        kind = params["kind"]
+        if kind not in self.rt.fault_kinds:
+            raise RpcFailure(V.parse_error(
+                f"unknown fault kind {kind!r}: one of {', '.join(self.rt.fault_kinds)}"))
+        args = (kind, params.get("receiver_id"), params.get("method_name"))
+        self.rt.inject(*args)
+        if self.store is not None:
+            self.store.append("inject", json.dumps(args).encode())
+        return {}
+
     def _restore(self, params) -> None:
         sid = params.get("snapshot_id") if isinstance(params, dict) else None
         if not isinstance(sid, int) or isinstance(sid, bool) or \
@@ -648,6 +732,14 @@ class Node:
             self._patch(json.loads(body))
         elif kind == "blocks":
             self.rt.produce_blocks(int(body))
+        elif kind == "submit":
+            tx, sig = decode_signed_transaction(body)
+            self.rt.submit_signed(tx, sig)
+            self.txs[tx.hash] = (tx, sig)
+        elif kind == "step":
+            self.rt.step()
+        elif kind == "inject":
+            self.rt.inject(*json.loads(body))
         elif kind == "snapshot":
             self.snapshots.append((self.rt.snapshot(), dict(self.txs)))
         elif kind == "restore":

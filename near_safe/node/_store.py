@@ -41,6 +41,13 @@ class Store:
             raise UsageError(f"{self.path} holds node state of schema {row[0]}, this near-safe "
                              f"reads schema {SCHEMA_VERSION}: use another --state folder")
 
+    def meta(self, key: str, default=None):
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     def entries(self):
         """``(kind, body bytes)`` in commit order."""
         for kind, body in self.db.execute("SELECT kind, body FROM log ORDER BY seq"):

@@ -247,6 +247,16 @@ def signed_transaction_json(tx, signature: bytes) -> dict:
             "signature": "ed25519:" + base58(signature), "hash": base58(tx.hash)}
 
 
+def receipt_outcome_json(r, block_hash_of) -> dict:
+    """views.rs ExecutionOutcomeWithIdView of one receipt."""
+    return {
+        "proof": [], "block_hash": base58(block_hash_of(r.block_height)), "id": r.receipt_id,
+        "outcome": {"logs": list(r.logs), "receipt_ids": list(r.produced),
+                    "gas_burnt": r.gas_burnt, "tokens_burnt": str(r.tokens_burnt),
+                    "executor_id": r.receiver, "status": receipt_status_json(r),
+                    "metadata": {"version": 3, "gas_profile": r.gas_profile_view()}}}
+
+
 def final_outcome_json(out, tx, signature, block_hash_of) -> dict:
     """views.rs FinalExecutionOutcomeView (+ ``final_execution_status``, RpcTransactionResponse):
     ``block_hash_of(height)`` names the blocks the outcomes were in."""
@@ -267,13 +277,7 @@ def final_outcome_json(out, tx, signature, block_hash_of) -> dict:
                     "executor_id": tx.signer_id,
                     "status": {"SuccessReceiptId": first} if first else "Unknown",
                     "metadata": {"version": 1, "gas_profile": None}}}
-    receipts_outcome = [{
-        "proof": [], "block_hash": base58(block_hash_of(r.block_height)), "id": r.receipt_id,
-        "outcome": {"logs": list(r.logs), "receipt_ids": list(r.produced),
-                    "gas_burnt": r.gas_burnt, "tokens_burnt": str(r.tokens_burnt),
-                    "executor_id": r.receiver, "status": receipt_status_json(r),
-                    "metadata": {"version": 3, "gas_profile": r.gas_profile_view()}}}
-        for r in receipts]
+    receipts_outcome = [receipt_outcome_json(r, block_hash_of) for r in receipts]
     return {"final_execution_status": "FINAL" if out.done else "INCLUDED",
             "status": status, "transaction": signed_transaction_json(tx, signature),
             "transaction_outcome": tx_outcome, "receipts_outcome": receipts_outcome}
