@@ -194,13 +194,14 @@ _BASE_ECONOMICS = {
 _BASE_FEATURES = {
     "refund_gas_price_changes": True,  # 78.yaml
     "deterministic_account_ids": False,  # snapshot 82 (NEP-616): refund_to, no per-byte input
-    "instant_promise_yield": False,  # version.rs InstantPromiseYield => 83
+    "instant_promise_yield": False,  # version.rs InstantPromiseYield => 83 (not gated: yields
+    # are registered at once at every version here, docs/protocol.md 2.8)
     "instant_delete_account": False,  # version.rs InstantDeleteAccount => 83
     "reftypes_bulk_memory": False,  # 84.yaml
     "saturating_float_to_int": False,  # 78.yaml `saturating_float_to_int: {old: false, new: true}`
     "account_cost_increase": False,  # version.rs AccountCostIncrease => 85 (NEP-642)
     "one_yocto_on_promise": False,  # snapshot 85
-    "yield_with_id_host_fns": False,  # snapshot 85
+    "yield_with_id_host_fns": False,  # snapshot 85 (the functions are not modelled)
     "fix_contract_loading_error": False,  # 87.yaml (not modelled: no effect on loading code)
     "reject_empty_method_name": False,  # version.rs RejectEmptyMethodName => 87
 }
@@ -227,8 +228,9 @@ _DIFFS = {
          "InstantPromiseYield, InstantDeleteAccount => 83"),
     84: ({"ext_costs": {"linear_op_base_cost": 26_328_192, "linear_op_unit_cost": 822_756},
           "limits": {"max_deploy_actions_per_receipt": 10, "max_params_per_contract": 50_000,
-                     "max_blocks_per_function": 5_000, "max_blocks_per_contract": 50_000, "max_params_per_function": 64,
-                     "max_function_body_size": 196_608, "max_types_per_contract": 1_024},
+                     "max_params_per_function": 64, "max_blocks_per_function": 5_000,
+                     "max_blocks_per_contract": 50_000, "max_function_body_size": 196_608,
+                     "max_types_per_contract": 1_024},
           "features": {"reftypes_bulk_memory": True}},
          "84.yaml (reftypes_bulk_memory, wasm_linear_op_*, vm_kind Wasmtime); snapshot 84 "
          "(max_deploy_actions_per_receipt 10 and the contract-shape limits)"),
