@@ -11,8 +11,9 @@ the whole import on EVERY call, and each module-level name costs about 3-5 Ggas 
 re-exported name as much again; each extra module about 40 Ggas more).  Split into four modules
 re-exported here, importing near_safe cost 1.1 Tgas per call; as it is now, about 0.5 Tgas.  So the
 decorators, argument kinds and strict input are here; ``contract/_state.py`` (state, ledgers,
-locks; used by nearly every method) is imported eagerly and ``contract/_xcc.py`` (safe_call
-and settlement) only when a method makes or settles a cross-contract call.
+locks; used by nearly every method) is imported eagerly, ``contract/_promise.py`` (safe_call
+and near-sdk-py's builders) only when a method makes a cross-contract call and
+``contract/_xcc.py`` (results and settlement) only when a callback settles one.
 
 Sections: constants - argument kinds - strict JSON input - decorators - cross-contract API.
 """
@@ -698,15 +699,15 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
     return _ns_wrapper
 
 
-# --- cross-contract API (implemented in contract/_xcc.py, loaded on first use) ---------------
+# --- cross-contract API (contract/_promise.py calls, contract/_xcc.py settles; on first use) --
 
 
 def safe_call(receiver, function, args=None, **options):
     """Call ``receiver.function(args)`` and then this contract's callback ``then=``; checks
     gas, settles ``refund=``/``credit=``/``debit=``/``lock=``.  See docs/safety.md."""
-    from .contract import _xcc
+    from .contract import _promise
 
-    return _xcc.safe_call(receiver, function, args, **options)
+    return _promise.safe_call(receiver, function, args, **options)
 
 
 def refund(account, amount, hold=False):
@@ -742,14 +743,41 @@ def __getattr__(name):
         from .contract import _sdk
 
         return getattr(_sdk, name)
-    if name in ("Promise", "CrossContract", "PromiseBatch"):  # contract/_promise.py
+    # near-sdk-py's promise builders (contract/_promise.py): the names are small stand-ins that
+    # load the builders when a chain is built, so importing them costs a contract's other
+    # methods (callbacks, views) nothing (bench/bench_promises.py)
+    if name == "CrossContract":
+        def CrossContract(account_id, gas=EXTERNAL_GAS, deposit=0):
+            from .contract import _promise
+
+            return _promise.CrossContract(account_id, gas, deposit)
+
+        return CrossContract
+    if name == "Promise":
+        class Promise(_Promise):
+            @staticmethod
+            def create_batch(account_id):
+                from .contract import _promise
+
+                return _promise.PromiseBatch(account_id)
+
+            @staticmethod
+            def all(promises):
+                from .contract import _promise
+
+                return _promise.all_of(promises)
+
+        return Promise
+    if name == "PromiseBatch":
         from .contract import _promise
 
-        return getattr(_promise, name)
-    if name == "PromiseResult":  # near_safe's Result carries near-sdk-py's fields
-        from .contract import _xcc
+        return _promise.PromiseBatch
+    if name == "PromiseResult":
+        class PromiseResult:
+            """For annotations: a callback gets near_safe's Result (contract/_xcc.py), which
+            carries PromiseResult's fields (status_code, success, data, unwrap, unwrap_or)."""
 
-        return _xcc.Result
+        return PromiseResult
     raise AttributeError("module 'near_safe' has no attribute '" + name + "'")
 
 

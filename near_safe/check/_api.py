@@ -34,10 +34,10 @@ def _function(path: Path, name: str) -> ast.FunctionDef | None:
 def safe_call_params() -> dict:
     """``safe_call``'s parameters: name -> position when it may be passed by position, None
     when only by keyword. The public ``near_safe.safe_call`` gives the positions; when it
-    forwards ``**options`` to ``near_safe.contract._xcc.safe_call`` the keywords are that
+    forwards ``**options`` to ``near_safe.contract._promise.safe_call`` the keywords are that
     function's parameters."""
     public = _function(_ROOT / "__init__.py", "safe_call")
-    inner = _function(_ROOT / "contract" / "_xcc.py", "safe_call")
+    inner = _function(_ROOT / "contract" / "_promise.py", "safe_call")
     if public is None:
         public = inner
     if public is None:

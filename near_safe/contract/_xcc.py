@@ -1,33 +1,19 @@
-"""Safe cross-contract calls and their settlement (contract side, MicroPython-safe).
+"""Promise results and settlement: what a callback does (contract side, MicroPython-safe;
+imported by near_safe's callbacks, ``refund()`` and ``claim()``).
 
-One construct, ``safe_call``, carries every pattern of NEAR's callback security guidance
-(docs/safety.md maps each rule):
-
-* gas: before any state change it checks that the prepaid gas covers this method's remaining
-  work, the external call's minimum and the callback's reservation, else panics with the Tgas to
-  attach.  The callback gets static gas with weight 0; the external call gets its minimum plus
-  all unused gas by weight 1 (docs/protocol.md 5.5);
-* ``refund=``: on failure the amount goes back to the original caller (a claimable balance
-  when it cannot be sent safely);
-* ``credit=``: deferred crediting, applied only in the callback after success;
-* ``debit=``: debit now, restored in the callback on failure;
-* ``lock=``: a key held from the call to the callback, released on both paths.
-
-The original caller and the amounts travel in the callback's arguments (key ``_ns``); an
-in-flight record sits under a key unique to the operation (``_ns:op:<n>``) until the callback
-settles it, so settlement happens at most once and in-flight amounts are visible in state.
+The calls themselves leave through contract/_promise.py (``safe_call`` and near-sdk-py's
+builders, one path: ``launch``), which checks gas, numbers the operation and stores its record
+under ``_ns:op:<n>``; the callback named at the call reads the promise results here
+(``Result``, near-sdk-py's ``PromiseResult``), takes the record out of storage (``open_op``:
+settlement happens at most once) and applies it (``settle``: unlock, credit on success,
+restore and refund on failure).  Split from the calling side so that each receipt imports only
+the half it runs (bench/bench_promises.py).
 """
 
 import json
 
 from .. import (  # near: the host module (under CPython the stand-in of near_safe._host)
-    _CALLBACKS,
-    CALLBACK_GAS,
-    EXTERNAL_GAS,
-    OWN_GAS,
     REFUND_GAS,
-    TGAS,
-    MisuseError,
     convert,
     near,
     strict_json,
@@ -37,8 +23,7 @@ from ._state import ContractError
 
 STORAGE_BYTE_COST = 10000000000000000000  # yocto per byte (docs/protocol.md 6)
 CLAIM = "_ns:claim"  # ledger of refunds that could not be sent
-_OP = "_ns:op:"
-_SEQ = "_ns:seq"
+_OP = "_ns:op:"  # an operation's record, written by contract/_promise.py launch
 
 
 # What decoding a result may take, checked before anything is decoded (bytes.count allocates
@@ -91,8 +76,9 @@ class Result:
     ``ok``: it succeeded and is usable (within the size bound: ``max_result`` bytes and a
     decode that fits RESULT_HEAP; of the declared kind when the callback declares
     ``result=``).  ``raw``: the bytes (None on failure or above the bound).  ``value``: the
-    JSON-decoded value (None when not ok, or not JSON as CPython's json reads it, or holding a
-    number that decodes to inf), decoded on first use: checking and decoding cost gas (bench/
+    JSON-decoded value when the answer is JSON as CPython's json reads it, else the answer as
+    text when it is UTF-8 (a near-sdk-py method's str is sent raw), else its bytes
+    (contract/_text.py, docs/classes.md); None when not ok or empty; decoded on first use: checking and decoding cost gas (bench/
     bench_results.py), so a callback that only settles never pays for it.  A decode that could
     take more than half the gas left is not done: ``value`` None, ``ok`` False, ``error``
     "result too large".  ``error``: why it is not ok ("failed", "result too large", "result is
@@ -121,7 +107,7 @@ class Result:
                 self.ok, self.error = False, "result too large"
             elif raw and strict_json(raw):
                 self._value = json.loads(raw)
-            elif raw:  # not JSON, e.g. a near-sdk-py callee's str (raw UTF-8): contract/_text.py
+            elif raw and self.ok:  # not JSON: a near-sdk-py str (raw UTF-8), contract/_text.py
                 from ._text import text
 
                 self._value = text(raw)
@@ -196,149 +182,6 @@ class Operation:
         return int(v if type(v) is str else v[2])
 
 
-def _norm(entry, caller, amount, what):
-    """``ledger`` or ``(ledger, account, amount)`` -> JSON-ready ``[ledger, account, str]``."""
-    if type(entry) is str:
-        return [entry, caller, str(amount)]
-    if isinstance(entry, (tuple, list)) and len(entry) == 3:
-        return [entry[0], entry[1], str(entry[2])]
-    raise MisuseError("safe_call: " + what + "= takes a ledger name or (ledger, account, amount)")
-
-
-def _error(what):
-    """A failed check: ContractError, so that a @call panics with it and a callback body that
-    makes the call is contained (its writes dropped, the settlement still commits)."""
-    raise ContractError("Method " + _state.method + ": " + what)
-
-
-def safe_call(receiver, function, args=None, deposit=0, gas=EXTERNAL_GAS, then=None,
-              then_args=None, callback_gas=CALLBACK_GAS, caller=None, refund=0, credit=None,
-              debit=None, lock=None, claimable=False, own_gas=OWN_GAS):
-    """Call ``receiver.function(args)`` and then this contract's callback ``then``; see the
-    module docstring and docs/safety.md.  Returns a Promise to return from the method."""
-    if _state.readonly is not None:
-        _state.write_refused()
-    _check_then(then, then_args, "safe_call")
-    a = _state.dumps(args) if args is not None else "{}"
-    return _state.promise(launch([(receiver, [(function, a, deposit, gas)])], deposit, gas, then,
-                                 then_args, callback_gas, own_gas, caller, refund, credit,
-                                 debit, lock, claimable))
-
-
-def launch(legs, deposit, gas, then, then_args, callback_gas, own_gas, caller, refund, credit,
-           debit, lock, claimable):
-    """The one settlement path of safe_call and the promise builders (contract/_promise.py).
-    ``legs``: ``[(receiver, actions)]``, one batch receipt each (several are joined with
-    promise_and, one settlement over all results); an action is ``(method, args JSON,
-    deposit, static gas)``, or ``(None, None, amount, 0)`` for a transfer.  ``deposit``: the
-    NEAR all legs carry; ``gas``: their static gas.  ``then`` was checked by the caller (None:
-    no callback, only for a flow that carries no NEAR and settles nothing).  Checks, numbers
-    and records the operation now; returns ``send`` (it creates the promises and returns the
-    index to return), for ``_state.promise`` or the builder's own deferral."""
-    # 1. Gas, before any state change of ours.
-    need = near.used_gas() + own_gas + gas + callback_gas
-    if near.prepaid_gas() < need:
-        _error("not enough gas: attach at least " + str(-(-need // TGAS)) + " Tgas")
-    byname = type(debit) is str
-    money = refund or credit or debit or lock
-    if caller is None and money:
-        if _state.op is not None:
-            caller = _state.op.caller  # in a callback: the user of the operation it settles
-        elif _state.in_callback:
-            _error("safe_call in a callback needs caller= (the predecessor is this contract)")
-        else:
-            caller = near.predecessor_account_id()
-    # 2. Whose is the deposit if the callee's receipt fails?  The caller's when it is the
-    #    caller's money (refund=, or debit= by ledger name): the protocol returns it straight
-    #    to them (refund_to), so settlement never pays it out of the contract's balance - the
-    #    callback cannot tell a failed receipt from a callee that kept the deposit and
-    #    returned a failing promise.
-    back = deposit if deposit and (refund or byname) else 0
-    if back:
-        if refund and refund < deposit:
-            raise MisuseError("safe_call: refund= is less than deposit=: a failed call's deposit "
-                              "returns whole to one account; refund at least the deposit")
-        if not hasattr(near, "promise_set_refund_to"):  # a port near_safe did not build
-            _error("a deposit returned to the caller needs near.promise_set_refund_to "
-                   "(protocol >= 82): build the contract with near-safe build")
-    # 3. A conflicting operation in flight: say what is locked.
-    if lock and _state.has(_state.LOCK + lock):
-        _error("Locked: " + lock)
-    # 4. Settlement record, kept under its own key until the callback settles it; the
-    #    callback gets only its number.
-    n = None
-    if money:
-        seq = _state.read(_SEQ)
-        n = 1 if seq is None else int(seq) + 1
-        _state.write(_SEQ, str(n))
-        rec = {"u": caller, "t": then, "s": near.signer_account_id()}
-        if refund > back:
-            rec["r"] = str(refund - back)
-            if claimable:
-                rec["k"] = 1
-        if credit:
-            rec["c"] = _norm(credit, caller, deposit, "credit")
-        if debit:
-            d = _norm(debit, caller, deposit, "debit")
-            _state.debit(d[0], d[1], int(d[2]))
-            if not byname:
-                rec["d"] = d  # restored on failure; a debit by name left as the deposit
-        if lock:
-            _state.write(_state.LOCK + lock, str(n))
-            rec["l"] = lock
-        _state.write(_OP + str(n), json.dumps(rec))
-    # 5. Promises: external calls by weight, callback with static reserved gas.
-    cb_args = dict(then_args) if then_args else {}
-    if n is not None:
-        cb_args["_ns"] = n
-    cb = _state.dumps(cb_args)
-    to = caller if back else None
-
-    def send():
-        ps = []
-        for receiver, actions in legs:
-            p = near.promise_batch_create(receiver)
-            carries = 0
-            for m, a, d, g in actions:
-                if m is None:
-                    near.promise_batch_action_transfer(p, d)
-                else:
-                    near.promise_batch_action_function_call_weight(p, m, a, d, g, 1)
-                carries += d
-            if to is not None and carries:
-                near.promise_set_refund_to(p, to)
-            ps.append(p)
-        p = ps[0] if len(ps) == 1 else near.promise_and(ps)
-        if then is None:
-            return p
-        c = near.promise_batch_then(p, near.current_account_id())
-        near.promise_batch_action_function_call_weight(c, then, cb, 0, callback_gas, 0)
-        return c
-
-    return send
-
-
-def _check_then(then, then_args, who):
-    """The callback must exist and accept ``then_args``: a callback that panics on its
-    arguments (or is missing) would never settle, leaving funds and locks stuck.  ``who``
-    names the construct in the message (safe_call, then, join)."""
-    if then not in _CALLBACKS:
-        raise MisuseError(who + ": then=%r is not a @callback of this contract" % (then,))
-    spec = _CALLBACKS[then] or {}
-    args = then_args or {}
-    for name in args:
-        if name not in spec:
-            raise MisuseError(who + ": callback %s takes no argument %r" % (then, name))
-    for name in spec:
-        kind = spec[name]
-        if name not in args:
-            if kind[0] != "?":
-                raise MisuseError(who + ": callback %s needs argument %r" % (then, name))
-        elif not convert(kind.lstrip("?"), args[name])[0]:
-            raise MisuseError(who + ": argument %r of %s must be of kind %s"
-                              % (name, then, kind))
-
-
 def open_op(n, results):
     """Start settling operation ``n``: take its record out of storage (a second settlement, a
     callback other than the one named at the call, or another signer's transaction - e.g. a
@@ -411,7 +254,7 @@ def claim():
     who = near.predecessor_account_id()
     amount = _state.balance(CLAIM, who)
     if not amount:
-        _error("nothing to claim")
+        raise ContractError("Method " + _state.method + ": nothing to claim")
     _state.debit(CLAIM, who, amount)
     _state.promise(lambda: _transfer(who, amount))
     return str(amount)

@@ -209,13 +209,13 @@ def test_safe_call_parameters_are_read_from_near_safes_signature():
     import near_safe
     from near_safe.check._api import safe_call_params
     from near_safe.check._model import SAFE_CALL_OPTIONS
-    from near_safe.contract import _xcc
+    from near_safe.contract import _promise
 
     params = safe_call_params()
     public = inspect.signature(near_safe.safe_call).parameters
     positional = [n for n, p in public.items()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     assert {n: params[n] for n in positional} == {n: i for i, n in enumerate(positional)}
-    inner = set(inspect.signature(_xcc.safe_call).parameters)
+    inner = set(inspect.signature(_promise.safe_call).parameters)
     assert set(params) == inner | set(positional)
     assert set(SAFE_CALL_OPTIONS) <= set(params)

@@ -6,9 +6,10 @@ CPython mode must agree): the wallet (contracts/builders.py) is written with the
 import re
 
 import pytest
-from conftest import CALLEE, TOP_UP, WALLET
 
 from near_safe.testing import NEAR, TGAS
+
+CALLEE, WALLET, TOP_UP = "callee.near", "wallet.near", 10 * NEAR  # as in conftest.py
 
 D = NEAR  # what a test forwards or withdraws
 
