@@ -65,7 +65,7 @@ if rounds:
         s = []
         for _ in range(rounds):
             t0 = time.perf_counter(); fn(); s.append((time.perf_counter() - t0) * 1000)
-        return statistics.median(s)
+        return s
     out["simple"] = timed(lambda: alice.call("pool.sandbox", "set_failing", {"failing": False}))
     out["callback"] = timed(lambda: alice.call("vault.sandbox", "deposit_and_stake",
                                                deposit="1 NEAR", gas="300 Tgas"))
@@ -150,7 +150,7 @@ def in_process(pool, vault, rounds):
             out = fn()
             s.append((time.perf_counter() - t0) * 1000)
             assert out.status == "success", out
-        return statistics.median(s)
+        return s
 
     return {"simple": timed(lambda: rt.call("alice.sandbox", "pool.sandbox", "set_failing",
                                             {"failing": False})),
@@ -160,7 +160,8 @@ def in_process(pool, vault, rounds):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=20, help="calls per batch")
+    ap.add_argument("--batches", type=int, default=3)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--starts", type=int, default=5)
@@ -182,13 +183,21 @@ def main():
         starts.append(seconds)
     start = statistics.median(starts)
 
-    # (b) latency through near-kit vs the in-process Runtime
-    proc, url, _ = start_node()
-    try:
-        kit = client(python, url, pool, vault, a.rounds, 0, 0)
-    finally:
-        stop(proc)
-    local = in_process(pool, vault, a.rounds)
+    # (b) latency through near-kit vs the in-process Runtime, in alternating batches (a fresh
+    # node each) so that a change of load on the machine touches both sides alike
+    kit_s, local_s = {"simple": [], "callback": []}, {"simple": [], "callback": []}
+    for _ in range(a.batches):
+        proc, url, _ = start_node()
+        try:
+            got = client(python, url, pool, vault, a.rounds, 0, 0)
+        finally:
+            stop(proc)
+        mine = in_process(pool, vault, a.rounds)
+        for k in kit_s:
+            kit_s[k] += got[k]
+            local_s[k] += mine[k]
+    kit = {k: statistics.median(v) for k, v in kit_s.items()}
+    local = {k: statistics.median(v) for k, v in local_s.items()}
 
     # (c) throughput, --state on, and in memory beside it
     with tempfile.TemporaryDirectory() as state:
@@ -203,7 +212,8 @@ def main():
     finally:
         stop(proc)
 
-    print(f"near-safe node (one run; {a.rounds} rounds, {a.clients} clients x {a.seconds:g} s)")
+    print(f"near-safe node (one run; {a.batches} x {a.rounds} calls each way, {a.clients} "
+          f"clients x {a.seconds:g} s)")
     print()
     print("| measure | value | goal | ratio to goal |")
     print("|---|---|---|---|")
