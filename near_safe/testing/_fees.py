@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._state import make_frozen
+from ._ed25519 import is_valid_staking_key
+from ._state import base58, make_frozen
 from ._types import (AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
                      FunctionCall, Stake, Transfer)
 
@@ -208,12 +209,22 @@ def validate_actions(config, actions) -> None:
                 "ContractSizeExceeded",
                 f"The length of the contract size {len(action.code)} exceeds the maximum "
                 f"allowed size {limits['max_contract_size']}")
+        if isinstance(action, Stake) and not is_valid_staking_key(action.public_key):
+            raise ActionsValidationError(  # verifier.rs validate_stake_action
+                "UnsuitableStakingKey", "The staking key must be ristretto compatible ED25519 "
+                f"key. {_key_text(action.public_key)} is provided instead.")
     prepaid = total_prepaid_gas(actions)
     if prepaid > limits["max_total_prepaid_gas"]:
         raise ActionsValidationError(
             "TotalPrepaidGasExceeded",
             f"The total prepaid gas {prepaid} for all given actions exceeded the limit "
             f"{limits['max_total_prepaid_gas']}")
+
+
+def _key_text(public_key: bytes) -> str:
+    """near_crypto ``PublicKey`` Display: ``ed25519:<base58>`` / ``secp256k1:<base58>``."""
+    kind = {0: "ed25519", 1: "secp256k1"}.get(public_key[:1][0] if public_key else -1, "unknown")
+    return f"{kind}:{base58(public_key[1:])}"
 
 
 def _validate_function_call(config, limits, action) -> None:

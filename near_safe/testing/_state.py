@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import params
+from ._ed25519 import public_key_of_seed
 from ._types import AccessKey
 
 SYSTEM_ACCOUNT = "system"  # predecessor (and signer, for deposit refunds) of refund receipts
@@ -53,9 +54,11 @@ class Account:
 
 
 def ed25519_public_key(seed: str) -> bytes:
-    """A deterministic borsh-serialised ED25519 public key (key type 0 + 32 bytes) for ``seed``.
-    The simulator does not check signatures, so any 32 bytes serve as a key."""
-    return b"\x00" + hashlib.sha256(b"near_safe key:" + seed.encode()).digest()
+    """A deterministic borsh-serialised ED25519 public key (key type 0 + 32 bytes) for ``seed``:
+    a real key (of the secret seed sha256("near_safe key:" + seed)), so it also serves as a
+    staking key (nearcore refuses a Stake whose key is not a curve point, docs/protocol.md 4.9).
+    The simulator does not check signatures."""
+    return b"\x00" + public_key_of_seed(hashlib.sha256(b"near_safe key:" + seed.encode()).digest())
 
 
 def access_key_storage_size(public_key: bytes, key: AccessKey) -> int:

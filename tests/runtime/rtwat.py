@@ -40,6 +40,7 @@ HOST = {
     "promise_batch_action_create_account": (1, False),
     "promise_batch_action_deploy_contract": (3, False),
     "promise_batch_action_transfer": (2, False),
+    "promise_batch_action_stake": (4, False),
     "promise_batch_action_function_call_weight": (8, False),
     "promise_batch_action_delete_account": (3, False),
     "promise_set_refund_to": (3, False),
