@@ -264,3 +264,26 @@ def test_too_little_gas_is_refused_before_any_state_change_with_the_gas_to_attac
 
 def w_gas():
     return 300 * TGAS
+
+
+# --- a second hop from a callback body -----------------------------------------------------
+
+
+def test_callback_body_chains_a_second_call_sent_when_it_returns(w):
+    out = w.call("chain", {"callee": CALLEE, "how": "ok"})
+    assert out.value["label"] == "second" and out.value["success"] is True
+    assert w.callee.view("calls", {}) == ["a", "b"]
+    assert w.wallet.view("first", {}) == "ok"
+
+
+@pytest.mark.parametrize("how,message", [
+    ("raise", "callback body raised ValueError: boom"),
+    ("unsent", "a promise was built but never sent"),
+])
+def test_callback_body_that_fails_sends_nothing_and_keeps_no_write(w, how, message):
+    out = w.call("chain", {"callee": CALLEE, "how": how})
+    assert out.status == "success"
+    assert any(message in log for r in out.receipts for log in r.logs), out.receipts
+    assert w.callee.view("calls", {}) == ["a"]  # the second call never left
+    assert w.wallet.view("first", {}) is None  # the body's write was dropped
+    assert w.ns_keys() == []

@@ -179,3 +179,30 @@ def split_debit_tuple(a, b, amount):
 @call(args={"callee": ACCOUNT})
 def then_not_a_callback(callee):
     return CrossContract(callee).call("m").then("top" + "_up")  # run time: the build refuses a literal
+
+
+# --- a second hop from a callback body (sent only if the body returns) ----------------------
+
+
+@call(args={"callee": ACCOUNT, "how": STR})
+def chain(callee, how):
+    # the callback makes a second call: it needs more than the default 10 Tgas
+    return (CrossContract(callee).call("a").gas(40 * TGAS)
+            .then("on_first", callee=callee, how=how))
+
+
+@callback(args={"callee": ACCOUNT, "how": STR})
+def on_first(result, callee, how):
+    state.set("first", how)  # dropped if the body raises
+    p = CrossContract(callee).call("b")
+    if how == "unsent":
+        return None  # a builder never ended: contained like a raising body
+    p = p.then("on_result", label="second")
+    if how == "raise":
+        raise ValueError("boom")
+    return p.value()
+
+
+@view
+def first():
+    return state.get("first")
