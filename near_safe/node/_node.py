@@ -37,6 +37,10 @@ GENESIS_ACCOUNTS = ("sandbox", "test.near")
 GENESIS_BALANCE = 10**9 * NEAR
 CHAIN_ID = "localnet"
 
+#: Heights whose state a query with block_id can read (the latest ones the node finished a
+#: change at: a transaction's receipts run through several blocks, intermediate ones are not
+#: kept).
+HISTORY = 256
 #: Seconds between a sandbox_patch_state answer and the block that follows it.
 PATCH_BLOCK_DELAY = 0.05
 VERSION = {"version": "near-safe-node", "build": "near_safe", "rustc_version": ""}
@@ -114,6 +118,7 @@ class Node:
         self.txs = {}  # tx hash -> (UnsignedTransaction, signature)
         self.snapshots = []  # near_safe_snapshot: (runtime Snapshot, txs) by snapshot_id
         self._known_blocks = {}  # block hash -> height (the validity window)
+        self._history = {}  # height -> Snapshot of the state when the node finished there
         self._synced_height = -1
         pk = root_public_key()
         for account in GENESIS_ACCOUNTS:
@@ -144,6 +149,7 @@ class Node:
             "sandbox_fast_forward": self.sandbox_fast_forward,
             "EXPERIMENTAL_protocol_config": self.protocol_config,
             "EXPERIMENTAL_genesis_config": self.genesis_config,
+            "chunk": self.chunk,
             "near_safe_snapshot": self.near_safe_snapshot,
             "near_safe_restore": self.near_safe_restore,
             "near_safe_submit_tx": self.near_safe_submit_tx,
@@ -174,7 +180,13 @@ class Node:
     # ================================================================ blocks
 
     def _sync_blocks(self):
+        """After every change: the block-hash window, and the state at this height for
+        queries of past blocks (a runtime snapshot shares its values: cheap)."""
         h = self.rt.height
+        self._history.pop(h, None)
+        self._history[h] = self.rt.snapshot()
+        while len(self._history) > HISTORY:
+            self._history.pop(next(iter(self._history)))
         if h == self._synced_height:
             return
         if len(self._known_blocks) > 2 * TX_VALIDITY_PERIOD:
@@ -303,7 +315,57 @@ class Node:
             "block_merkle_root": zero, "epoch_sync_data_hash": None, "approvals": [],
             "signature": "ed25519:" + V.base58(bytes(64)),
             "latest_protocol_version": self.rt.config.protocol_version}
-        return {"author": ROOT_ACCOUNT, "header": header, "chunks": []}
+        return {"author": ROOT_ACCOUNT, "header": header, "chunks": [self._chunk_header(h)]}
+
+    # ================================================================ chunk
+
+    def _chunk_hash(self, height: int) -> bytes:
+        """One shard, one chunk per block; its hash is derived from the block's."""
+        return hashlib.sha256(b"near-safe chunk" + self.rt.block_hash(height)).digest()
+
+    def _chunk_header(self, h: int) -> dict:
+        """views.rs ChunkHeaderView of shard 0 at height ``h``."""
+        zero = V.base58(bytes(32))
+        return {"chunk_hash": V.base58(self._chunk_hash(h)),
+                "prev_block_hash": self._block_hash_text(max(h - 1, 0)) if h else zero,
+                "outcome_root": zero, "prev_state_root": zero, "encoded_merkle_root": zero,
+                "encoded_length": 0, "height_created": h, "height_included": h,
+                "shard_id": 0, "gas_used": 0,
+                "gas_limit": self.rt.config.limits["chunk_gas_limit"],
+                "rent_paid": "0", "validator_reward": "0", "balance_burnt": "0",
+                "outgoing_receipts_root": zero, "tx_root": zero, "validator_proposals": [],
+                "signature": "ed25519:" + V.base58(bytes(64))}
+
+    def chunk(self, params=None) -> dict:
+        """views.rs ChunkView: ``{chunk_id}`` (or ``[chunk_id]``) or ``{block_id, shard_id}``;
+        its transactions are those included at that height (receipts: not listed)."""
+        if isinstance(params, list) and len(params) == 1:
+            params = {"chunk_id": params[0]}
+        if not isinstance(params, dict):
+            raise RpcFailure(V.parse_error(
+                "Failed parsing args: expected {chunk_id} or {block_id, shard_id}"))
+        if "chunk_id" in params:
+            text = params["chunk_id"]
+            if not isinstance(text, str):
+                raise RpcFailure(V.parse_error("Failed parsing args: chunk_id is a hash"))
+            wanted = _b58decode(text)
+            h = next((height for height in self._known_blocks.values()
+                      if self._chunk_hash(height) == wanted), None)
+            if h is None:
+                raise RpcFailure(V.handler_error("UNKNOWN_CHUNK", {"chunk_hash": text},
+                                                 f"Chunk Missing (unavailable on the node): "
+                                                 f"ChunkHash(`{text}`)"))
+        else:
+            shard = params.get("shard_id")
+            if shard != 0:
+                raise RpcFailure(V.handler_error("INVALID_SHARD_ID", {"shard_id": shard},
+                                                 f"Shard id {shard} does not exist: the "
+                                                 "node has one shard, 0"))
+            h = self._block_ref({"block_id": _need(params, "block_id")})
+        txs = [V.signed_transaction_json(tx, sig) for tx, sig in self.txs.values()
+               if self.rt.tx_outcome(tx.hash).included_at == h]
+        return {"author": ROOT_ACCOUNT, "header": self._chunk_header(h),
+                "transactions": txs, "receipts": []}
 
     # ================================================================ query
 
@@ -314,12 +376,23 @@ class Node:
                 "finality|block_id, ...}"))
         kind = _need(params, "request_type")
         h = self._block_ref(params)
-        if h != self.rt.height:
+        if h == self.rt.height:
+            return self._query(kind, params, h)
+        past = self._history.get(h)
+        if past is None:
             raise RpcFailure(V.handler_error(
                 "GARBAGE_COLLECTED_BLOCK", {"block_height": h,
                                             "block_hash": self._block_hash_text(h)},
-                f"The node keeps only the latest state (block {self.rt.height}); "
-                f"block {h} is not available"))
+                f"The node keeps the state at the last {HISTORY} heights where a change "
+                f"finished (head {self.rt.height}); block {h} is not one of them"))
+        now = self.rt.snapshot()
+        self.rt.restore(past)
+        try:
+            return self._query(kind, params, h)
+        finally:
+            self.rt.restore(now)
+
+    def _query(self, kind, params, h) -> dict:
         at = {"block_height": h, "block_hash": self._block_hash_text(h)}
         handlers = {"view_account": self._view_account, "view_code": self._view_code,
                     "view_state": self._view_state, "view_access_key": self._view_access_key,
@@ -689,6 +762,7 @@ class Node:
         head = self.rt.height
         self.rt.restore(snapshot)
         self.txs = dict(txs)
+        self._history = {}  # another timeline: its past states are not this chain's
         # the chain does not go back: clients hold recent block hashes (py-near, near-kit)
         # and heights only grow on neard; the blocks up to the old head come back (a block's
         # hash depends on its height only)

@@ -140,3 +140,49 @@ def test_state_keeps_extensions_and_the_clock_across_a_restart(tmp_path):
     assert status2["earliest_block_time"] == status0["earliest_block_time"]
     for field in ("latest_block_height", "latest_block_hash", "latest_block_time"):
         assert status2[field] == status1[field], field
+
+
+def test_queries_at_a_past_block_read_the_state_then(node):
+    url = node.url
+
+    def view_at(**ref):
+        return rpc(url, "query", {"request_type": "view_account", "account_id": "h.sandbox",
+                                  **ref})
+
+    send(url, "sandbox", "h.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
+    h1 = result(url, "status")["sync_info"]["latest_block_height"]
+    hash1 = result(url, "block", {"block_id": h1})["header"]["hash"]
+    send(url, "sandbox", "h.sandbox", [Transfer(deposit=2 * NEAR)])
+    h2 = result(url, "status")["sync_info"]["latest_block_height"]
+    assert h2 > h1
+    assert int(view_at(finality="final")["result"]["amount"]) == 3 * NEAR
+    for ref in (h1, hash1):  # by height and by hash
+        then = view_at(block_id=ref)["result"]
+        assert int(then["amount"]) == NEAR and then["block_height"] == h1
+    # a view call at the old block runs on the old state, and the head is untouched after it
+    assert "UNKNOWN_ACCOUNT" in str(rpc(url, "query", {
+        "request_type": "view_account", "account_id": "h.sandbox", "block_id": 0}))
+    assert int(view_at(finality="final")["result"]["amount"]) == 3 * NEAR
+    # a height inside a transaction's receipt tree was never a finished state
+    inside = next(h for h in range(h1 + 1, h2))
+    err = view_at(block_id=inside)["error"]
+    assert err["cause"]["name"] == "GARBAGE_COLLECTED_BLOCK"
+    assert err["cause"]["info"]["block_height"] == inside
+
+
+def test_chunk_lists_the_transactions_of_its_block(node):
+    url = node.url
+    out = send(url, "sandbox", "c.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
+    block_hash = out["transaction_outcome"]["block_hash"]
+    block = result(url, "block", {"block_id": block_hash})
+    (header,) = block["chunks"]
+    assert header["shard_id"] == 0 and header["height_included"] == block["header"]["height"]
+    by_id = result(url, "chunk", {"chunk_id": header["chunk_hash"]})
+    by_block = result(url, "chunk", {"block_id": block_hash, "shard_id": 0})
+    assert by_id == by_block
+    assert [t["hash"] for t in by_id["transactions"]] == [out["transaction"]["hash"]]
+    assert by_id["header"]["chunk_hash"] == header["chunk_hash"]
+    err = rpc(url, "chunk", {"block_id": block_hash, "shard_id": 3})["error"]
+    assert err["cause"]["name"] == "INVALID_SHARD_ID"
+    err = rpc(url, "chunk", {"chunk_id": "11111111111111111111111111111111"})["error"]
+    assert err["cause"]["name"] == "UNKNOWN_CHUNK"
