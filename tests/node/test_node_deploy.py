@@ -143,6 +143,15 @@ def test_wrong_key_is_refused_with_the_fix(near_node, kit_python, built, tmp_pat
     assert near_node.node.rt.code(account) is None
 
 
+def test_an_account_that_does_not_exist_is_named(near_node, kit_python, built, tmp_path):
+    _credentials(tmp_path, "localnet", "ghost.sandbox", SigningKey.generate())
+    r = _run(kit_python, tmp_path, built["pool"], "--account", "ghost.sandbox", "--network",
+             near_node.url)
+    assert r.returncode == 2, r.stderr
+    assert "check that ghost.sandbox exists" in r.stderr
+    assert not near_node.node.rt.exists("ghost.sandbox")
+
+
 USER_SCRIPT = r'''
 import sys, json
 from near import Near, KeyPairSigner            # near-kit
