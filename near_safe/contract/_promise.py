@@ -93,8 +93,8 @@ def launch(legs, deposit, gas, then, then_args, callback_gas, own_gas, caller, r
     """The one settlement path of safe_call and the promise builders (contract/_promise.py).
     ``legs``: ``[(receiver, actions)]``, one batch receipt each (several are joined with
     promise_and, one settlement over all results); an action is ``(method, args JSON,
-    deposit, static gas)``, or ``(None, None, amount, 0)`` for a transfer.  ``deposit``: the
-    NEAR all legs carry; ``gas``: their static gas.  ``then`` was checked by the caller (None:
+    deposit, static gas)``, ``(None, None, amount, 0)`` for a transfer, or an account action
+    (``PromiseBatch``).  ``deposit``: the NEAR all legs carry; ``gas``: their static gas.  ``then`` was checked by the caller (None:
     no callback, only for a flow that carries no NEAR and settles nothing).  Checks, numbers
     and records the operation now; returns ``send`` (it creates the promises and returns the
     index to return), for ``_state.promise`` or the builder's own deferral."""
@@ -165,8 +165,10 @@ def launch(legs, deposit, gas, then, then_args, callback_gas, own_gas, caller, r
             for m, a, d, g in actions:
                 if m is None:
                     near.promise_batch_action_transfer(p, d)
-                else:
+                elif type(m) is str:
                     near.promise_batch_action_function_call_weight(p, m, a, d, g, 1)
+                else:
+                    _account_action(p, m, a)
                 carries += d
             if to is not None and carries:
                 near.promise_set_refund_to(p, to)
@@ -294,8 +296,29 @@ class Promise(_state.Promise):
         return self
 
 
+def _account_action(p, k, a):
+    """The account actions of a batch (near-sdk-py's PromiseBatch methods); NEAR never leaves
+    with them (a stake locks the receiver's own balance)."""
+    if k == 1:
+        near.promise_batch_action_create_account(p)
+    elif k == 2:
+        near.promise_batch_action_deploy_contract(p, a)
+    elif k == 3:
+        near.promise_batch_action_add_key_with_full_access(p, a[0], a[1])
+    elif k == 4:
+        near.promise_batch_action_add_key_with_function_call(p, a[0], a[1], a[2], a[3], a[4])
+    elif k == 5:
+        near.promise_batch_action_delete_key(p, a)
+    elif k == 6:
+        near.promise_batch_action_stake(p, a[0], a[1])
+    else:
+        near.promise_batch_action_delete_account(p, a)
+
+
 class PromiseBatch(Promise):
-    """Actions on one account, one receipt (near-sdk-py's PromiseBatch)."""
+    """Actions on one account, one receipt (near-sdk-py's PromiseBatch).  An action is
+    ``(method, args, deposit, gas)`` for a call, ``(None, None, amount, 0)`` for a transfer, or
+    ``(code, args, 0, 0)`` for an account action (``_account_action``)."""
 
     def __init__(self, account_id, gas=EXTERNAL_GAS):
         Promise.__init__(self, [(account_id, [])])
@@ -304,6 +327,32 @@ class PromiseBatch(Promise):
     def transfer(self, amount):
         self._legs[0][1].append((None, None, amount, 0))
         return self
+
+    def _act(self, k, a=None):
+        self._legs[0][1].append((k, a, 0, 0))
+        return self
+
+    def create_account(self):
+        return self._act(1)
+
+    def deploy_contract(self, code):
+        return self._act(2, code)
+
+    def add_full_access_key(self, public_key, nonce=0):
+        return self._act(3, (public_key, nonce))
+
+    def add_access_key(self, public_key, allowance, receiver_id, method_names, nonce=0):
+        return self._act(4, (public_key, nonce, allowance or 0, receiver_id,
+                             ",".join(method_names)))
+
+    def delete_key(self, public_key):
+        return self._act(5, public_key)
+
+    def stake(self, amount, public_key):
+        return self._act(6, (amount, public_key))
+
+    def delete_account(self, beneficiary_id):
+        return self._act(7, beneficiary_id)
 
     def function_call(self, method, args=None, amount=0, gas=None):
         if self._cb:  # after then(this account): the callback

@@ -287,3 +287,18 @@ def test_callback_body_that_fails_sends_nothing_and_keeps_no_write(w, how, messa
     assert w.callee.view("calls", {}) == ["a"]  # the second call never left
     assert w.wallet.view("first", {}) is None  # the body's write was dropped
     assert w.ns_keys() == []
+
+
+# --- account actions -------------------------------------------------------------------------
+
+
+def test_subaccount_batch_is_created_and_a_second_one_returns_the_deposit(w):
+    out = w.call("make_subaccount", {"name": "sub"}, deposit=D)
+    assert out.value is True
+    assert w.near("sub.wallet.near") == D and len(w.rt.access_keys("sub.wallet.near")) == 1
+    before = w.near("alice.near")
+    again = w.call("make_subaccount", {"name": "sub"}, deposit=D)  # exists: the receipt fails
+    assert again.value is False
+    assert _deposit_back(again, "alice.near") == [D]
+    assert before - w.near("alice.near") < NEAR // 100
+    assert w.near("sub.wallet.near") == D and w.ns_keys() == []

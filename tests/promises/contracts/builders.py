@@ -206,3 +206,15 @@ def on_first(result, callee, how):
 @view
 def first():
     return state.get("first")
+
+
+# --- account actions: a subaccount made with the caller's NEAR -----------------------------
+
+
+@call(payable=True, args={"name": STR})
+def make_subaccount(name):
+    """near-sdk-py's account batch; the caller's NEAR comes back by the protocol if it fails."""
+    d = near.attached_deposit()
+    key = b"\x00" + bytes(range(32))  # an ed25519 public key (borsh)
+    return (Promise.create_batch(name + "." + near.current_account_id()).create_account()
+            .transfer(d).add_full_access_key(key).settle(refund=d).then("on_withdraw"))
