@@ -283,6 +283,10 @@ def build(source_path, output=None, *, progress=None, rebuild: bool = False,
                 was_cached = True
     if emcc is not None:
         _atomic_write(index, key.encode())
+    if plan.near_safe_files:  # reserved callback gas vs what each callback burns (measured)
+        from ._misuse import check_callback_gas
+
+        check_callback_gas(plan.source, plan.contract, data, wasm_dir / f"{key}.callback_gas")
     result_path = cached
     if output is not None:
         as_folder = str(output).endswith(("/", os.sep))  # "-o build/" means a folder
@@ -467,7 +471,7 @@ def prune(max_wasm: int = MAX_CACHED_WASM) -> int:
     entries = sorted(wasm_dir.glob("*.wasm"), key=lambda p: p.stat().st_mtime) if wasm_dir.is_dir() else []
     removed = 0
     for wasm in entries[: max(0, len(entries) - max_wasm)]:
-        for suffix in (".wasm", ".json", ".manifest.py"):
+        for suffix in (".wasm", ".json", ".manifest.py", ".callback_gas"):
             wasm.with_suffix(suffix).unlink(missing_ok=True)
         removed += 1
     for index in wasm_dir.glob("*.sources") if wasm_dir.is_dir() else ():

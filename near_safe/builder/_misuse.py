@@ -437,6 +437,8 @@ def annotation_kind(node: ast.expr) -> tuple[str, bool]:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _union(_flatten_or(node), node)
     name = _last_name(node)
+    if name in ("bytes", "bytearray"):
+        raise _NoKind("JSON has no bytes: take a str (hex or base64) and decode it in the body")
     if name == "float":
         raise _NoKind("near_safe has no float kind (JSON numbers with a fraction lose "
                       "precision between clients): take an int in smaller units or a str")
@@ -903,3 +905,157 @@ def _callback_spec(node, dec, kind, names: _Names) -> dict | None:
     in_class = bool(a.args) and a.args[0].arg == "self"
     spec = _annotated_spec(node, kind, in_class, set())
     return {p: k for p, (k, _) in spec.items() if k is not None}
+
+
+# --- reserved callback gas against what the callback measurably burns (issue 14, item 5) --------
+
+_GAS_NAMES = {"TGAS": 10 ** 12, "ONE_TGAS": 10 ** 12}
+
+
+def _gas_value(node, names: dict):
+    """A gas expression folded: int constants, TGAS/ONE_TGAS, CALLBACK_GAS, * + -; else None."""
+    if isinstance(node, ast.Name):
+        return names.get(node.id)
+    if isinstance(node, ast.Attribute):
+        return names.get(node.attr)
+    if isinstance(node, ast.BinOp):
+        a, b = _gas_value(node.left, names), _gas_value(node.right, names)
+        if a is None or b is None:
+            return None
+        if isinstance(node.op, ast.Mult):
+            return a * b
+        if isinstance(node.op, ast.Add):
+            return a + b
+        if isinstance(node.op, ast.Sub):
+            return a - b
+        return None
+    try:
+        v = _const(node)
+    except _Unknown:
+        return None
+    return v if type(v) is int else None
+
+
+def callback_gas_sites(tree: ast.Module) -> list[tuple[int, str, int]]:
+    """``(line, callback, reserved gas)`` of each call that chains a callback of this contract
+    with gas the tree can fold: safe_call's ``callback_gas=`` (default CALLBACK_GAS), a
+    builder's ``.gas(g)`` right before ``.then`` / ``.join`` (default CALLBACK_GAS)."""
+    names = dict(_GAS_NAMES, CALLBACK_GAS=_contract_side.CALLBACK_GAS)
+    for node in tree.body:  # module-level NAME = <gas expression>
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name):
+            v = _gas_value(node.value, names)
+            if v is not None:
+                names[node.targets[0].id] = v
+    builders = bool(_imports_from_near_safe(tree) & {"Promise", "CrossContract",
+                                                      "PromiseBatch"})
+    sites = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        target = gas = None
+        if name == "safe_call":
+            target = _kw(node, "then")
+            given = _kw(node, "callback_gas")
+            gas = _contract_side.CALLBACK_GAS if given is None else _gas_value(given, names)
+        elif builders and name in ("then", "join") and isinstance(node.func, ast.Attribute):
+            pos = 0 if name == "then" else 1
+            target = node.args[pos] if len(node.args) > pos else None
+            inner = node.func.value
+            gas = _contract_side.CALLBACK_GAS
+            if isinstance(inner, ast.Call) and _call_name(inner) == "gas" and inner.args:
+                gas = _gas_value(inner.args[0], names)
+        if (isinstance(target, ast.Constant) and isinstance(target.value, str)
+                and gas is not None):
+            sites.append((node.lineno, target.value, gas))
+    return sites
+
+
+def callback_floors(wasm: bytes, callbacks) -> dict:
+    """What each callback burns before its body runs, measured on the embedded runtime (Wasm
+    mode): the contract calls the callback itself with no promise result, so near_safe's
+    wrapper stops at "can only be called as a callback" - after MicroPython's start-up, the
+    contract's imports and its decorators, which every real call of the callback pays too.
+    A callback that does not stop there (not near_safe's) is left out."""
+    import tempfile
+
+    from ..testing import NEAR, TGAS, Runtime
+
+    floors = {}
+    with tempfile.TemporaryDirectory(prefix="near_safe_probe_") as tmp:
+        path = Path(tmp) / "probe.wasm"
+        path.write_bytes(wasm)
+        rt = Runtime(mode="wasm")
+        c = rt.deploy("probe.near", path, balance=100 * NEAR)
+        for name in sorted(set(callbacks)):
+            out = c.call(c, name, {}, gas=300 * TGAS)
+            receipt = next((r for r in out.receipts if r.method == name), None)
+            if receipt is not None and out.error and "can only be called as a callback" in \
+                    out.error:
+                floors[name] = receipt.vm_gas_burnt
+    return floors
+
+
+def check_callback_gas(source: str, path, wasm: bytes, memo: Path | None = None) -> None:
+    """Refuse a reserved callback gas below what that callback burns before its body, plus
+    REFUND_GAS for the settlement's refund transfer (measured with the contract's own imports:
+    near_sdk_py's import alone is about 3 Tgas).  ``memo`` keeps the measurement next to the
+    cached Wasm, so a cache hit measures nothing."""
+    import json
+
+    tree = ast.parse(source, filename=str(path))
+    sites = callback_gas_sites(tree)
+    if not sites:
+        return
+    floors = None
+    if memo is not None and memo.is_file():
+        try:
+            floors = json.loads(memo.read_text())
+        except ValueError:
+            floors = None
+    if floors is None:
+        floors = callback_floors(wasm, [cb for _, cb, _ in sites])
+        if memo is not None:
+            memo.write_text(json.dumps(floors))
+    tgas = 10 ** 12
+    hops = hop_callbacks(tree)
+    ns = _contract_side
+    for line, cb, gas in sites:
+        floor = floors.get(cb)
+        if floor is None:
+            continue
+        if cb in hops:  # its body sends a call: safe_call's own gas check inside the callback
+            more = ns.OWN_GAS + ns.EXTERNAL_GAS + ns.CALLBACK_GAS
+            what = (f"its body sends a call (line {hops[cb]}), whose gas check asks "
+                    f"{more / tgas:g} Tgas more (OWN_GAS + EXTERNAL_GAS + CALLBACK_GAS)")
+        else:
+            more = ns.REFUND_GAS
+            what = f"its settlement needs {more / tgas:g} Tgas more for a refund"
+        need = floor + more
+        if gas < need:
+            raise BuildError(
+                f"{path}:{line}: callback {cb} gets {gas / tgas:g} Tgas, but it burns "
+                f"{floor / tgas:.1f} Tgas before its body runs (MicroPython start-up and this "
+                f"contract's imports, measured) and {what}: reserve at least "
+                f"{-(-need // tgas)} Tgas plus what the body does (callback_gas=, or "
+                f".gas(...) before .then), or import less (each module is imported on every "
+                f"call)")
+
+
+def hop_callbacks(tree: ast.Module) -> dict:
+    """Callbacks whose body sends a call (a second hop): name -> line of that call."""
+    out = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if not any(_last_name(d.func if isinstance(d, ast.Call) else d) in (
+                "callback", "multi_callback") for d in node.decorator_list):
+            continue
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call) and (_call_name(sub) == "safe_call" or (
+                    isinstance(sub.func, ast.Attribute) and sub.func.attr in ("then", "join")
+                    and sub.args and isinstance(sub.args[0], ast.Constant))):
+                out[node.name] = sub.lineno
+                break
+    return out

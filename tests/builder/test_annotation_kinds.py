@@ -39,7 +39,7 @@ def test_each_annotation_gives_its_kind(text, kind):
     assert _kind(text) == kind
 
 
-@pytest.mark.parametrize("text", ["float", "int | str", "MyType", "Tuple[int]", "'1 +'"])
+@pytest.mark.parametrize("text", ["float", "bytes", "Optional[bytes]", "int | str", "MyType", "Tuple[int]", "'1 +'"])
 def test_an_annotation_without_a_kind_is_refused(text):
     with pytest.raises(Exception) as info:
         _kind(text)

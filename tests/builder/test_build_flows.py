@@ -125,3 +125,53 @@ def test_a_held_refund_is_claimed_through_the_added_export(mode):
     assert alice.balance > before + 2 * NEAR  # paid back, less the gas
     # it is near_safe's @call: no deposit, strict input
     assert "doesn't accept deposit" in alice.call(c, CLAIM_EXPORT, deposit=1).error
+
+
+# --- reserved callback gas against what the callback burns (measured) ----------------------------
+
+def test_callback_gas_sites_fold_the_reservation():
+    from near_safe import CALLBACK_GAS
+    from near_safe.builder._misuse import callback_gas_sites
+
+    tree = ast.parse((CONTRACTS / "tight_callback_gas.py").read_text())
+    assert callback_gas_sites(tree) == [(15, "on_done", 4 * 10**12)]
+    src = HEADER + ("@call\ndef f():\n    return safe_call('x', 'm', then='cb')\n"
+                    "class C:\n    @call\n    def g(self):\n"
+                    "        return CrossContract('x').call('m').gas(7 * TGAS).then('cb')\n")
+    assert callback_gas_sites(ast.parse(src.replace("INT,", "INT, TGAS,"))) == [
+        (5, "cb", CALLBACK_GAS), (9, "cb", 7 * 10**12)]
+
+
+def test_a_callback_reserved_less_than_it_burns_with_the_contracts_imports_fails_the_build(
+        tmp_path):
+    import re
+
+    from near_safe.builder import build
+
+    with pytest.raises(BuildError) as info:
+        build(CONTRACTS / "tight_callback_gas.py", progress=False)
+    msg = str(info.value)
+    assert msg.startswith(f"{CONTRACTS / 'tight_callback_gas.py'}:15: callback on_done gets 4 "
+                          "Tgas, but it burns ")
+    burnt = float(re.search(r"burns ([0-9.]+) Tgas before its body", msg).group(1))
+    assert burnt > 4 - 1  # with the refund's 1 Tgas it no longer fits
+    # a cache hit refuses it too (the measurement is kept beside the Wasm)
+    with pytest.raises(BuildError, match="callback on_done gets 4 Tgas"):
+        build(CONTRACTS / "tight_callback_gas.py", progress=False)
+    # the same contract without near_sdk_py's import fits in 4 Tgas: it burns less
+    plain = tmp_path / "tight_plain.py"
+    plain.write_text((CONTRACTS / "tight_callback_gas.py").read_text().replace(
+        "import near_sdk_py  # noqa: F401  (the import is the point)\n", ""))
+    assert build(plain, progress=False).wasm.is_file()
+
+
+def test_a_callback_sending_a_second_call_with_the_default_reserve_fails_the_build():
+    from near_safe.builder import build
+
+    with pytest.raises(BuildError) as info:
+        build(CONTRACTS / "hop_default_gas.py", progress=False)
+    msg = str(info.value)
+    assert msg.startswith(f"{CONTRACTS / 'hop_default_gas.py'}:11: callback on_first gets 10 "
+                          "Tgas, but it burns ")
+    assert "its body sends a call (line 17)" in msg and "OWN_GAS + EXTERNAL_GAS + " \
+        "CALLBACK_GAS" in msg
