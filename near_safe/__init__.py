@@ -670,11 +670,11 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
         # logged, and the settlement below still commits.
         state.begin_buffer()
         # near-sdk-py collections write with near.storage_write: route them through the
-        # buffer too (contract/_sdk.py), only when the contract loaded them
+        # buffer too (contract/_route.py), only when the contract loaded them
         mods = sys.modules
         sdk = None
         if "near_sdk_py.collections.adapter" in mods:
-            from .contract import _sdk as sdk
+            from .contract import _route as sdk
 
             sdk.route(True, mods)
         try:
@@ -735,14 +735,17 @@ def operation():
 
 
 def __getattr__(name):
-    """The near-sdk-py-shaped class surface (contract/_sdk.py), loaded on first use: a
+    """The near-sdk-py-shaped class surface (contract/_sdk.py, _sdk_extra.py), loaded on first use: a
     contract written with module-level functions never pays for it (each module and name
     costs gas on every call).  ``from near_safe import Contract`` lands here."""
-    if name in ("Contract", "Storage", "Log", "StorageError", "AccessDenied", "InvalidInput",
-                "ContractPanic", "ONE_NEAR", "ONE_TGAS"):
+    if name in ("Contract", "StorageError", "AccessDenied", "InvalidInput"):
         from .contract import _sdk
 
         return getattr(_sdk, name)
+    if name in ("Storage", "Log", "ContractPanic", "ONE_NEAR", "ONE_TGAS"):
+        from .contract import _sdk_extra
+
+        return getattr(_sdk_extra, name)
     # near-sdk-py's promise builders (contract/_promise.py): the names are small stand-ins that
     # load the builders when a chain is built, so importing them costs a contract's other
     # methods (callbacks, views) nothing (bench/bench_promises.py)

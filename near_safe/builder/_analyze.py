@@ -86,11 +86,14 @@ def near_safe_contract_files() -> list[str]:
 
 # near_safe's contract modules that only the package root's __getattr__ loads, by the names
 # that load them: frozen only into a contract that uses one of those names (each frozen byte
-# costs every call its loading gas, docs/gas-model.md).  _sdk also routes near-sdk-py
-# collections in callbacks, so a contract freezing near_sdk_py gets it too.
+# costs every call its loading gas, docs/gas-model.md).  _route routes near-sdk-py's
+# collections in callbacks: frozen when near_sdk_py is.
+_SDK_EXTRA = frozenset({"Storage", "Log", "ContractPanic", "ONE_NEAR", "ONE_TGAS"})
 ON_DEMAND_FILES = {
-    "contract/_sdk.py": frozenset({"Contract", "Storage", "Log", "StorageError", "AccessDenied",
-                                   "InvalidInput", "ContractPanic", "ONE_NEAR", "ONE_TGAS"}),
+    "contract/_sdk.py": frozenset({"Contract", "StorageError", "AccessDenied", "InvalidInput"})
+    | _SDK_EXTRA,  # _sdk_extra imports _sdk
+    "contract/_sdk_extra.py": _SDK_EXTRA,
+    "contract/_route.py": frozenset(),  # when near_sdk_py is frozen (its collections)
 }
 
 
@@ -518,7 +521,7 @@ def plan_build(contract: Path) -> Plan:
         plan.near_safe_files = [
             f for f in plan.near_safe_files
             if f not in ON_DEMAND_FILES or ON_DEMAND_FILES[f] & mentioned
-            or (f == "contract/_sdk.py" and "near_sdk_py" in plan.packages)]
+            or (f == "contract/_route.py" and "near_sdk_py" in plan.packages)]
         _add_near_safe_dependencies(plan, ns_root)
     return plan
 

@@ -14,7 +14,12 @@ where that is safe; where it is not, near_safe's:
 * deposits, init-once and strict input are the decorators' (near_safe's ``call`` / ``view`` /
   ``init`` / ``callback``), which near-sdk-py leaves open;
 * near-sdk-py collections (LookupMap, Vector, ...) write with ``near.storage_write`` directly;
-  while a near_safe callback body runs, ``route`` points them at the same buffer.
+  while a near_safe callback body runs, ``_route.route`` points them at the same buffer.
+
+What a class contract uses on every call is here (Contract); near-sdk-py's other names
+(Storage, Log, ContractPanic, ONE_NEAR, ONE_TGAS) are in ``_sdk_extra.py``, the collections
+router in ``_route.py``, each loaded only by the contracts that use them (each definition is paid on
+every call: bench/bench_classes.py).
 """
 
 import json
@@ -23,16 +28,10 @@ from .. import near  # the host module (a stand-in under CPython: near_safe._hos
 from . import _state
 from ._state import ContractError
 
-ONE_NEAR = 1000000000000000000000000
-ONE_TGAS = 1000000000000
-
-
-class ContractPanic(ContractError):
-    """near-sdk-py's names for its errors: raising one panics with its message."""
 
 
 class StorageError(ContractError):
-    pass
+    """near-sdk-py's names for its errors: raising one panics with its message."""
 
 
 class AccessDenied(ContractError):
@@ -49,39 +48,6 @@ def _key(key):
         raise StorageError("Method " + _state.method + ": storage key " + key
                            + " is reserved by near_safe")
     return key
-
-
-class Storage:
-    """near-sdk-py's ``Storage``: raw (str/bytes) and JSON values under str keys."""
-
-    @staticmethod
-    def get(key):
-        return _state.read(key)
-
-    @staticmethod
-    def get_string(key):
-        raw = _state.read(key)
-        return None if raw is None else raw.decode()
-
-    @staticmethod
-    def get_json(key):
-        return _state.get(key)
-
-    @staticmethod
-    def set(key, value):
-        _state.write(_key(key), value)
-
-    @staticmethod
-    def set_json(key, value):
-        _state.set(_key(key), value)
-
-    @staticmethod
-    def remove(key):
-        _state.remove(_key(key))
-
-    @staticmethod
-    def has(key):
-        return _state.has(key)
 
 
 class _Items:
@@ -118,34 +84,6 @@ class _Items:
         return False
 
 
-class Log:
-    """near-sdk-py's ``Log``: prefixed log lines and NEP-297 events."""
-
-    @staticmethod
-    def info(message):
-        near.log_utf8("INFO: " + str(message))
-
-    @staticmethod
-    def warning(message):
-        near.log_utf8("WARNING: " + str(message))
-
-    @staticmethod
-    def error(message):
-        near.log_utf8("ERROR: " + str(message))
-
-    @staticmethod
-    def debug(message):
-        near.log_utf8("DEBUG: " + str(message))
-
-    @staticmethod
-    def event(event_type, data, standard="nep171", version="1.0.0"):
-        """``EVENT_JSON:{...}`` with near-sdk-py's keys and order; ``standard=`` and
-        ``version=`` name your NEP (near-sdk-py always writes nep171)."""
-        near.log_utf8('EVENT_JSON:{"standard": ' + json.dumps(standard) + ', "version": '
-                      + json.dumps(version) + ', "event": ' + json.dumps(event_type)
-                      + ', "data": ' + _state.dumps(data) + "}")
-
-
 class Contract:
     """Base class of a class-style contract: ``class Auction(Contract)``.  nearc creates one
     instance per call and exports its decorated methods (decorate them with near_safe's
@@ -153,53 +91,16 @@ class Contract:
 
     storage = _Items()
 
-    @property
-    def current_account_id(self):
-        return near.current_account_id()
-
-    @property
-    def predecessor_account_id(self):
-        return near.predecessor_account_id()
-
-    @property
-    def signer_account_id(self):
-        return near.signer_account_id()
-
-    @property
-    def attached_deposit(self):
-        return near.attached_deposit()
-
-    @property
-    def prepaid_gas(self):
-        return near.prepaid_gas()
-
-    @property
-    def used_gas(self):
-        return near.used_gas()
-
-    @property
-    def block_height(self):
-        return near.block_height()
-
-    @property
-    def block_timestamp(self):
-        return near.block_timestamp()
-
-    @property
-    def epoch_height(self):
-        return near.epoch_height()
-
-    @property
-    def account_balance(self):
-        return near.account_balance()
-
-    @property
-    def account_locked_balance(self):
-        return near.account_locked_balance()
-
-    @property
-    def storage_usage(self):
-        return near.storage_usage()
+    def __getattr__(self, name):
+        """near-sdk-py's context properties (``self.predecessor_account_id``, ...), plus
+        ``epoch_height``, ``account_balance``, ``account_locked_balance``, ``storage_usage``.
+        One method instead of a property each: every definition here is paid on every call."""
+        if name in ("current_account_id", "predecessor_account_id", "signer_account_id",
+                    "attached_deposit", "prepaid_gas", "used_gas", "block_height",
+                    "block_timestamp", "epoch_height", "account_balance",
+                    "account_locked_balance", "storage_usage"):
+            return getattr(near, name)()
+        raise AttributeError(name)
 
     def assert_one_yocto(self):
         """Exactly 1 yoctoNEAR attached.  (Declare the method ``@call(one_yocto=True)``: a
@@ -220,54 +121,17 @@ class Contract:
             raise AccessDenied("Only the owner can perform this action")
 
     def log_info(self, message):
-        Log.info(message)
+        near.log_utf8("INFO: " + str(message))
 
     def log_warning(self, message):
-        Log.warning(message)
+        near.log_utf8("WARNING: " + str(message))
 
     def log_error(self, message):
-        Log.error(message)
+        near.log_utf8("ERROR: " + str(message))
 
     def log_event(self, event_type, data, standard="nep171", version="1.0.0"):
-        Log.event(event_type, data, standard, version)
-
-
-# --- near-sdk-py collections inside a callback body -------------------------------------------
-
-
-class _Buffered:
-    """The four host functions near-sdk-py's collections call, through near_safe's state (the
-    callback body's buffer)."""
-
-    @staticmethod
-    def storage_read(key):
-        return _state.read(key)
-
-    @staticmethod
-    def storage_write(key, value):
-        _state.write(key, value)
-
-    @staticmethod
-    def storage_remove(key):
-        old = _state.read(key)
-        _state.remove(key)
-        return old
-
-    @staticmethod
-    def storage_has_key(key):
-        return _state.has(key)
-
-
-# the modules of near_sdk_py.collections that call the host module (1.0.0)
-_COLLECTIONS = ("adapter", "base", "lookup_map", "lookup_set", "tree_map", "unordered_map",
-                "unordered_set")
-
-
-def route(buffered, modules):
-    """Point the loaded near-sdk-py collection modules' ``near`` at the buffer (``buffered``)
-    or back at the host module.  Called by near_safe's callback wrapper, only when
-    ``near_sdk_py.collections.adapter`` is loaded."""
-    for name in _COLLECTIONS:
-        m = modules.get("near_sdk_py.collections." + name)
-        if m is not None:
-            m.near = _Buffered if buffered else near
+        """``EVENT_JSON:{...}`` with near-sdk-py's keys and order; ``standard=`` and
+        ``version=`` name your NEP (near-sdk-py always writes nep171 / 1.0.0)."""
+        near.log_utf8('EVENT_JSON:{"standard": ' + json.dumps(standard) + ', "version": '
+                      + json.dumps(version) + ', "event": ' + json.dumps(event_type)
+                      + ', "data": ' + _state.dumps(data) + "}")

@@ -11,10 +11,16 @@ from near_safe.testing import NEAR, TGAS, Runtime
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+SNIPPETS = {  # the function style, and the same contract in the class style
+    "functions": r"## Writing a safe contract\n\n```python\n(.*?)```",
+    "class": r"The same contract in the class style.*?```python\n(.*?)```",
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SNIPPETS))
+def world(tmp_path_factory, request):
     readme = (ROOT / "README.md").read_text()
-    code = re.search(r"## Writing a safe contract\n\n```python\n(.*?)```", readme, re.S).group(1)
+    code = re.search(SNIPPETS[request.param], readme, re.S).group(1)
     folder = tmp_path_factory.mktemp("readme")
     (folder / "vault.py").write_text(code)
     shutil.copy(ROOT / "examples" / "deposit_and_stake" / "staking_pool.py", folder)

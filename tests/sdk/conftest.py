@@ -21,6 +21,7 @@ class World:
     callee: object
     asker: object
     shelf: object
+    shelf_functions: object
 
     def storage(self, account):
         return dict(self.rt.storage(account))
@@ -35,7 +36,9 @@ def _build(mode):
     callee = rt.deploy("callee.near", CONTRACTS / "sdk_callee.py", balance=10 * NEAR)
     asker = rt.deploy("asker.near", CONTRACTS / "asker.py", balance=10 * NEAR)
     shelf = rt.deploy("shelf.near", CONTRACTS / "shelf.py", balance=10 * NEAR)
-    return World(rt, mode, alice, bob, greeter, callee, asker, shelf)
+    shelf_functions = rt.deploy("shelf-functions.near", CONTRACTS / "shelf_functions.py",
+                                balance=10 * NEAR)
+    return World(rt, mode, alice, bob, greeter, callee, asker, shelf, shelf_functions)
 
 
 _worlds = {}

@@ -7,9 +7,14 @@
   it raises, kept when it returns, and reads inside the body see them.
 """
 
+from pathlib import Path
+
 import pytest
 
+from near_safe.builder._analyze import plan_build
 from near_safe.testing import TGAS
+
+CONTRACTS = Path(__file__).parent / "contracts"
 
 GAS = 100 * TGAS
 
@@ -55,3 +60,36 @@ def test_collection_writes_of_a_raising_callback_body_are_dropped(world):
     assert world.storage(world.shelf) == before
     assert world.rt.view(world.shelf, "get", {"name": "b"}) == [None, 1, None]
     assert world.rt.view(world.shelf, "get", {"name": "kept"}) == ["direct", 1, None]
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_collections_in_a_function_style_contract(world, fail):
+    c = world.shelf_functions
+    # the LookupMap's metadata key is written when the module first runs, outside any method
+    # (near-sdk-py's behaviour, docs/classes.md): a first call writes it
+    world.alice.call(c, "store", {"callee": "callee.near", "name": "warm", "fail": False},
+                     gas=GAS).unwrap()
+    before = world.storage(c)
+    out = world.alice.call(c, "store", {"callee": "callee.near", "name": "a", "fail": fail},
+                           gas=GAS)
+    assert out.status == "success", (out.error, out.logs)
+    if fail:
+        assert "its writes were discarded" in out.logs[0]
+        assert world.storage(c) == before
+        assert world.rt.view(c, "get", {"name": "a"}) is None
+    else:
+        assert out.value == "hello world"
+        assert world.rt.view(c, "get", {"name": "a"}) == "hello world"
+
+
+def test_the_class_surface_is_frozen_only_where_it_can_be_loaded():
+    """Each frozen byte costs every call its loading gas: the builder freezes the class surface
+    (contract/_sdk.py, _sdk_extra.py) into contracts that use its names and the collections
+    router (_route.py) into contracts that freeze near-sdk-py, not into the rest."""
+    files = {name: plan_build(CONTRACTS / name).near_safe_files
+             for name in ("plain.py", "greeter.py", "shelf_functions.py")}
+    on_demand = {"contract/_sdk.py", "contract/_sdk_extra.py", "contract/_route.py"}
+    assert on_demand.isdisjoint(files["plain.py"])
+    assert "contract/_state.py" in files["plain.py"] and "contract/_xcc.py" in files["plain.py"]
+    assert on_demand & set(files["greeter.py"]) == {"contract/_sdk.py", "contract/_sdk_extra.py"}
+    assert on_demand & set(files["shelf_functions.py"]) == {"contract/_route.py"}

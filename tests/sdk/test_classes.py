@@ -118,6 +118,18 @@ def test_one_yocto_and_owner_checks(world):
     assert world.rt.view(world.greeter, "get_greeting") == "Hello, NEAR world!"
 
 
+def test_near_sdk_py_static_helpers(world):
+    out = world.bob.call(world.greeter, "legacy", {"key": "k", "value": "plain text"})
+    assert out.error is None
+    assert out.value == ["plain text", True, 10**24]
+    assert out.logs == ["INFO: stored k", 'EVENT_JSON:{"standard": "nep297", "version": "1.0.0", '
+                        '"event": "stored", "data": {"key": "k"}}']
+    assert world.storage(world.greeter)[b"k"] == b"plain text"
+    out = world.bob.call(world.greeter, "legacy", {"key": "_ns:seq", "value": "9"})
+    assert out.error == ("Smart contract panicked: Method legacy: storage key _ns:seq is "
+                         "reserved by near_safe")
+
+
 def test_a_callback_cannot_be_called_directly(world):
     out = world.bob.call(world.asker, "on_answer", {})
     assert out.error == "Smart contract panicked: Method on_answer is private"
@@ -127,13 +139,15 @@ def test_a_callback_cannot_be_called_directly(world):
 
 def test_the_class_surface_is_loaded_only_by_class_contracts():
     """In the Wasm (the modules MicroPython really imported): a function-style contract never
-    imports contract/_sdk.py; ``from near_safe import Contract`` does."""
+    imports contract/_sdk.py; ``from near_safe import Contract`` does, and not near_sdk_py."""
     rt = Runtime(mode="wasm")
     plain = rt.deploy("plain.near", CONTRACTS / "plain.py")
     greeter = rt.deploy("greeter.near", CONTRACTS / "greeter.py")
     assert rt.view(plain, "loaded") == ["near_safe", "near_safe.contract",
                                         "near_safe.contract._state"]
-    assert "near_safe.contract._sdk" in rt.view(greeter, "loaded")
+    loaded = rt.view(greeter, "loaded")
+    assert "near_safe.contract._sdk" in loaded
+    assert not [m for m in loaded if m.startswith("near_sdk_py")]  # 2.5 Tgas a call if it did
 
 
 def test_the_package_exports_the_class_surface():

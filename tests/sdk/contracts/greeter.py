@@ -3,7 +3,7 @@ context properties, logging, deposits, init once."""
 
 import sys
 
-from near_safe import ACCOUNT, STR, Contract, call, init, view
+from near_safe import ACCOUNT, ONE_NEAR, STR, Contract, Log, Storage, call, init, view
 
 
 class Greeter(Contract):
@@ -67,4 +67,12 @@ class Greeter(Contract):
 
     @view
     def loaded(self):
-        return sorted(k for k in sys.modules if k.startswith("near_safe"))
+        return sorted(k for k in sys.modules if k.startswith("near_s"))  # near_safe, near_sdk_py
+
+    @call(args={"key": STR, "value": STR})
+    def legacy(self, key, value):
+        """near-sdk-py's static helpers (contract/_sdk_extra.py)."""
+        Storage.set(key, value)  # raw text, not JSON
+        Log.info("stored " + key)
+        Log.event("stored", {"key": key}, standard="nep297")
+        return [Storage.get_string(key), Storage.has(key), ONE_NEAR]

@@ -7,4 +7,4 @@ from near_safe import view
 
 @view
 def loaded():
-    return sorted(k for k in sys.modules if k.startswith("near_safe"))
+    return sorted(k for k in sys.modules if k.startswith("near_s"))  # near_safe, near_sdk_py
