@@ -293,7 +293,24 @@ class _MPKeyError(KeyError):
 _MPKeyError.__name__ = _MPKeyError.__qualname__ = "KeyError"
 
 
-class MPDict(dict):
+class _MPOrdered:
+    """What MPDict and MPSet share: the _MPTable that keeps MicroPython's order (``_mp``),
+    made with a given allocation, and ``|=`` as ``update``."""
+
+    __slots__ = ()
+
+    @classmethod
+    def with_alloc(cls, alloc: int):
+        obj = cls()
+        obj._mp = _MPTable(alloc)
+        return obj
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+
+class MPDict(_MPOrdered, dict):
     """A dict that iterates, prints and pops items in MicroPython's order (section comment).
     Lookups, equality and everything else are CPython's dict."""
 
@@ -304,12 +321,6 @@ class MPDict(dict):
         self._mp = _MPTable()
         if args or kwargs:
             self.update(*args, **kwargs)
-
-    @classmethod
-    def with_alloc(cls, alloc: int):
-        d = cls()
-        d._mp = _MPTable(alloc)
-        return d
 
     def __setitem__(self, key, value):
         if key not in self:
@@ -401,10 +412,6 @@ class MPDict(dict):
         d = self.copy()
         d.update(other)
         return d
-
-    def __ior__(self, other):
-        self.update(other)
-        return self
 
     def __reduce__(self):
         return (MPDict, (list(self.items()),))
@@ -756,7 +763,7 @@ def _mp_subscr(obj, key):
 # copies a and removes b's.  Measured against Wasm mode (tests/pymode).
 
 
-class MPSet(set):
+class MPSet(_MPOrdered, set):
     """A set that iterates and prints in MicroPython's order; membership and the rest are
     CPython's."""
 
@@ -767,12 +774,6 @@ class MPSet(set):
         self._mp = _MPTable()
         for item in iterable:
             self.add(item)
-
-    @classmethod
-    def with_alloc(cls, alloc: int):
-        s = cls()
-        s._mp = _MPTable(alloc)
-        return s
 
     def add(self, item):
         if item not in self:
@@ -876,10 +877,6 @@ class MPSet(set):
     def __xor__(self, other):
         return (self.symmetric_difference(other) if isinstance(other, (set, frozenset))
                 else NotImplemented)
-
-    def __ior__(self, other):
-        self.update(other)
-        return self
 
     def __isub__(self, other):
         self.difference_update(other)
