@@ -33,14 +33,19 @@ def _add(p, q):
     return (e * f % P, g * h % P, f * g % P, e * h % P)
 
 
-def _mul(k: int, p):
-    q = _IDENTITY
+def double_and_add(k: int, point, add, identity):
+    """``k`` x ``point`` by double-and-add with the curve's ``add`` (also vm/_secp256k1.py)."""
+    out = identity
     while k:
         if k & 1:
-            q = _add(q, p)
-        p = _add(p, p)
+            out = add(out, point)
+        point = add(point, point)
         k >>= 1
-    return q
+    return out
+
+
+def _mul(k: int, p):
+    return double_and_add(k, p, _add, _IDENTITY)
 
 
 def _is_identity(p) -> bool:

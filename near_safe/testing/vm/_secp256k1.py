@@ -2,6 +2,8 @@
 simulator recovers a handful of keys; speed does not matter).  Affine arithmetic over the
 curve y^2 = x^3 + 7 mod p."""
 
+from .._ed25519 import double_and_add
+
 P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F
 N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 G = (0x79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798,
@@ -24,13 +26,7 @@ def _add(a, b):
 
 
 def mul(k: int, pt):
-    out = None
-    while k:
-        if k & 1:
-            out = _add(out, pt)
-        pt = _add(pt, pt)
-        k >>= 1
-    return out
+    return double_and_add(k, pt, _add, None)  # None: the point at infinity
 
 
 def check_signature_values(r: int, s: int, reject_upper: bool) -> bool:
