@@ -297,6 +297,10 @@ class VMLogic:
             raise host_error("InvalidAccountId")
         return account_id
 
+    # _get_utf8_string and _get_utf16_string (and the storage_* host functions below) look
+    # alike but are kept apart on purpose: each follows its own logic.rs function's order of
+    # charges and checks (cost names, NUL handling, odd lengths, when the key limit is checked),
+    # and a shared helper would hide exactly the differences these functions exist to copy.
     def _get_utf8_string(self, n: int, ptr: int) -> str:
         c = self.ext_costs
         self.gas_counter.pay_base("utf8_decoding_base", c["utf8_decoding_base"])
