@@ -296,23 +296,28 @@ class Promise(_state.Promise):
         return self
 
 
+_ACTIONS = ("create_account", "deploy_contract", "add_full_access_key", "add_access_key",
+            "delete_key", "stake", "delete_account")
+
+
 def _account_action(p, k, a):
-    """The account actions of a batch (near-sdk-py's PromiseBatch methods); NEAR never leaves
-    with them (a stake locks the receiver's own balance)."""
+    """Account action ``k`` (1 + its index in _ACTIONS) with near-sdk-py's positional
+    arguments ``a``; NEAR never leaves with them (a stake locks the receiver's own balance)."""
     if k == 1:
         near.promise_batch_action_create_account(p)
     elif k == 2:
-        near.promise_batch_action_deploy_contract(p, a)
-    elif k == 3:
-        near.promise_batch_action_add_key_with_full_access(p, a[0], a[1])
-    elif k == 4:
-        near.promise_batch_action_add_key_with_function_call(p, a[0], a[1], a[2], a[3], a[4])
+        near.promise_batch_action_deploy_contract(p, a[0])
+    elif k == 3:  # public_key, nonce=0
+        near.promise_batch_action_add_key_with_full_access(p, a[0], a[1] if len(a) > 1 else 0)
+    elif k == 4:  # public_key, allowance, receiver_id, method_names, nonce=0
+        near.promise_batch_action_add_key_with_function_call(
+            p, a[0], a[4] if len(a) > 4 else 0, a[1] or 0, a[2], ",".join(a[3]))
     elif k == 5:
-        near.promise_batch_action_delete_key(p, a)
-    elif k == 6:
+        near.promise_batch_action_delete_key(p, a[0])
+    elif k == 6:  # amount, public_key
         near.promise_batch_action_stake(p, a[0], a[1])
     else:
-        near.promise_batch_action_delete_account(p, a)
+        near.promise_batch_action_delete_account(p, a[0])
 
 
 class PromiseBatch(Promise):
@@ -328,31 +333,19 @@ class PromiseBatch(Promise):
         self._legs[0][1].append((None, None, amount, 0))
         return self
 
-    def _act(self, k, a=None):
-        self._legs[0][1].append((k, a, 0, 0))
-        return self
+    def __getattr__(self, name):
+        """near-sdk-py's account actions (create_account, deploy_contract,
+        add_full_access_key, add_access_key, delete_key, stake, delete_account), by position:
+        one method for the seven, as each method defined costs gas at every import."""
+        if name not in _ACTIONS:
+            raise AttributeError(name)
+        k = _ACTIONS.index(name) + 1
 
-    def create_account(self):
-        return self._act(1)
+        def act(*a):
+            self._legs[0][1].append((k, a, 0, 0))
+            return self
 
-    def deploy_contract(self, code):
-        return self._act(2, code)
-
-    def add_full_access_key(self, public_key, nonce=0):
-        return self._act(3, (public_key, nonce))
-
-    def add_access_key(self, public_key, allowance, receiver_id, method_names, nonce=0):
-        return self._act(4, (public_key, nonce, allowance or 0, receiver_id,
-                             ",".join(method_names)))
-
-    def delete_key(self, public_key):
-        return self._act(5, public_key)
-
-    def stake(self, amount, public_key):
-        return self._act(6, (amount, public_key))
-
-    def delete_account(self, beneficiary_id):
-        return self._act(7, beneficiary_id)
+        return act
 
     def function_call(self, method, args=None, amount=0, gas=None):
         if self._cb:  # after then(this account): the callback
