@@ -593,7 +593,7 @@ class Node:
             self.txs = txs
             raise
         self._sync_blocks()
-        timer = threading.Timer(PATCH_BLOCK_DELAY, self.produce_blocks, (1,))
+        timer = threading.Timer(PATCH_BLOCK_DELAY, self._block_after_patch)
         timer.daemon = True
         timer.start()
         return {}
@@ -782,6 +782,11 @@ class Node:
                 "Failed parsing args: delta_height is an integer from 0 to 10,000,000"))
         self.produce_blocks(delta)
         return {}
+
+    def _block_after_patch(self) -> None:
+        with self.lock:
+            if self.store is None or not self.store.closed:  # not once the node stopped
+                self.produce_blocks(1)
 
     def produce_blocks(self, count: int) -> None:
         with self.lock:

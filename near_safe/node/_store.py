@@ -27,6 +27,7 @@ class Store:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / "node.sqlite"
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.closed = False
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -67,4 +68,5 @@ class Store:
         return self.db.execute("SELECT COUNT(*) FROM log").fetchone()[0]
 
     def close(self) -> None:
+        self.closed = True
         self.db.close()
