@@ -149,3 +149,37 @@ def test_mpy_cross_verdict_is_cpython_modes(tmp_path):
     alice = rt.create_account("alice.near", balance=100 * NEAR)
     with pytest.raises(BuildError, match="mpy-cross"):
         alice.call(rt.deploy("crash.near", source, balance=10 * NEAR), "m", b"")
+
+
+def test_port_figures_are_the_builds_once_its_toolchain_is_warm(monkeypatch, tmp_path):
+    """Before the port's toolchain is warm CPython mode models the reference build; from the
+    first call after a build warmed it, the measured figures (not the reference kept from
+    earlier in the process)."""
+    from near_safe.testing.vm._pymode import _mpport
+
+    warm = tmp_path / "warm"
+    measured = {"max_depth": 7, "heap_scan_gas": 5}
+    probes = []
+
+    def measure(name, reference):  # _measured's contract: a cold toolchain is waited for
+        probes.append(name)
+        if not warm.is_file():
+            _mpport._waiting[name] = warm
+            return reference
+        _mpport._waiting.pop(name, None)
+        return measured
+
+    for attr, value in (("_measured", measure), ("_figures", {}), ("_waiting", {}),
+                        ("_resolved", {})):
+        monkeypatch.setattr(_mpport, attr, value)
+    reference = _mpport.REFERENCE_FIGURES["nearc"]
+    for _ in range(2):
+        port = resolve_port("nearc")
+        assert (port.max_depth, port.heap_scan_gas) == (reference["max_depth"],
+                                                        reference["heap_scan_gas"])
+    assert probes == ["nearc"]  # a cold toolchain costs one stat per call, not a probe
+    warm.write_text("")
+    for _ in range(2):
+        port = resolve_port("nearc")
+        assert (port.max_depth, port.heap_scan_gas) == (7, 5)
+    assert probes == ["nearc", "nearc"]

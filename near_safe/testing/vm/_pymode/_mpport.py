@@ -90,12 +90,12 @@ def resolve_port(port) -> Port:
             raise ValueError(f"port={port!r}: use one of {sorted(PORTS)} or a "
                              "near_safe.testing.vm._pymode.Port") from None
     if port.max_depth is None or (port.heap_scan_gas is None and port.last_exception_wins):
+        figures = build_figures(port.name)
         done = _resolved.get(port)
-        if done is None:
-            figures = build_figures(port.name)
-            done = _resolved[port] = port.replace(
-                **{k: v for k, v in figures.items() if getattr(port, k) is None})
-        port = done
+        if done is None or done[0] is not figures:
+            done = _resolved[port] = (figures, port.replace(
+                **{k: v for k, v in figures.items() if getattr(port, k) is None}))
+        port = done[1]
     return port
 
 
@@ -111,7 +111,8 @@ REFERENCE_FIGURES = {"nearc": {"max_depth": 1056, "heap_scan_gas": 0},
                      "near_safe": {"max_depth": 1056, "heap_scan_gas": None}}
 _FIGURES_FORMAT = "1"
 _figures: dict = {}  # port name -> its figures
-_resolved: dict = {}  # Port with figures left None -> the Port with the build's figures
+_waiting: dict = {}  # port name -> the warm marker of its toolchain, while the reference serves
+_resolved: dict = {}  # Port with figures left None -> (its figures, the Port with them)
 
 _PROBE = '''"""near_safe's port-figures probe (CPython mode's port model, _mpport.build_figures)."""
 import near
@@ -147,7 +148,9 @@ def build_figures(port_name: str) -> dict:
     reference toolchain's figures (:data:`REFERENCE_FIGURES`) when that toolchain is not
     installed and warm."""
     if port_name in _figures:
-        return _figures[port_name]
+        marker = _waiting.get(port_name)
+        if marker is None or not marker.is_file():  # measured, or still no warm toolchain
+            return _figures[port_name]
     figures = dict(REFERENCE_FIGURES.get(port_name, REFERENCE_FIGURES["nearc"]))
     from ....errors import BuildError
 
@@ -170,8 +173,11 @@ def _measured(port_name: str, reference: dict) -> dict:
 
     patches = port_name != "nearc"
     emcc = find_emcc()
-    if not Toolchain(emcc, patches=patches).is_warm:
+    toolchain = Toolchain(emcc, patches=patches)
+    if not toolchain.is_warm:  # measured once a build has warmed it (this process included)
+        _waiting[port_name] = toolchain.root / "warm"
         return reference
+    _waiting.pop(port_name, None)
     key = hashlib.sha256(f"{_FIGURES_FORMAT}|{toolchain_id(emcc, patches)}|wasmtime "
                          f"{version('wasmtime')}|{metering.VERSION}|{_PROBE}".encode()
                          ).hexdigest()[:16]
