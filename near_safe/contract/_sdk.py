@@ -29,7 +29,6 @@ from . import _state
 from ._state import ContractError
 
 
-
 class StorageError(ContractError):
     """near-sdk-py's names for its errors: raising one panics with its message."""
 

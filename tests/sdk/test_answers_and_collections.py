@@ -54,8 +54,8 @@ def test_collection_writes_of_a_raising_callback_body_are_dropped(world):
     out = world.alice.call(world.shelf, "store",
                            {"callee": "callee.near", "name": "b", "fail": True}, gas=GAS)
     assert out.status == "success"
-    assert out.logs == ["Method on_stored: callback body raised ContractError: body failed "
-                        "after writing; its writes were discarded"]
+    assert out.logs == [("Method on_stored: callback body raised ContractError: body failed "
+                         "after writing; its writes were discarded")]
     # the LookupMap entry, the Vector's element and length, and self.storage: all dropped
     assert world.storage(world.shelf) == before
     assert world.rt.view(world.shelf, "get", {"name": "b"}) == [None, 1, None]

@@ -122,8 +122,8 @@ def test_near_sdk_py_static_helpers(world):
     out = world.bob.call(world.greeter, "legacy", {"key": "k", "value": "plain text"})
     assert out.error is None
     assert out.value == ["plain text", True, 10**24]
-    assert out.logs == ["INFO: stored k", 'EVENT_JSON:{"standard": "nep297", "version": "1.0.0", '
-                        '"event": "stored", "data": {"key": "k"}}']
+    assert out.logs == ["INFO: stored k", ('EVENT_JSON:{"standard": "nep297", "version": '
+                                           '"1.0.0", "event": "stored", "data": {"key": "k"}}')]
     assert world.storage(world.greeter)[b"k"] == b"plain text"
     out = world.bob.call(world.greeter, "legacy", {"key": "_ns:seq", "value": "9"})
     assert out.error == ("Smart contract panicked: Method legacy: storage key _ns:seq is "

@@ -3,7 +3,17 @@ LookupMap and a Vector, then returns or raises."""
 
 from near_sdk_py.collections import LookupMap, Vector
 
-from near_safe import ACCOUNT, BOOL, STR, Contract, call, callback, require, safe_call, view
+from near_safe import (
+    ACCOUNT,
+    BOOL,
+    STR,
+    Contract,
+    call,
+    callback,
+    require,
+    safe_call,
+    view,
+)
 
 
 class Shelf(Contract):
