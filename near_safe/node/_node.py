@@ -37,9 +37,9 @@ GENESIS_ACCOUNTS = ("sandbox", "test.near")
 GENESIS_BALANCE = 10**9 * NEAR
 CHAIN_ID = "localnet"
 
-#: Heights whose state a query with block_id can read (the latest ones the node finished a
-#: change at: a transaction's receipts run through several blocks, intermediate ones are not
-#: kept).
+#: Heights whose state a query with block_id can read: the last ones a transaction's receipts
+#: ran through or the node finished a change at (blocks produced empty in a batch - a
+#: fast-forward - are not kept one by one).
 HISTORY = 256
 #: Seconds between a sandbox_patch_state answer and the block that follows it.
 PATCH_BLOCK_DELAY = 0.05
@@ -183,10 +183,7 @@ class Node:
         """After every change: the block-hash window, and the state at this height for
         queries of past blocks (a runtime snapshot shares its values: cheap)."""
         h = self.rt.height
-        self._history.pop(h, None)
-        self._history[h] = self.rt.snapshot()
-        while len(self._history) > HISTORY:
-            self._history.pop(next(iter(self._history)))
+        self._keep(h, self.rt.snapshot())
         if h == self._synced_height:
             return
         if len(self._known_blocks) > 2 * TX_VALIDITY_PERIOD:
@@ -383,8 +380,9 @@ class Node:
             raise RpcFailure(V.handler_error(
                 "GARBAGE_COLLECTED_BLOCK", {"block_height": h,
                                             "block_hash": self._block_hash_text(h)},
-                f"The node keeps the state at the last {HISTORY} heights where a change "
-                f"finished (head {self.rt.height}); block {h} is not one of them"))
+                f"The node keeps the state at the last {HISTORY} heights where receipts ran "
+                f"or a change finished (head {self.rt.height}); block {h} is not one of "
+                "them"))
         now = self.rt.snapshot()
         self.rt.restore(past)
         try:
@@ -493,7 +491,7 @@ class Node:
         snap = self.rt.snapshot()
         try:
             handle = self.rt.submit_signed(tx, sig)
-            self.rt.run()
+            self._run_keeping_history()
             out = handle.outcome()
             if out.status == "invalid":  # rejected when its block converted it
                 kind, _, message = (out.invalid or "").partition(": ")
@@ -501,20 +499,44 @@ class Node:
             if self.store is not None and not replay:
                 self.store.append("tx", raw)
         except InvalidTransaction as e:
-            self.rt.restore(snap)
+            self._rollback(snap)
             raise RpcFailure(V.invalid_transaction_error(e.kind, e.message, tx)) from None
         except RuntimeSimError as e:
-            self.rt.restore(snap)
+            self._rollback(snap)
             if not _valid_account_id(tx.receiver_id):
                 raise RpcFailure(V.invalid_transaction_error("InvalidReceiverId", "", tx)) \
                     from None
             raise RpcFailure(V.internal_error(str(e))) from None
         except BaseException:
-            self.rt.restore(snap)
+            self._rollback(snap)
             raise
         self.txs[tx.hash] = (tx, sig)
         self._sync_blocks()
         return out
+
+    def _run_keeping_history(self, max_receipts: int = 10_000) -> None:
+        """``rt.run()`` step by step, keeping the state each block ended with (the state
+        before the step that started the next block) for queries of past blocks."""
+        for _ in range(max_receipts):
+            height, before = self.rt.height, self.rt.snapshot()
+            if self.rt.step() is None:
+                return
+            if self.rt.height != height:
+                self._keep(height, before)
+        raise RuntimeSimError(f"{max_receipts} receipts ran without the chain becoming idle: "
+                              "a contract may be calling itself forever")
+
+    def _keep(self, height: int, snapshot) -> None:
+        self._history.pop(height, None)
+        self._history[height] = snapshot
+        while len(self._history) > HISTORY:
+            self._history.pop(next(iter(self._history)))
+
+    def _rollback(self, snap) -> None:
+        """A failed change: the state as it was, and no kept state above it."""
+        self.rt.restore(snap)
+        for height in [h for h in self._history if h > self.rt.height]:
+            del self._history[height]
 
     def _check_block_hash(self, tx) -> None:
         height = self._known_blocks.get(tx.block_hash)
@@ -723,14 +745,16 @@ class Node:
     def near_safe_step(self, params=None):
         """near_safe extension: run the next receipt; answers its ExecutionOutcomeWithIdView
         (null when nothing is pending)."""
-        snap = self.rt.snapshot()
+        snap, height = self.rt.snapshot(), self.rt.height
         try:
             out = self.rt.step()
             if self.store is not None:
                 self.store.append("step", b"")
         except BaseException:
-            self.rt.restore(snap)
+            self._rollback(snap)
             raise
+        if self.rt.height != height:  # the step started a block: keep how the last one ended
+            self._keep(height, snap)
         self._sync_blocks()
         return None if out is None else V.receipt_outcome_json(out, self.rt.block_hash)
 
@@ -816,7 +840,10 @@ class Node:
             self.rt.submit_signed(tx, sig)
             self.txs[tx.hash] = (tx, sig)
         elif kind == "step":
+            snap, height = self.rt.snapshot(), self.rt.height
             self.rt.step()
+            if self.rt.height != height:
+                self._keep(height, snap)
         elif kind == "inject":
             self.rt.inject(*json.loads(body))
         elif kind == "snapshot":
