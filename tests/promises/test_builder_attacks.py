@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from near_safe import CALLBACK_GAS, EXTERNAL_GAS, OWN_GAS
 from near_safe.testing import NEAR, TGAS
 
 CALLEE, WALLET, TOP_UP = "callee.near", "wallet.near", 10 * NEAR  # as in conftest.py
@@ -257,9 +258,19 @@ def test_too_little_gas_is_refused_before_any_state_change_with_the_gas_to_attac
     out = w.call("withdraw", {"to": "alice.near", "amount": str(D)}, gas=12 * TGAS)
     m = re.search(r"Method withdraw: not enough gas: attach at least (\d+) Tgas", out.error)
     assert m, out.error
+    assert int(m.group(1)) * TGAS >= OWN_GAS + CALLBACK_GAS  # the callback's gas is reserved
     assert w.storage() == state
     assert w.call("withdraw", {"to": "alice.near", "amount": str(D)},
                   gas=int(m.group(1)) * TGAS).value is True
+
+
+def test_forward_reserves_the_calls_static_gas_and_the_callbacks(w):
+    out = w.call("forward", {"callee": CALLEE}, deposit=D, gas=20 * TGAS)
+    m = re.search(r"Method forward: not enough gas: attach at least (\d+) Tgas", out.error)
+    assert m, out.error
+    assert int(m.group(1)) * TGAS >= OWN_GAS + EXTERNAL_GAS + CALLBACK_GAS
+    assert w.call("forward", {"callee": CALLEE}, deposit=D,
+                  gas=int(m.group(1)) * TGAS).value["success"] is True
 
 
 def w_gas():
