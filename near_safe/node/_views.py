@@ -23,7 +23,6 @@ References (nearcore, read with the search tool):
 from __future__ import annotations
 
 import base64
-import json
 import re
 
 from near_safe.testing import base58  # the runtime's base58 (no dependency)
