@@ -23,7 +23,7 @@ from near_safe import (
 STAKED = "staked"
 
 
-@init(args={"pool": ACCOUNT})
+@init(private=True, args={"pool": ACCOUNT})
 def new(pool):
     state.set("pool", pool)
 
