@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from near_safe.testing import NEAR, TGAS, Runtime  # noqa: E402
+from near_safe.testing import NEAR, TGAS, Runtime
 
 CONTRACTS = ROOT / "tests" / "promises" / "contracts"
 GAS = 300 * TGAS
