@@ -10,7 +10,9 @@ from explore_machines import CONTRACTS, POOL, VAULT
 
 from near_safe.explore import ANSWERS
 from near_safe.explore._faults import FaultRuntime
+from near_safe.explore._run import GENESIS_TIME_NS
 from near_safe.testing import NEAR, TGAS
+from near_safe.testing.params import Config
 
 PROTOCOL_FAULTS = ("panic", "out_of_gas", "missing_account", "missing_method",
                    "oversized_result")
@@ -19,7 +21,10 @@ HOSTILE = "hostile.mallory.near"
 
 @pytest.fixture(scope="module")
 def world():
-    rt = FaultRuntime(large_bytes=3000, hostile=(HOSTILE,))
+    # pinned genesis, as exploration runs it: block times are a function of the height, so a
+    # call re-run from a snapshot has the same context (and the memo can answer it)
+    rt = FaultRuntime(large_bytes=3000, hostile=(HOSTILE,),
+                      config=Config(genesis_time_ns=GENESIS_TIME_NS))
     rt.create_account("alice.near", balance=100 * NEAR)
     rt.create_account("bob.near", balance=100 * NEAR)
     rt.deploy(POOL, CONTRACTS / "pool.py", balance=10 * NEAR)
