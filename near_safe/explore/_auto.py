@@ -15,8 +15,9 @@ The folder convention (docs/explorer.md, "The folder convention"):
   a deposit of 1 or 10 NEAR.  A method with any other parameter is left out (reported).
 * Contracts are found as nearc exports them: module-level functions, and the public methods
   of a class with exported methods (nearc instantiates the class and exports its bound
-  methods).  An annotated parameter (``AccountId``, ``Balance``/``Amount``/``U128``, ``bool``)
-  gets a user, an amount or both booleans whatever its name.
+  methods).  A parameter whose kind is known (annotation or near_safe's ``args=``) gets values
+  of it whatever its name: ``AccountId`` a user, ``Balance``/``Amount``/``U128`` 1 or 10 NEAR,
+  ``bool`` both, ``int`` 1 or 5, ``str`` "a" or "b".
 * Tracking, for a contract that uses near_safe: what it owes a user is read from its storage,
   in near_safe's layout (contract/_state.py, contract/_xcc.py): its NEAR ledgers
   ``<ledger>:<user>`` - the ledger names read from its source where they are NEAR (``credit=``
@@ -304,6 +305,10 @@ def machine_for_folder(folder: Path):
                     strategies[p] = sampled_from(["alice.near", "bob.near"])
                 elif kind == "bool":
                     strategies[p] = sampled_from([True, False])
+                elif kind == "int":
+                    strategies[p] = sampled_from([1, 5])
+                elif kind == "str":
+                    strategies[p] = sampled_from(["a", "b"])
                 elif p == "amount" or p.endswith("_amount"):
                     strategies[p] = sampled_from([str(1 * NEAR), str(10 * NEAR)])
                 elif p in USER_PARAMS or p.endswith("_id"):

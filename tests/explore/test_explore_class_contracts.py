@@ -64,3 +64,18 @@ def test_a_new_project_explores_clean_and_says_what_it_reads(tmp_path, capsys, s
     assert "reads demo.near storage (near_safe layout): owes NEAR ledgers deposits:<user> + " \
            "claimables _ns:claim:<user>" in out
     assert "conservation (tracked: demo.near, pool.near)" in out
+
+
+def test_a_class_contract_with_nothing_to_watch_says_so_and_exits_2(tmp_path, capsys):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "counter.py").write_text(
+        "from near_safe import Contract, call, view\n\n\n"
+        "class Counter(Contract):\n"
+        "    @call\n    def bump(self, by: int):\n"
+        "        self.storage['n'] = self.storage.get('n', 0) + by\n\n"
+        "    @view\n    def get(self):\n        return self.storage.get('n', 0)\n")
+    assert main(["explore", str(folder), "--budget", "20", "--depth", "2"]) == 2
+    captured = capsys.readouterr()
+    assert "watched: nothing" in captured.out
+    assert "watched nothing, so its clean run is no verdict" in captured.err
