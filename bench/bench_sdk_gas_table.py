@@ -19,7 +19,9 @@ within 2 %.  No correction anywhere.
     python bench/bench_sdk_gas_table.py [--protocol 73] [--flat]
 
 ``--flat`` charges the old fixed estimate instead of the trie (2 nodes a write/remove), for
-comparison.
+comparison.  ``--speed`` measures what the trie model costs per call instead: the same calls
+(bench_runtime.py's ``ping``, one storage write, on an empty contract and on one holding
+10,000 keys) alternately with the trie model and with the old fixed charge, in one process.
 """
 
 from __future__ import annotations
@@ -188,7 +190,12 @@ def main(argv=None) -> int:
     ap.add_argument("--flat", action="store_true",
                     help="the old estimate: 2 trie nodes per write/remove, none cached")
     ap.add_argument("--limit", type=float, default=0.02, help="goal per row (default 2%%)")
+    ap.add_argument("--speed", action="store_true",
+                    help="time per call, trie model vs the fixed estimate (needs no venv)")
+    ap.add_argument("--runs", type=int, default=300)
     a = ap.parse_args(argv)
+    if a.speed:
+        return speed(a.runs)
     root = cal.check_setup(a.venv, a.work)
     src = root / "integration_tests/contracts/collections"
     wasms, warm = {}, None
@@ -236,6 +243,81 @@ def _flat_trie():
         self.gas_counter.pay_per("touching_trie_node", self.ext_costs["touching_trie_node"], 2)
 
     VMLogic._trie_fees = fees
+
+
+def speed(runs: int) -> int:
+    """--speed: the same calls with the trie model and with the code it replaced (a fixed
+    2-node charge, a plain dict copy, no chunk bookkeeping), alternating in one process."""
+    import statistics
+    import time
+
+    import bench_runtime
+
+    from near_safe.testing import NEAR, TGAS, Runtime
+    from near_safe.testing.vm.logic import VMLogic
+
+    trie = {k: VMLogic.__dict__[k] for k in ("_trie_fees", "_storage_for_write",
+                                               "_storage_out", "storage_read")}
+
+    def fixed_fees(self, key, old):
+        self.gas_counter.pay_per("touching_trie_node", self.ext_costs["touching_trie_node"], 2)
+
+    def plain_copy(self):
+        if not self._storage_copied:
+            self._storage = dict(self._storage)
+            self._storage_copied = True
+        return self._storage
+
+    def as_is(self):
+        return self._storage
+
+    def read_without_chunk(self, key_len, key_ptr, register_id):
+        self.is_view, view = True, self.is_view  # the read's cache step is skipped in views
+        try:
+            return trie["storage_read"](self, key_len, key_ptr, register_id)
+        finally:
+            self.is_view = view
+
+    fixed = {"_trie_fees": fixed_fees, "_storage_for_write": plain_copy,
+             "_storage_out": as_is, "storage_read": read_without_chunk}
+
+    def use(methods):
+        for k, v in methods.items():
+            setattr(VMLogic, k, v)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp, "caller.py")
+        src.write_text(bench_runtime.CALLER)
+        rt = Runtime()
+        alice = rt.create_account("alice.near", balance=1000 * NEAR)
+        contracts = {}
+        for model in ("trie", "fixed"):  # one contract per model: each sees only its storages
+            contracts["small", model] = rt.deploy(f"small-{model}.near", src, balance=10 * NEAR)
+            contracts["big", model] = rt.deploy(f"big-{model}.near", src, balance=1000 * NEAR)
+            rt.patch_state(contracts["big", model],
+                           data={f"key{i:05d}": "v" * 32 for i in range(10_000)})
+        models = (("trie", trie), ("fixed", fixed))
+        rows = []
+        for label, size in (("ping, empty contract", "small"), ("ping, 10,000 keys", "big")):
+            samples = {"trie": [], "fixed": []}
+            for model, methods in models * 2:  # warm both (the first trie call builds it)
+                use(methods)
+                alice.call(contracts[size, model], "ping", {"n": 1}, gas=30 * TGAS)
+            for i in range(runs):
+                for model, methods in models[::1 - 2 * (i % 2)]:
+                    use(methods)
+                    t0 = time.perf_counter()
+                    out = alice.call(contracts[size, model], "ping", {"n": i}, gas=30 * TGAS)
+                    samples[model].append(time.perf_counter() - t0)
+                    assert out.status == "success", out
+            use(trie)
+            rows.append((label, statistics.median(samples["trie"]) * 1e3,
+                         statistics.median(samples["fixed"]) * 1e3))
+    print(f"time per call (median of {runs}, alternating in one process)")
+    print(f"{'call':28s} {'trie ms':>8s} {'fixed ms':>9s} {'trie/fixed':>11s}")
+    for label, t, f in rows:
+        print(f"{label:28s} {t:8.3f} {f:9.3f} {t / f:11.3f}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ CPython only.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 COL_ACCOUNT, COL_CODE, COL_ACCESS_KEY, COL_DATA = 0, 1, 2, 9
@@ -412,8 +413,8 @@ class Chunk:
         entry = self.accounts.get(account_id)
         if entry is None:
             ids = self.data_accounts() if self.data_accounts else (
-                [account_id] if storage else [])  # no runtime: the only account
-            tokens, flush = prefix_nodes(account_id, ids)
+                (account_id,) if storage else ())  # no runtime: the only account
+            tokens, flush = _prefix_cached(account_id, ids)
             entry = self.accounts[account_id] = [data_trie(storage), tokens, flush, set()]
         return entry
 
@@ -424,4 +425,11 @@ def chunk_of(current: Optional[Chunk], state, height: int) -> Chunk:
     if current is not None and current.key[0] is state and current.key[1] == height:
         return current
     accounts = state.accounts
-    return Chunk((state, height), lambda: [a for a, acc in accounts.items() if acc.data])
+    return Chunk((state, height), lambda: tuple(a for a, acc in accounts.items() if acc.data))
+
+
+@lru_cache(maxsize=1024)
+def _prefix_cached(account_id: str, data_accounts: tuple) -> tuple:
+    """prefix_nodes, remembered: the accounts holding data rarely change between blocks."""
+    tokens, flush = prefix_nodes(account_id, data_accounts)
+    return tuple(tokens), flush

@@ -631,10 +631,15 @@ class VMLogic:
         Chunk.account).  The runtime keeps one Chunk per block (``ext.trie_chunk``); without
         it each call is its own chunk and the account the only one holding data."""
         if self._trie is None:
+            self._trie = self._trie_chunk().account(self.context.current_account_id,
+                                                    self._storage_in)
+        return self._trie
+
+    def _trie_chunk(self):
+        if self._chunk is None:
             chunk = getattr(self.ext, "trie_chunk", None)
             self._chunk = chunk() if chunk else Chunk()
-            self._trie = self._chunk.account(self.context.current_account_id, self._storage_in)
-        return self._trie
+        return self._chunk
 
     def _trie_fees(self, key: bytes, old) -> None:
         """The trie nodes of a write's or remove's lookup, and the old value (``old``, None if
@@ -704,9 +709,13 @@ class VMLogic:
         value = self._storage.get(key)
         if value is None:
             return 0
-        if key not in self._trie_dirty and key not in self._trie_entry()[3]:
-            # flat storage: no node is charged, but the value enters the chunk cache
-            self._chunk.seen.add(value)
+        if not self.is_view and key not in self._trie_dirty:
+            # flat storage: no node is charged, but the value enters the chunk cache (unless
+            # the chunk's pending changes answered; a view has a trie of its own)
+            chunk = self._trie_chunk()
+            entry = self._trie or chunk.accounts.get(self.context.current_account_id)
+            if entry is None or key not in entry[3]:
+                chunk.seen.add(value)
         n = len(value)
         self.gas_counter.pay_per("storage_read_value_byte", c["storage_read_value_byte"], n)
         if n > 4000:
