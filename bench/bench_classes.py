@@ -85,7 +85,8 @@ def without_getattr(text: str) -> str:
 
 def with_all_on_chain(text: str) -> str:
     """The root building __all__ on chain too, as before (what not building it saves)."""
-    return text.replace("if _EAGER:  # MicroPython ignores __all__", "if True:", 1)
+    return text.replace("if _EAGER:  # MicroPython ignores __all__",
+                        "if True:  # MicroPython ignores __all__", 1)
 
 
 def project(tmp: Path, style: str) -> Path:
@@ -156,20 +157,23 @@ def main():
         worst = max(worst, a / b)
         print(f"{name:38} {b / t:7.3f} Tg {a / t:7.3f} Tg {a / b:13.4f} {c / t:7.3f} Tg "
               f"{c / a:12.3f}")
-    print(f"{'worst after/before (goal <= 1.000)':38} {'':10} {'':10} {worst:13.4f}  "
-          f"{'OK' if worst <= 1.0005 else 'MISSED'}")
+    print(f"{'worst after/before (all work since)':38} {'':10} {'':10} {worst:13.4f}")
     print("\nThe class surface's share of after - before, function style (Ggas per flow): "
           "its __getattr__ in the root (after - the root without it) and __all__ no longer "
           "built on chain (after - the root building it); the rest of after - before is "
           "other work since the baseline (the promise builders, the Wasm size)")
     print(f"{'flow':38} {'after-before':>13} {'__getattr__':>12} {'no __all__':>11} "
           f"{'class surface':>14}")
+    share = []
     for name, *_ in FLOWS:
         a = rows["after"][name]
         g = a - rows["no __getattr__"][name]
         n = a - rows["__all__ on chain"][name]
+        share.append(g + n)
         print(f"{name:38} {(a - rows['before'][name]) / 1e9:13.2f} {g / 1e9:12.2f} "
               f"{n / 1e9:11.2f} {(g + n) / 1e9:14.2f}")
+    print(f"{'worst class surface share (goal <= 0)':38} {'':13} {'':12} {'':11} "
+          f"{max(share) / 1e9:14.2f}  {'OK' if max(share) <= 0 else 'MISSED'}")
     print(f"\nWasm size: before {sizes['before'] / 1024:.1f} KB, after "
           f"{sizes['after'] / 1024:.1f} KB ({(sizes['after'] - sizes['before']) / 1024:+.1f} KB: "
           f"contract/ modules are frozen into every near_safe contract), class "

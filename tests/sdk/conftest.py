@@ -9,6 +9,7 @@ import pytest
 from near_safe.testing import NEAR, Runtime
 
 CONTRACTS = Path(__file__).parent / "contracts"
+ANSWERER = Path(__file__).parents[1] / "safety" / "contracts" / "answerer.py"  # answers any bytes
 
 
 @dataclass
@@ -22,6 +23,7 @@ class World:
     asker: object
     shelf: object
     shelf_functions: object
+    answerer: object
 
     def storage(self, account):
         return dict(self.rt.storage(account))
@@ -38,7 +40,8 @@ def _build(mode):
     shelf = rt.deploy("shelf.near", CONTRACTS / "shelf.py", balance=10 * NEAR)
     shelf_functions = rt.deploy("shelf-functions.near", CONTRACTS / "shelf_functions.py",
                                 balance=10 * NEAR)
-    return World(rt, mode, alice, bob, greeter, callee, asker, shelf, shelf_functions)
+    answerer = rt.deploy("answerer.near", ANSWERER)
+    return World(rt, mode, alice, bob, greeter, callee, asker, shelf, shelf_functions, answerer)
 
 
 _worlds = {}

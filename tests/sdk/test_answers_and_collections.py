@@ -34,6 +34,33 @@ def test_result_value_of_a_near_sdk_py_callee(world, method, kind, value):
     assert out.value == {"ok": True, "kind": kind, "value": value}
 
 
+UTF8 = [
+    "caf\u00e9".encode(), "\U0001F600 ok".encode(), "\u20ac\n\t\"x\\".encode(),
+    b"\xc0\xaf",          # overlong '/'
+    b"\xe0\x80\xaf",      # overlong, 3 bytes
+    b"\xed\xa0\x80",      # an encoded surrogate
+    b"\xf4\x90\x80\x80",  # above U+10FFFF
+    b"ab\xc3",            # cut short
+    b"\xc3\x28",          # bad continuation
+    b"\xf8\x88\x80\x80\x80",  # 5-byte form
+]
+
+
+@pytest.mark.parametrize("raw", UTF8, ids=[f"utf8-{i}" for i in range(len(UTF8))])
+def test_text_answers_are_decoded_only_when_cpython_decodes_them(world, raw):
+    """contract/_text.py checks UTF-8 as CPython does before decoding (MicroPython's decode
+    would raise, and a builtin's exception must not be caught): text, else the bytes."""
+    world.alice.call(world.answerer, "set_answer", {"hex": raw.hex()}).unwrap()
+    out = world.alice.call(world.asker, "ask", {"callee": "answerer.near", "method": "answer"},
+                           gas=GAS)
+    assert out.error is None, out.logs
+    try:
+        expected = {"ok": True, "kind": "str", "value": raw.decode()}
+    except UnicodeDecodeError:
+        expected = {"ok": True, "kind": "bytes", "value": raw.hex()}
+    assert out.value == expected
+
+
 def test_json_objects_still_decode(world):
     out = world.alice.call(world.asker, "ask", {"callee": "callee.near", "method": "record"},
                            gas=GAS)
