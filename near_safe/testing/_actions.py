@@ -25,7 +25,6 @@ from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey,
                      FunctionCall, FunctionCallError, Stake, Transfer, VMContext)
 
 REGISTRAR_ACCOUNT = "registrar"
-EPOCH_LENGTH = 43_200  # blocks per epoch on mainnet
 
 
 class ActionFailed(Exception):
@@ -66,6 +65,9 @@ class ActionHost(Protocol):
     def new_data_id(self) -> bytes:
         """A fresh data id (deterministic: the runtime's counter)."""
 
+    def minimum_stake(self) -> int:
+        """The least a Stake action may propose (testing/_validators.py ``minimum_stake``)."""
+
 
 @dataclass
 class ReceiptRun:
@@ -84,6 +86,8 @@ class ReceiptRun:
     new_receipts: list = field(default_factory=list)  # ActionReceipts, creation order
     yield_resumes: list = field(default_factory=list)
     logs: list = field(default_factory=list)
+    # (account, stake) of the Stake actions: validator proposals if the receipt succeeds
+    proposals: list = field(default_factory=list)
     # result of the last action: ("value", bytes) | ("receipt", ActionReceipt) | None
     result: Optional[tuple] = None
 
@@ -201,24 +205,33 @@ def _implicit_account(account_id: str, height: int) -> Account:
 
 
 def apply_stake(run: ReceiptRun, action: Stake) -> None:
-    """actions.rs ``action_stake``, minimal: raising the stake moves liquid to locked
-    balance.  APPROXIMATION: there are no validators or epochs, so lowering the stake (which
-    nearcore releases at an epoch boundary) changes nothing."""
-    account = run.account
-    if action.stake > account.locked:
-        increase = action.stake - account.locked
-        if account.amount < increase:
-            raise ActionFailed("TriesToStake",
-                               f"Account {run.receiver_id} tries to stake {action.stake}, but "
-                               f"has staked {account.locked} and only has {account.amount}",
-                               account_id=run.receiver_id, stake=action.stake,
-                               locked=account.locked, balance=account.amount)
+    """actions.rs ``action_stake``: TriesToStake, TriesToUnstake, InsufficientStake below the
+    minimum stake (the next epoch's seat price / minimum_stake_divisor), then a validator
+    proposal (kept if the receipt succeeds) and raising the stake locks the increase at once;
+    lowering it changes nothing until the epoch ends (testing/_validators.py)."""
+    account, account_id = run.account, run.receiver_id
+    increase = max(0, action.stake - account.locked)
+    if account.amount < increase:
+        raise ActionFailed("TriesToStake",
+                           f"Account {account_id} tries to stake {action.stake}, but has "
+                           f"staked {account.locked} and only has {account.amount}",
+                           account_id=account_id, stake=action.stake,
+                           locked=account.locked, balance=account.amount)
+    if account.locked == 0 and action.stake == 0:
+        raise ActionFailed("TriesToUnstake",
+                           f"Account {account_id} is not yet staked, but tries to unstake",
+                           account_id=account_id)
+    if action.stake > 0:
+        minimum = run.host.minimum_stake()
+        if action.stake < minimum:
+            raise ActionFailed("InsufficientStake",
+                               f"Account {account_id} tries to stake {action.stake} but "
+                               f"minimum required stake is {minimum}", account_id=account_id,
+                               stake=action.stake, minimum_stake=minimum)
+    run.proposals.append((account_id, action.stake))
+    if increase:
         account.amount -= increase
         account.locked = action.stake
-    elif action.stake == 0 and account.locked == 0:
-        raise ActionFailed("TriesToUnstake",
-                           f"Account {run.receiver_id} is not yet staked, but tries to unstake",
-                           account_id=run.receiver_id)
 
 
 def apply_add_key(run: ReceiptRun, action: AddKey) -> None:
@@ -282,7 +295,7 @@ def apply_function_call(run: ReceiptRun, action: FunctionCall, is_last: bool) ->
         promise_results=list(run.promise_results),
         block_height=height,
         block_timestamp=host.block_timestamp(height),
-        epoch_height=height // EPOCH_LENGTH,
+        epoch_height=height // host.config.epoch_length,
         random_seed=hashlib.sha256(receipt.receipt_id + height.to_bytes(8, "little")).digest(),
         account_balance=account.amount,
         account_locked_balance=account.locked,

@@ -8,7 +8,9 @@ flow between a call and its callback, and :meth:`Runtime.run` runs to idle.
 Where the simulator approximates nearcore (each also noted where it is implemented):
 * the chunk gas limit counts burnt gas only (nearcore also counts compute costs) and
   transactions are never left out of a block;
-* constant gas price (the floor, docs/protocol.md 5.4), no validators, epochs or stake release;
+* constant gas price (the floor, docs/protocol.md 5.4);
+* validators and epochs as far as staking contracts see them (testing/_validators.py,
+  docs/protocol.md 10): every validator online, one validator role;
 * ETH-implicit accounts are created without their wallet contract;
 * transactions submitted through the plain API are not signed (keys are checked for existence,
   nonce and permission only; the test driving it is trusted); :meth:`Runtime.submit_signed`
@@ -28,8 +30,8 @@ from typing import Optional
 
 from ..errors import ExecutionFailure, RuntimeSimError
 from . import params, vm
-from ._actions import (EPOCH_LENGTH, ActionFailed,
-                       ReceiptRun, apply_action, storage_stake_shortfall)
+from . import _validators
+from ._actions import ActionFailed, ReceiptRun, apply_action, storage_stake_shortfall
 from ._fees import (ActionsValidationError, exec_fee, receipt_exec_fee, total_deposit,
                     total_prepaid_exec_fees, total_prepaid_gas, validate_actions)
 from ._handles import DEFAULT_GAS, AccountHandle, TxHandle
@@ -126,6 +128,7 @@ class Runtime:
             import time
 
             self._state.genesis_time_ns = time.time_ns()
+        self._state.epochs = _validators.genesis(self.config, self._state.genesis_time_ns)
         self._code_by_hash = {}  # sha256(code bytes) -> ContractCode (python-mode sources)
         # before_receipt hooks: fn(runtime, receipt) called before an action receipt is
         # applied; failure injection (fail_next) is one of them.
@@ -591,6 +594,8 @@ class Runtime:
         st.height += 1
         if self.config.genesis_time_ns is None:
             self._follow_wall_clock(produced)
+        if st.height % self.config.epoch_length == 0:
+            self._end_epoch()
         incoming, st.outgoing = st.outgoing, []
         local = []
         txs, st.tx_pool = st.tx_pool, []
@@ -606,6 +611,54 @@ class Runtime:
         st.queue = local + incoming
         st.block_open = True
         st.block_gas = 0
+
+    def _end_epoch(self) -> None:
+        """The block just opened starts an epoch (docs/protocol.md 10): the validators of two
+        epochs on are selected, rewards are added to validators' locked balance and locked
+        balance no longer at stake goes back to ``amount`` (runtime lib.rs
+        ``update_validator_accounts``; the treasury's share to its ``amount``)."""
+        st, cfg = self._state, self.config
+        epochs = self._epochs()
+        supply = sum(a.amount + a.locked for a in st.accounts.values())
+        supply += sum(s for a, s in epochs.current.validators.items() if a not in st.accounts)
+        st.epochs, reward, keep = _validators.end_epoch(
+            cfg, epochs, supply, self.block_timestamp(st.height - 1))
+        for account_id in set(keep) | set(reward):
+            acc = st.accounts.get(account_id)
+            if acc is None:  # a genesis validator that is no account here
+                continue
+            r = reward.get(account_id, 0)
+            acc = acc.clone()
+            if account_id not in keep:  # the treasury, not staking
+                acc.amount += r
+            else:
+                locked = acc.locked + r
+                if locked < keep[account_id]:  # an account named like a genesis validator
+                    continue
+                acc.amount += locked - keep[account_id]
+                acc.locked = keep[account_id]
+            st.accounts[account_id] = acc
+
+    @property
+    def epoch_height(self) -> int:
+        """The current epoch's height (``block height // config.epoch_length``)."""
+        return self._state.height // self.config.epoch_length
+
+    def validators(self) -> dict:
+        """The current epoch's validators, ``{account: stake}`` (docs/protocol.md 10)."""
+        return dict(self._epochs().current.validators)
+
+    def seat_price(self) -> int:
+        """The next epoch's seat price: the least stake a proposal needs to be selected;
+        a Stake action needs a tenth of it (``minimum_stake_divisor``)."""
+        return self._epochs().next.seat_price
+
+    def _epochs(self):
+        """The validator state (a state made before validators existed gets the genesis)."""
+        st = self._state
+        if st.epochs is None:
+            st.epochs = _validators.genesis(self.config, st.genesis_time_ns)
+        return st.epochs
 
     def _resolve_yield_timeouts(self) -> None:
         """docs/protocol.md 3.2 step 6: yields whose timeout has come emit PromiseResume{None}."""
@@ -708,6 +761,8 @@ class Runtime:
                 st.accounts.pop(receipt.receiver_id, None)
             else:
                 st.accounts[receipt.receiver_id] = run.account
+            for account_id, stake in run.proposals:
+                st.epochs = _validators.propose(self._epochs(), account_id, stake)
         # 7. burn accounting and the contract's 30% reward (0 from protocol 87), also after a
         # failure; gas is burnt at the burn price (docs/protocol.md 3.4 step 7, 5.4)
         price = _burn_price(cfg, receipt)
@@ -991,7 +1046,7 @@ class Runtime:
             signer_account_pk=b"", predecessor_account_id=account_id,
             refund_to_account_id=account_id, input=encode_args(args), promise_results=[],
             block_height=h, block_timestamp=self.block_timestamp(h),
-            epoch_height=h // EPOCH_LENGTH, random_seed=bytes(32),
+            epoch_height=h // self.config.epoch_length, random_seed=bytes(32),
             account_balance=acc.amount, account_locked_balance=acc.locked,
             storage_usage=acc.storage_usage, attached_deposit=0,
             prepaid_gas=self.config.limits["max_gas_burnt_view"], is_view=True)
@@ -1269,6 +1324,9 @@ class _ActionHost:
     def new_data_id(self) -> bytes:
         return self._rt._new_id("data")
 
+    def minimum_stake(self) -> int:
+        return _validators.minimum_stake(self.config, self._rt._epochs())
+
 
 class _Ext:
     """What the VM asks the runtime during a call (see vm.run)."""
@@ -1278,6 +1336,12 @@ class _Ext:
 
     def new_data_id(self) -> bytes:
         return self._rt._new_id("data")
+
+    def validator_stake(self, account_id: str) -> int:
+        return _validators.stake_of(self._rt._state.epochs, account_id)
+
+    def validator_total_stake(self) -> int:
+        return _validators.total_stake(self._rt._state.epochs)
 
     def yield_is_pending(self, account_id: str, data_id: bytes) -> bool:
         return (account_id, bytes(data_id)) in self._rt._state.yields

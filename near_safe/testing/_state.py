@@ -223,6 +223,8 @@ class State:
     # and a wall-clock runtime one per block that follows the wall clock); from_height increases
     genesis_time_ns: int = 0
     time_jumps: list = field(default_factory=list)
+    # validators and epochs (testing/_validators.py Epochs: immutable, replaced on change)
+    epochs: object = None
 
     def copy(self) -> "State":
         """Every field as it is, the containers (_STATE_CONTAINERS) copied one level: a field

@@ -341,6 +341,21 @@ class Config:
     # across processes.  One block a second, as the neard sandbox produces them.
     block_time_ns: int = 10**9
     genesis_time_ns: Optional[int] = None
+    # Validators and epochs (testing/_validators.py, docs/protocol.md 10), as the neard sandbox's
+    # genesis sets them (nearcore/src/config.rs init_configs, localnet): epochs of
+    # EXPECTED_EPOCH_LENGTH = 5 min / 600 ms = 500 blocks, one validator test.near with
+    # TESTING_INIT_STAKE (50,000,000 NEAR; an account here only if a test creates it),
+    # NUM_BLOCK_PRODUCER_SEATS 50, minimum_stake_ratio 160/1,000,000, minimum_stake_divisor 10,
+    # max_inflation_rate 1/20, protocol_reward_rate 1/10 (the treasury share goes to
+    # protocol_treasury_account when that account exists; None: nobody).
+    epoch_length: int = 500
+    genesis_validators: tuple = (("test.near", 50_000_000 * NEAR),)
+    validator_seats: int = 50
+    minimum_stake_ratio: tuple = (160, 1_000_000)
+    minimum_stake_divisor: int = 10
+    max_inflation_rate: tuple = (1, 20)
+    protocol_reward_rate: tuple = (1, 10)
+    protocol_treasury_account: Optional[str] = None
 
     def __post_init__(self):
         groups = _resolve(self.protocol_version)

@@ -211,11 +211,11 @@ def test_add_key_nonce_is_height_times_a_million(rt, alice):
 
 
 def test_stake_moves_balance_to_locked(rt):
-    v = rt.create_account("validator.near", balance=50 * NEAR)
-    out = v.execute(v, [Stake(30 * NEAR, v.public_key)])
+    v = rt.create_account("validator.near", balance=2_000 * NEAR)  # above the minimum stake
+    out = v.execute(v, [Stake(1_000 * NEAR, v.public_key)])
     assert out.status == "success"
     view = rt.account(v)
-    assert view.locked == 30 * NEAR and view.amount < 20 * NEAR
+    assert view.locked == 1_000 * NEAR and view.amount < 1_000 * NEAR
     out = v.execute(v, [DeleteAccount("validator.near")])
     assert out.receipts[0].failure.kind == "DeleteAccountStaking"
 

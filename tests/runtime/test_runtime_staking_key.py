@@ -73,14 +73,15 @@ def test_a_transaction_staking_with_an_unsuitable_key_is_invalid(rt, key):
 
 
 def test_an_accounts_own_key_stakes(rt):
-    v = rt.create_account("validator.near", balance=50 * NEAR)
+    # 1,000 NEAR: above the sandbox genesis's minimum stake (docs/protocol.md 10)
+    v = rt.create_account("validator.near", balance=2_000 * NEAR)
     assert is_valid_staking_key(v.public_key)  # the runtime's keys are real ED25519 keys
-    assert v.execute(v, [Stake(30 * NEAR, v.public_key)]).status == "success"
-    assert rt.account(v).locked == 30 * NEAR
+    assert v.execute(v, [Stake(1_000 * NEAR, v.public_key)]).status == "success"
+    assert rt.account(v).locked == 1_000 * NEAR
 
 
 def _staker():
-    """``stake(key)``: a Stake of 1 NEAR on this contract with the key given as input."""
+    """``stake(key)``: a Stake of 1,000 NEAR on this contract with the key given as input."""
     w = Wat()
     w.method("stake", f"""
     (drop (call $storage_write {w.s('k')} {w.s('v')} (i64.const 0)))
@@ -90,12 +91,12 @@ def _staker():
     (call $read_register (i64.const 1) (i64.const 200))
     (call $promise_batch_action_stake
       (call $promise_batch_create (call $register_len (i64.const 1)) (i64.const 200))
-      {w.u128(NEAR)} (call $register_len (i64.const 0)) (i64.const 64))""")
+      {w.u128(1_000 * NEAR)} (call $register_len (i64.const 0)) (i64.const 64))""")
     return w.build()
 
 
 def test_a_contract_staking_with_an_unsuitable_key_fails_its_receipt(rt, alice):
-    pool = rt.deploy("pool.near", _staker(), balance=10 * NEAR)
+    pool = rt.deploy("pool.near", _staker(), balance=2_000 * NEAR)
     for bad in (_off_curve(), _torsioned(), SECP256K1):
         out = alice.call(pool, "stake", bad, gas=50 * TGAS)
         failed = out.receipts[0]
@@ -106,4 +107,4 @@ def test_a_contract_staking_with_an_unsuitable_key_fails_its_receipt(rt, alice):
     good = _real_key(b"pool")
     out = alice.call(pool, "stake", good, gas=50 * TGAS)
     assert out.error is None and any("Stake" in r.actions for r in out.receipts)
-    assert rt.account(pool).locked == NEAR
+    assert rt.account(pool).locked == 1_000 * NEAR

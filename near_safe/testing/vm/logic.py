@@ -560,15 +560,18 @@ class VMLogic:
 
     def validator_stake(self, account_id_len, account_id_ptr, stake_ptr):
         self._pay_base()
-        self._read_account_id(account_id_ptr, account_id_len)
+        account_id = self._read_account_id(account_id_ptr, account_id_len)
         self.gas_counter.pay_base("validator_stake_base", self.ext_costs["validator_stake_base"])
-        self._set_u128(stake_ptr, 0)  # no validators in the simulator (docs/protocol.md 2.4)
+        # the current epoch's validators (testing/_validators.py; docs/protocol.md 2.4, 10)
+        stake = getattr(self.ext, "validator_stake", None)
+        self._set_u128(stake_ptr, stake(account_id) if stake else 0)
 
     def validator_total_stake(self, stake_ptr):
         self._pay_base()
         self.gas_counter.pay_base("validator_total_stake_base",
                           self.ext_costs["validator_total_stake_base"])
-        self._set_u128(stake_ptr, 0)
+        total = getattr(self.ext, "validator_total_stake", None)
+        self._set_u128(stake_ptr, total() if total else 0)
 
     # ==================================================================== 2.5 misc
 
