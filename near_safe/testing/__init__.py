@@ -38,16 +38,17 @@ from ._runtime import (DEFAULT_GAS, FAULT_KINDS, AccountHandle, FunctionCallSite
                        Snapshot, TxHandle, UpcomingReceipt, encode_args, validate_account_id)
 from ._state import base58
 from ._transactions import UnsignedTransaction, public_key_text
-from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
-                     FunctionCall, FunctionCallError, NewReceipt, Stake, Transfer, VMOutcome)
+from ._types import (AccessKey, AddKey, CreateAccount, DelegateAction, DeleteAccount, DeleteKey,
+                     DeployContract, FunctionCall, FunctionCallError, NewReceipt,
+                     SignedDelegateAction, Stake, Transfer, VMOutcome)
 from .params import GAS_PRICE, NEAR, TGAS, Config
 
 __all__ = [
     "AccessKey", "AccountHandle", "AccountView", "ActionError", "AddKey", "Config",
-    "CreateAccount", "DEFAULT_GAS", "DeleteAccount", "DeleteKey", "DeployContract",
-    "FAULT_KINDS", "FunctionCall", "FunctionCallError", "FunctionCallSite", "GAS_PRICE",
-    "InvalidTransaction", "NEAR", "NewReceipt", "PendingReceipt", "ReceiptOutcome", "Runtime",
-    "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle", "TxOutcome", "UnsignedTransaction",
-    "UpcomingReceipt", "VMOutcome", "base58", "encode_args", "panics", "public_key_text",
-    "validate_account_id",
+    "CreateAccount", "DEFAULT_GAS", "DelegateAction", "DeleteAccount", "DeleteKey",
+    "DeployContract", "FAULT_KINDS", "FunctionCall", "FunctionCallError", "FunctionCallSite",
+    "GAS_PRICE", "InvalidTransaction", "NEAR", "NewReceipt", "PendingReceipt", "ReceiptOutcome",
+    "Runtime", "SignedDelegateAction", "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle",
+    "TxOutcome", "UnsignedTransaction", "UpcomingReceipt", "VMOutcome", "base58", "encode_args",
+    "panics", "public_key_text", "validate_account_id",
 ]

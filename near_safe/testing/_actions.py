@@ -17,12 +17,14 @@ from dataclasses import dataclass, field, replace
 from typing import Optional, Protocol
 
 from . import params
-from ._fees import account_type
+from ._fees import (account_type, total_prepaid_exec_fees, total_prepaid_gas,
+                    total_prepaid_send_fees)
 from ._outcomes import ActionError
 from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt,
                      access_key_storage_size)
 from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
-                     FunctionCall, FunctionCallError, Stake, Transfer, VMContext)
+                     FunctionCall, FunctionCallError, NewReceipt, SignedDelegateAction, Stake,
+                     Transfer, VMContext)
 
 REGISTRAR_ACCOUNT = "registrar"
 
@@ -364,8 +366,102 @@ def apply_action(run: ReceiptRun, action, index: int) -> None:
         apply_delete_key(run, action)
     elif isinstance(action, DeleteAccount):
         apply_delete_account(run, action)
+    elif isinstance(action, SignedDelegateAction):
+        apply_delegate_action(run, action)
     else:
         raise TypeError(f"unknown action {action!r}")
+
+
+# ------------------------------------------------------------------- delegate (NEP-366)
+
+
+def apply_delegate_action(run: ReceiptRun, action: SignedDelegateAction) -> None:
+    """actions.rs ``apply_delegate_action``: the signature over the NEP-461 hash, the
+    expiry, the sender being this receipt's receiver, then the sender's key
+    (:func:`_check_delegate_key`); the inner actions become a receipt from the sender to the
+    delegate's receiver, signed (and its gas refunded to) the relayer, at this receipt's gas
+    price.  The relayer prepaid it all: the new receipt's exec fees and attached gas are used
+    (reserved for it), the inner send fees are burnt here."""
+    from ._transactions import delegate_signature_valid
+
+    da = action.delegate_action
+    if not delegate_signature_valid(action):
+        raise ActionFailed("DelegateActionInvalidSignature",
+                           "Delegate action has an invalid signature")
+    if run.host.height > da.max_block_height:
+        raise ActionFailed("DelegateActionExpired", "Delegate action has expired")
+    if da.sender_id != run.receiver_id:
+        raise ActionFailed("DelegateActionSenderDoesNotMatchTxReceiver",
+                           f"Transaction receiver {run.receiver_id} doesn't match "
+                           f"DelegateAction sender {da.sender_id}",
+                           sender_id=da.sender_id, receiver_id=run.receiver_id)
+    _check_delegate_key(run, da)
+    cfg = run.host.config
+    inner = list(da.actions)
+    run.new_receipts.append(run.host.receipt_from_vm(
+        run.receipt, NewReceipt(receiver_id=da.receiver_id, actions=inner)))
+    required = total_prepaid_exec_fees(cfg, inner, da.receiver_id) + total_prepaid_gas(inner)
+    send = total_prepaid_send_fees(cfg, run.receipt.actions)
+    run.gas_used += required + send
+    run.gas_burnt += send
+
+
+def _check_delegate_key(run: ReceiptRun, da) -> None:
+    """actions.rs ``validate_delegate_action_key``: the sender's access key for
+    ``da.public_key`` exists, the nonce is above its nonce and below height * 10^6, a
+    function-call key allows exactly this one call; then the key takes the nonce (kept only
+    if the receipt succeeds).  Failures are DelegateActionAccessKeyError /
+    DelegateActionInvalidNonce / DelegateActionNonceTooLarge."""
+    from ._transactions import public_key_text
+
+    account = run.account
+    key = account.keys.get(da.public_key)
+    if key is None:
+        raise ActionFailed("DelegateActionAccessKeyError",
+                           f"Signer \"{da.sender_id}\" doesn't have access key with the given "
+                           f"public_key {public_key_text(da.public_key)}",
+                           detail="AccessKeyNotFound", account_id=da.sender_id,
+                           public_key=public_key_text(da.public_key))
+    if da.nonce <= key.nonce:
+        raise ActionFailed("DelegateActionInvalidNonce",
+                           f"Delegate nonce {da.nonce} must be larger than nonce of the used "
+                           f"access key {key.nonce}", delegate_nonce=da.nonce,
+                           ak_nonce=key.nonce)
+    upper_bound = run.host.height * 1_000_000  # ACCESS_KEY_NONCE_RANGE_MULTIPLIER
+    if da.nonce >= upper_bound:
+        raise ActionFailed("DelegateActionNonceTooLarge",
+                           f"DelegateAction nonce {da.nonce} must be smaller than the access "
+                           f"key nonce upper bound {upper_bound}",
+                           delegate_nonce=da.nonce, upper_bound=upper_bound)
+    if not key.full_access:
+        _check_delegate_function_call_key(da, key)
+    account.keys = {**account.keys, da.public_key: replace(key, nonce=da.nonce)}
+
+
+def _check_delegate_function_call_key(da, key: AccessKey) -> None:
+    """The function-call key rules of validate_delegate_action_key; the deposit error stops
+    the checks (nearcore's FixDelegateActionDepositWithFunctionCallError, applied at every
+    protocol version here: before it a later check could overwrite that error)."""
+    def refused(detail: str, message: str, **data):
+        return ActionFailed("DelegateActionAccessKeyError", message, detail=detail, **data)
+
+    call = da.actions[0] if len(da.actions) == 1 else None
+    if not isinstance(call, FunctionCall):
+        raise refused("RequiresFullAccess", "The transaction contains more than one action or "
+                      "a non-FunctionCall action; it requires a full access key")
+    if call.deposit > 0:
+        raise refused("DepositWithFunctionCall", "Having a deposit with a function call action "
+                      "is not allowed with a function call access key.")
+    if da.receiver_id != key.receiver_id:
+        raise refused("ReceiverMismatch", f"Wrong AccessKey used for transaction: transaction "
+                      f"is sent to receiver_id={da.receiver_id}, but is signed with function "
+                      f"call access key that restricted to only use with "
+                      f"receiver_id={key.receiver_id}. Either change receiver_id in your "
+                      "transaction or switch to use a FullAccessKey.",
+                      tx_receiver=da.receiver_id, ak_receiver=key.receiver_id)
+    if key.method_names and call.method_name not in key.method_names:
+        raise refused("MethodNameMismatch", f"Transaction method name {call.method_name} "
+                      "isn't allowed by the access key", method_name=call.method_name)
 
 
 def storage_stake_shortfall(account: Account) -> int:

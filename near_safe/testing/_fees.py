@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ._ed25519 import is_valid_staking_key
 from ._state import base58, make_frozen
 from ._types import (AddKey, CreateAccount, DeleteAccount, DeleteKey, DeployContract,
-                     FunctionCall, Stake, Transfer)
+                     FunctionCall, SignedDelegateAction, Stake, Transfer)
 
 _NEAR_IMPLICIT = re.compile(r"[0-9a-f]{64}")  # used with fullmatch
 _ETH_IMPLICIT = re.compile(r"0x[0-9a-f]{40}")
@@ -35,6 +35,7 @@ _STAKE = (("stake", 1),)
 _ADD_FULL_ACCESS_KEY = (("add_full_access_key", 1),)
 _DELETE_KEY = (("delete_key", 1),)
 _DELETE_ACCOUNT = (("delete_account", 1),)
+_DELEGATE = (("delegate", 1),)
 
 
 def _parts(action, receiver_id):
@@ -68,6 +69,8 @@ def _parts(action, receiver_id):
         return _DELETE_KEY
     if isinstance(action, DeleteAccount):
         return _DELETE_ACCOUNT
+    if isinstance(action, SignedDelegateAction):  # the inner actions: _delegate_send_fees
+        return _DELEGATE
     raise TypeError(f"unknown action {action!r}")
 
 
@@ -77,6 +80,28 @@ def send_fee(config, action, sir: bool, receiver_id: str) -> int:
     for name, n in _parts(action, receiver_id):
         fee = fees[name]
         total += (fee.send_sir if sir else fee.send_not_sir) * n
+    if isinstance(action, SignedDelegateAction):
+        total += _delegate_send_fees(config, action, sir)
+    return total
+
+
+def _delegate_send_fees(config, action, sir: bool) -> int:
+    """config.rs ``total_send_fees``, Delegate arm: the inner actions' send fees to the
+    delegate's receiver, with the *outer* sender_is_receiver."""
+    da = action.delegate_action
+    return sum(send_fee(config, a, sir, da.receiver_id) for a in da.actions)
+
+
+def total_prepaid_send_fees(config, actions) -> int:
+    """config.rs ``total_prepaid_send_fees``: what a Delegate action burns when it sends its
+    inner receipt (the inner actions' send fees, sender_is_receiver of the delegate's own
+    sender and receiver); 0 for every other action.  Prepaid by the relayer on top of the
+    send fees already burnt at conversion (nearcore charges both)."""
+    total = 0
+    for a in actions:
+        if isinstance(a, SignedDelegateAction):
+            da = a.delegate_action
+            total += _delegate_send_fees(config, a, da.sender_id == da.receiver_id)
     return total
 
 
@@ -97,6 +122,8 @@ def total_prepaid_gas(actions) -> int:
     for a in actions:
         if isinstance(a, FunctionCall):
             total += a.gas
+        elif isinstance(a, SignedDelegateAction):  # config.rs: the inner actions' gas
+            total += total_prepaid_gas(a.delegate_action.actions)
     return total
 
 
@@ -107,13 +134,21 @@ def total_deposit(actions) -> int:
     for a in actions:
         if isinstance(a, (Transfer, FunctionCall)):
             total += a.deposit
+        elif isinstance(a, SignedDelegateAction):  # the relayer pays the inner deposits
+            total += total_deposit(a.delegate_action.actions)
     return total
 
 
 def total_prepaid_exec_fees(config, actions, receiver_id: str) -> int:
+    """Σ exec fees + the action receipt's exec fee (config.rs ``total_prepaid_exec_fees`` plus
+    ``new_action_receipt``, as the refund and tx_cost add them).  A Delegate adds its own
+    exec fee and the inner receipt's (receipt + inner actions at the delegate's receiver)."""
     total = receipt_exec_fee(config)
     for a in actions:
         total += exec_fee(config, a, receiver_id)
+        if isinstance(a, SignedDelegateAction):
+            da = a.delegate_action
+            total += total_prepaid_exec_fees(config, da.actions, da.receiver_id)
     return total
 
 
@@ -136,7 +171,7 @@ def tx_cost(config, signer_id: str, receiver_id: str, actions) -> TxCost:
     creation = fees["action_receipt_creation"]
     gas_burnt = creation.send(sir)  # receipt creation send + Σ send fees
     exec_fees = creation.execution  # receipt creation exec + Σ exec fees
-    prepaid = deposits = 0
+    prepaid = deposits = prepaid_send = 0
     for a in actions:
         for name, n in _parts(a, receiver_id):
             fee = fees[name]
@@ -147,7 +182,14 @@ def tx_cost(config, signer_id: str, receiver_id: str, actions) -> TxCost:
             deposits += a.deposit
         elif isinstance(a, Transfer):
             deposits += a.deposit
-    gas_remaining = prepaid + exec_fees
+        elif isinstance(a, SignedDelegateAction):  # NEP-366: the relayer pays it all
+            inner = a.delegate_action.actions
+            gas_burnt += _delegate_send_fees(config, a, sir)
+            exec_fees += total_prepaid_exec_fees(config, inner, a.delegate_action.receiver_id)
+            prepaid += total_prepaid_gas(inner)
+            deposits += total_deposit(inner)
+            prepaid_send += total_prepaid_send_fees(config, [a])
+    gas_remaining = prepaid + prepaid_send + exec_fees
     price = config.gas_price
     purchase = purchase_price(config, sir, prepaid)
     total = gas_burnt * price + gas_remaining * purchase + deposits
@@ -197,11 +239,19 @@ def validate_actions(config, actions) -> None:
             "TotalNumberOfDeployActionsExceeded",
             f"The total number of deploy actions {deploys} exceeds the limit "
             f"{limits['max_deploy_actions_per_receipt']}")
+    delegates = 0
     for i, action in enumerate(actions):
         if isinstance(action, DeleteAccount) and i != len(actions) - 1:
             raise ActionsValidationError(
                 "DeleteActionMustBeFinal",
                 "The delete action must be the final action in transaction")
+        if isinstance(action, SignedDelegateAction):  # action_validation.rs
+            delegates += 1
+            if delegates > 1:
+                raise ActionsValidationError("DelegateActionMustBeOnlyOne",
+                                             "The transaction contains more than one "
+                                             "delegation action")
+            validate_actions(config, action.delegate_action.actions)
         if isinstance(action, FunctionCall):
             _validate_function_call(config, limits, action)
         if isinstance(action, DeployContract) and len(action.code) > limits["max_contract_size"]:

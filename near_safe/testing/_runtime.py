@@ -33,7 +33,8 @@ from . import params, vm
 from . import _validators
 from ._actions import ActionFailed, ReceiptRun, apply_action, storage_stake_shortfall
 from ._fees import (ActionsValidationError, exec_fee, receipt_exec_fee, total_deposit,
-                    total_prepaid_exec_fees, total_prepaid_gas, validate_actions)
+                    total_prepaid_exec_fees, total_prepaid_gas, total_prepaid_send_fees,
+                    validate_actions)
 from ._handles import DEFAULT_GAS, AccountHandle, TxHandle
 from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingReceipt,
                         ReceiptOutcome, TxOutcome, decode_value, fmt_near)
@@ -838,7 +839,8 @@ class Runtime:
             return [], 0
         out = []
         deposit_refund = total_deposit(receipt.actions) if error is not None else 0
-        prepaid = (total_prepaid_gas(receipt.actions)
+        prepaid = (total_prepaid_gas(receipt.actions)  # + a Delegate's inner send fees
+                   + total_prepaid_send_fees(cfg, receipt.actions)
                    + total_prepaid_exec_fees(cfg, receipt.actions, receipt.receiver_id))
         gas_refund = prepaid - (run.gas_burnt if error is not None else run.gas_used)
         # NEP-536 refund penalty: gas_refund_penalty 0/100, min 0 at every version here -> 0

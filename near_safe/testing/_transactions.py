@@ -13,7 +13,8 @@ from ._fees import ActionsValidationError, tx_cost, validate_actions
 from ._outcomes import InvalidTransaction
 from ._state import Transaction, evolve
 from ._types import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey,
-                     DeployContract, FunctionCall, Stake, Transfer)
+                     DelegateAction, DeployContract, FunctionCall, SignedDelegateAction, Stake,
+                     Transfer)
 
 # --- signed transactions -----------------------------------------------------------------
 # nearcore core/primitives transaction.rs: a signature is ed25519 over sha256(borsh(
@@ -71,8 +72,58 @@ def borsh_action(action) -> bytes:
         return b"\x06" + action.public_key
     if isinstance(action, DeleteAccount):
         return b"\x07" + _str(action.beneficiary_id)
+    if isinstance(action, SignedDelegateAction):
+        return b"\x08" + borsh_delegate_action(action.delegate_action) + _signature(
+            action.signature)
     raise RuntimeSimError(f"cannot sign a transaction with a {type(action).__name__} action: "
                           "submit it unsigned (rt.submit_transaction)")
+
+
+# --- delegate actions (NEP-366) -----------------------------------------------------------
+# nearcore core/primitives/src/action/delegate.rs: DelegateAction {sender_id, receiver_id,
+# actions: Vec<NonDelegateAction> (an Action that is not a Delegate, same borsh), nonce,
+# max_block_height, public_key}; SignedDelegateAction {delegate_action, signature}.  The
+# sender signs ``get_nep461_hash``: sha256(borsh(SignableMessage {discriminant, msg})) with
+# core/primitives/src/signable_message.rs's on-chain discriminant for NEP-366, 2^30 + 366
+# (u32 little-endian) before the borsh DelegateAction.
+
+NEP_366_DISCRIMINANT = (1 << 30) + 366
+
+
+def borsh_delegate_action(da: DelegateAction) -> bytes:
+    for inner in da.actions:
+        if isinstance(inner, SignedDelegateAction):
+            raise RuntimeSimError("a DelegateAction cannot contain another one (nearcore "
+                                  "NonDelegateAction): put the inner actions in it directly")
+    return (_str(da.sender_id) + _str(da.receiver_id) + _u32(len(da.actions))
+            + b"".join(borsh_action(a) for a in da.actions) + _u64(da.nonce)
+            + _u64(da.max_block_height) + bytes(da.public_key))
+
+
+def _signature(signature: bytes) -> bytes:
+    return b"\x00" + bytes(signature)  # borsh Signature: key type 0 (ed25519) + 64 bytes
+
+
+def delegate_action_hash(da: DelegateAction) -> bytes:
+    """DelegateAction ``get_nep461_hash``: what the sender signs."""
+    return hashlib.sha256(_u32(NEP_366_DISCRIMINANT) + borsh_delegate_action(da)).digest()
+
+
+def delegate_signature_valid(sda: SignedDelegateAction) -> bool:
+    """SignedDelegateAction ``verify``: the signature over the NEP-461 hash checks against the
+    delegate action's own public key (an ed25519 key; any other kind does not verify here)."""
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
+
+    da = sda.delegate_action
+    pk = bytes(da.public_key)
+    if len(pk) != 33 or pk[0] != 0:
+        return False
+    try:
+        VerifyKey(pk[1:]).verify(delegate_action_hash(da), bytes(sda.signature))
+    except (BadSignatureError, ValueError, TypeError):
+        return False
+    return True
 
 
 def block_hash(height: int) -> bytes:

@@ -75,8 +75,39 @@ class DeleteAccount:
     beneficiary_id: str
 
 
+@dataclass
+class DelegateAction:
+    """NEP-366 (nearcore core/primitives/src/action/delegate.rs): ``actions`` that
+    ``sender_id`` signed for ``receiver_id``, valid while the block height is at most
+    ``max_block_height``; ``nonce`` is checked against ``public_key``'s access key of the
+    sender.  ``hash`` is what the sender signs (NEP-461 prefixed)."""
+
+    sender_id: str
+    receiver_id: str
+    actions: list
+    nonce: int
+    max_block_height: int
+    public_key: bytes  # borsh PublicKey: key type 0 (ed25519) + 32 bytes
+
+    @property
+    def hash(self) -> bytes:
+        from ._transactions import delegate_action_hash
+
+        return delegate_action_hash(self)
+
+
+@dataclass
+class SignedDelegateAction:
+    """Action 8 ``Delegate``: a relayer's transaction to ``delegate_action.sender_id`` carries
+    it; the inner actions run as a receipt from the sender to ``delegate_action.receiver_id``,
+    paid for by the relayer (testing/_actions.py ``apply_delegate_action``)."""
+
+    delegate_action: DelegateAction
+    signature: bytes  # ed25519, 64 bytes, over ``delegate_action.hash``
+
+
 Action = Union[CreateAccount, DeployContract, FunctionCall, Transfer, Stake, AddKey, DeleteKey,
-               DeleteAccount]
+               DeleteAccount, SignedDelegateAction]
 
 
 # ---------------------------------------------------------------------------------- VM input
