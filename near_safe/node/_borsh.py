@@ -3,17 +3,22 @@
 nearcore core/primitives/src/transaction.rs: ``SignedTransaction {transaction, signature}``;
 ``Transaction`` V0 = ``{signer_id, public_key, nonce, receiver_id, block_hash, actions}`` (V1
 starts with a 1 byte and adds nonce lanes for gas keys: refused here).  core/primitives/src/
-action/mod.rs: ``Action`` variants 0 CreateAccount .. 7 DeleteAccount (8 Delegate and the
-global-contract actions are refused).  core/crypto: ``PublicKey`` / ``Signature`` = key type
-byte (0 ed25519) + 32 / 64 bytes.  The encoder these mirror is
+action/mod.rs: ``Action`` variants 0 CreateAccount .. 7 DeleteAccount and 8 Delegate (the
+global-contract and later actions are refused).  core/primitives/src/action/delegate.rs:
+``SignedDelegateAction {delegate_action: DelegateAction {sender_id, receiver_id, actions:
+Vec<NonDelegateAction>, nonce, max_block_height, public_key}, signature}``, where a
+NonDelegateAction is an Action other than Delegate ("DelegateAction mustn't contain a nested
+one").  core/crypto: ``PublicKey`` / ``Signature`` = key type byte (0 ed25519) + 32 / 64
+bytes.  The encoder these mirror is
 near_safe/testing/_transactions.py (whose hash is nearcore's transaction hash); a decoded
 transaction re-encodes to the same bytes, which :func:`decode_signed_transaction` checks.
 """
 
 from __future__ import annotations
 
-from near_safe.testing import (AccessKey, AddKey, CreateAccount, DeleteAccount, DeleteKey,
-                               DeployContract, FunctionCall, Stake, Transfer)
+from near_safe.testing import (AccessKey, AddKey, CreateAccount, DelegateAction, DeleteAccount,
+                               DeleteKey, DeployContract, FunctionCall, SignedDelegateAction,
+                               Stake, Transfer)
 from near_safe.testing import UnsignedTransaction
 
 ACTION_NAMES = ("CreateAccount", "DeployContract", "FunctionCall", "Transfer", "Stake",
@@ -92,7 +97,7 @@ def _access_key(r: _Reader) -> AccessKey:
                      method_names=methods)
 
 
-def _action(r: _Reader):
+def _action(r: _Reader, nested: bool = False):
     tag = r.u8()
     if tag == 0:
         return CreateAccount()
@@ -115,8 +120,30 @@ def _action(r: _Reader):
         return DeleteKey(public_key=r.public_key())
     if tag == 7:
         return DeleteAccount(beneficiary_id=r.string())
+    if tag == 8:
+        if nested:
+            raise BorshError("DelegateAction mustn't contain a nested one")
+        return _signed_delegate(r)
     name = ACTION_NAMES[tag] if tag < len(ACTION_NAMES) else f"variant {tag}"
     raise BorshError(f"the {name} action is not supported by this node")
+
+
+def _signed_delegate(r: _Reader) -> SignedDelegateAction:
+    sender_id = r.string()
+    receiver_id = r.string()
+    actions = [_action(r, nested=True) for _ in range(r.u32())]
+    nonce = r.u64()
+    max_block_height = r.u64()
+    public_key = r.public_key()
+    return SignedDelegateAction(DelegateAction(sender_id, receiver_id, actions, nonce,
+                                               max_block_height, public_key), _signature(r))
+
+
+def _signature(r: _Reader) -> bytes:
+    sig_type = r.u8()
+    if sig_type != 0:
+        raise BorshError(f"signature type {sig_type} is not supported (ed25519 is 0)")
+    return r.take(64)
 
 
 def decode_signed_transaction(data: bytes):
@@ -132,10 +159,7 @@ def decode_signed_transaction(data: bytes):
     block_hash = r.take(32)
     actions = tuple(_action(r) for _ in range(r.u32()))
     end_of_tx = r.pos
-    sig_type = r.u8()
-    if sig_type != 0:
-        raise BorshError(f"signature type {sig_type} is not supported (ed25519 is 0)")
-    signature = r.take(64)
+    signature = _signature(r)
     if r.pos != len(r.data):
         raise BorshError(f"Not all bytes read ({len(r.data) - r.pos} trailing bytes)")
     tx = UnsignedTransaction(signer_id, public_key, nonce, receiver_id, block_hash, actions)

@@ -176,6 +176,9 @@ def function_call_error_json(failure) -> dict:
 def action_error_json(failure) -> dict:
     if failure.kind == "FunctionCallError":
         kind = {"FunctionCallError": function_call_error_json(failure)}
+    elif failure.kind == "DelegateActionAccessKeyError":  # {kind: InvalidAccessKeyError}
+        inner = {failure.detail: dict(failure.data)} if failure.data else failure.detail
+        kind = {failure.kind: inner}
     elif failure.data:
         kind = {failure.kind: {k: (str(v) if isinstance(v, int) and v > 2**53 else v)
                                for k, v in failure.data.items()}}
@@ -214,7 +217,25 @@ def action_json(action):
         return {"DeleteKey": {"public_key": key_text(action.public_key)}}
     if name == "DeleteAccount":
         return {"DeleteAccount": {"beneficiary_id": action.beneficiary_id}}
+    if name == "SignedDelegateAction":  # ActionView::Delegate {delegate_action, signature}
+        da = action.delegate_action
+        return {"Delegate": {"delegate_action": {
+            "sender_id": da.sender_id, "receiver_id": da.receiver_id,
+            "actions": [_action_serde(a) for a in da.actions], "nonce": da.nonce,
+            "max_block_height": da.max_block_height, "public_key": key_text(da.public_key)},
+            "signature": "ed25519:" + base58(action.signature)}}
     return name
+
+
+def _action_serde(action):
+    """An inner action of a DelegateAction: nearcore's ``Action`` as serde writes it (not the
+    ActionView): unit-like structs are objects, a deployed code is the code itself."""
+    name = type(action).__name__
+    if name == "CreateAccount":
+        return {"CreateAccount": {}}
+    if name == "DeployContract":
+        return {"DeployContract": {"code": b64(action.code)}}
+    return action_json(action)
 
 
 def _sha256(data: bytes) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from nodeproc import NodeProcess
-from noderpc import ROOT_KEY, ROOT_PK, result, rpc, signed
+from noderpc import ROOT_PK, result, rpc, signed
 
 from near_safe.testing import NEAR, TGAS, AccessKey, AddKey, CreateAccount, DeployContract, \
     FunctionCall, Transfer
@@ -192,20 +192,3 @@ def test_chunk_lists_the_transactions_of_its_block(node):
     assert err["cause"]["name"] == "INVALID_SHARD_ID"
     err = rpc(url, "chunk", {"chunk_id": "11111111111111111111111111111111"})["error"]
     assert err["cause"]["name"] == "UNKNOWN_CHUNK"
-
-
-def test_a_delegate_action_is_refused_by_name(node):
-    # NEP-366 SignedDelegateAction (action 8) is not supported yet: the node says so, and
-    # changes nothing
-    import base58 as b58
-
-    from near_safe.testing import UnsignedTransaction
-
-    url = node.url
-    head = b58.b58decode(result(url, "block", {"finality": "final"})["header"]["hash"])
-    tx = UnsignedTransaction("sandbox", ROOT_PK, 10, "test.near", head, ())
-    body = tx.borsh()[:-4] + (1).to_bytes(4, "little") + b"\x08" + bytes(40)
-    raw = body + b"\x00" + ROOT_KEY.sign(body).signature
-    err = rpc(url, "broadcast_tx_commit", [base64.b64encode(raw).decode()])["error"]
-    assert err["cause"]["name"] == "PARSE_ERROR"
-    assert "the Delegate action is not supported by this node" in err["data"]
