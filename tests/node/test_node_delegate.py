@@ -1,13 +1,14 @@
 """Delegate actions (NEP-366 meta transactions) through the node: Borsh action 8 decoded,
 run by the runtime (tests/runtime/test_delegate.py), answered in nearcore's shapes; and a
 real client, near-api-js (createSignedMetaTransaction + actions.signedDelegate), relaying a
-user's call."""
+user's call, and near-kit (Near.sign_delegate + send_delegate) doing the same."""
 
 import base64
 import hashlib
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from nacl.signing import SigningKey
@@ -166,3 +167,19 @@ def test_near_api_js_relays_a_meta_transaction(near_node, app_wasm, tmp_path):
     assert report["user_nonce"] == report["delegate_nonce"]
     assert report["replay_status"]["Failure"]["ActionError"]["kind"][
         "DelegateActionInvalidNonce"]["delegate_nonce"] == int(report["delegate_nonce"])
+
+
+def test_near_kit_relays_a_meta_transaction(near_node, app_wasm, tmp_path):
+    from kitvenv import nearkit_python
+
+    wasm = tmp_path / "app.wasm"
+    wasm.write_bytes(app_wasm)
+    script = Path(__file__).parent / "nearkit_delegate.py"
+    r = subprocess.run([nearkit_python(), str(script), near_node.url, str(wasm)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout.strip().splitlines()[-1])
+    assert report["status"] == {"SuccessValue": ""}
+    assert report["receipts"]["appkit.sandbox"] == {"SuccessValue": report["expected_value"]}
+    assert report["user_after"] == report["user_before"]  # the relayer paid
+    assert "DelegateActionInvalidNonce" in report["replay"], report["replay"]
