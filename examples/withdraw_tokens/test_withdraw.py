@@ -1,4 +1,5 @@
-"""withdraw_tokens: debit before the transfer leaves, restore it if the token fails."""
+"""withdraw_tokens: debit before the transfer leaves, restore it if the token fails; the vault
+written as functions (vault.py) and as a class (vault_class.py), each in both runtime modes."""
 
 from pathlib import Path
 
@@ -16,9 +17,9 @@ def token(near_deploy):
     return near_deploy(HERE / "ft_token.py")
 
 
-@pytest.fixture(scope="module")
-def vault(near_deploy, token, alice):
-    vault = near_deploy(HERE / "vault.py", init="new", init_args={"token": token.id})
+@pytest.fixture(scope="module", params=["vault.py", "vault_class.py"])  # functions, class
+def vault(request, near_deploy, token, alice):
+    vault = near_deploy(HERE / request.param, init="new", init_args={"token": token.id})
     token.call(token, "mint", {"account_id": vault.id, "amount": str(HELD)}).unwrap()
     vault.call(vault, "credit", {"account_id": alice.id, "amount": str(HELD)}).unwrap()
     return vault
