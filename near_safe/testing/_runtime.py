@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
@@ -525,8 +526,10 @@ class Runtime:
         action receipt that executes."""
         st = self._state
         while True:
-            # a full block moves the rest of its queue to the next block (then queue is empty)
-            if st.queue and not self._delay_if_block_full():
+            # a full chunk moves the rest of its shard's queue to the next block
+            if st.queue:
+                if self._delay_if_block_full():
+                    continue
                 outcome = self._process_receipt(st.queue.pop(0))
                 if outcome is not None:
                     return outcome
@@ -567,7 +570,7 @@ class Runtime:
         outcomes = []
         while st.queue:
             if self._delay_if_block_full():
-                break
+                continue
             outcome = self._process_receipt(st.queue.pop(0))
             if outcome is not None:
                 outcomes.append(outcome)
@@ -581,8 +584,17 @@ class Runtime:
         wait for the next block, where they run after its local receipts and before its incoming
         ones (nearcore's delayed-receipt queue; kept at the head of ``outgoing`` here)."""
         st = self._state
-        if not st.queue or st.block_gas < self.config.limits["chunk_gas_limit"]:
+        limit = self.config.limits["chunk_gas_limit"]
+        if self.config.shard_boundaries and st.queue:  # one chunk per shard (docs/protocol.md 11)
+            shard = self.shard_of(st.queue[0].receiver_id)
+            if st.shard_gas.get(shard, 0) < limit:
+                return False
+            st.outgoing[:0] = [r for r in st.queue if self.shard_of(r.receiver_id) == shard]
+            st.queue = [r for r in st.queue if self.shard_of(r.receiver_id) != shard]
+            return True
+        if not st.queue or st.block_gas < limit:
             return False
+
         st.outgoing[:0] = st.queue
         st.queue = []
         return True
@@ -610,8 +622,49 @@ class Runtime:
                 st.outgoing.append(receipt)
         st.pending_nonces = {}  # the pool is empty now; nonces live in the keys again
         st.queue = local + incoming
+        if self.config.shard_boundaries or st.missing_chunks:
+            st.queue = self._by_shard(local, incoming)
         st.block_open = True
         st.block_gas = 0
+        st.shard_gas = {}
+
+    # ============================================================ shards (docs/protocol.md 11)
+
+    def shard_of(self, account) -> int:
+        """The shard ``account`` lives on: the number of ``config.shard_boundaries`` <= its id
+        (nearcore ShardLayout ``account_id_to_shard_id``); 0 with one shard."""
+        return bisect_right(self.config.shard_boundaries, _id(account))
+
+    def skip_chunks(self, shard: int, blocks: int = 1) -> None:
+        """Shard ``shard`` produces no chunk in the next ``blocks`` blocks (a chunk producer
+        offline, as happens on chain): the receipts it would run wait, the other shards go on.
+        Transactions are still converted (APPROXIMATION: nearcore includes none in a missing
+        chunk)."""
+        if not isinstance(shard, int) or isinstance(shard, bool) or not (
+                0 <= shard <= len(self.config.shard_boundaries)):
+            raise RuntimeSimError(f"rt.skip_chunks({shard!r}): pass a shard id from 0 to "
+                                  f"{len(self.config.shard_boundaries)} "
+                                  "(Config.shard_boundaries sets the shards)")
+        if not isinstance(blocks, int) or isinstance(blocks, bool) or blocks < 1:
+            raise RuntimeSimError(f"rt.skip_chunks(blocks={blocks!r}): pass a number >= 1")
+        st = self._state
+        st.missing_chunks[shard] = max(st.missing_chunks.get(shard, 0), st.height + blocks)
+
+    def _by_shard(self, local: list, incoming: list) -> list:
+        """A block's receipts shard by shard (docs/protocol.md 3.2, 11): each shard's local
+        receipts, then its delayed ones (at the head of ``incoming``), then its incoming ones
+        in the order they were sent.  A shard whose chunk is missing keeps them waiting."""
+        st = self._state
+        shards = {}
+        for receipt in local + incoming:
+            shards.setdefault(self.shard_of(receipt.receiver_id), []).append(receipt)
+        queue, waiting = [], []
+        for shard in sorted(shards):
+            missing = st.missing_chunks.get(shard, -1) >= st.height
+            (waiting if missing else queue).extend(shards[shard])
+        st.outgoing[:0] = waiting
+        st.missing_chunks = {k: h for k, h in st.missing_chunks.items() if h > st.height}
+        return queue
 
     def _end_epoch(self) -> None:
         """The block just opened starts an epoch (docs/protocol.md 10): the validators of two
@@ -796,6 +849,9 @@ class Runtime:
         st.queue[:0] = instant  # processed right after this receipt (docs/protocol.md 3.2)
         # 10. the outcome
         st.block_gas += run.gas_burnt
+        if cfg.shard_boundaries:
+            shard = self.shard_of(receipt.receiver_id)
+            st.shard_gas[shard] = st.shard_gas.get(shard, 0) + run.gas_burnt
         outcome = self._outcome(run, error, tokens_burnt, reward, emitted)
         record = st.tx_records.get(receipt.tx_id)
         if record is not None:

@@ -225,6 +225,10 @@ class State:
     time_jumps: list = field(default_factory=list)
     # validators and epochs (testing/_validators.py Epochs: immutable, replaced on change)
     epochs: object = None
+    # shards (docs/protocol.md 11): gas burnt per shard in block `height` (chunk gas limit), and
+    # shard -> the last height at which its chunk is missing (Runtime.skip_chunks)
+    shard_gas: dict = field(default_factory=dict)
+    missing_chunks: dict = field(default_factory=dict)
 
     def copy(self) -> "State":
         """Every field as it is, the containers (_STATE_CONTAINERS) copied one level: a field

@@ -356,6 +356,10 @@ class Config:
     max_inflation_rate: tuple = (1, 20)
     protocol_reward_rate: tuple = (1, 10)
     protocol_treasury_account: Optional[str] = None
+    # Shards (docs/protocol.md 11): nearcore's ShardLayout by boundary accounts (ShardLayoutV1/V2
+    # ``boundary_accounts``; ``account_id_to_shard_id``: an account's shard is the number of
+    # boundaries <= its id).  () is one shard, as the sandbox runs.
+    shard_boundaries: tuple = ()
 
     def __post_init__(self):
         groups = _resolve(self.protocol_version)
