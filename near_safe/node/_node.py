@@ -145,6 +145,7 @@ class Node:
             "broadcast_tx_commit": self.broadcast_tx_commit,
             "broadcast_tx_async": self.broadcast_tx_async, "tx": self.tx,
             "EXPERIMENTAL_tx_status": self.tx,
+            "EXPERIMENTAL_receipt": self.receipt,
             "sandbox_patch_state": self.sandbox_patch_state,
             "sandbox_fast_forward": self.sandbox_fast_forward,
             "EXPERIMENTAL_protocol_config": self.protocol_config,
@@ -590,6 +591,22 @@ class Node:
                 "UNKNOWN_TRANSACTION", {"requested_transaction_hash": text},
                 f"Transaction {text} doesn't exist"))
         return self._outcome_json(self.rt.tx_outcome(tx_hash))
+
+    def receipt(self, params=None) -> dict:
+        """jsonrpc-primitives types/receipts.rs: ``{receipt_id}`` -> views.rs ReceiptView of an
+        action receipt that ran (refunds included); a data receipt or an id never seen is
+        ``UNKNOWN_RECEIPT {receipt_id}``."""
+        if not isinstance(params, dict) or not isinstance(params.get("receipt_id"), str):
+            raise RpcFailure(V.parse_error("Failed parsing args: expected {receipt_id}"))
+        wanted = _b58decode(params["receipt_id"])
+        for tx_hash in self.txs:
+            for r in self.rt.tx_outcome(tx_hash).receipts:
+                if r.receipt_hash == wanted and r.view is not None:
+                    return V.receipt_view_json(r)
+        text = V.base58(wanted)
+        raise RpcFailure(V.handler_error("UNKNOWN_RECEIPT", {"receipt_id": text},
+                                         f"Receipt with id {text} has never been observed on "
+                                         "this node"))
 
     # ================================================================ sandbox
 

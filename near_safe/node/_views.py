@@ -267,6 +267,26 @@ def signed_transaction_json(tx, signature: bytes) -> dict:
             "signature": "ed25519:" + base58(signature), "hash": base58(tx.hash)}
 
 
+def receipt_view_json(r) -> dict:
+    """views.rs ReceiptView of an action receipt (``r``: a ReceiptOutcome and its ``view``):
+    ``{predecessor_id, receiver_id, receipt_id, receipt: {"Action": {signer_id,
+    signer_public_key, gas_price, output_data_receivers: [{data_id, receiver_id}],
+    input_data_ids, actions: [ActionView], is_promise_yield}}, priority}``; a deposit refund's
+    signer is ``system`` with the all-zero ed25519 key, as nearcore's ``new_balance_refund``."""
+    v = r.view
+    return {"predecessor_id": r.predecessor, "receiver_id": r.receiver,
+            "receipt_id": r.receipt_id,
+            "receipt": {"Action": {
+                "signer_id": r.signer, "signer_public_key": key_text(v.signer_public_key),
+                "gas_price": str(v.gas_price),
+                "output_data_receivers": [{"data_id": base58(d), "receiver_id": who}
+                                          for d, who in v.output_data_receivers],
+                "input_data_ids": [base58(d) for d in v.input_data_ids],
+                "actions": [action_json(a) for a in v.actions],
+                "is_promise_yield": v.is_promise_yield}},
+            "priority": 0}
+
+
 def receipt_outcome_json(r, block_hash_of) -> dict:
     """views.rs ExecutionOutcomeWithIdView of one receipt."""
     return {

@@ -82,6 +82,22 @@ class _Decoded:
 
 
 @dataclass(frozen=True)
+class ReceiptView:
+    """What an action receipt carried, beside its outcome's receiver, predecessor and signer
+    (nearcore views.rs ``ReceiptEnumView::Action``: the node's ``EXPERIMENTAL_receipt``).
+    Ids are raw 32-byte hashes; ``output_data_receivers`` is ``((data_id, receiver_id), ...)``
+    as the receipt had them when it ran."""
+
+    signer_public_key: bytes
+    gas_price: int
+    actions: tuple  # the action objects (CreateAccount(), FunctionCall(...), ...)
+    input_data_ids: tuple
+    output_data_receivers: tuple
+    is_promise_yield: bool
+    refund_to: Optional[str]
+
+
+@dataclass(frozen=True)
 class ReceiptOutcome(_Decoded):
     """The execution outcome of one action receipt (docs/protocol.md 1.6).
 
@@ -111,6 +127,7 @@ class ReceiptOutcome(_Decoded):
     tx_hash: bytes
     # where the VM's gas went: (burnt, {cost name: gas}) per function call (VMOutcome)
     vm_profiles: tuple = ()
+    view: Optional[ReceiptView] = None  # what the receipt carried (EXPERIMENTAL_receipt)
 
     @property
     def gas_profile(self) -> dict:

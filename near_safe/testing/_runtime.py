@@ -38,7 +38,7 @@ from ._fees import (ActionsValidationError, exec_fee, receipt_exec_fee, total_de
                     validate_actions)
 from ._handles import DEFAULT_GAS, AccountHandle, TxHandle
 from ._outcomes import (AccountView, ActionError, InvalidTransaction, PendingReceipt,
-                        ReceiptOutcome, TxOutcome, decode_value, fmt_near)
+                        ReceiptOutcome, ReceiptView, TxOutcome, decode_value, fmt_near)
 from ._state import (SYSTEM_ACCOUNT, ZERO_PUBLIC_KEY, Account, ActionReceipt, DataReceipt, State,
                      Transaction, Yield, access_key_storage_size, base58, derive_id,
                      ed25519_public_key, evolve, make_frozen)
@@ -964,7 +964,12 @@ class Runtime:
             produced_hashes=tuple(r.receipt_id for r in emitted
                                   if isinstance(r, ActionReceipt)),
             deposit=total_deposit(receipt.actions), tx_hash=receipt.tx_id,
-            vm_profiles=tuple(run.profiles))
+            vm_profiles=tuple(run.profiles), view=make_frozen(
+                ReceiptView, signer_public_key=receipt.signer_public_key,
+                gas_price=receipt.gas_price, actions=tuple(receipt.actions),
+                input_data_ids=tuple(receipt.input_data_ids),
+                output_data_receivers=tuple(receipt.output_data_receivers),
+                is_promise_yield=receipt.is_yield, refund_to=receipt.refund_to))
 
     def _receipt_from_vm(self, parent: ActionReceipt, new) -> ActionReceipt:
         """A NewReceipt from the VM becomes an ActionReceipt: predecessor = the contract,

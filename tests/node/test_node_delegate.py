@@ -94,6 +94,14 @@ def test_a_relayed_call_runs_as_the_user_and_the_relayer_pays(node, app_wasm):
                    for r in out["receipts_outcome"]}
     assert by_executor["app.sandbox"] == {
         "SuccessValue": base64.b64encode(b"user.sandbox").decode()}
+    # EXPERIMENTAL_receipt: the inner receipt comes from the user, signed by the relayer
+    (inner_id,) = [r["id"] for r in out["receipts_outcome"]
+                   if r["outcome"]["executor_id"] == "app.sandbox"]
+    inner = result(url, "EXPERIMENTAL_receipt", {"receipt_id": inner_id})
+    assert (inner["predecessor_id"], inner["receiver_id"]) == ("user.sandbox", "app.sandbox")
+    assert inner["receipt"]["Action"]["signer_id"] == "sandbox"
+    outer = result(url, "EXPERIMENTAL_receipt", {"receipt_id": out["receipts_outcome"][0]["id"]})
+    assert outer["receipt"]["Action"]["actions"] == [action]
     after = result(url, "query", {"request_type": "view_account",
                                   "account_id": "user.sandbox", "finality": "final"})
     assert after["amount"] == before["amount"]
