@@ -62,6 +62,12 @@ def test_deposit_to_a_method_that_is_not_payable_is_refused(world):
     assert world.rt.balance(world.bob) == balance - out.tokens_burnt  # the deposit came back
 
 
+@pytest.mark.parametrize("method, deposit", [("get_greeting", 1), ("context", NEAR)])
+def test_deposit_to_a_view_is_refused(world, method, deposit):
+    out = world.bob.call(world.greeter, method, deposit=deposit)
+    assert out.error == f"Smart contract panicked: Method {method} doesn't accept deposit"
+
+
 def test_second_init_is_refused(world):
     before = world.storage(world.greeter)
     out = world.bob.call(world.greeter, "new", {"owner": "bob.near"})
