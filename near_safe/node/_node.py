@@ -146,6 +146,7 @@ class Node:
             "broadcast_tx_async": self.broadcast_tx_async, "tx": self.tx,
             "EXPERIMENTAL_tx_status": self.tx,
             "EXPERIMENTAL_receipt": self.receipt,
+            "EXPERIMENTAL_changes": self.changes,
             "sandbox_patch_state": self.sandbox_patch_state,
             "sandbox_fast_forward": self.sandbox_fast_forward,
             "EXPERIMENTAL_protocol_config": self.protocol_config,
@@ -608,6 +609,91 @@ class Node:
                                          f"Receipt with id {text} has never been observed on "
                                          "this node"))
 
+    def changes(self, params=None) -> dict:
+        """jsonrpc-primitives types/changes.rs RpcStateChangesInBlockByTypeRequest: a block
+        reference and ``changes_type`` (views.rs StateChangesRequestView): account_changes,
+        all_access_key_changes (also access_key_changes), single_access_key_changes ``{keys:
+        [{account_id, public_key}]}``, contract_code_changes, data_changes
+        ``{key_prefix_base64}``.  Answers ``{block_hash, changes: [StateChangeWithCauseView]}``:
+        what differs between the state the block ended with and the state kept before it (one
+        entry per changed account, key, data key or code, with the cause of the last receipt or
+        transaction that touched it; see docs/node.md for what this leaves out)."""
+        if not isinstance(params, dict):
+            raise RpcFailure(V.parse_error("Failed parsing args: expected {changes_type, "
+                                           "account_ids, finality|block_id}"))
+        kind = _need(params, "changes_type")
+        if kind == "single_access_key_changes":
+            keys = _need(params, "keys")
+            if not isinstance(keys, list) or not all(isinstance(k, dict) for k in keys):
+                raise RpcFailure(V.parse_error("Failed parsing args: keys is a list of "
+                                               "{account_id, public_key}"))
+            wanted = [(_need(k, "account_id"), _key_from_text(_need(k, "public_key")))
+                      for k in keys]
+            account_ids = list(dict.fromkeys(a for a, _ in wanted))
+        elif kind in ("account_changes", "all_access_key_changes", "access_key_changes",
+                      "contract_code_changes", "data_changes"):
+            account_ids = _need(params, "account_ids")
+            if not isinstance(account_ids, list) or not all(isinstance(a, str)
+                                                            for a in account_ids):
+                raise RpcFailure(V.parse_error("Failed parsing args: account_ids is a list "
+                                               "of account ids"))
+        else:
+            raise RpcFailure(V.parse_error(
+                f"Failed parsing args: unknown variant `{kind}`, expected one of "
+                "`account_changes`, `single_access_key_changes`, `all_access_key_changes`, "
+                "`contract_code_changes`, `data_changes`"))
+        prefix = (_b64decode(_need(params, "key_prefix_base64"), "key_prefix_base64")
+                  if kind == "data_changes" else b"")
+        h = self._block_ref(params)
+        after = self.rt.snapshot() if h == self.rt.height else self._history.get(h)
+        if after is None:
+            raise RpcFailure(V.handler_error(
+                "UNKNOWN_BLOCK", {"error_message": f"block {h} is not kept"},
+                f"The node keeps the state at the last {HISTORY} heights where receipts ran "
+                f"or a change finished; block {h} is not one of them"))
+        below = [k for k in self._history if k < h]
+        before_h = max(below) if below else None
+        states = [self._read_accounts(self._history[before_h], account_ids)
+                  if before_h is not None else {}, self._read_accounts(after, account_ids)]
+        causes = self._causes(-1 if before_h is None else before_h, h)
+        out = []
+        for account_id in account_ids:
+            old, new = states[0].get(account_id), states[1].get(account_id)
+            cause = causes.get(account_id, {"type": "migration"})
+            for change_type, change in _account_diff(kind, account_id, old, new, prefix):
+                if kind == "single_access_key_changes" and \
+                        (account_id, change.pop("_pk")) not in wanted:
+                    continue
+                change.pop("_pk", None)
+                out.append({"cause": cause, "type": change_type, "change": change})
+        return {"block_hash": self._block_hash_text(h), "changes": out}
+
+    def _read_accounts(self, snapshot, account_ids) -> dict:
+        """account id -> (account view JSON, {pk: key}, code, storage) in ``snapshot``."""
+        now = self.rt.snapshot()
+        self.rt.restore(snapshot)
+        try:
+            return {a: (self._view_account(a, {}, {}), self.rt.access_keys(a),
+                        self.rt.code(a), self.rt.storage(a))
+                    for a in account_ids if _valid_account_id(a) and self.rt.exists(a)}
+        finally:
+            self.rt.restore(now)
+
+    def _causes(self, low: int, high: int) -> dict:
+        """account id -> StateChangeCauseView of the last receipt it received, else of the last
+        transaction it signed, in blocks (low, high]."""
+        receipts, txs = {}, {}
+        for tx_hash in self.txs:
+            out = self.rt.tx_outcome(tx_hash)
+            if out.included_at is not None and low < out.included_at <= high:
+                txs[out.signer] = {"type": "transaction_processing",
+                                   "tx_hash": V.base58(tx_hash)}
+            for r in out.receipts:
+                if low < r.block_height <= high:
+                    receipts[r.receiver] = {"type": "receipt_processing",
+                                            "receipt_hash": r.receipt_id}
+        return {**txs, **receipts}
+
     # ================================================================ sandbox
 
     def sandbox_patch_state(self, params=None) -> dict:
@@ -870,6 +956,50 @@ class Node:
         else:
             raise RuntimeSimError(f"unknown entry {kind!r} in the node's state log")
         self._sync_blocks()
+
+
+def _account_diff(kind, account_id, old, new, prefix):
+    """(type, change) pairs of views.rs StateChangeValueView for one account between two
+    states (``(account JSON, keys, code, storage)`` or None)."""
+    if kind == "account_changes":
+        if new is None:
+            return [("account_deletion", {"account_id": account_id})] if old else []
+        if old is None or old[0] != new[0]:
+            return [("account_update", {"account_id": account_id, **new[0]})]
+        return []
+    if kind == "contract_code_changes":
+        code_old, code_new = old and old[2], new and new[2]
+        if code_new is not None and code_new != code_old:
+            return [("contract_code_update", {"account_id": account_id,
+                                              "code_base64": V.b64(code_new)})]
+        if code_new is None and code_old is not None:
+            return [("contract_code_deletion", {"account_id": account_id})]
+        return []
+    if kind == "data_changes":
+        data_old, data_new = (old[3] if old else {}), (new[3] if new else {})
+        out = []
+        for k in sorted(set(data_old) | set(data_new)):
+            if not k.startswith(prefix) or data_old.get(k) == data_new.get(k):
+                continue
+            if k in data_new:
+                out.append(("data_update", {"account_id": account_id, "key_base64": V.b64(k),
+                                            "value_base64": V.b64(data_new[k])}))
+            else:
+                out.append(("data_deletion", {"account_id": account_id,
+                                              "key_base64": V.b64(k)}))
+        return out
+    keys_old, keys_new = (old[1] if old else {}), (new[1] if new else {})
+    out = []
+    for pk in list(keys_new) + [k for k in keys_old if k not in keys_new]:
+        if keys_old.get(pk) == keys_new.get(pk):
+            continue
+        change = {"account_id": account_id, "public_key": V.key_text(pk), "_pk": pk}
+        if pk in keys_new:
+            out.append(("access_key_update", {**change,
+                                              "access_key": V.access_key_json(keys_new[pk])}))
+        else:
+            out.append(("access_key_deletion", change))
+    return out
 
 
 def _restores(records) -> bool:
