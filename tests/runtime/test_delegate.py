@@ -197,3 +197,11 @@ def test_the_inner_actions_are_validated_with_the_transaction(world):
         "max_total_prepaid_gas"])])
     with pytest.raises(InvalidTransaction, match="TotalPrepaidGasExceeded"):
         relay(rt, too_much)
+
+
+def test_a_sender_that_does_not_exist_fails_before_any_check(world):
+    rt = world
+    signed = delegate(rt, [call_who()], sender="ghost.near", nonce=1)
+    out = rt.execute("relayer.near", "ghost.near", [signed], public_key=RELAYER_PK)
+    failure = out.receipts[0].failure
+    assert failure.kind == "AccountDoesNotExist" and failure.data == {"account_id": "ghost.near"}
