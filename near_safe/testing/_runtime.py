@@ -594,7 +594,6 @@ class Runtime:
             return True
         if not st.queue or st.block_gas < limit:
             return False
-
         st.outgoing[:0] = st.queue
         st.queue = []
         return True
@@ -649,6 +648,14 @@ class Runtime:
             raise RuntimeSimError(f"rt.skip_chunks(blocks={blocks!r}): pass a number >= 1")
         st = self._state
         st.missing_chunks[shard] = max(st.missing_chunks.get(shard, 0), st.height + blocks)
+
+    def _arrival(self, receipt) -> int:
+        """The block an outgoing receipt runs in: the next, or the first with a chunk on its
+        shard (a delayed receipt may wait longer still)."""
+        st = self._state
+        missing = st.missing_chunks.get(self.shard_of(receipt.receiver_id)) if \
+            st.missing_chunks else None
+        return st.height + 1 if missing is None else max(st.height + 1, missing + 1)
 
     def _by_shard(self, local: list, incoming: list) -> list:
         """A block's receipts shard by shard (docs/protocol.md 3.2, 11): each shard's local
@@ -1124,7 +1131,7 @@ class Runtime:
         even while it is still travelling to its receiver."""
         st = self._state
         out = [self._pending(r, st.height) for r in st.queue]
-        out += [self._pending(r, st.height + 1) for r in st.outgoing]
+        out += [self._pending(r, self._arrival(r)) for r in st.outgoing]
         out += [self._pending(r, None) for r in st.postponed.values()]
         out += [replace(self._pending(y.receipt, None), kind="yield", waiting_for_data=True,
                         runs_at=None)

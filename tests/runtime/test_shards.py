@@ -97,6 +97,10 @@ def test_a_missing_chunk_keeps_its_shards_receipts_waiting():
     rt.skip_chunks(0, blocks=3)
     to_a = rt.submit_transaction(sam, "a.near", [_transfer()])
     to_x = rt.submit_transaction(sam, "x.near", [_transfer()])
+    first = rt.step()  # block 1 converts both; block 2 runs the transfer to x (shard 1)
+    assert (first.receiver, first.block_height) == ("x.near", 2)
+    [waiting] = [p for p in rt.pending() if p.receiver == "a.near"]
+    assert waiting.runs_at == 4  # the first block with a chunk on shard 0
     rt.run()
     [a] = [r for r in to_a.outcome().receipts if r.receiver == "a.near"]
     [x] = [r for r in to_x.outcome().receipts if r.receiver == "x.near"]
