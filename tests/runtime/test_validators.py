@@ -218,3 +218,29 @@ def test_snapshots_carry_the_validator_state():
     _to_next_epoch(rt)
     _to_next_epoch(rt)
     assert rt.validators()["bob.near"] == 10_000 * NEAR  # the restored proposal still counts
+
+
+@pytest.mark.parametrize("inflation, total_near", [((1, 20), 50), ((1, 40), 25)])
+def test_rewards_reproduce_nearcores_reward_calculator_vector(inflation, total_near):
+    """reward_calculator.rs test_adjust_max_inflation: a supply of 10^9 NEAR, one validator
+    fully online, an epoch of 1 s in a 10^6-second year: 50 NEAR minted at 1/20 (25 at mainnet's
+    1/40 from protocol 81), a tenth to the treasury, the rest to the validator.  The same epoch
+    in this model's 365-day year lasts 31.536 s."""
+    cfg = params.Config(max_inflation_rate=inflation, protocol_treasury_account="near",
+                        genesis_validators=(("test1", 100 * NEAR),))
+    epochs = _validators.genesis(cfg, 0)
+    duration_ns = _validators.SECONDS_PER_YEAR * 10**9 // 10**6
+    reward = _validators.rewards(cfg, epochs, 10**9 * NEAR, duration_ns)
+    assert reward == {"near": total_near * NEAR // 10,
+                      "test1": total_near * NEAR - total_near * NEAR // 10}
+
+
+def test_the_treasury_share_goes_to_the_treasury_accounts_amount():
+    rt = _runtime(protocol_treasury_account="treasury.near")
+    treasury = rt.create_account("treasury.near", balance=NEAR)
+    supply = _supply(rt)
+    _to_next_epoch(rt)
+    duration = rt.block_timestamp(rt.height - 1) - rt.block_timestamp(0)
+    minted = supply * duration // (365 * 24 * 3600 * 20 * 10**9)
+    view = rt.account(treasury)
+    assert view.amount == NEAR + minted // 10 and view.locked == 0
