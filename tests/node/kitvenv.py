@@ -29,6 +29,17 @@ def layered_python() -> str:
     if not ok:
         subprocess.run([sys.executable, "-m", "venv", "--clear", "--system-site-packages",
                         str(venv)], check=True)
+        if sys.prefix != sys.base_prefix:  # this interpreter is a venv (the 3.13 lane's):
+            # --system-site-packages reaches only the base interpreter, so this environment's
+            # site-packages come after near-kit's through a .pth file
+            import site
+            from pathlib import Path
+
+            purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig."
+                                      "get_paths()['purelib'])"], capture_output=True,
+                                     text=True, check=True).stdout.strip()
+            Path(purelib, "_near_safe_parent.pth").write_text(
+                "\n".join(site.getsitepackages()) + "\n")
         r = subprocess.run([str(python), "-m", "pip", "install", "-q",
                             "--disable-pip-version-check", NEAR_KIT],
                            capture_output=True, text=True, timeout=600)
