@@ -34,6 +34,21 @@ def test_result_value_of_a_near_sdk_py_callee(world, method, kind, value):
     assert out.value == {"ok": True, "kind": kind, "value": value}
 
 
+
+@pytest.mark.parametrize("method, expected", [
+    ("text", {"ok": True, "error": None, "value": "hello world"}),        # raw UTF-8 text
+    ("unicode_text", {"ok": True, "error": None, "value": "caf\u00e9 \u20ac"}),
+    ("blob", {"ok": False, "error": "result is not JSON", "value": None}),  # not text at all
+    ("number", {"ok": False, "error": "result has the wrong kind", "value": None}),  # JSON int
+])
+def test_a_str_kind_callback_takes_a_near_sdk_py_str(world, method, expected):
+    """@callback(result=STR): near-sdk-py's str (raw UTF-8, not JSON) is the str it returned;
+    bytes that are not UTF-8, and JSON of another kind, are still refused."""
+    out = world.alice.call(world.asker, "ask_str", {"callee": "callee.near", "method": method},
+                           gas=GAS)
+    assert out.error is None, out.logs
+    assert out.value == expected
+
 UTF8 = [
     "caf\u00e9".encode(), "\U0001F600 ok".encode(), "\u20ac\n\t\"x\\".encode(),
     b"\xc0\xaf",          # overlong '/'

@@ -13,3 +13,11 @@ class Asker(Contract):
         v = result.value
         return {"ok": result.ok, "kind": type(v).__name__,
                 "value": v.hex() if type(v) is bytes else v}
+
+    @call(args={"callee": ACCOUNT, "method": STR})
+    def ask_str(self, callee, method):
+        return safe_call(callee, method, then="on_str")
+
+    @callback(result=STR)
+    def on_str(self, result):
+        return {"ok": result.ok, "error": result.error, "value": result.value}
