@@ -142,15 +142,16 @@ def read_result(i, limit, kind):
             return Result(True, False, None, "result too large")
         if raw and not strict_json(raw):
             # a near-sdk-py str leaves as raw UTF-8: a str-kind callback takes it as that text
-            good = kind == STR or kind == ACCOUNT
-            if good:
+            v = None
+            if kind == STR or kind == ACCOUNT:
                 from ._text import text
 
-                good, r._value = convert(kind, text(raw))
-            if not good:
+                v = text(raw)
+            if type(v) is not str:
                 return Result(True, False, raw, "result is not JSON")
-            return r
-        good, r._value = convert(kind, json.loads(raw) if raw else None)
+            good, r._value = convert(kind, v)
+        else:
+            good, r._value = convert(kind, json.loads(raw) if raw else None)
         if not good:
             r.ok, r._value, r.error = False, None, "result has the wrong kind"
     return r
