@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .metering import _leb_u
+from .metering import _leb_u, import_entries
 
 # Wasm proposals a module may use, as nearcore's features.rs names them
 MULTI_VALUE = "multi_value"
@@ -64,6 +64,22 @@ class ModuleShape:
     blocks: int = 0
 
 
+# (ModuleShape field, config limit, PrepareError variant), in the order check() tries them
+_LIMITS = (
+    ("functions", "max_functions_number_per_contract", "TooManyFunctions"),
+    ("tables", "max_tables_per_contract", "TooManyTables"),
+    ("max_table_initial", "max_elements_per_contract_table", "TooManyTableElements"),
+    ("max_body_size", "max_function_body_size", "FunctionBodyTooLarge"),
+    ("locals", "max_locals_per_contract", "TooManyLocals"),
+    ("globals", "max_globals_per_contract", "TooManyGlobals"),
+    ("types", "max_types_per_contract", "TooManyTypes"),
+    ("max_params", "max_params_per_function", "TooManyParamsPerFunction"),
+    ("params", "max_params_per_contract", "TooManyParamsPerContract"),
+    ("max_blocks", "max_blocks_per_function", "TooManyBlocksPerFunction"),
+    ("blocks", "max_blocks_per_contract", "TooManyBlocksPerContract"),
+)
+
+
 def check(shape: ModuleShape, config) -> Optional[str]:
     """The ``PrepareError`` variant nearcore reports for this module at ``config``'s version,
     or None when it prepares."""
@@ -73,36 +89,14 @@ def check(shape: ModuleShape, config) -> Optional[str]:
     if shape.features - enabled:
         return "Deserialization"
     lim = config.limits
-
-    def over(value, name):
+    for attr, name, variant in _LIMITS:
         limit = lim.get(name)
-        return limit is not None and value > limit
-
-    if over(shape.functions, "max_functions_number_per_contract"):
-        return "TooManyFunctions"
-    if over(shape.tables, "max_tables_per_contract"):
-        return "TooManyTables"
-    if over(shape.max_table_initial, "max_elements_per_contract_table"):
-        return "TooManyTableElements"
-    if over(shape.max_body_size, "max_function_body_size"):
-        return "FunctionBodyTooLarge"
-    if over(shape.locals, "max_locals_per_contract"):
-        return "TooManyLocals"
-    per_local = lim.get("min_contract_size_per_local")
-    if per_local and shape.locals * per_local > shape.code_len:
-        return "TooManyLocals"  # 87.yaml: one local per two bytes of code
-    if over(shape.globals, "max_globals_per_contract"):
-        return "TooManyGlobals"
-    if over(shape.types, "max_types_per_contract"):
-        return "TooManyTypes"
-    if over(shape.max_params, "max_params_per_function"):
-        return "TooManyParamsPerFunction"
-    if over(shape.params, "max_params_per_contract"):
-        return "TooManyParamsPerContract"
-    if over(shape.max_blocks, "max_blocks_per_function"):
-        return "TooManyBlocksPerFunction"
-    if over(shape.blocks, "max_blocks_per_contract"):
-        return "TooManyBlocksPerContract"
+        if limit is not None and getattr(shape, attr) > limit:
+            return variant
+        if name == "max_locals_per_contract":
+            per_local = lim.get("min_contract_size_per_local")
+            if per_local and shape.locals * per_local > shape.code_len:
+                return "TooManyLocals"  # 87.yaml: one local per two bytes of code
     return None
 
 
@@ -233,30 +227,17 @@ def _types(code: bytes, q: int, s: ModuleShape) -> list:
 
 def _imports(code: bytes, q: int, s: ModuleShape) -> None:
     """prepare_v3.rs ``transform_import_section``: only ``env`` functions may be imported."""
-    n, q = _leb_u(code, q)
-    for _ in range(n):
-        ml, q = _leb_u(code, q)
-        module = code[q:q + ml]
-        q += ml
-        nl, q = _leb_u(code, q)
-        q += nl
-        kind = code[q]
-        q += 1
-        if module != b"env":
+    for module, _, kind in import_entries(code, q):
+        if module != b"env" or kind in (1, 3):  # another module, a table or a global
             s.error = "Instantiate"
             return
-        if kind == 0:
-            s.imported_functions += 1
-            _, q = _leb_u(code, q)
-        elif kind == 2:
+        if kind == 2:
             s.error = "Memory"
             return
-        elif kind in (1, 3):
-            s.error = "Instantiate"
-            return
-        else:  # a tag
+        if kind != 0:  # a tag
             s.error = "Deserialization"
             return
+        s.imported_functions += 1
 
 
 def _limits(code: bytes, q: int) -> tuple:
