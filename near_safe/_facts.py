@@ -43,5 +43,19 @@ def cache_root() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "near_safe"
 
 
+def shipped_folder(installed: str, checkout: str, *markers: str, what: str) -> Path:
+    """A folder of the repository that ships inside the package: ``near_safe/<installed>`` in an
+    install, else ``<checkout>`` beside the package in a checkout; the first holding every one of
+    ``markers``.  UsageError naming ``what`` when neither does."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / installed, here.parent / checkout):
+        if all((folder / marker).is_file() for marker in markers):
+            return folder
+    from .errors import UsageError
+
+    raise UsageError(f"near_safe's {what} is missing (looked in {here / installed}): "
+                     "reinstall near-safe")
+
+
 __all__ = ["C_KEYWORDS", "CACHE_ENV", "NEAR", "NEARC_EXPORT_ATTRIBUTE", "NEARC_EXPORT_DECORATORS",
-           "TGAS", "cache_root"]
+           "TGAS", "cache_root", "shipped_folder"]

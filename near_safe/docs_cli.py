@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._facts import shipped_folder
 from .errors import UsageError
 
 
@@ -23,12 +24,7 @@ def add_arguments(parser) -> None:
 
 def docs_dir() -> Path:
     """The documentation folder: in the package (installed), else in the checkout."""
-    here = Path(__file__).resolve().parent
-    for folder in (here / "_docs", here.parent / "docs"):
-        if (folder / "safety.md").is_file():
-            return folder
-    raise UsageError(f"near_safe's documentation is missing (looked in {here / '_docs'}): "
-                     "reinstall near-safe")
+    return shipped_folder("_docs", "docs", "safety.md", what="documentation")
 
 
 def pages() -> dict:

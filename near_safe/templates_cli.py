@@ -20,6 +20,7 @@ import re
 import sys
 from pathlib import Path
 
+from ._facts import shipped_folder
 from .errors import UsageError
 
 NAME_RULE = re.compile(r"[a-z][a-z0-9]*([-_][a-z0-9]+)*")
@@ -45,14 +46,9 @@ def add_arguments(parser) -> None:
 
 def template_dir() -> Path:
     """The cookiecutter template: in the package (installed), else in the checkout."""
-    here = Path(__file__).resolve().parent
-    for base in (here / "_templates", here.parent / "templates"):
-        project = base / "project"
-        if (project / "cookiecutter.json").is_file() and (
-                project / "{{cookiecutter.project_name}}" / "pyproject.toml").is_file():
-            return project
-    raise UsageError(f"near_safe's project template is missing (looked in {here / '_templates'}"
-                     "): reinstall near-safe")
+    return shipped_folder("_templates", "templates", "project/cookiecutter.json",
+                          "project/{{cookiecutter.project_name}}/pyproject.toml",
+                          what="project template") / "project"
 
 
 def check_name(name: str) -> str:

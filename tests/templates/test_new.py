@@ -172,3 +172,15 @@ def test_dash_o_is_refused_with_the_fix(tmp_path):
     assert code == 2
     assert f"near-safe new fine-name -d {tmp_path}" in stderr
     assert not (tmp_path / "fine-name").exists()
+
+
+def test_template_and_docs_are_found_and_a_missing_one_names_the_fix():
+    from near_safe import docs_cli, templates_cli
+    from near_safe._facts import shipped_folder
+    from near_safe.errors import UsageError
+
+    assert (templates_cli.template_dir() / "cookiecutter.json").is_file()
+    assert (docs_cli.docs_dir() / "safety.md").is_file()
+    with pytest.raises(UsageError, match=r"project template is missing \(looked in .*_templates\)"
+                       r": reinstall near-safe"):
+        shipped_folder("_templates", "templates", "project/no-such-file", what="project template")
