@@ -35,33 +35,38 @@ def _binary_guard(name):
     return guard
 
 
-def _targets():
-    from ._client import EmbeddedNearClient
+# where near-pytest looks up each collaborator (module, name)
+_MANAGER_NAMES = [(m, "SandboxManager") for m in (
+    "near_pytest", "near_pytest.sandbox", "near_pytest.testing", "near_pytest.fixtures")]
+_CLIENT_NAMES = [(m, "NearClient") for m in (
+    "near_pytest", "near_pytest.client", "near_pytest.testing", "near_pytest.fixtures")]
+_COMPILER_NAMES = [("near_pytest", "compile_contract"), ("near_pytest.fixtures", "compiler_func"),
+                   ("near_pytest.compiler", "compile_contract")]
+_BINARY_HELPERS = ("ensure_sandbox_binary", "download_binary")
+
+
+def targets(manager, client=None) -> list:
+    """``(module name, attribute, replacement)`` for a backend: its sandbox manager, its client
+    (None keeps near-pytest's own NearClient), near_safe's compiler and the binary guards."""
     from ._compiler import compile_contract
-    from ._sandbox import EmbeddedSandboxManager
 
-    return [
-        ("near_pytest", "SandboxManager", EmbeddedSandboxManager),
-        ("near_pytest", "NearClient", EmbeddedNearClient),
-        ("near_pytest", "compile_contract", compile_contract),
-        ("near_pytest.sandbox", "SandboxManager", EmbeddedSandboxManager),
-        ("near_pytest.client", "NearClient", EmbeddedNearClient),
-        ("near_pytest.testing", "SandboxManager", EmbeddedSandboxManager),
-        ("near_pytest.testing", "NearClient", EmbeddedNearClient),
-        ("near_pytest.fixtures", "SandboxManager", EmbeddedSandboxManager),
-        ("near_pytest.fixtures", "NearClient", EmbeddedNearClient),
-        ("near_pytest.fixtures", "compiler_func", compile_contract),
-        ("near_pytest.compiler", "compile_contract", compile_contract),
-        ("near_pytest.utils.binary", "ensure_sandbox_binary",
-         _binary_guard("ensure_sandbox_binary")),
-        ("near_pytest.utils.binary", "download_binary", _binary_guard("download_binary")),
-    ]
+    swaps = [(m, attr, manager) for m, attr in _MANAGER_NAMES]
+    if client is not None:
+        swaps += [(m, attr, client) for m, attr in _CLIENT_NAMES]
+    swaps += [(m, attr, compile_contract) for m, attr in _COMPILER_NAMES]
+    swaps += [("near_pytest.utils.binary", name, _binary_guard(name)) for name in _BINARY_HELPERS]
+    return swaps
 
 
-def apply() -> list:
-    """Swap; returns what is needed to undo."""
+def apply(swaps=None) -> list:
+    """Swap (the embedded backend's objects by default); returns what is needed to undo."""
+    if swaps is None:
+        from ._client import EmbeddedNearClient
+        from ._sandbox import EmbeddedSandboxManager
+
+        swaps = targets(EmbeddedSandboxManager, EmbeddedNearClient)
     saved = []
-    for module_name, attr, new in _targets():
+    for module_name, attr, new in swaps:
         module = importlib.import_module(module_name)
         saved.append((module, attr, getattr(module, attr)))
         setattr(module, attr, new)

@@ -288,16 +288,24 @@ class EmbeddedChain:
         self.rt.restore(self.genesis)
 
 
-class EmbeddedSandboxManager(SandboxManager):
-    """near-pytest's ``SandboxManager`` backed by an in-process :class:`EmbeddedChain`."""
+class InProcessSandboxManager(SandboxManager):
+    """What near-pytest's ``SandboxManager`` does around a ``neard`` process, for a backend that
+    runs in this process: one instance per class, nothing to wait for."""
 
     _instance = None
 
     @classmethod
     def get_instance(cls, home_dir=None, port=None):
-        if cls._instance is None:
+        if cls.__dict__.get("_instance") is None:  # one per subclass, not shared
             cls._instance = cls(home_dir, port)
         return cls._instance
+
+    def _wait_for_start(self, timeout=30, interval=0.5):
+        return None
+
+
+class EmbeddedSandboxManager(InProcessSandboxManager):
+    """near-pytest's ``SandboxManager`` backed by an in-process :class:`EmbeddedChain`."""
 
     def __init__(self, home_dir=None, port=None):
         # No temp directory, no socket, no atexit hook: nothing outlives the process.
@@ -349,6 +357,3 @@ class EmbeddedSandboxManager(SandboxManager):
     def _run_command(self, args: list):
         raise UnsupportedOnEmbedded(f"neard command {' '.join(map(str, args))!r}",
                                     SANDBOX_ALTERNATIVE)
-
-    def _wait_for_start(self, timeout=30, interval=0.5):
-        return None

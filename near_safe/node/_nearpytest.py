@@ -20,23 +20,14 @@ CPython only; needs near-pytest (the ``compat`` extra).
 from __future__ import annotations
 
 import base64
-import importlib
 
-from near_pytest.sandbox import SandboxManager
+from near_safe.compat._sandbox import InProcessSandboxManager
 
 _state = {"saved": []}
 
 
-class NodeSandboxManager(SandboxManager):
+class NodeSandboxManager(InProcessSandboxManager):
     """near-pytest's SandboxManager backed by an in-process ``near-safe node`` (no binary)."""
-
-    _instance = None
-
-    @classmethod
-    def get_instance(cls, home_dir=None, port=None):
-        if cls._instance is None:
-            cls._instance = NodeSandboxManager(home_dir, port)
-        return cls._instance
 
     def __init__(self, home_dir=None, port=None):  # no temp folder, no atexit, no binary
         self._port = port or 0
@@ -114,41 +105,19 @@ class NodeSandboxManager(SandboxManager):
     def _run_command(self, args):
         raise RuntimeError(f"near-safe node runs no neard command ({' '.join(args)})")
 
-    def _wait_for_start(self, timeout=30, interval=0.5):
-        return None
-
-
-def _targets():
-    from near_safe.compat._compiler import compile_contract
-    from near_safe.compat._patch import _binary_guard
-
-    return [
-        ("near_pytest", "SandboxManager", NodeSandboxManager),
-        ("near_pytest", "compile_contract", compile_contract),
-        ("near_pytest.sandbox", "SandboxManager", NodeSandboxManager),
-        ("near_pytest.testing", "SandboxManager", NodeSandboxManager),
-        ("near_pytest.fixtures", "SandboxManager", NodeSandboxManager),
-        ("near_pytest.fixtures", "compiler_func", compile_contract),
-        ("near_pytest.compiler", "compile_contract", compile_contract),
-        ("near_pytest.utils.binary", "ensure_sandbox_binary",
-         _binary_guard("ensure_sandbox_binary")),
-        ("near_pytest.utils.binary", "download_binary", _binary_guard("download_binary")),
-    ]
-
 
 def activate() -> None:
-    """Swap near-pytest's SandboxManager and compiler (idempotent)."""
-    if _state["saved"]:
-        return
-    for module_name, attr, new in _targets():
-        module = importlib.import_module(module_name)
-        _state["saved"].append((module, attr, getattr(module, attr)))
-        setattr(module, attr, new)
+    """Swap near-pytest's SandboxManager and compiler (idempotent); its NearClient stays."""
+    from near_safe.compat._patch import apply, targets
+
+    if not _state["saved"]:
+        _state["saved"] = apply(targets(NodeSandboxManager))
 
 
 def deactivate() -> None:
-    for module, attr, old in reversed(_state["saved"]):
-        setattr(module, attr, old)
+    from near_safe.compat._patch import undo
+
+    undo(_state["saved"])
     _state["saved"] = []
 
 
