@@ -350,26 +350,13 @@ def apply_action(run: ReceiptRun, action, index: int) -> None:
     check_account_existence(run, action, len(actions) == 1)
     check_actor_permissions(run, action)
     run.result = None  # ReturnData::None unless a FunctionCall sets it
-    if isinstance(action, CreateAccount):
-        apply_create_account(run, action)
-    elif isinstance(action, DeployContract):
-        apply_deploy_contract(run, action)
-    elif isinstance(action, FunctionCall):
+    if isinstance(action, FunctionCall):  # the one kind that needs its place in the receipt
         apply_function_call(run, action, index == len(actions) - 1)
-    elif isinstance(action, Transfer):
-        apply_transfer(run, action)
-    elif isinstance(action, Stake):
-        apply_stake(run, action)
-    elif isinstance(action, AddKey):
-        apply_add_key(run, action)
-    elif isinstance(action, DeleteKey):
-        apply_delete_key(run, action)
-    elif isinstance(action, DeleteAccount):
-        apply_delete_account(run, action)
-    elif isinstance(action, SignedDelegateAction):
-        apply_delegate_action(run, action)
-    else:
+        return
+    apply = _APPLY.get(type(action))
+    if apply is None:
         raise TypeError(f"unknown action {action!r}")
+    apply(run, action)
 
 
 # ------------------------------------------------------------------- delegate (NEP-366)
@@ -462,6 +449,19 @@ def _check_delegate_function_call_key(da, key: AccessKey) -> None:
     if key.method_names and call.method_name not in key.method_names:
         raise refused("MethodNameMismatch", f"Transaction method name {call.method_name} "
                       "isn't allowed by the access key", method_name=call.method_name)
+
+
+# action type -> the function that applies it (lib.rs apply_action's match), FunctionCall apart
+_APPLY = {
+    CreateAccount: apply_create_account,
+    DeployContract: apply_deploy_contract,
+    Transfer: apply_transfer,
+    Stake: apply_stake,
+    AddKey: apply_add_key,
+    DeleteKey: apply_delete_key,
+    DeleteAccount: apply_delete_account,
+    SignedDelegateAction: apply_delegate_action,
+}
 
 
 def storage_stake_shortfall(account: Account) -> int:
