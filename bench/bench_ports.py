@@ -144,7 +144,8 @@ def main(argv) -> int:
                     f"{'port failed: ' + pe.split(':')[-1].strip()[:60] if pe else ''}]")
             ratio = pg / og
             worse += ratio > 1.0
-            print(f"{rel.split('/')[-1][:-3] + '.' + method:<58}{og / TGAS:>10.2f}"
+            label = rel.split("/")[-2] if rel.endswith("__init__.py") else rel.split("/")[-1][:-3]
+            print(f"{label + '.' + method:<58}{og / TGAS:>10.2f}"
                   f"{pg / TGAS:>10.2f}{ratio:>10.2f}x{mark}")
     print(f"\n{worse} call(s) cost more on the port than on the original")
     return 0
