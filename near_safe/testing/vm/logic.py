@@ -654,7 +654,7 @@ class VMLogic:
         if key in dirty or key in pending:
             return
         dirty.add(key)
-        nodes = prefix + data_nodes(trie, key, flush)
+        nodes = [*prefix, *data_nodes(trie, key, flush)]
         if old is not None:
             nodes.append(old)  # a value is cached by its hash: equal values share an entry
         seen = self._chunk.seen
