@@ -90,7 +90,9 @@ class ReceiptView:
 
     signer_public_key: bytes
     gas_price: int
-    actions: tuple  # the action objects (CreateAccount(), FunctionCall(...), ...)
+    # the action objects (CreateAccount(), FunctionCall(...), ...): mutable dataclasses, so left
+    # out of the hash (equal views still hash equal) and kept in ==
+    actions: tuple = field(hash=False)
     input_data_ids: tuple
     output_data_receivers: tuple
     is_promise_yield: bool
