@@ -54,3 +54,17 @@ def signed(url, signer, receiver, actions, key=ROOT_KEY, nonce=None, block_hash=
     tx = UnsignedTransaction(signer, pk, nonce, receiver, block_hash, tuple(actions))
     sig = key.sign(tx.hash).signature
     return base64.b64encode(tx.borsh() + b"\x00" + sig).decode(), tx
+
+
+def send_final(url, signer, receiver, actions):
+    """A transaction signed by ``signer`` (the root key), sent with send_tx until FINAL: its
+    final execution outcome."""
+    b64, _tx = signed(url, signer, receiver, actions)
+    return result(url, "send_tx", {"signed_tx_base64": b64, "wait_until": "FINAL"})
+
+
+def send_ok(url, signer, receiver, actions):
+    """send_final, asserting the transaction succeeded."""
+    out = send_final(url, signer, receiver, actions)
+    assert "SuccessValue" in out["status"], out
+    return out

@@ -6,9 +6,8 @@ StateChangeValueView, StateChangeCauseView)."""
 import base64
 import hashlib
 
-import pytest
 from nacl.signing import SigningKey
-from noderpc import key_text, result, rpc, signed
+from noderpc import key_text, result, rpc, send_ok, signed
 
 from near_safe.testing import (NEAR, TGAS, AccessKey, AddKey, CreateAccount, DeleteKey,
                                DeployContract, FunctionCall, Transfer, base58)
@@ -27,23 +26,6 @@ KEY = SigningKey(bytes([5] * 32))
 PK = b"\x00" + bytes(KEY.verify_key)
 
 
-@pytest.fixture
-def node():
-    from near_safe.node.pytest_fixture import start_node
-
-    running = start_node()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-def send(url, signer, receiver, actions):
-    b64, _tx = signed(url, signer, receiver, actions)
-    out = result(url, "send_tx", {"signed_tx_base64": b64, "wait_until": "FINAL"})
-    assert "SuccessValue" in out["status"], out
-    return out
-
 
 def changes(url, out, **request):
     """The changes of the block the transaction's first receipt ran in."""
@@ -57,7 +39,7 @@ def test_account_code_data_and_key_changes(node):
 
     url = node.url
     code = wasmtime.wat2wasm(WAT)
-    out = send(url, "sandbox", APP, [CreateAccount(), Transfer(deposit=5 * NEAR),
+    out = send_ok(url, "sandbox", APP, [CreateAccount(), Transfer(deposit=5 * NEAR),
                                      DeployContract(code=code)])
     rid, got = changes(url, out, changes_type="account_changes", account_ids=[APP])
     (change,) = got["changes"]
@@ -73,7 +55,7 @@ def test_account_code_data_and_key_changes(node):
     assert [c["change"] for c in got["changes"]] == [
         {"account_id": APP, "code_base64": base64.b64encode(code).decode()}]
     # data: a write, then a removal
-    out = send(url, "sandbox", APP, [FunctionCall("put", b"", 10 * TGAS)])
+    out = send_ok(url, "sandbox", APP, [FunctionCall("put", b"", 10 * TGAS)])
     _, got = changes(url, out, changes_type="data_changes", account_ids=[APP],
                      key_prefix_base64="")
     assert [(c["type"], c["change"]) for c in got["changes"]] == [
@@ -81,7 +63,7 @@ def test_account_code_data_and_key_changes(node):
     _, other_prefix = changes(url, out, changes_type="data_changes", account_ids=[APP],
                               key_prefix_base64=base64.b64encode(b"x").decode())
     assert other_prefix["changes"] == []
-    out = send(url, "sandbox", APP, [FunctionCall("wipe", b"", 10 * TGAS)])
+    out = send_ok(url, "sandbox", APP, [FunctionCall("wipe", b"", 10 * TGAS)])
     _, got = changes(url, out, changes_type="data_changes", account_ids=[APP],
                      key_prefix_base64="aw==")
     assert [(c["type"], c["change"]) for c in got["changes"]] == [
@@ -90,7 +72,7 @@ def test_account_code_data_and_key_changes(node):
     _, got = changes(url, out, changes_type="contract_code_changes", account_ids=[APP])
     assert got["changes"] == []
     # access keys: added, then deleted
-    out = send(url, "sandbox", "user.sandbox", [
+    out = send_ok(url, "sandbox", "user.sandbox", [
         CreateAccount(), Transfer(deposit=NEAR), AddKey(public_key=PK, access_key=AccessKey())])
     _, got = changes(url, out, changes_type="all_access_key_changes",
                      account_ids=["user.sandbox"])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from nacl.signing import SigningKey
-from noderpc import ROOT_KEY, key_text, result, rpc, signed
+from noderpc import ROOT_KEY, key_text, result, rpc, send_final, signed
 
 from near_safe.testing import (NEAR, TGAS, AccessKey, AddKey, CreateAccount, DelegateAction,
                                DeployContract, FunctionCall, SignedDelegateAction, Transfer)
@@ -44,26 +44,12 @@ def app_wasm():
     return wasmtime.wat2wasm(APP_WAT)
 
 
-@pytest.fixture
-def node():
-    from near_safe.node.pytest_fixture import start_node
-
-    running = start_node()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-def send(url, signer, receiver, actions):
-    b64, _tx = signed(url, signer, receiver, actions)
-    return result(url, "send_tx", {"signed_tx_base64": b64, "wait_until": "FINAL"})
 
 
 def setup(url, wasm):
-    send(url, "sandbox", "app.sandbox", [CreateAccount(), Transfer(deposit=5 * NEAR),
+    send_final(url, "sandbox", "app.sandbox", [CreateAccount(), Transfer(deposit=5 * NEAR),
                                          DeployContract(code=wasm)])
-    send(url, "sandbox", "user.sandbox", [CreateAccount(), Transfer(deposit=NEAR),
+    send_final(url, "sandbox", "user.sandbox", [CreateAccount(), Transfer(deposit=NEAR),
                                           AddKey(public_key=USER_PK, access_key=AccessKey())])
 
 
@@ -83,7 +69,7 @@ def test_a_relayed_call_runs_as_the_user_and_the_relayer_pays(node, app_wasm):
     before = result(url, "query", {"request_type": "view_account",
                                    "account_id": "user.sandbox", "finality": "final"})
     sda = user_delegate(url, [FunctionCall("who", b"", 30 * TGAS)])
-    out = send(url, "sandbox", "user.sandbox", [sda])
+    out = send_final(url, "sandbox", "user.sandbox", [sda])
     assert out["status"] == {"SuccessValue": ""}
     (action,) = out["transaction"]["actions"]
     view = action["Delegate"]
@@ -106,7 +92,7 @@ def test_a_relayed_call_runs_as_the_user_and_the_relayer_pays(node, app_wasm):
                                   "account_id": "user.sandbox", "finality": "final"})
     assert after["amount"] == before["amount"]
     # a replay fails on its nonce, in nearcore's error shape, and runs nothing
-    again = send(url, "sandbox", "user.sandbox", [sda])
+    again = send_final(url, "sandbox", "user.sandbox", [sda])
     assert again["status"]["Failure"]["ActionError"]["kind"] == {
         "DelegateActionInvalidNonce": {"delegate_nonce": sda.delegate_action.nonce,
                                        "ak_nonce": sda.delegate_action.nonce}}
@@ -117,7 +103,7 @@ def test_delegate_failures_have_nearcores_shapes(node, app_wasm):
     url = node.url
     setup(url, app_wasm)
     expired = user_delegate(url, [FunctionCall("who", b"", 30 * TGAS)], max_block_height=1)
-    out = send(url, "sandbox", "user.sandbox", [expired])
+    out = send_final(url, "sandbox", "user.sandbox", [expired])
     assert out["status"]["Failure"]["ActionError"] == {"index": 0,
                                                        "kind": "DelegateActionExpired"}
     stranger = SigningKey(bytes([3] * 32))
@@ -125,10 +111,10 @@ def test_delegate_failures_have_nearcores_shapes(node, app_wasm):
     forged = SignedDelegateAction(DelegateAction(da.sender_id, da.receiver_id, da.actions,
                                                  da.nonce, da.max_block_height + 10**6,
                                                  da.public_key), stranger.sign(da.hash).signature)
-    out = send(url, "sandbox", "user.sandbox", [forged])
+    out = send_final(url, "sandbox", "user.sandbox", [forged])
     assert out["status"]["Failure"]["ActionError"]["kind"] == "DelegateActionInvalidSignature"
     mine = user_delegate(url, [FunctionCall("who", b"", 30 * TGAS)])
-    out = send(url, "sandbox", "test.near", [mine])
+    out = send_final(url, "sandbox", "test.near", [mine])
     assert out["status"]["Failure"]["ActionError"]["kind"] == {
         "DelegateActionSenderDoesNotMatchTxReceiver": {"sender_id": "user.sandbox",
                                                        "receiver_id": "test.near"}}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from nodeproc import NodeProcess
-from noderpc import ROOT_PK, result, rpc, signed
+from noderpc import ROOT_PK, result, rpc, send_ok, signed
 
 from near_safe.testing import NEAR, TGAS, AccessKey, AddKey, CreateAccount, DeployContract, \
     FunctionCall, Transfer
@@ -24,33 +24,16 @@ def wasm():
             for name in ("staking_pool", "vault_safe")}
 
 
-@pytest.fixture
-def node():
-    from near_safe.node.pytest_fixture import start_node
-
-    running = start_node()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-def send(url, signer, receiver, actions):
-    b64, tx = signed(url, signer, receiver, actions)
-    out = result(url, "send_tx", {"signed_tx_base64": b64, "wait_until": "FINAL"})
-    assert "SuccessValue" in out["status"], out
-    return out
-
 
 def setup_vault(url, wasm):
     key = [AddKey(public_key=ROOT_PK, access_key=AccessKey())]
-    send(url, "sandbox", "pool.sandbox", [CreateAccount(), Transfer(deposit=20 * NEAR), *key,
+    send_ok(url, "sandbox", "pool.sandbox", [CreateAccount(), Transfer(deposit=20 * NEAR), *key,
                                           DeployContract(code=wasm["staking_pool"])])
-    send(url, "sandbox", "vault.sandbox", [CreateAccount(), Transfer(deposit=20 * NEAR), *key,
+    send_ok(url, "sandbox", "vault.sandbox", [CreateAccount(), Transfer(deposit=20 * NEAR), *key,
                                            DeployContract(code=wasm["vault_safe"])])
-    send(url, "vault.sandbox", "vault.sandbox",
+    send_ok(url, "vault.sandbox", "vault.sandbox",
          [FunctionCall("new", json.dumps({"pool": "pool.sandbox"}).encode(), 100 * TGAS)])
-    send(url, "sandbox", "alice.sandbox", [CreateAccount(), Transfer(deposit=50 * NEAR), *key])
+    send_ok(url, "sandbox", "alice.sandbox", [CreateAccount(), Transfer(deposit=50 * NEAR), *key])
 
 
 def view(url, contract, method, args):
@@ -115,9 +98,9 @@ def test_state_keeps_extensions_and_the_clock_across_a_restart(tmp_path):
         url = first.url
         status0 = result(url, "status")["sync_info"]
         key = [AddKey(public_key=ROOT_PK, access_key=AccessKey())]
-        send(url, "sandbox", "kept.sandbox", [CreateAccount(), Transfer(deposit=NEAR), *key])
+        send_ok(url, "sandbox", "kept.sandbox", [CreateAccount(), Transfer(deposit=NEAR), *key])
         sid = result(url, "near_safe_snapshot")["snapshot_id"]
-        send(url, "sandbox", "dropped.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
+        send_ok(url, "sandbox", "dropped.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
         assert result(url, "near_safe_restore", {"snapshot_id": sid}) == {}
         b64, _ = signed(url, "sandbox", "queued.sandbox", [CreateAccount(),
                                                            Transfer(deposit=NEAR)])
@@ -150,10 +133,10 @@ def test_queries_at_a_past_block_read_the_state_then(node):
                                  **ref})
         return int(out["result"]["amount"]) if "result" in out else out["error"]
 
-    send(url, "sandbox", "h.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
+    send_ok(url, "sandbox", "h.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
     h1 = result(url, "status")["sync_info"]["latest_block_height"]
     hash1 = result(url, "block", {"block_id": h1})["header"]["hash"]
-    out = send(url, "sandbox", "h.sandbox", [Transfer(deposit=2 * NEAR)])
+    out = send_ok(url, "sandbox", "h.sandbox", [Transfer(deposit=2 * NEAR)])
     assert amount_at(finality="final") == 3 * NEAR
     for ref in (h1, hash1):  # by height and by hash
         assert amount_at(block_id=ref) == NEAR
@@ -178,7 +161,7 @@ def test_queries_at_a_past_block_read_the_state_then(node):
 
 def test_chunk_lists_the_transactions_of_its_block(node):
     url = node.url
-    out = send(url, "sandbox", "c.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
+    out = send_ok(url, "sandbox", "c.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
     block_hash = out["transaction_outcome"]["block_hash"]
     block = result(url, "block", {"block_id": block_hash})
     (header,) = block["chunks"]

@@ -3,8 +3,7 @@
 chain/jsonrpc-primitives/src/types/receipts.rs RpcReceiptRequest {receipt_id},
 RpcReceiptError UNKNOWN_RECEIPT {receipt_id})."""
 
-import pytest
-from noderpc import ROOT_PK, key_text, result, rpc, signed
+from noderpc import ROOT_PK, key_text, result, rpc, send_final
 
 from near_safe.testing import NEAR, TGAS, CreateAccount, DeployContract, FunctionCall, Transfer
 from near_safe.testing._fees import purchase_price
@@ -32,20 +31,6 @@ WAT = f"""(module
   (func (export "cb")))"""
 
 
-@pytest.fixture
-def node():
-    from near_safe.node.pytest_fixture import start_node
-
-    running = start_node()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-def send(url, signer, receiver, actions):
-    b64, _tx = signed(url, signer, receiver, actions)
-    return result(url, "send_tx", {"signed_tx_base64": b64, "wait_until": "FINAL"})
 
 
 def receipt(url, receipt_id):
@@ -56,9 +41,9 @@ def test_receipts_of_a_call_with_a_callback(node):
     import wasmtime
 
     url = node.url
-    send(url, "sandbox", APP, [CreateAccount(), Transfer(deposit=5 * NEAR),
+    send_final(url, "sandbox", APP, [CreateAccount(), Transfer(deposit=5 * NEAR),
                                DeployContract(code=wasmtime.wat2wasm(WAT))])
-    out = send(url, "sandbox", APP, [FunctionCall("go", b"{}", 100 * TGAS)])
+    out = send_final(url, "sandbox", APP, [FunctionCall("go", b"{}", 100 * TGAS)])
     views = [receipt(url, r["id"]) for r in out["receipts_outcome"]]
     assert [v["receipt_id"] for v in views] == [r["id"] for r in out["receipts_outcome"]]
     by_method = {}
@@ -101,7 +86,7 @@ def test_unknown_receipts_and_bad_params(node):
     assert err["cause"] == {"name": "UNKNOWN_RECEIPT", "info": {"receipt_id": missing}}
     assert err["name"] == "HANDLER_ERROR"
     # a transaction's hash is not a receipt id
-    out = send(url, "sandbox", "x.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
+    out = send_final(url, "sandbox", "x.sandbox", [CreateAccount(), Transfer(deposit=NEAR)])
     err = rpc(url, "EXPERIMENTAL_receipt", {"receipt_id": out["transaction"]["hash"]})["error"]
     assert err["cause"]["name"] == "UNKNOWN_RECEIPT"
     for bad in (None, [], {"id": missing}, {"receipt_id": 5}):
