@@ -318,11 +318,6 @@ class Config:
     min_gas_purchase_price: Optional[int] = None
     account_creation_charge: Optional[int] = None
     features: Optional[dict] = None
-    # Trie-node touches charged per storage write/remove.  nearcore charges one
-    # touching_trie_node per node on the key's path in a real Merkle-Patricia trie; the
-    # simulator has no trie, so it charges this estimate (docs/protocol.md 5.4; documented
-    # approximation).
-    ttn_per_write: int = 2
     # The contract's memory, in 64 KiB pages: nearcore replaces whatever the module declares by
     # an imported env.memory of these limits (prepare_v2.rs; parameters.yaml
     # initial_memory_pages / max_memory_pages, unchanged from protocol 42 to 88;
