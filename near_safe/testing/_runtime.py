@@ -985,7 +985,8 @@ class Runtime:
             self._new_id("receipt"), parent.receiver_id, new.receiver_id, parent.signer_id,
             parent.signer_public_key, parent.gas_price, list(new.actions),
             input_data_ids=[new.yield_data_id] if new.is_yield else [],
-            refund_to=new.refund_to, is_yield=new.is_yield, tx_id=parent.tx_id)
+            refund_to=new.refund_to, is_yield=new.is_yield, tx_id=parent.tx_id,
+            yield_id=new.yield_id)
 
     def _new_id(self, kind: str) -> bytes:
         st = self._state
@@ -1415,6 +1416,14 @@ class _Ext:
 
     def yield_is_pending(self, account_id: str, data_id: bytes) -> bool:
         return (account_id, bytes(data_id)) in self._rt._state.yields
+
+    def yield_data_id(self, account_id: str, yield_id: bytes):
+        """The data id of ``account_id``'s pending yield created with ``yield_id`` (protocol
+        85+; nearcore's YieldIdToDataId row lives as long as the yield waits), or None."""
+        for (receiver, data_id), y in self._rt._state.yields.items():
+            if receiver == account_id and y.receipt.yield_id == yield_id:
+                return data_id
+        return None
 
     def trie_chunk(self):
         """This block's trie-node accounting (testing/_trie.py)."""

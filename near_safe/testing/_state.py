@@ -95,6 +95,7 @@ class ActionReceipt:
     refund_to: Optional[str] = None
     is_yield: bool = False
     tx_id: bytes = b""  # the transaction whose tree this receipt belongs to (for outcomes)
+    yield_id: Optional[bytes] = None  # a yield created with a caller-chosen id (protocol 85+)
 
     @property
     def is_refund(self) -> bool:

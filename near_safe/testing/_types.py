@@ -157,6 +157,7 @@ class NewReceipt:
     refund_to: Optional[str] = None
     is_yield: bool = False
     yield_data_id: Optional[bytes] = None  # for yields: the 32-byte resumption token
+    yield_id: Optional[bytes] = None  # promise_yield_create_with_id: the caller-chosen id
 
 
 @dataclass

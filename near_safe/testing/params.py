@@ -201,7 +201,7 @@ _BASE_FEATURES = {
     "saturating_float_to_int": False,  # 78.yaml `saturating_float_to_int: {old: false, new: true}`
     "account_cost_increase": False,  # version.rs AccountCostIncrease => 85 (NEP-642)
     "one_yocto_on_promise": False,  # snapshot 85
-    "yield_with_id_host_fns": False,  # snapshot 85 (the functions are not modelled)
+    "yield_with_id_host_fns": False,  # snapshot 85 (links the two yield-id functions)
     "fix_contract_loading_error": False,  # 87.yaml (not modelled: no effect on loading code)
     "reject_empty_method_name": False,  # version.rs RejectEmptyMethodName => 87
 }

@@ -77,6 +77,7 @@ _MESSAGES = {
     "ECRecoverError": "ECDSA recover error: {msg}",
     "YieldPayloadLength": "Yield resumption payload length {length} exceeds the limit {limit}",
     "DataIdMalformed": "Yield resumption data id is malformed",
+    "YieldIdMalformed": "Yield id is malformed",
     "UnsupportedHostFunction": "Host function {method_name} is not supported by near_safe's "
                                "embedded runtime",
     "GasExceeded": "Exceeded the prepaid gas.",
@@ -169,7 +170,9 @@ class VMLogic:
     ``storage``: the contract's committed state ``{bytes: bytes}``; never mutated - a copy is
     made on the first write, and returned in ``VMOutcome.storage``.
     ``ext``: runtime callbacks ``new_data_id() -> bytes`` (32 bytes, unique, deterministic) and
-    ``yield_is_pending(account_id, data_id) -> bool``.
+    ``yield_is_pending(account_id, data_id) -> bool``; optionally (protocol 85+, yields with a
+    caller-chosen id) ``yield_data_id(account_id, yield_id) -> bytes | None``: the data id of the
+    account's pending yield created with that id.
     ``memory``: ``read(ptr, n) -> bytes`` / ``write(ptr, data)``, raising MemoryOutOfBounds.
     """
 
@@ -205,6 +208,7 @@ class VMLogic:
         self.weighted: list = []  # (FunctionCall, weight) registered for distribution
         self.yield_resumes: list = []
         self.yield_ids: set = set()
+        self.yield_id_map: dict = {}  # yield id -> data id, yields created with an id here
         self._distributed = False
         self._distributed_gas = 0
 
@@ -1052,6 +1056,91 @@ class VMLogic:
         self.yield_resumes.append(YieldResume(data_id=data_id, payload=bytes(payload)))
         return 1
 
+    # yields with a caller-chosen id (protocol 85+, ``YieldWithId``: config flag
+    # ``yield_with_id_host_fns``; linked only from 85, wasm.VERSIONED_HOST_FUNCTIONS).  nearcore:
+    # logic.rs ``promise_yield_create_with_id`` / ``promise_yield_resume_with_yield_id``,
+    # ext.rs ``create_promise_yield_receipt_with_id`` (the YieldIdToDataId trie row),
+    # dependencies.rs ``submit_promise_resume_data_with_yield_id``; docs/protocol.md 8.
+
+    def _yield_data_id(self, yield_id: bytes):
+        """The data id of this account's pending yield created with ``yield_id``, or None."""
+        data_id = self.yield_id_map.get(yield_id)
+        if data_id is not None:
+            return data_id
+        lookup = getattr(self.ext, "yield_data_id", None)
+        return None if lookup is None else lookup(self.context.current_account_id, yield_id)
+
+    def promise_yield_create_with_id(self, method_name_len, method_name_ptr, arguments_len,
+                                     arguments_ptr, amount_ptr, gas, gas_weight, yield_id_len,
+                                     yield_id_ptr):
+        """Like promise_yield_create, but the contract names the yield (32 bytes) and may attach
+        a deposit; nothing is written to a register.  Returns the promise index, or u64::MAX
+        (no receipt, no further charge) while a yield of this account with that id is pending.
+        Charges ``yield_create_with_id_base`` instead of ``yield_create_base``."""
+        self._pay_base()
+        self._view_check("promise_yield_create_with_id")
+        c = self.ext_costs
+        self.gas_counter.pay_base("yield_create_with_id_base", c["yield_create_with_id_base"])
+        amount = self._get_u128(amount_ptr)
+        method = self.get_vec(method_name_ptr, method_name_len)
+        if not method:
+            raise host_error("EmptyMethodName")
+        args = self.get_vec(arguments_ptr, arguments_len)
+        yield_id = self.get_vec(yield_id_ptr, yield_id_len)
+        if len(yield_id) != 32:
+            raise host_error("YieldIdMalformed")
+        yield_id = bytes(yield_id)
+        nbytes = len(method) + len(args)
+        self.gas_counter.pay_per("yield_create_byte", c["yield_create_byte"], nbytes)
+        if self._yield_data_id(yield_id) is not None:
+            return U64_MAX
+        self.gas_counter.prepay_gas(gas)
+        self._pay_gas_for_new_receipt(True, [True])
+        data_id = bytes(self.ext.new_data_id())
+        receipt = NewReceipt(receiver_id=self.context.current_account_id, is_yield=True,
+                             yield_data_id=data_id, yield_id=yield_id)
+        self.receipts.append(receipt)
+        idx = self._checked_push_promise(("r", len(self.receipts) - 1))
+        self._pay_action_base("function_call_base", True)
+        self._pay_action_per_byte("function_call_per_byte", nbytes, True)
+        if not (amount == 1 and self.balance == 0 and self.config.feature("one_yocto_on_promise")):
+            self._deduct_balance(amount)
+        try:
+            method_name = method.decode("utf-8")
+        except UnicodeDecodeError:
+            raise host_error("InvalidMethodName") from None
+        action = FunctionCall(method_name=method_name, args=bytes(args), gas=gas,
+                              deposit=amount, gas_weight=gas_weight)
+        receipt.actions.append(action)
+        if gas_weight > 0:
+            self.weighted.append((action, gas_weight))
+        self.yield_ids.add(data_id)
+        self.yield_id_map[yield_id] = data_id
+        return idx
+
+    def promise_yield_resume_with_yield_id(self, yield_id_len, yield_id_ptr, payload_len,
+                                           payload_ptr):
+        """promise_yield_resume by the caller-chosen id: 1 if this account has a pending yield
+        with that id (the payload is delivered to it), else 0."""
+        self._pay_base()
+        c = self.ext_costs
+        self._view_check("promise_yield_resume_with_yield_id")
+        self.gas_counter.pay_base("yield_resume_base", c["yield_resume_base"])
+        # nearcore charges the per-byte fee on the declared length, before reading
+        self.gas_counter.pay_per("yield_resume_byte", c["yield_resume_byte"], payload_len)
+        yield_id = self.get_vec(yield_id_ptr, yield_id_len)
+        payload = self.get_vec(payload_ptr, payload_len)
+        limit = self.limits["max_yield_payload_size"]
+        if len(payload) > limit:
+            raise host_error("YieldPayloadLength", length=len(payload), limit=limit)
+        if len(yield_id) != 32:
+            raise host_error("YieldIdMalformed")
+        data_id = self._yield_data_id(bytes(yield_id))
+        if data_id is None:
+            return 0
+        self.yield_resumes.append(YieldResume(data_id=data_id, payload=bytes(payload)))
+        return 1
+
     # ==================================================================== outcome
 
     def outcome(self, aborted: FunctionCallError | None = None) -> VMOutcome:
@@ -1204,4 +1293,5 @@ HOST_FUNCTIONS = [
     "promise_batch_action_add_key_with_function_call", "promise_batch_action_delete_key",
     "promise_batch_action_delete_account", "promise_set_refund_to", "promise_results_count",
     "promise_result", "promise_return", "promise_yield_create", "promise_yield_resume",
+    "promise_yield_create_with_id", "promise_yield_resume_with_yield_id",
 ]

@@ -456,6 +456,9 @@ def run_wasm(code, method_name: str, context: VMContext, storage: dict, ext,
 VERSIONED_HOST_FUNCTIONS = {
     "promise_set_refund_to": "deterministic_account_ids",  # NEP-616, protocol 82
     "refund_to_account_id": "deterministic_account_ids",
+    # YieldWithId, protocol 85 (snapshot 85 ``yield_with_id_host_fns: true``)
+    "promise_yield_create_with_id": "yield_with_id_host_fns",
+    "promise_yield_resume_with_yield_id": "yield_with_id_host_fns",
 }
 
 
