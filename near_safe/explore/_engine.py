@@ -7,7 +7,10 @@ choices available there (see ``_choices``):
   each of the configured ways (``_faults.py``);
 * while nothing is running, or while a call between contracts (or a callback waiting for one)
   is in flight, call any rule (arguments drawn from its strategies), also with attached gas at
-  the boundaries probed for that rule, and let the attacker replay an observed internal call.
+  the boundaries probed for that rule, and let the attacker replay an observed internal call;
+* with several shards (``Machine.shards``), while a receipt is pending: make one shard produce
+  no chunk for ``Settings.missing_blocks`` blocks (at most ``Settings.missing_chunks`` times
+  per schedule), so receipts to other shards - a callback, a refund - overtake its receipts.
 
 Refund receipts (predecessor ``system``) are delivered as part of the step before them: they
 are not decision points (what a user does while its own refund is in flight does not change
@@ -33,7 +36,15 @@ from ..errors import NearSafeError
 from ._faults import ANSWER_FAULTS, ANSWERS
 from ._machine import DEFAULT_GAS, TGAS
 from ._run import Run, Violation, applies
-from ._schedule import Attack, Call, Deliver, Drain, apply_step, check_runaway
+from ._schedule import (
+    Attack,
+    Call,
+    Deliver,
+    Drain,
+    SkipChunks,
+    apply_step,
+    check_runaway,
+)
 
 MAX_ATTACKS_PER_NODE = 1  # calls contracts made, replayed by the attacker
 MAX_REPLAYS_PER_NODE = 4  # calls users made, replayed against the attacker's contract
@@ -46,10 +57,11 @@ MAX_SNAPSHOTS = 20_000
 
 class Node:
     __slots__ = ("parent", "step", "calls", "steps", "snap", "choices", "children",
-                 "exhausted", "idle")
+                 "exhausted", "idle", "skips")
 
-    def __init__(self, parent, step, calls, steps):
+    def __init__(self, parent, step, calls, steps, skips=0):
         self.parent, self.step, self.calls, self.steps = parent, step, calls, steps
+        self.skips = skips  # SkipChunks steps on the path
         self.snap = None
         self.choices = ()
         self.children = {}
@@ -252,7 +264,8 @@ class Explorer:
         if self.current is not parent:
             self._goto(parent)
         calls = parent.calls + (1 if isinstance(choice, (Call, Attack)) else 0)
-        child = Node(parent, choice, calls, parent.steps)
+        child = Node(parent, choice, calls, parent.steps,
+                     parent.skips + isinstance(choice, SkipChunks))
         parent.children[choice] = child
         self.nodes += 1
         for kind in _kinds(choice):
@@ -316,6 +329,10 @@ class Explorer:
                         out += [Deliver(f) for f in picks]
                     elif applies(fault, nxt):
                         out.append(Deliver(fault))
+        if nxt is not None and node.skips < settings.missing_chunks:
+            out += [SkipChunks(shard, settings.missing_blocks)
+                    for shard in range(len(self.machine_cls.shards) + 1)
+                    if self.machine_cls.shards]
         if node.calls < settings.depth and (
                 nxt is None or run.rt.in_flight_cross_contract(run.upcoming())):
             out += self._rule_choices(node)
@@ -472,6 +489,8 @@ def _kinds(choice) -> tuple:
         return ("gas_variant" if choice.gas is not None else "call",)
     if isinstance(choice, Attack):
         return ("attack",)
+    if isinstance(choice, SkipChunks):
+        return ("missing_chunk",)
     return ("drain",)
 
 

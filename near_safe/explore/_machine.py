@@ -96,6 +96,9 @@ class Settings:
     large_bytes size of the result the opt-in ``large_result`` fault returns
     memo        reuse the outcome of a function call already run with the same code, method,
                 context and storage (see _faults.py; changes no result, only the time)
+    missing_chunks  with several shards (``Machine.shards``): how many times per schedule the
+                explorer may make one shard produce no chunk (0: never)
+    missing_blocks  how many blocks each such gap lasts (its receipts wait, other shards go on)
     """
 
     depth: int = 3
@@ -113,12 +116,18 @@ class Settings:
     time_limit: float | None = None
     large_bytes: int = 64 * 1024
     memo: bool = True
+    missing_chunks: int = 1
+    missing_blocks: int = 2
 
     def __post_init__(self):
-        for name in ("depth", "budget", "max_steps", "draws", "answers"):
+        for name in ("depth", "budget", "max_steps", "draws", "answers", "missing_blocks"):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise UsageError(f"Settings.{name}={value!r}: must be a positive int")
+        if not isinstance(self.missing_chunks, int) or isinstance(self.missing_chunks, bool) \
+                or self.missing_chunks < 0:
+            raise UsageError(f"Settings.missing_chunks={self.missing_chunks!r}: must be an int "
+                             ">= 0 (0: no shard ever misses a chunk)")
         unknown = [f for f in self.faults if f not in FAULTS + EXTRA_FAULTS + FAULT_KINDS]
         if unknown:
             raise UsageError(f"Settings.faults has unknown fault(s) {unknown!r}: use any of "
@@ -252,6 +261,11 @@ class Machine:
     mode       runtime mode, "wasm" (default) or "python"
     protocol   the NEAR protocol version the runtime models (None: the default, mainnet's;
                docs/protocol.md section 8)
+    shards     the shard layout's boundary accounts (``Config.shard_boundaries``, sorted; ()
+               is one shard, the default): with several shards, a receipt to another shard
+               arrives in a later block, and the explorer also tries schedules where a shard
+               produces no chunk for ``Settings.missing_blocks`` blocks (docs/explorer.md,
+               "Shards and missing chunks")
 
     Override ``setup(self, rt)`` to deploy contracts and call ``self.track(...)``; write rules
     with ``@rule`` and invariants with ``@invariant``.  Keep the system's state in the runtime,
@@ -268,6 +282,7 @@ class Machine:
     settings: Settings = Settings()
     mode: str = "wasm"
     protocol: int | None = None
+    shards: tuple = ()
 
     # --------------------------------------------------------------- set-up API
     def setup(self, rt) -> None:  # pragma: no cover - overridden

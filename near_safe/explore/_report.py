@@ -107,6 +107,10 @@ def _lines_for(did) -> list:
         if fault:
             return [f"run.step(fault={fault!r})  # {_next_text(nxt)} FAILS ({fault})"]
         return [f"run.step()  # {_next_text(nxt)}"]
+    if kind == "skip":
+        _, shard, blocks = did
+        return [(f"run.skip_chunks({shard}, {blocks})  # shard {shard} produces no chunk "
+                 f"for {blocks} block(s)")]
     if kind == "drain":
         return [f"run.step()  # {_next_text(n)}" for n in did[1]]
     return []

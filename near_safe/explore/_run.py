@@ -70,8 +70,10 @@ class Run:
         mode = getattr(machine_cls, "mode", "wasm")
         hostile = machine_cls.hostile_accounts() if settings.attacker else ()
         protocol = getattr(machine_cls, "protocol", None)  # None: the default version
-        config = Config(genesis_time_ns=GENESIS_TIME_NS) if protocol is None else \
-            Config.for_protocol(protocol, genesis_time_ns=GENESIS_TIME_NS)
+        shards = _shard_boundaries(machine_cls)
+        config = Config(genesis_time_ns=GENESIS_TIME_NS, shard_boundaries=shards) \
+            if protocol is None else Config.for_protocol(
+                protocol, genesis_time_ns=GENESIS_TIME_NS, shard_boundaries=shards)
         run.rt = FaultRuntime(mode=mode, large_bytes=settings.large_bytes, memo=settings.memo,
                               hostile=hostile, config=config)
         if not isinstance(machine_cls.users, dict) or not machine_cls.users:
@@ -190,6 +192,18 @@ class Run:
         if not outcome.is_refund:
             self.trace.append("receipt " + describe_receipt(outcome, fault))
         return outcome
+
+    def skip_chunks(self, shard: int, blocks: int = 1) -> None:
+        """Shard ``shard`` produces no chunk in the next ``blocks`` blocks (``rt.skip_chunks``):
+        its receipts wait while the other shards go on (docs/explorer.md, "Shards")."""
+        count = len(self.machine_cls.shards) + 1
+        if not isinstance(shard, int) or isinstance(shard, bool) or not 0 <= shard < count:
+            raise UsageError(f"skip_chunks({shard!r}): {self.machine_cls.__name__} has "
+                             f"{count} shard(s), 0 to {count - 1} (Machine.shards sets them)")
+        self._version += 1
+        self.rt.skip_chunks(shard, blocks)
+        self.trace.append(f"chunk   shard {shard} produces no chunk for {blocks} block(s) "
+                          f"(from block {self.rt.height + 1})")
 
     def finish(self):
         """Run every remaining receipt (no faults), checking invariants after each."""
@@ -417,6 +431,18 @@ class Run:
             lines.append(f"{account_id:<20} contract balance {fmt_near(before)} -> "
                          f"{fmt_near(after)} (gas rewards included)")
         return "\n".join(lines)
+
+
+def _shard_boundaries(machine_cls) -> tuple:
+    """``Machine.shards`` checked: sorted, distinct account-id strings."""
+    shards = getattr(machine_cls, "shards", ())
+    if not isinstance(shards, (tuple, list)) or not all(isinstance(s, str) and s
+                                                        for s in shards) \
+            or list(shards) != sorted(set(shards)):
+        raise UsageError(f"{machine_cls.__name__}.shards = {shards!r}: give the boundary "
+                         "accounts, sorted and distinct, e.g. shards = ('m',) for two shards "
+                         "(ids below 'm' on shard 0, the rest on shard 1); () is one shard")
+    return tuple(shards)
 
 
 def _call_invariant(spec, machine, rt):

@@ -6,6 +6,8 @@ A schedule is a list of steps, applied to a fresh system (users created, ``setup
   Attack(receiver, method, args)   the attacker account sends a call it saw a contract make
   Deliver(fault)            run the next receipt; ``fault`` makes an external call fail
   Drain()                   run everything left, without faults
+  SkipChunks(shard, blocks) shard ``shard`` produces no chunk in the next ``blocks`` blocks
+                            (``rt.skip_chunks``): its receipts wait while other shards go on
 
 Replaying a schedule is robust to the shrinker deleting steps: a Deliver with nothing to run
 does nothing, and a fault aimed at a receipt that is not an external call is dropped.  After
@@ -53,6 +55,15 @@ class Deliver:
 
 
 @dataclass(frozen=True)
+class SkipChunks:
+    shard: int
+    blocks: int
+
+    def describe(self) -> str:
+        return f"shard {self.shard} produces no chunk for {self.blocks} block(s)"
+
+
+@dataclass(frozen=True)
 class Drain:
     def describe(self) -> str:
         return "run the rest"
@@ -60,7 +71,8 @@ class Drain:
 
 def apply_step(run, step, rules: dict):
     """Apply one step to ``run``; returns what it did, for the printed test:
-    ('submit', [Submitted...]) or ('step', fault_or_None, NextReceipt) or ('noop',)."""
+    ('submit', [Submitted...]) or ('step', fault_or_None, NextReceipt) or
+    ('skip', shard, blocks) or ('noop',)."""
     if isinstance(step, Call):
         spec = rules[step.rule]
         return ("submit", run.call_rule(spec, dict(step.kwargs), step.gas))
@@ -81,6 +93,9 @@ def apply_step(run, step, rules: dict):
         fault = step.fault if step.fault and applies(step.fault, nxt) else None
         run.step(fault)
         return ("step", fault, nxt)
+    if isinstance(step, SkipChunks):
+        run.skip_chunks(step.shard, step.blocks)
+        return ("skip", step.shard, step.blocks)
     if isinstance(step, Drain):
         done = []
         while True:

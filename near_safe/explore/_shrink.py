@@ -7,13 +7,14 @@ breaks the same invariant.  Passes, simplest first:
 1. delete runs of 4, 3, 2 steps, then single steps (walking backwards);
 2. a failing delivery: no fault at all, else an earlier fault in FAULT_KINDS order;
 3. a rule call: default gas instead of a probed boundary;
-4. a rule argument: the simpler values its strategy proposes (user: the first user).
+4. a rule argument: the simpler values its strategy proposes (user: the first user);
+5. a missing chunk: a gap of one block instead of several.
 """
 
 from __future__ import annotations
 
 from ._machine import FAULT_KINDS
-from ._schedule import Attack, Call, Deliver, apply_step, check_runaway
+from ._schedule import Attack, Call, Deliver, SkipChunks, apply_step, check_runaway
 
 MAX_REPLAYS = 400
 
@@ -89,6 +90,8 @@ def shrink(explorer, schedule, violation):
 
 
 def _simpler(explorer, step):
+    if isinstance(step, SkipChunks) and step.blocks > 1:
+        yield SkipChunks(step.shard, 1)
     if isinstance(step, Deliver) and step.fault is not None:
         yield Deliver(None)
         for fault in FAULT_KINDS:
