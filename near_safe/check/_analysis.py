@@ -728,8 +728,11 @@ def ns118(m: Module):
                 if ledger is not None and None not in ledgers and ledger not in ledgers:
                     continue
             shown = ", ".join(sorted(x for x in ledgers if x)) or "a ledger"
+            # safe_call's events sit on its call; a promise builder's on its then("cb")
+            how = ("safe_call" if isinstance(evs[0].node, ast.Call)
+                   else "promise chain's settle(...)")
             yield ev.node, (f"line {ev.line}: callback '{f.name}' credits by hand and its "
-                            f"safe_call on line {evs[0].line} passes credit= ({shown}): the "
+                            f"{how} on line {evs[0].line} passes credit= ({shown}): the "
                             f"user is credited twice")
 
 

@@ -241,6 +241,12 @@ class Chain:
     deposit: ast.AST | None = None
     to_self: bool = False     # then-batch whose receiver is this contract
     account: ast.AST | None = None  # a batch's receiver
+    # near_safe's builders (ns_cc, ns_promise, ns_batch, ns_sent): nothing leaves until the
+    # chain ends in then/join/value, where the legs are emitted like safe_call's call
+    legs: tuple = ()          # (kind "call"/"transfer", node, method, amount, gas, account, args)
+    settle: dict | None = None  # .settle(...)'s options (name -> node)
+    cb_gas: ast.AST | None = None  # .gas(g) before then: the callback's static gas
+    call_gas: ast.AST | None = None  # CrossContract's gas= / .gas(g): each call's static gas
 
 
 @dataclass
@@ -1386,6 +1392,125 @@ class _FuncFacts(ast.NodeVisitor):
         self._transfer(emit, node, recv, self._arg(node, 0, "amount"))
         return recv
 
+    # -- near_safe's builders (contract/_promise.py): recorded until the chain ends, then
+    #    emitted as safe_call's call with the chain's settle(...) options
+    def _h_ns_cross_contract(self, node, emit, record):
+        a = functools.partial(self._p, node, "CrossContract")
+        return Chain("ns_cc", deposit=a("deposit"), account=a("account_id"),
+                     call_gas=a("gas"))
+
+    def _h_ns_create_batch(self, node, emit, record):
+        return Chain("ns_batch", account=self._p(node, "Promise.create_batch", "account_id"))
+
+    def _ns_legs(self, seq, record):
+        """The legs of a list/tuple of builder chains (None when one is not known)."""
+        if not isinstance(seq, (ast.List, ast.Tuple)):
+            return None
+        legs = ()
+        for elt in seq.elts:
+            c = self.chain_of(elt, record)
+            if c is None or c.type not in ("ns_promise", "ns_batch"):
+                return None
+            legs += c.legs
+        return legs
+
+    def _h_ns_all(self, node, emit, record):
+        legs = self._ns_legs(self._arg(node, 0, "promises"), record)
+        return Chain("ns_promise", legs=legs or ())
+
+    def _m_ns_cc_gas(self, node, emit, record, recv):
+        return replace(recv, call_gas=self._arg(node, 0, "amount"))
+
+    def _m_ns_cc_deposit(self, node, emit, record, recv):
+        return replace(recv, deposit=self._arg(node, 0, "amount"))
+
+    def _m_ns_cc_call(self, node, emit, record, recv):
+        self._kw_outputs(node, record)
+        leg = ("call", node, self._arg(node, 0, "method"), recv.deposit, recv.call_gas,
+               recv.account, None)
+        return Chain("ns_promise", legs=(leg,))
+
+    def _m_ns_cc_batch(self, node, emit, record, recv):
+        return Chain("ns_batch", account=recv.account, call_gas=recv.call_gas)
+
+    def _m_ns_transfer(self, node, emit, record, recv):
+        leg = ("transfer", node, None, self._arg(node, 0, "amount"), None, recv.account, None)
+        return replace(recv, legs=recv.legs + (leg,))
+
+    def _m_ns_function_call(self, node, emit, record, recv):
+        arg = self._arg
+        mnode, args, gas_node = arg(node, 0, "method"), arg(node, 1, "args"), arg(node, 3, "gas")
+        if record and args is not None:
+            self._emit(JsonOut, args, via="args")
+        if recv.to_self:  # batch.then(this account).function_call(cb, args, 0, gas)
+            return self._ns_end(node, emit, replace(recv, cb_gas=gas_node or recv.cb_gas),
+                                recv.legs, mnode, args)
+        leg = ("call", node, mnode, arg(node, 2, "amount"), gas_node or recv.call_gas,
+               recv.account, args)
+        return replace(recv, legs=recv.legs + (leg,))
+
+    def _m_ns_gas(self, node, emit, record, recv):
+        return replace(recv, cb_gas=self._arg(node, 0, "amount"))
+
+    def _m_ns_settle(self, node, emit, record, recv):
+        opts = {}
+        for pos, name in enumerate(("refund", "credit", "debit", "lock", "claimable",
+                                    "caller", "own_gas")):
+            v = self._arg(node, pos, name)
+            if v is not None and not (isinstance(v, ast.Constant)
+                                      and v.value in (None, 0, False)):
+                opts[name] = v
+        return replace(recv, settle=opts)
+
+    def _m_ns_then(self, node, emit, record, recv):
+        first = self._arg(node, 0, "method")
+        if recv.type == "ns_batch" and self._is_current(first):
+            return replace(recv, to_self=True)  # near-sdk-py's then(this account)
+        self._kw_outputs(node, record)
+        return self._ns_end(node, emit, recv, recv.legs, first, None)
+
+    def _m_ns_join(self, node, emit, record, recv):
+        others = self._ns_legs(self._arg(node, 0, "others"), record)
+        self._kw_outputs(node, record)
+        return self._ns_end(node, emit, recv, recv.legs + (others or ()),
+                            self._arg(node, 1, "callback"), None)
+
+    def _m_ns_value(self, node, emit, record, recv):
+        if recv.type == "ns_sent":
+            return recv
+        return self._ns_end(node, emit, recv, recv.legs, None, None)
+
+    def _ns_end(self, node, emit, recv, legs, then, then_args):
+        """The chain leaves here (then/join/value): each call as safe_call's, with the chain's
+        settle(...) options; transfers as transfers; the callback with its reserved gas."""
+        opts = dict(recv.settle or {})
+        if then is not None:
+            opts["then"] = then
+        # a finding points at the step's argument (the line of ``.call("m")``, ``.transfer(n)``,
+        # ``.then("cb")`` in a chain written over several lines), else at the step's call
+        for kind, lnode, mnode, amount, gas_node, account, args in legs:
+            if kind == "transfer":
+                self._transfer(emit, amount if amount is not None else lnode,
+                               Chain("ns_batch", account=account), amount)
+                continue
+            safe = dict(opts, receiver=account, function=mnode)
+            if amount is not None and not (isinstance(amount, ast.Constant)
+                                           and amount.value in (None, 0, False)):
+                safe["deposit"] = amount
+            safe = {k: v for k, v in safe.items() if v is not None}
+            refund = opts.get("refund")
+            self._call_ext(emit, mnode if mnode is not None else lnode, mnode, amount, gas_node,
+                           self.m.gas_consts.get("near_safe.EXTERNAL_GAS"),
+                           account=account, args=args, safe=safe,
+                           refund_managed=refund is not None and self._int(refund) != 0)
+        if then is not None:
+            gas_node = recv.cb_gas
+            gas = self._int(gas_node) if gas_node is not None else \
+                self.m.gas_consts.get("near_safe.CALLBACK_GAS")
+            self._callback(emit, then, then, gas, True, gas_node, args=then_args,
+                           safe=dict(opts))
+        return Chain("ns_sent")
+
 
 def _no_emit(*args, **kwargs):
     return None
@@ -1416,6 +1541,9 @@ _CALL_HANDLERS = {
     "near.promise_then": _F._h_promise_then,
     "near.promise_and": _F._h_promise_and,
     "near_safe.safe_call": _F._h_safe_call,
+    "near_safe.CrossContract": _F._h_ns_cross_contract,
+    "near_safe.Promise.create_batch": _F._h_ns_create_batch,
+    "near_safe.Promise.all": _F._h_ns_all,
     "near.promise_batch_create": _F._h_batch_create,
     "near.promise_batch_then": _F._h_batch_then,
     "near.promise_batch_action_function_call": _F._h_batch_function_call,
@@ -1436,4 +1564,17 @@ _METHOD_HANDLERS = {
     ("then_batch", "function_call"): _F._m_function_call,
     ("batch", "transfer"): _F._m_transfer, ("then_batch", "transfer"): _F._m_transfer,
 }
-_BATCH_TYPES = {"batch", "then_batch", "raw_batch", "raw_then_batch"}
+_METHOD_HANDLERS.update({
+    ("ns_cc", "gas"): _F._m_ns_cc_gas, ("ns_cc", "deposit"): _F._m_ns_cc_deposit,
+    ("ns_cc", "call"): _F._m_ns_cc_call, ("ns_cc", "batch"): _F._m_ns_cc_batch,
+    ("ns_batch", "transfer"): _F._m_ns_transfer,
+    ("ns_batch", "function_call"): _F._m_ns_function_call,
+})
+for _t in ("ns_promise", "ns_batch"):
+    _METHOD_HANDLERS.update({
+        (_t, "gas"): _F._m_ns_gas, (_t, "settle"): _F._m_ns_settle, (_t, "then"): _F._m_ns_then,
+        (_t, "join"): _F._m_ns_join, (_t, "value"): _F._m_ns_value})
+_METHOD_HANDLERS[("ns_sent", "value")] = _F._m_ns_value
+#: near_safe's builder types whose other methods (PromiseBatch's account actions) keep the chain
+_NS_KEEP = {"ns_batch"}
+_BATCH_TYPES = {"batch", "then_batch", "raw_batch", "raw_then_batch"} | _NS_KEEP
