@@ -656,7 +656,9 @@ def ns116(m: Module):
                 continue
             opts = [k for k in ("refund", "credit", "debit") if k in safe]
             if opts:
-                yield ev.node, (f"line {ev.line}: safe_call in callback '{f.name}' "
+                # safe_call's call sits on its call; a promise builder's on its .call("m")
+                how = "safe_call" if isinstance(ev.node, ast.Call) else "promise chain"
+                yield ev.node, (f"line {ev.line}: {how} in callback '{f.name}' "
                                 f"({', '.join(o + '=' for o in opts)}) has no caller= and the "
                                 f"callback settles no operation: the caller is the contract "
                                 f"itself, so the user's refund or credit goes to the contract")
