@@ -1,6 +1,6 @@
 """A builder that carries no NEAR and changes nothing may end with .value(): the answer is the
 method's result."""
-from near_safe import CrossContract, view, call
+from near_safe import CrossContract, call
 
 
 @call

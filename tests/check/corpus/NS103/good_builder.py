@@ -2,7 +2,16 @@
 callback, after the pool accepted it; a join and Promise.all settle once over all results."""
 import near
 
-from near_safe import ACCOUNT, CrossContract, Promise, call, callback, multi_callback, state, view
+from near_safe import (
+    ACCOUNT,
+    CrossContract,
+    Promise,
+    call,
+    callback,
+    multi_callback,
+    state,
+    view,
+)
 
 
 @call(payable=True)
