@@ -870,9 +870,19 @@ class VMLogic:
         self._pay_action_base("function_call_base", sir)
         self._pay_action_per_byte("function_call_per_byte", len(method) + len(args), sir)
         self.gas_counter.prepay_gas(gas)
+        self._deduct_attached(amount)
+        self._append_function_call(receipt, method, args, gas, amount, gas_weight)
+
+    def _deduct_attached(self, amount):
+        """Take a function call's attached ``amount`` from the balance - except, from protocol
+        85, exactly 1 yocto attached by an account with a zero balance, which is subsidised
+        (logic.rs skip_deduct, one_yocto_on_promise; docs/protocol.md 2.7)."""
         if not (amount == 1 and self.balance == 0 and self.config.feature("one_yocto_on_promise")):
-            self._deduct_balance(amount)  # else protocol 85+: the one yocto is subsidised
-            # (logic.rs skip_deduct, one_yocto_on_promise; docs/protocol.md 2.7)
+            self._deduct_balance(amount)
+
+    def _append_function_call(self, receipt, method, args, gas, amount, gas_weight):
+        """Append the FunctionCall action to ``receipt`` (an undecodable method name is
+        InvalidMethodName); with a gas weight it takes part in the unused-gas split."""
         try:
             method_name = method.decode("utf-8")
         except UnicodeDecodeError:
@@ -1021,15 +1031,7 @@ class VMLogic:
                              yield_data_id=data_id)
         self.receipts.append(receipt)
         idx = self._checked_push_promise(("r", len(self.receipts) - 1))
-        try:
-            method_name = method.decode("utf-8")
-        except UnicodeDecodeError:
-            raise host_error("InvalidMethodName") from None
-        action = FunctionCall(method_name=method_name, args=bytes(args), gas=gas, deposit=0,
-                              gas_weight=gas_weight)
-        receipt.actions.append(action)
-        if gas_weight > 0:
-            self.weighted.append((action, gas_weight))
+        self._append_function_call(receipt, method, args, gas, 0, gas_weight)
         self._pay_action_base("function_call_base", True)
         self._pay_action_per_byte("function_call_per_byte", nbytes, True)
         self.yield_ids.add(data_id)
@@ -1103,17 +1105,8 @@ class VMLogic:
         idx = self._checked_push_promise(("r", len(self.receipts) - 1))
         self._pay_action_base("function_call_base", True)
         self._pay_action_per_byte("function_call_per_byte", nbytes, True)
-        if not (amount == 1 and self.balance == 0 and self.config.feature("one_yocto_on_promise")):
-            self._deduct_balance(amount)
-        try:
-            method_name = method.decode("utf-8")
-        except UnicodeDecodeError:
-            raise host_error("InvalidMethodName") from None
-        action = FunctionCall(method_name=method_name, args=bytes(args), gas=gas,
-                              deposit=amount, gas_weight=gas_weight)
-        receipt.actions.append(action)
-        if gas_weight > 0:
-            self.weighted.append((action, gas_weight))
+        self._deduct_attached(amount)
+        self._append_function_call(receipt, method, args, gas, amount, gas_weight)
         self.yield_ids.add(data_id)
         self.yield_id_map[yield_id] = data_id
         return idx
