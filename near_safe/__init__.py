@@ -177,6 +177,24 @@ def _hex4(s, k, n):
     return v
 
 
+def _utf8(s, k, c, n):
+    """Index after the UTF-8 sequence whose lead byte ``c`` (> 127) is ``s[k - 1]``, or -1 when
+    it is not UTF-8 as CPython decodes it: no overlong forms, no encoded surrogates, nothing
+    above U+10FFFF (the first continuation byte's range depends on the lead byte).  Also
+    contract/_text.py's check of a non-JSON answer."""
+    if c < 0xC2 or c > 0xF4:  # a continuation byte, an overlong lead, or above U+10FFFF
+        return -1
+    m = 1 if c < 0xE0 else 2 if c < 0xF0 else 3  # continuation bytes
+    lo = 0xA0 if c == 0xE0 else 0x90 if c == 0xF0 else 0x80  # no overlong forms
+    hi = 0x9F if c == 0xED else 0x8F if c == 0xF4 else 0xBF  # no surrogates, <= U+10FFFF
+    if k + m > n or not lo <= s[k] <= hi:
+        return -1
+    for j in range(k + 1, k + m):
+        if s[j] & 0xC0 != 0x80:
+            return -1
+    return k + m
+
+
 def _string_check(s, k, n):
     """Index after the closing quote of the JSON string whose text starts at ``s[k]``, or -1
     when it is not JSON as CPython reads it: a raw control character, an escape other than
@@ -209,30 +227,10 @@ def _string_check(s, k, n):
                 return -1
         elif c < 32:
             return -1
-        elif c > 127:  # UTF-8: the first continuation byte's range depends on the lead byte
-            lo, hi = 0x80, 0xBF
-            if 0xC2 <= c <= 0xDF:
-                m = 1
-            elif 0xE0 <= c <= 0xEF:
-                m = 2
-                if c == 0xE0:
-                    lo = 0xA0  # no overlong forms
-                elif c == 0xED:
-                    hi = 0x9F  # no surrogates
-            elif 0xF0 <= c <= 0xF4:
-                m = 3
-                if c == 0xF0:
-                    lo = 0x90
-                elif c == 0xF4:
-                    hi = 0x8F  # nothing above U+10FFFF
-            else:
+        elif c > 127:
+            k = _utf8(s, k, c, n)
+            if k < 0:
                 return -1
-            if k + m > n or not lo <= s[k] <= hi:
-                return -1
-            for k in range(k + 1, k + m):
-                if s[k] & 0xC0 != 0x80:
-                    return -1
-            k += 1
     return -1
 
 
@@ -742,10 +740,15 @@ def __getattr__(name):
         from .contract import _sdk
 
         return getattr(_sdk, name)
-    if name in ("Storage", "Log", "ContractPanic", "ONE_NEAR", "ONE_TGAS"):
+    if name in ("Storage", "Log", "ContractPanic", "ONE_NEAR", "ONE_TGAS", "Context"):
         from .contract import _sdk_extra
 
         return getattr(_sdk_extra, name)
+    if name in ("LookupMap", "UnorderedMap", "IterableMap", "Vector", "LookupSet", "UnorderedSet",
+                "IterableSet", "TreeMap"):  # near-sdk-py's collections, near_safe's storage
+        from .contract import _collections
+
+        return getattr(_collections, name)
     # near-sdk-py's promise builders (contract/_promise.py): the names are small stand-ins that
     # load the builders when a chain is built, so importing them costs a contract's other
     # methods (callbacks, views) nothing (bench/bench_promises.py)

@@ -88,7 +88,7 @@ def near_safe_contract_files() -> list[str]:
 # that load them: frozen only into a contract that uses one of those names (each frozen byte
 # costs every call its loading gas, docs/gas-model.md).  _route routes near-sdk-py's
 # collections in callbacks: frozen when near_sdk_py is.
-_SDK_EXTRA = frozenset({"Storage", "Log", "ContractPanic", "ONE_NEAR", "ONE_TGAS"})
+_SDK_EXTRA = frozenset({"Storage", "Log", "ContractPanic", "ONE_NEAR", "ONE_TGAS", "Context"})
 ON_DEMAND_FILES = {
     "contract/_sdk.py": frozenset({"Contract", "StorageError", "AccessDenied", "InvalidInput"})
     | _SDK_EXTRA,  # _sdk_extra imports _sdk

@@ -46,24 +46,31 @@ class Storage:
         return _state.has(key)
 
 
+def _context(name):
+    return staticmethod(lambda: getattr(near, name)())
+
+
+class Context:
+    """near-sdk-py's ``Context``: the call's context as static methods."""
+
+
+for _name in ("current_account_id", "predecessor_account_id", "signer_account_id",
+              "attached_deposit", "prepaid_gas", "used_gas", "block_height", "block_timestamp",
+              "epoch_height"):
+    setattr(Context, _name, _context(_name))
+
+
+def _prefixed(prefix):
+    return staticmethod(lambda message: near.log_utf8(prefix + str(message)))
+
+
 class Log:
     """near-sdk-py's ``Log``: prefixed log lines and NEP-297 events."""
 
-    @staticmethod
-    def info(message):
-        near.log_utf8("INFO: " + str(message))
-
-    @staticmethod
-    def warning(message):
-        near.log_utf8("WARNING: " + str(message))
-
-    @staticmethod
-    def error(message):
-        near.log_utf8("ERROR: " + str(message))
-
-    @staticmethod
-    def debug(message):
-        near.log_utf8("DEBUG: " + str(message))
+    info = _prefixed("INFO: ")
+    warning = _prefixed("WARNING: ")
+    error = _prefixed("ERROR: ")
+    debug = _prefixed("DEBUG: ")
 
     @staticmethod
     def event(event_type, data, standard="nep171", version="1.0.0"):
