@@ -105,6 +105,8 @@ def _identifiers(tree: ast.Module) -> set[str]:
             names.add(node.id)
         elif isinstance(node, ast.Attribute):
             names.add(node.attr)
+    "contract/_collections.py": frozenset({"LookupMap", "UnorderedMap", "IterableMap", "Vector",
+                                           "LookupSet", "UnorderedSet", "IterableSet", "TreeMap"}),
         elif isinstance(node, ast.alias):
             names.add(node.name.rpartition(".")[2])
     return names
