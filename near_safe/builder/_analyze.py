@@ -94,6 +94,8 @@ ON_DEMAND_FILES = {
     | _SDK_EXTRA,  # _sdk_extra imports _sdk
     "contract/_sdk_extra.py": _SDK_EXTRA,
     "contract/_route.py": frozenset(),  # when near_sdk_py is frozen (its collections)
+    "contract/_collections.py": frozenset({"LookupMap", "UnorderedMap", "IterableMap", "Vector",
+                                           "LookupSet", "UnorderedSet", "IterableSet", "TreeMap"}),
 }
 
 
@@ -105,8 +107,6 @@ def _identifiers(tree: ast.Module) -> set[str]:
             names.add(node.id)
         elif isinstance(node, ast.Attribute):
             names.add(node.attr)
-    "contract/_collections.py": frozenset({"LookupMap", "UnorderedMap", "IterableMap", "Vector",
-                                           "LookupSet", "UnorderedSet", "IterableSet", "TreeMap"}),
         elif isinstance(node, ast.alias):
             names.add(node.name.rpartition(".")[2])
     return names
