@@ -10,8 +10,7 @@ This contract demonstrates complex Promise patterns with batch operations:
 
 from typing import Optional
 
-from near_safe import ONE_NEAR, ONE_TGAS, Log, Storage, call, view
-from near_sdk_py import Context  # gap: near_safe has no Context (docs/porting.md)
+from near_safe import ONE_NEAR, ONE_TGAS, Context, Log, Storage, call, view
 from near_safe import Promise, PromiseResult, callback
 
 

@@ -7,8 +7,7 @@ This contract includes methods to test:
 3. Callback access from another contract (should fail)
 """
 
-from near_safe import ONE_TGAS, Log, Storage, call, view
-from near_sdk_py import Context  # gap: near_safe has no Context (docs/porting.md)
+from near_safe import ONE_TGAS, Context, Log, Storage, call, view
 from near_safe import CrossContract, PromiseResult, callback
 
 

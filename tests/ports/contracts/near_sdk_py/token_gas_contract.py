@@ -9,8 +9,7 @@ This contract demonstrates how to:
 
 from typing import Optional
 
-from near_safe import ONE_TGAS, Log, Storage, call, view
-from near_sdk_py import Context  # gap: near_safe has no Context (docs/porting.md)
+from near_safe import ONE_TGAS, Context, Log, Storage, call, view
 from near_safe import CrossContract, PromiseResult, callback
 
 

@@ -1,5 +1,5 @@
 from near_safe import call, view
-from near_sdk_py.collections import UnorderedMap
+from near_safe import UnorderedMap
 from near_safe import Contract
 
 

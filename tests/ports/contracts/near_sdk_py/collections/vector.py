@@ -1,5 +1,5 @@
 from near_safe import call, view
-from near_sdk_py.collections import Vector
+from near_safe import Vector
 from near_safe import Contract
 
 
