@@ -4,7 +4,7 @@ Units (NEAR, TGAS) live in ``near_safe/_units.py`` and are re-exported here.  Th
 nearc are those of its ``analyzer.py`` (``find_exports``, ``validate_export_names``; the same
 sets in nearc 0.8.8 and 0.10.0): ``tests/runtime/test_facts.py`` reads them from the installed
 nearc and fails if a copy of any of them comes back elsewhere on the CPython side.  The
-contract side (``near_safe/__init__.py``, ``near_safe/contract/``) does not import this module:
+contract side (``near_safe/_root.py``, ``near_safe/contract/``) does not import this module:
 it is frozen into every Wasm, where each import costs gas on every call.  CPython only, standard library only.
 """
 

@@ -1,10 +1,9 @@
-"""near_safe: NEAR's safe cross-contract patterns by construction, for Python contracts.
+"""near_safe's contract-side root: NEAR's safe cross-contract patterns by construction.
 
-This package root is the *contract side*: it is frozen into every contract's Wasm and runs under
-MicroPython, so it must stay small and MicroPython-safe (see docs/architecture.md).  The CPython
-tooling lives in subpackages that are never frozen: ``near_safe.testing`` (embedded runtime,
-pytest plugin), ``near_safe.builder`` (Wasm build and cache), ``near_safe.check`` (checker) and
-``near_safe.cli``.
+The builder freezes this file into every contract's Wasm *as* ``near_safe/__init__.py``, where
+it runs under MicroPython on every call, so it must stay small and MicroPython-safe (see
+docs/architecture.md).  Under CPython, ``near_safe/__init__.py`` is a front door that imports
+this module on the first use of one of its names, so importing a tool never runs it.
 
 Why the safety API lives in this one file (docs/safety.md is the user guide): MicroPython runs
 the whole import on EVERY call, and each module-level name costs about 3-5 Ggas to bind (a
@@ -33,8 +32,6 @@ else:
 from .contract import _state as state
 from .contract._state import ContractError, assert_unlocked, is_locked, require
 from .contract._state import Promise as _Promise  # near_safe.Promise: the builder, below
-
-__version__ = "0.1.0"
 
 # --- constants ---------------------------------------------------------------------------------
 
@@ -789,7 +786,7 @@ def __getattr__(name):
 
 if _EAGER:  # MicroPython ignores __all__: not built on chain
     __all__ = [
-        "ACCOUNT", "AMOUNT", "ANY", "AccessDenied", "BOOL", "CALLBACK_GAS", "Contract",
+        "ACCOUNT", "AMOUNT", "ANY", "AccessDenied", "BOOL", "CALLBACK_GAS", "Context", "Contract",
         "ContractError", "ContractPanic", "CrossContract", "DICT", "EXTERNAL_GAS", "INT",
         "InvalidInput", "LIST", "Log", "MAX_RESULT", "MisuseError", "ONE_NEAR", "ONE_TGAS",
         "OWN_GAS", "Promise", "PromiseBatch", "PromiseResult", "REFUND_GAS", "STR", "Storage",

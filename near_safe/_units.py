@@ -2,7 +2,7 @@
 
 The simulator (``near_safe.testing``, which re-exports them), the explorer, the checker, the
 near-pytest backend and the CLI take NEAR and TGAS from here.  The contract side
-(``near_safe/__init__.py``, frozen into every Wasm) keeps its own literal ``TGAS``: every import
+(``near_safe/_root.py``, frozen into every Wasm) keeps its own literal ``TGAS``: every import
 is paid in gas on every call there, so it does not import this module;
 ``tests/runtime/test_units.py`` checks that the two agree.  Protocol parameters (fees, limits,
 the gas price) are not units: they live in ``near_safe/testing/params.py``.  CPython only.

@@ -28,8 +28,8 @@ failures (with the tail of the compiler output).
 
 What is frozen: the contract, the local modules it imports (transitively; never other files of
 its folder), installed pure-Python packages it imports (near_sdk_py, ...), nearc's default
-micropython-lib stdlib and typing stubs, and - if imported - ``near_safe/__init__.py`` and
-``near_safe/contract/*.py`` only: the rest of near_safe is CPython-only.
+micropython-lib stdlib and typing stubs, and - if imported - ``near_safe/_root.py`` (as
+``near_safe/__init__.py``) and ``near_safe/contract/*.py`` only: the rest of near_safe is CPython-only.
 """
 
 from ._build import BuildResult, build, build_contract, build_count, cache_key, prune

@@ -75,6 +75,17 @@ def near_safe_root() -> Path:
     return Path(near_safe.__file__).resolve().parent
 
 
+# The contract side's root is frozen as near_safe/__init__.py (the name file lists, cache keys,
+# manifests and tracebacks use) from this source; near_safe/__init__.py itself is the CPython
+# side's front door (it loads the root lazily) and is never frozen.
+CONTRACT_ROOT = "_root.py"
+
+
+def contract_source(rel: str) -> Path:
+    """The source file of the contract-side file frozen as ``near_safe/<rel>``."""
+    return near_safe_root() / (CONTRACT_ROOT if rel == "__init__.py" else rel)
+
+
 def near_safe_contract_files() -> list[str]:
     """The near_safe files allowed in a Wasm, relative to the package folder, sorted:
     ``__init__.py`` and ``contract/*.py`` - exactly those."""
@@ -531,7 +542,7 @@ def plan_build(contract: Path) -> Plan:
 def _add_near_safe_dependencies(plan: Plan, ns_root: Path) -> None:
     """near_safe's contract side imports near_sdk_py (and maybe more): freeze those too."""
     for rel in plan.near_safe_files:
-        file = ns_root / rel
+        file = contract_source(rel)
         data = file.read_bytes()
         plan.near_safe_sources[rel] = data
         tree = parse_source(file, data.decode("utf-8"))

@@ -97,7 +97,7 @@ def _site_package_files(location: Path) -> list[Path]:
     return [location]
 
 
-CHECKS_VERSION = "decorator-misuse-3-flows-claim-export"
+CHECKS_VERSION = "decorator-misuse-4-star-import"  # staged_source writes the Wasm's source too
 
 
 @dataclass
@@ -120,8 +120,7 @@ def take_snapshot(plan: _analyze.Plan) -> Snapshot:
              for t, real in plan.local_modules.items()}
     ns: dict[str, bytes] = {}
     if plan.near_safe_files:
-        root = _analyze.near_safe_root()
-        ns = {rel: plan.near_safe_sources.get(rel) or (root / rel).read_bytes()
+        ns = {rel: plan.near_safe_sources.get(rel) or _analyze.contract_source(rel).read_bytes()
               for rel in plan.near_safe_files}
     packages = {}
     for name, location in sorted(plan.packages.items()):

@@ -39,8 +39,9 @@ from pathlib import Path
 import near_safe as _contract_side
 
 from ..errors import BuildError
+from ._analyze import contract_source
 
-# The decorators' own tables (near_safe/__init__.py; importing it under CPython runs no contract
+# The decorators' own tables (near_safe/_root.py; importing it under CPython runs no contract
 # code and installs nothing): one source for the run-time check and this build-time one.
 ALLOWED = _contract_side._ALLOWED
 HINT = _contract_side._HINT
@@ -647,9 +648,41 @@ def _annotation_spans(tree: ast.Module, source: str) -> list[tuple[int, int, str
     return spans
 
 
+def lazy_root_names() -> frozenset[str]:
+    """The names the contract-side root serves from its ``__getattr__`` (``Contract``,
+    ``CrossContract``, ...: loaded on demand), read from its source: the names its
+    ``__getattr__`` compares ``name`` with."""
+    tree = ast.parse(contract_source("__init__.py").read_text(encoding="utf-8"))
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "__getattr__")
+    names = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
+            for c in node.comparators:
+                for k in (c.elts if isinstance(c, ast.Tuple) else [c]):
+                    if isinstance(k, ast.Constant) and type(k.value) is str:
+                        names.add(k.value)
+    return frozenset(names)
+
+
+def _star_import_edits(tree: ast.Module) -> list[tuple[int, int, str, int, int]]:
+    """``from near_safe import *`` binds no name the root loads on demand in the Wasm
+    (MicroPython's star import copies the module's dict; CPython's follows ``__all__``): after
+    each such import, on its own line, import by name those of them the module uses."""
+    stars = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "near_safe"
+             and not n.level and n.names[0].name == "*"]
+    if not stars:
+        return []
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} & lazy_root_names()
+    if not used:
+        return []
+    text = "; from near_safe import " + ", ".join(sorted(used))
+    return [(n.end_lineno, n.end_col_offset, text, n.end_lineno, n.end_col_offset) for n in stars]
+
+
 def staged_source(source: str, path, blank_annotations: bool = False) -> str:
     """The contract source the Wasm is built from and CPython mode runs: every annotated
-    near_safe method without ``args=`` gets the ``args=`` its annotations give.  With
+    near_safe method without ``args=`` gets the ``args=`` its annotations give, and a
+    ``from near_safe import *`` the on-demand names the module uses (_star_import_edits).  With
     ``blank_annotations`` (CPython mode) the annotations themselves are blanked: MicroPython
     never evaluates them, CPython would (at def time).  The Wasm build keeps them, for
     nearc's ABI, which reads them.  Line numbers are kept.  Raises BuildError for an annotation near_safe has no kind for, or
@@ -660,6 +693,7 @@ def staged_source(source: str, path, blank_annotations: bool = False) -> str:
     walk = _Walk(exports=False, lenient=True)
     _check_defs(tree.body, _Names(), path, [], walk)
     edits = [(line, col, text, line, col) for line, col, text in walk.edits]
+    edits += _star_import_edits(tree)
     if blank_annotations:
         edits += _annotation_spans(tree, source)
     staged = _edit(source, edits) if edits else source

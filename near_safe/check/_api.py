@@ -36,7 +36,7 @@ def safe_call_params() -> dict:
     when only by keyword. The public ``near_safe.safe_call`` gives the positions; when it
     forwards ``**options`` to ``near_safe.contract._promise.safe_call`` the keywords are that
     function's parameters."""
-    public = _function(_ROOT / "__init__.py", "safe_call")
+    public = _function(_ROOT / "_root.py", "safe_call")  # the contract side's root
     inner = _function(_ROOT / "contract" / "_promise.py", "safe_call")
     if public is None:
         public = inner

@@ -74,7 +74,7 @@ def near_safe_constants() -> dict:
     """Integer constants of near_safe's contract side, read statically (never imported: that
     code is written for MicroPython), e.g. its measured reserved callback gas."""
     root = Path(__file__).resolve().parent.parent
-    files = [root / "__init__.py", *sorted((root / "contract").glob("*.py"))]
+    files = [root / "_root.py", *sorted((root / "contract").glob("*.py"))]  # the contract side
     out = {}
     for f in files:
         try:

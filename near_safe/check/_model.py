@@ -337,7 +337,7 @@ def _last_name(node) -> str | None:
     return None
 
 
-# near_safe's argument kinds by constant name (near_safe/__init__.py: INT = "int", ...)
+# near_safe's argument kinds by constant name (near_safe/_root.py: INT = "int", ...)
 NEAR_SAFE_KINDS = {"INT": "int", "STR": "str", "BOOL": "bool", "AMOUNT": "amount",
                    "ACCOUNT": "account", "LIST": "list", "DICT": "dict", "ANY": "any"}
 

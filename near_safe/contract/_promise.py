@@ -37,7 +37,7 @@ names).  What differs from near-sdk-py, so that the form is safe by construction
   (near-sdk-py's way to chain a callback after a batch) means the same;
 * ``Promise.gas(g)`` before ``then`` is the callback's static gas (near-sdk-py: the gas of what
   is chained next); the callback's default is CALLBACK_GAS, not the call's gas.
-``near_safe.Promise`` / ``CrossContract`` are small stand-ins in near_safe/__init__.py that
+``near_safe.Promise`` / ``CrossContract`` are small stand-ins in near_safe/_root.py (the contract-side root) that
 load this module only when a chain is built.
 """
 
@@ -211,7 +211,7 @@ def _misuse(what):
 class Promise(_state.Promise):
     """A chain of calls not sent yet (``index`` None); after ``then`` / ``join`` / ``value``
     the sent promise to return from the method.  ``near_safe.Promise`` is a stand-in with
-    near-sdk-py's ``Promise.create_batch`` and ``Promise.all`` (near_safe/__init__.py)."""
+    near-sdk-py's ``Promise.create_batch`` and ``Promise.all`` (near_safe/_root.py)."""
 
     def __init__(self, legs):
         self.index = None

@@ -59,7 +59,7 @@ def cpython_side_sources():
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
         # the contract side is frozen into the Wasm and may not import _facts; _facts is the home
-        if rel in ("__init__.py", "_facts.py") or rel.startswith(("contract/", "_templates/",
+        if rel in ("_root.py", "_facts.py") or rel.startswith(("contract/", "_templates/",
                                                                    "_examples/")):
             continue
         yield rel, ast.parse(path.read_text())

@@ -299,7 +299,7 @@ class _SharedModuleState:
     objects, and the state of other installed packages a contract imports."""
 
     _PACKAGES = ("near_sdk_py", "near_safe.contract")
-    _MODULES = ("near_safe",)
+    _MODULES = ("near_safe._root",)  # the contract side's root (near_safe/__init__.py in the Wasm)
     _CONTAINERS = (dict, list, set, bytearray)
     _SKIP = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
 
@@ -307,6 +307,8 @@ class _SharedModuleState:
         import importlib
         import pkgutil
 
+        for name in self._MODULES:
+            importlib.import_module(name)
         for package in self._PACKAGES:
             module = importlib.import_module(package)
             for info in pkgutil.walk_packages(module.__path__, package + "."):

@@ -118,8 +118,11 @@ def _frozen_source_name(filename: str, module_name, contract) -> str | None:
         return None
     if filename.startswith(os.path.join(_NEAR_SAFE_DIR, "")):
         rel = filename[len(_NEAR_SAFE_DIR) + 1:].replace(os.sep, "/")
-        # only the contract side is frozen into the Wasm (docs/architecture.md)
-        return "near_safe/" + rel if rel == "__init__.py" or rel.startswith("contract/") else None
+        # only the contract side is frozen into the Wasm (docs/architecture.md), its root as
+        # near_safe/__init__.py
+        if rel == "_root.py":
+            return "near_safe/__init__.py"
+        return "near_safe/" + rel if rel.startswith("contract/") else None
     real = os.path.realpath(filename)
     if real.startswith(_STDLIB_DIRS) and "-packages" + os.sep not in real:
         return None
