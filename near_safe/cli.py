@@ -16,16 +16,16 @@ import sys
 from .errors import UsageError
 
 # name -> (module, one-line help)
-SUBCOMMANDS = {
-    "build": ("near_safe.builder._cli", "compile a contract to Wasm (cached)"),
-    "check": ("near_safe.check._cli", "find unsafe cross-contract patterns in contracts"),
-    "demo": ("near_safe._demo", "run the demo on the embedded NEAR runtime"),
-    "deploy": ("near_safe.deploy._cli", "deploy and initialize a contract in one transaction"),
-    "docs": ("near_safe.docs_cli", "read near_safe's documentation (installed with it)"),
-    "explore": ("near_safe.explore._cli", "explore interleavings and failures of a contract folder"),
-    "new": ("near_safe.templates_cli", "create a new project from the near_safe template"),
-    "node": ("near_safe.node._cli", "run a local NEAR node (JSON-RPC) on the embedded runtime"),
-}
+SUBCOMMANDS = dict(
+    build=("near_safe.builder._cli", "compile a contract to Wasm (cached)"),
+    check=("near_safe.check._cli", "find unsafe cross-contract patterns in contracts"),
+    demo=("near_safe._demo", "run the demo on the embedded NEAR runtime"),
+    deploy=("near_safe.deploy._cli", "deploy and initialize a contract in one transaction"),
+    docs=("near_safe.docs_cli", "read near_safe's documentation (installed with it)"),
+    explore=("near_safe.explore._cli", "explore interleavings and failures of a contract folder"),
+    new=("near_safe.templates_cli", "create a new project from the near_safe template"),
+    node=("near_safe.node._cli", "run a local NEAR node (JSON-RPC) on the embedded runtime"),
+)
 
 
 def _version() -> str:

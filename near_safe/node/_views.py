@@ -135,10 +135,9 @@ _ACTIONS_VALIDATION_FIELDS = {
     "TotalPrepaidGasExceeded": ("total_prepaid_gas", "limit"),
     "TotalNumberOfActionsExceeded": ("total_number_of_actions", "limit"),
     "AddKeyMethodNamesNumberOfBytesExceeded": ("total_number_of_bytes", "limit"),
-    "AddKeyMethodNameLengthExceeded": ("length", "limit"),
     "ContractSizeExceeded": ("size", "limit"),
-    "FunctionCallMethodNameLengthExceeded": ("length", "limit"),
-    "FunctionCallArgumentsLengthExceeded": ("length", "limit"),
+    **dict.fromkeys(("AddKeyMethodNameLengthExceeded", "FunctionCallMethodNameLengthExceeded",
+                     "FunctionCallArgumentsLengthExceeded"), ("length", "limit")),
 }
 
 

@@ -244,11 +244,9 @@ class NearHost:
         data = _str_or_bytes_data(msg)
         self._logic.log_utf8(len(data), self._mem.put(data))
 
-    def log(self, msg, /):
-        # modnear.c binds near.log to its own C function (near_log_obj, beside near_log_utf8_obj)
-        # with the same body; kept as its own method so the table mirrors the C one
-        data = _str_or_bytes_data(msg)
-        self._logic.log_utf8(len(data), self._mem.put(data))
+    # modnear.c binds near.log to its own C function (near_log_obj), whose body is
+    # near_log_utf8_obj's
+    log = log_utf8
 
     def log_utf16(self, msg, /):
         data = _bytes_data(msg)
