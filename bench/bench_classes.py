@@ -39,7 +39,8 @@ GAS = 100 * TGAS
 
 
 def baseline_root(tmp: Path) -> Path:
-    """near_safe's contract-side files at BASELINE, in a folder named near_safe."""
+    """near_safe's contract-side files at BASELINE, in a folder named near_safe (the root, then
+    near_safe/__init__.py, as the builder reads it now: _analyze.CONTRACT_ROOT)."""
     root = tmp / "baseline" / "near_safe"
     (root / "contract").mkdir(parents=True)
     listing = subprocess.run(["git", "ls-tree", "--name-only", f"{BASELINE}:near_safe/contract"],
@@ -48,7 +49,8 @@ def baseline_root(tmp: Path) -> Path:
     for rel in files:
         data = subprocess.run(["git", "show", f"{BASELINE}:near_safe/{rel}"], cwd=ROOT,
                               capture_output=True, check=True).stdout
-        (root / rel).write_bytes(data)
+        # the root was near_safe/__init__.py then; the builder reads it from CONTRACT_ROOT now
+        (root / (_analyze.CONTRACT_ROOT if rel == "__init__.py" else rel)).write_bytes(data)
     return root
 
 
@@ -69,8 +71,8 @@ def current_root(tmp: Path, name: str, edit=None) -> Path:
     root = tmp / name / "near_safe"
     (root / "contract").mkdir(parents=True)
     here = ROOT / "near_safe"
-    text = (here / "__init__.py").read_text()
-    (root / "__init__.py").write_text(edit(text) if edit else text)
+    text = (here / _analyze.CONTRACT_ROOT).read_text()
+    (root / _analyze.CONTRACT_ROOT).write_text(edit(text) if edit else text)
     for f in (here / "contract").glob("*.py"):
         (root / "contract" / f.name).write_bytes(f.read_bytes())
     return root
