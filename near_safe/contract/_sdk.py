@@ -29,22 +29,30 @@ from . import _state
 from ._state import ContractError
 
 
-class StorageError(ContractError):
-    """near-sdk-py's names for its errors: raising one panics with its message."""
+class _Named(ContractError):
+    """near-sdk-py's errors panic as its wrapper makes them: ``AccessDenied: <message>``
+    (near_safe's ContractError and near-sdk-py's ContractPanic: the message alone)."""
+
+    def __str__(self):
+        return type(self).__name__ + ": " + (str(self.args[0]) if self.args else "")
 
 
-class AccessDenied(ContractError):
+class StorageError(_Named):
     pass
 
 
-class InvalidInput(ContractError):
+class AccessDenied(_Named):
+    pass
+
+
+class InvalidInput(_Named):
     pass
 
 
 def _key(key):
     """A key the contract may write: near_safe's own records are not the contract's to forge."""
     if key.startswith("_ns:"):
-        raise StorageError("Method " + _state.method + ": storage key " + key
+        raise ContractError("Method " + _state.method + ": storage key " + key
                            + " is reserved by near_safe")
     return key
 
