@@ -46,7 +46,14 @@ def _enc(value):
 
 
 def _dec(raw):
-    return eval(raw.decode(), {})
+    """``eval`` of the stored text (as MicroPython's pickle.loads), with the common cases read
+    directly: an ``eval`` costs about 170 Ggas, these about 5."""
+    s = raw.decode()
+    if len(s) > 1 and s[0] == "'" and s[-1] == "'" and "\\" not in s:
+        return s[1:-1]  # repr of a str: no ' inside unless escaped
+    if s.isdigit():
+        return int(s)
+    return eval(s, {})
 
 
 class _Collection:
@@ -70,7 +77,13 @@ class _Collection:
 
     def _len(self):
         raw = _state.read(self._meta)
-        return 0 if raw is None else int(_dec(raw).get("length", 0))
+        if raw is None:
+            return 0
+        i = raw.find(b"'length': ") + 10  # the dict's text, read without eval
+        if i < 10:
+            return int(_dec(raw).get("length", 0))
+        j = raw.find(b",", i)
+        return int(raw[i:j if j > 0 else raw.find(b"}", i)])
 
     def _set_len(self, n):
         _state.write(self._meta, "{'type': '" + self._type + "', 'length': " + str(n)
