@@ -107,6 +107,8 @@ ON_DEMAND_FILES = {
     "contract/_route.py": frozenset(),  # when near_sdk_py is frozen (its collections)
     "contract/_collections.py": frozenset({"LookupMap", "UnorderedMap", "IterableMap", "Vector",
                                            "LookupSet", "UnorderedSet", "IterableSet", "TreeMap"}),
+    "contract/_iterable.py": frozenset({"UnorderedMap", "IterableMap", "UnorderedSet",
+                                        "IterableSet", "TreeMap"}),  # loaded by _collections
 }
 
 

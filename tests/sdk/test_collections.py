@@ -24,6 +24,7 @@ from near_safe.testing import NEAR, TGAS, Runtime
 
 CONTRACTS = Path(__file__).parent / "contracts"
 DRIVER = CONTRACTS / "collections_driver.py"
+PORTS = Path(__file__).parents[1] / "ports" / "contracts" / "near_sdk_py" / "collections"
 GAS = 300 * TGAS
 NAMES = ("LookupMap", "UnorderedMap", "IterableMap", "Vector", "LookupSet", "UnorderedSet",
          "IterableSet", "TreeMap")
@@ -52,7 +53,7 @@ class World:
         for k, v in self.raw().items():
             if k.startswith(head):
                 if impl == "sdk" and self.mode == "python":
-                    out[k[len(head):]] = pickle.loads(v)  # noqa: S301  our own test data
+                    out[k[len(head):]] = pickle.loads(v)  # our own test data
                 else:
                     out[k[len(head):]] = ast.literal_eval(v.decode())
         return out
@@ -308,7 +309,8 @@ def test_near_sdk_py_lets_a_key_overwrite_the_length(world):
 
 
 @pytest.mark.parametrize("kind, prefix, steps, error", [
-    ("Vector", "v", [["append", 1], ["getitem", "0"]], "failed: TypeError: Vector index must be int"),
+    ("Vector", "v", [["append", 1], ["getitem", "0"]],
+     "failed: TypeError: Vector index must be int"),
     ("Vector", "v", [["append", 1], ["setitem", "0", 2]],
      "failed: TypeError: Vector index must be int"),
     ("Vector", "v", [["append", 1], ["setinf", 0]], "cannot be stored in a collection"),
@@ -339,8 +341,26 @@ def test_the_names_come_from_near_safe():
 
 
 def test_the_collections_are_frozen_only_into_contracts_that_name_them():
-    def frozen(name):
-        return "contract/_collections.py" in plan_build(CONTRACTS / name).near_safe_files
+    def frozen(path):
+        files = set(plan_build(path).near_safe_files)
+        return {f for f in ("contract/_collections.py", "contract/_iterable.py") if f in files}
 
-    assert frozen("collections_driver.py")
-    assert not frozen("plain.py") and not frozen("greeter.py")
+    both = {"contract/_collections.py", "contract/_iterable.py"}
+    assert frozen(DRIVER) == both
+    assert frozen(PORTS / "unordered_set.py") == both
+    assert frozen(PORTS / "vector.py") == {"contract/_collections.py"}
+    assert frozen(CONTRACTS / "plain.py") == set() and frozen(CONTRACTS / "greeter.py") == set()
+
+
+def test_a_vector_contract_does_not_load_the_iterable_collections(wasm_world):
+    """UnorderedMap, UnorderedSet and TreeMap (contract/_iterable.py) are defined only when a
+    contract uses one: the others do not pay for them on every call.  (Wasm mode: a call's
+    modules; in CPython mode sys.modules is the test process's.)"""
+    world = wasm_world
+    c = world.rt.deploy("vector.near", CONTRACTS / "collections_vector.py", balance=10 * NEAR)
+    loaded = world.alice.call(c, "loaded", {}, gas=GAS).unwrap()
+    assert "near_safe.contract._collections" in loaded
+    assert "near_safe.contract._iterable" not in loaded
+    assert world.alice.call(world.c, "loaded", {}, gas=GAS).unwrap() == [
+        "near_safe", "near_safe.contract", "near_safe.contract._collections",
+        "near_safe.contract._iterable", "near_safe.contract._state"]

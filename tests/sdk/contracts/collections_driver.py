@@ -5,11 +5,11 @@ import near
 from near_sdk_py import collections as sdk
 
 from near_safe import (
+    TGAS,
     IterableMap,
     IterableSet,
     LookupMap,
     LookupSet,
-    TGAS,
     TreeMap,
     UnorderedMap,
     UnorderedSet,
@@ -103,3 +103,10 @@ def count(kind: str, prefix: str):
     for _ in KINDS["ns"][kind](prefix):
         n += 1
     return n
+
+
+@call
+def loaded():
+    import sys
+
+    return sorted(k for k in sys.modules if k.startswith("near_safe"))
