@@ -1,5 +1,7 @@
 """near-sdk-py 1.0.0's collections on near_safe's state (contract side, MicroPython-safe; loaded
-through the package root's ``__getattr__`` only by contracts that name a collection).
+through the package root's ``__getattr__`` only by contracts that name a collection).  Vector,
+LookupMap and LookupSet are here; UnorderedMap, UnorderedSet and TreeMap in ``_iterable.py``,
+loaded on first use (each class defined is paid on every call).
 
 Same names, methods and storage layout as ``near_sdk_py.collections`` (a contract that moves
 from near-sdk-py's collections to these keeps its data, and back):
