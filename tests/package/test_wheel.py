@@ -78,3 +78,14 @@ def test_version_names_the_package_and_where_it_is(unpacked):
     assert out.returncode == 0
     assert re.match(r"near-safe \d+\.\d+\.\d+ \(", out.stdout)
     assert str(unpacked / "near_safe") in out.stdout
+
+
+def test_one_version_everywhere():
+    # the CPython front door, the contract side's root (frozen into the Wasm) and the metadata
+    import importlib.metadata
+
+    import near_safe
+    from near_safe import _root
+
+    assert near_safe.__dict__["__version__"] == _root.__version__ == \
+        importlib.metadata.version("near-safe")
