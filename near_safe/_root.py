@@ -10,8 +10,9 @@ the whole import on EVERY call, and each module-level name costs about 3-5 Ggas 
 re-exported name as much again; each extra module about 40 Ggas more).  Split into four modules
 re-exported here, importing near_safe cost 1.1 Tgas per call; as it is now, about 0.5 Tgas.  So the
 decorators, argument kinds and strict input are here; ``contract/_state.py`` (state, ledgers,
-locks; used by nearly every method) is imported eagerly, ``contract/_promise.py`` (safe_call
-and near-sdk-py's builders) only when a method makes a cross-contract call and
+locks; used by nearly every method) is imported eagerly, ``contract/_promise.py`` (safe_call)
+only when a method makes a cross-contract call, ``contract/_builders.py`` (near-sdk-py's
+builders, frozen only into a contract that names them) only when it builds a chain, and
 ``contract/_xcc.py`` (results and settlement) only when a callback settles one.
 
 Sections: constants - argument kinds - strict JSON input - decorators - cross-contract API.
@@ -30,8 +31,15 @@ else:
     from ._host import near
 
 from .contract import _state as state
-from .contract._state import ContractError, assert_unlocked, is_locked, require
-from .contract._state import Promise as _Promise  # near_safe.Promise: the builder, below
+
+# _state's names bound from the module, not by a second import statement (each costs about
+# 11 Ggas per call, bench/bench_classes.py); near_safe.Promise is the builders' stand-in
+# (__getattr__), so _state's Promise is _Promise here
+ContractError = state.ContractError
+_Promise = state.Promise
+assert_unlocked = state.assert_unlocked
+is_locked = state.is_locked
+require = state.require
 
 # --- constants ---------------------------------------------------------------------------------
 
@@ -394,10 +402,10 @@ def _out(result):
     """A method's result as it will be sent: None, bytes, a Promise, or its JSON text.  The
     wrappers call it inside the body's error handling, so a result holding inf is refused like
     a raising body: a @call panics, a callback body is contained and the settlement commits."""
-    if state.unsent:  # a promise builder never sent (contract/_promise.py)
-        from .contract import _promise
+    if state.unsent:  # a promise builder never sent (contract/_builders.py)
+        from .contract import _builders
 
-        _promise.refuse_unsent()
+        _builders.refuse_unsent()
     if result is None or type(result) is bytes or isinstance(result, _Promise):
         return result
     return state.dumps(result)
@@ -746,35 +754,35 @@ def __getattr__(name):
         from .contract import _collections
 
         return getattr(_collections, name)
-    # near-sdk-py's promise builders (contract/_promise.py): the names are small stand-ins that
+    # near-sdk-py's promise builders (contract/_builders.py): the names are small stand-ins that
     # load the builders when a chain is built, so importing them costs a contract's other
     # methods (callbacks, views) nothing (bench/bench_promises.py)
     if name == "CrossContract":
         def CrossContract(account_id, gas=EXTERNAL_GAS, deposit=0):
-            from .contract import _promise
+            from .contract import _builders
 
-            return _promise.CrossContract(account_id, gas, deposit)
+            return _builders.CrossContract(account_id, gas, deposit)
 
         return CrossContract
     if name == "Promise":
         class Promise(_Promise):
             @staticmethod
             def create_batch(account_id):
-                from .contract import _promise
+                from .contract import _builders
 
-                return _promise.PromiseBatch(account_id)
+                return _builders.PromiseBatch(account_id)
 
             @staticmethod
             def all(promises):
-                from .contract import _promise
+                from .contract import _builders
 
-                return _promise.all_of(promises)
+                return _builders.all_of(promises)
 
         return Promise
     if name == "PromiseBatch":
-        from .contract import _promise
+        from .contract import _builders
 
-        return _promise.PromiseBatch
+        return _builders.PromiseBatch
     if name == "PromiseResult":
         class PromiseResult:
             """For annotations: a callback gets near_safe's Result (contract/_xcc.py), which

@@ -105,6 +105,7 @@ ON_DEMAND_FILES = {
     | _SDK_EXTRA,  # _sdk_extra imports _sdk
     "contract/_sdk_extra.py": _SDK_EXTRA,
     "contract/_route.py": frozenset(),  # when near_sdk_py is frozen (its collections)
+    "contract/_builders.py": frozenset({"CrossContract", "Promise", "PromiseBatch"}),
     "contract/_collections.py": frozenset({"LookupMap", "UnorderedMap", "IterableMap", "Vector",
                                            "LookupSet", "UnorderedSet", "IterableSet", "TreeMap"}),
     "contract/_iterable.py": frozenset({"UnorderedMap", "IterableMap", "UnorderedSet",
