@@ -24,24 +24,12 @@ names).  What differs from near-sdk-py, so that the form is safe by construction
 that load this module only when a chain is built.
 """
 
-# One import statement (each costs a call about 20 Ggas): the root's names _promise holds too.
-from ._promise import (
-    CALLBACK_GAS,
-    EXTERNAL_GAS,
-    OWN_GAS,
-    MisuseError,
-    _check_then,
-    launch,
-    near,
-    state,
-)
+# One import binding one name: each import statement costs a call about 20 Ggas and each
+# name it binds about 1.5 (bench/bench_promises.py), so _promise's names are used through it.
+from . import _promise as _p
 
 
-def _misuse(what):
-    raise MisuseError(what)
-
-
-class Promise(state.Promise):
+class Promise(_p.state.Promise):
     """A chain of calls not sent yet (``index`` None); after ``then`` / ``join`` / ``value``
     the sent promise to return from the method.  ``near_safe.Promise`` is a stand-in with
     near-sdk-py's ``Promise.create_batch`` and ``Promise.all`` (near_safe/_root.py)."""
@@ -49,10 +37,10 @@ class Promise(state.Promise):
     def __init__(self, legs):
         self.index = None
         self._legs = legs  # [(receiver, [action])], see launch; None once sent
-        self._gas = CALLBACK_GAS  # the callback's static gas
+        self._gas = _p.CALLBACK_GAS  # the callback's static gas
         self._opts = None  # settle(...)
         self._cb = False  # PromiseBatch.then(this account): its function_call is the callback
-        state.unsent += 1
+        _p.state.unsent += 1
 
     def gas(self, amount):
         """The callback's static gas (weight 0)."""
@@ -60,7 +48,7 @@ class Promise(state.Promise):
         return self
 
     def settle(self, refund=0, credit=None, debit=None, lock=None, claimable=False, caller=None,
-               own_gas=OWN_GAS):
+               own_gas=_p.OWN_GAS):
         """safe_call's settlement options for this chain (docs/safety.md); give them before
         ``then`` / ``join``."""
         self._opts = (caller, refund, credit, debit, lock, claimable, own_gas)
@@ -76,7 +64,7 @@ class Promise(state.Promise):
         legs = self._take()
         for p in others:
             if p._opts is not None:
-                _misuse("join: give settle(...) to the promise join is called on")
+                raise _p.MisuseError("join: give settle(...) to the promise join is called on")
             legs = legs + p._take()
         return self._send(legs, callback, kwargs)
 
@@ -90,16 +78,17 @@ class Promise(state.Promise):
     def _take(self):
         legs = self._legs
         if legs is None:
-            _misuse("this promise was sent already: chain the next call from its callback")
+            raise _p.MisuseError("this promise was sent already: chain the next call from its "
+                                 "callback")
         self._legs = None
-        state.unsent -= 1
+        _p.state.unsent -= 1
         return legs
 
     def _send(self, legs, then, args):
-        if state.readonly is not None:
-            state.write_refused()
+        if _p.state.readonly is not None:
+            _p.state.write_refused()
         if not legs:
-            _misuse("Promise.all([]): nothing to send")
+            raise _p.MisuseError("Promise.all([]): nothing to send")
         deposit = gas = 0
         for receiver, actions in legs:
             for m, a, d, g in actions:
@@ -107,25 +96,27 @@ class Promise(state.Promise):
                 gas += g
         opts = self._opts
         if opts is None:
-            opts = (None, 0, None, None, None, False, OWN_GAS)
+            opts = (None, 0, None, None, None, False, _p.OWN_GAS)
         caller, refund, credit, debit, lock, claimable, own = opts
         cb_gas = self._gas
         if then is None:
             if deposit or self._opts is not None:
-                _misuse("a promise carrying NEAR or settle(...) needs a callback: end it with "
-                        ".then(<a @callback of this contract>) instead of .value()")
+                raise _p.MisuseError("a promise carrying NEAR or settle(...) needs a callback: "
+                                     "end it with .then(<a @callback of this contract>) instead "
+                                     "of .value()")
             cb_gas = 0
         else:
-            _check_then(then, args, "join" if len(legs) > 1 else "then")
+            _p._check_then(then, args, "join" if len(legs) > 1 else "then")
             if len(legs) > 1 and deposit and debit and type(debit) is not str:
-                _misuse("join: debit=(ledger, account, amount) cannot be restored per call; "
-                        "use debit=LEDGER (each failed call's NEAR goes back by the protocol)")
-        send = launch(legs, deposit, gas, then, args, cb_gas, own, caller, refund, credit,
-                      debit, lock, claimable)
-        if state._sends is None:
+                raise _p.MisuseError("join: debit=(ledger, account, amount) cannot be restored "
+                                     "per call; use debit=LEDGER (each failed call's NEAR goes "
+                                     "back by the protocol)")
+        send = _p.launch(legs, deposit, gas, then, args, cb_gas, own, caller, refund, credit,
+                         debit, lock, claimable)
+        if _p.state._sends is None:
             self.index = send()
         else:
-            state._sends.append((self, send))  # a callback body: sent when it returns
+            _p.state._sends.append((self, send))  # a callback body: sent when it returns
         return self
 
 
@@ -137,20 +128,20 @@ def account_action(p, k, a):
     """Account action ``k`` (1 + its index in _ACTIONS) with near-sdk-py's positional
     arguments ``a``; NEAR never leaves with them (a stake locks the receiver's own balance)."""
     if k == 1:
-        near.promise_batch_action_create_account(p)
+        _p.near.promise_batch_action_create_account(p)
     elif k == 2:
-        near.promise_batch_action_deploy_contract(p, a[0])
+        _p.near.promise_batch_action_deploy_contract(p, a[0])
     elif k == 3:  # public_key, nonce=0
-        near.promise_batch_action_add_key_with_full_access(p, a[0], a[1] if len(a) > 1 else 0)
+        _p.near.promise_batch_action_add_key_with_full_access(p, a[0], a[1] if len(a) > 1 else 0)
     elif k == 4:  # public_key, allowance, receiver_id, method_names, nonce=0
-        near.promise_batch_action_add_key_with_function_call(
+        _p.near.promise_batch_action_add_key_with_function_call(
             p, a[0], a[4] if len(a) > 4 else 0, a[1] or 0, a[2], ",".join(a[3]))
     elif k == 5:
-        near.promise_batch_action_delete_key(p, a[0])
+        _p.near.promise_batch_action_delete_key(p, a[0])
     elif k == 6:  # amount, public_key
-        near.promise_batch_action_stake(p, a[0], a[1])
+        _p.near.promise_batch_action_stake(p, a[0], a[1])
     else:
-        near.promise_batch_action_delete_account(p, a[0])
+        _p.near.promise_batch_action_delete_account(p, a[0])
 
 
 class PromiseBatch(Promise):
@@ -158,7 +149,7 @@ class PromiseBatch(Promise):
     ``(method, args, deposit, gas)`` for a call, ``(None, None, amount, 0)`` for a transfer, or
     ``(code, args, 0, 0)`` for an account action (``account_action``)."""
 
-    def __init__(self, account_id, gas=EXTERNAL_GAS):
+    def __init__(self, account_id, gas=_p.EXTERNAL_GAS):
         Promise.__init__(self, [(account_id, [])])
         self._call_gas = gas
 
@@ -183,14 +174,14 @@ class PromiseBatch(Promise):
     def function_call(self, method, args=None, amount=0, gas=None):
         if self._cb:  # after then(this account): the callback
             if amount:
-                _misuse("a callback takes no deposit")
+                raise _p.MisuseError("a callback takes no deposit")
             if gas is not None:
                 self._gas = gas
             return self._send(self._take(), method, args or {})
         if args is None:
             a = ""
         else:
-            a = args if type(args) is str else state.dumps(args)
+            a = args if type(args) is str else _p.state.dumps(args)
         self._legs[0][1].append((method, a, amount, self._call_gas if gas is None else gas))
         return self
 
@@ -198,7 +189,7 @@ class PromiseBatch(Promise):
         """``then("on_x", **args)``: the callback, as Promise.then.  ``then(this contract's
         account)``: near-sdk-py's form; its ``function_call(callback, args, 0, gas)`` is the
         callback."""
-        if method == near.current_account_id():
+        if method == _p.near.current_account_id():
             self._cb = True
             return self
         return self._send(self._take(), method, kwargs)
@@ -208,7 +199,7 @@ class CrossContract:
     """Calls to ``account_id`` (near-sdk-py's CrossContract): ``gas`` is the static gas of each
     call (it also gets the unused gas, by weight), ``deposit`` the NEAR attached to it."""
 
-    def __init__(self, account_id, gas=EXTERNAL_GAS, deposit=0):
+    def __init__(self, account_id, gas=_p.EXTERNAL_GAS, deposit=0):
         self.account_id = account_id
         self._gas = gas
         self._deposit = deposit
@@ -220,7 +211,7 @@ class CrossContract:
         return CrossContract(self.account_id, self._gas, amount)
 
     def call(self, method, **kwargs):
-        return Promise([(self.account_id, [(method, state.dumps(kwargs), self._deposit,
+        return Promise([(self.account_id, [(method, _p.state.dumps(kwargs), self._deposit,
                                             self._gas)])])
 
     def batch(self):
@@ -238,6 +229,7 @@ def all_of(promises):
 
 def refuse_unsent():
     """Called when a method ends with builders never sent (near-sdk-py would have sent them)."""
-    state.unsent = 0
-    raise state.ContractError("Method " + state.method + ": a promise was built but never "
-                               "sent: end it with .then(<callback>) or .value() and return it")
+    _p.state.unsent = 0
+    raise _p.state.ContractError("Method " + _p.state.method + ": a promise was built but "
+                                 "never sent: end it with .then(<callback>) or .value() and "
+                                 "return it")

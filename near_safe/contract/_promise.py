@@ -25,8 +25,8 @@ The builders live apart because every module-level name and class costs gas at e
 """
 
 # One import statement: each costs a call about 20 Ggas (bench/bench_classes.py), so json and
-# state (contract/state.py) come through the root too.  near: the host module (under CPython the stand-in of
-# near_safe._host).
+# state (contract/_state.py) come through the root too.  near: the host module (under CPython
+# the stand-in of near_safe._host).
 from .. import (
     _CALLBACKS,
     CALLBACK_GAS,
@@ -79,10 +79,11 @@ def launch(legs, deposit, gas, then, then_args, callback_gas, own_gas, caller, r
     ``legs``: ``[(receiver, actions)]``, one batch receipt each (several are joined with
     promise_and, one settlement over all results); an action is ``(method, args JSON,
     deposit, static gas)``, ``(None, None, amount, 0)`` for a transfer, or an account action
-    (``PromiseBatch``).  ``deposit``: the NEAR all legs carry; ``gas``: their static gas.  ``then`` was checked by the caller (None:
-    no callback, only for a flow that carries no NEAR and settles nothing).  Checks, numbers
-    and records the operation now; returns ``send`` (it creates the promises and returns the
-    index to return), for ``state.promise`` or the builder's own deferral."""
+    (``PromiseBatch``).  ``deposit``: the NEAR all legs carry; ``gas``: their static gas.
+    ``then`` was checked by the caller (None: no callback, only for a flow that carries no NEAR
+    and settles nothing).  Checks, numbers and records the operation now; returns ``send`` (it
+    creates the promises and returns the index to return), for ``state.promise`` or the
+    builder's own deferral."""
     # 1. Gas, before any state change of ours.
     need = near.used_gas() + own_gas + gas + callback_gas
     if near.prepaid_gas() < need:
