@@ -103,8 +103,9 @@ def _near_safe_files(snap) -> dict:
 
 
 # Part of every CPython-backend cache key: bump it when what _build hands nearc changes, so a
-# Wasm an older build made is not served.  2: every staged module kept by module tracing.
-PY_FORMAT = "2"
+# Wasm an older build made is not served.  2: every staged module kept by module tracing;
+# 3: no ABI (near-abi-py imported the contract on the build machine).
+PY_FORMAT = "3"
 
 
 def build_py(source_path, output=None, *, progress=None, rebuild: bool = False,
@@ -197,6 +198,26 @@ def _keep_staged_modules(site: Path):
         core.trace_wasm = traced
 
 
+@contextlib.contextmanager
+def _no_abi():
+    """nearc's compile_contract_cpython makes the contract's ABI with near-abi-py, which IMPORTS
+    the contract on the build machine (in inject_abi and again for the optimizer's inputs): a
+    build must never run the contract (the MicroPython builder leaves the ABI out for nearc >=
+    0.9, ``_build.abi_runs_the_contract``).  While nearc builds, both get an empty ABI without
+    reading the contract: the Wasm has no ``__contract_abi`` export, as with the MicroPython
+    backend, and the optimizer's inputs are what near-abi-py gave near_safe's methods anyway
+    (none: it does not read near_safe's decorators)."""
+    import nearc.builder as nb
+
+    saved = nb.inject_abi, nb.generate_abi_from_files
+    nb.inject_abi = lambda contract_path: contract_path
+    nb.generate_abi_from_files = lambda *args, **kwargs: {}
+    try:
+        yield
+    finally:
+        nb.inject_abi, nb.generate_abi_from_files = saved
+
+
 def _build(plan, snap, work: Path, opt_level: int, prog: Progress) -> bytes:
     compile_contract_cpython = _compile_fn()
     module_tracing, function_tracing, compression, debug_info = OPT_LEVELS[opt_level]
@@ -219,7 +240,7 @@ def _build(plan, snap, work: Path, opt_level: int, prog: Progress) -> bytes:
     log = io.StringIO()
     try:
         with _nearc_console_quiet(), contextlib.redirect_stdout(log), \
-                _keep_staged_modules(site):
+                _keep_staged_modules(site), _no_abi():
             ok = compile_contract_cpython(
                 contract, out, work / "venv", rebuild=True, single_file=True,
                 module_tracing=module_tracing, function_tracing=function_tracing,

@@ -223,3 +223,44 @@ def test_cpython_build_refuses_a_callback_gas_below_cpythons_start_up(tmp_path_f
     with pytest.raises(BuildError, match=r"callback on_answer gets 10 Tgas, but it burns "
                                          r"[0-9.]+ Tgas before its body runs \(CPython start-up"):
         _cpython_build(tmp_path_factory, "ask.py", ASK)
+
+
+TROJAN = '''from near_safe import view
+
+with open({marker!r}, "w") as fh:  # module level: runs wherever this file is imported
+    fh.write("the contract ran under CPython on the build machine")
+
+
+@view
+def ping():
+    return "pong"
+'''
+
+
+def test_cpython_build_never_runs_the_contract_on_the_build_machine(tmp_path, monkeypatch):
+    """nearc's compile_contract_cpython makes the ABI with near-abi-py, which IMPORTS the contract
+    (twice: inject_abi and the optimizer's inputs); a build must never run it (the MicroPython
+    builder's rule, tests/builder/test_builder_misuse.py).  Stopped before the optimizer: the
+    ABI steps come first, and the optimizer runs the contract only inside its Wasm."""
+    import pytest
+
+    pytest.importorskip("cpython_near_wasm_opt", reason="nearc 0.10's CPython backend installs "
+                        "on Python >= 3.12 only: the 3.13 lane (./dev test313) runs this")
+    import nearc.builder
+
+    from near_safe.builder._cpython import build_py
+    from near_safe.errors import BuildError
+
+    def stop(**kwargs):
+        raise RuntimeError("stopped before the optimizer")
+
+    monkeypatch.setattr(nearc.builder, "optimize_wasm_file", stop)
+    marker = tmp_path / "marker"
+    contract = tmp_path / "trojan.py"
+    contract.write_text(TROJAN.format(marker=str(marker)))
+    with pytest.raises(BuildError, match="stopped before the optimizer"):
+        build_py(contract, progress=False, rebuild=True)
+    assert not marker.exists()
+    # the marker test itself can fail: importing the contract under CPython writes it
+    subprocess.run([sys.executable, str(contract)], check=True, cwd=ROOT)
+    assert marker.exists()
