@@ -108,8 +108,6 @@ ON_DEMAND_FILES = {
     "contract/_builders.py": frozenset({"CrossContract", "Promise", "PromiseBatch"}),
     "contract/_collections.py": frozenset({"LookupMap", "UnorderedMap", "IterableMap", "Vector",
                                            "LookupSet", "UnorderedSet", "IterableSet", "TreeMap"}),
-    "contract/_iterable.py": frozenset({"UnorderedMap", "IterableMap", "UnorderedSet",
-                                        "IterableSet", "TreeMap"}),  # loaded by _collections
 }
 
 

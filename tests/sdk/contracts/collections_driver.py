@@ -106,7 +106,9 @@ def count(kind: str, prefix: str):
 
 
 @call
-def loaded():
+def defined():
     import sys
 
-    return sorted(k for k in sys.modules if k.startswith("near_safe"))
+    names = sys.modules["near_safe.contract._collections"].__dict__
+    return sorted(n for n in ("UnorderedMap", "IterableMap", "UnorderedSet", "IterableSet",
+                              "TreeMap") if n in names)

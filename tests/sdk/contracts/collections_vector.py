@@ -1,4 +1,4 @@
-"""A contract that uses only near_safe's Vector: which near_safe modules does a call load?"""
+"""A contract that uses only near_safe's Vector: which iterable collections does a call define?"""
 
 import sys
 
@@ -6,7 +6,9 @@ from near_safe import Vector, call
 
 
 @call
-def loaded():
+def defined():
     v = Vector("v")
     v.append(len(v))
-    return sorted(k for k in sys.modules if k.startswith("near_s"))
+    names = sys.modules["near_safe.contract._collections"].__dict__
+    return sorted(n for n in ("UnorderedMap", "IterableMap", "UnorderedSet", "IterableSet",
+                              "TreeMap") if n in names)
