@@ -499,7 +499,8 @@ def _abort_reason(e, h: _Holder, logic: VMLogic, store) -> FunctionCallError:
             gc.burn_gas(gc.gas_limit - gc.burnt + 1)
         except GasError as ge:
             return host_error(ge.kind).error
-    # burn the fuel the trapping code consumed
+    # burn the fuel the trapping code consumed - as far as wasmtime saved it: the trapping
+    # function's ops since its last call are not in get_fuel() (approximation, gas-model.md)
     try:
         gc.pay_base("wasm_ops", max(0, h.fuel_set - store.get_fuel()) * h.op_cost)
     except GasError as ge:
