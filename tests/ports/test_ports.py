@@ -74,10 +74,6 @@ GAPS: dict[str, dict[str, str]] = {
         "integration_tests/test_ownership.py::TestOwnershipContract::test_get_owner": STR_RESULT,
         "integration_tests/test_ownership.py::TestOwnershipContract::test_transfer_ownership":
             STR_RESULT,
-        "integration_tests/test_ownership.py::TestOwnershipContract::"
-        "test_non_owner_cannot_update_config":
-            "assert_owner panics 'Only the owner can perform this action'; near-sdk-py prefixes "
-            "the exception's class ('AccessDenied: ...'), which the suite looks for",
     },
     "near_sdk_py/integration_tests/promises/test_basic_calls.py": {
         "integration_tests/promises/test_basic_calls.py::TestBasicPromiseCalls::" + t: STR_RESULT
