@@ -26,8 +26,10 @@ What differs, on purpose:
   near-sdk-py lets such a key overwrite the length or the key list;
 * TreeMap.range(from_key) with no key >= from_key is empty (near-sdk-py returns every key).
 
-``eval`` trusts the stored text, as near-sdk-py's ``pickle`` does: never let a caller write raw
-bytes (``Storage.set``, ``near.storage_write``) under a collection's prefix.
+``eval`` reads the stored text, as near-sdk-py's ``pickle`` does, but text whose evaluation
+would call anything (planted by a raw write under a collection's prefix: ``Storage.set``,
+``near.storage_write`` with a caller's key and value) is refused before it runs (``_callless``);
+still, never let a caller write raw bytes there: such text can fail every read of its key.
 Iteration streams (generators) where near-sdk-py's does; a Vector slice and TreeMap's keys() /
 values() / items() / range() build lists, as near-sdk-py's do.  Every element read is paid in
 gas (a storage read and an ``eval``) and its garbage stays until the call ends (near_safe's
@@ -46,15 +48,56 @@ def _enc(value):
     return text
 
 
-def _dec(raw):
-    """``eval`` of the stored text (as MicroPython's pickle.loads), with the common cases read
-    directly: an ``eval`` costs about 170 Ggas, these about 5."""
+def _dec(raw, key):
+    """``eval`` of the stored text at ``key`` (as MicroPython's pickle.loads), with the common
+    cases read directly: an ``eval`` costs about 170 Ggas, these about 5.  Text whose
+    evaluation would call anything is refused (``_callless``): what ``repr`` writes never
+    does, but raw bytes planted under a collection's prefix could."""
     s = raw.decode()
     if len(s) > 1 and s[0] == "'" and s[-1] == "'" and "\\" not in s:
         return s[1:-1]  # repr of a str: no ' inside unless escaped
     if s.isdigit():
         return int(s)
+    if "(" in s and not _callless(s):  # no call is written without "(" (f-strings included)
+        raise ContractError("Method " + _state.method + ": the value at " + key
+                            + " cannot be read: it would call code")
     return eval(s, {})
+
+
+def _callless(s):
+    """True when evaluating ``s`` calls nothing: outside string literals every ``(`` opens a
+    tuple (after nothing, ``(``, ``[``, ``{``, ``,`` or ``:``) or is ``set()``, and no literal
+    is an f-string (a quote right after a letter other than ``b``).  What would make Python's
+    reading of the literals differ from this one's (triple quotes, a ``#`` comment) is refused:
+    ``repr`` writes neither."""
+    q = ""  # the quote of the string literal we are in
+    prev = ""  # the last non-space character outside literals
+    i = 0
+    n = len(s)
+    while i < n:
+        c = s[i]
+        if q:
+            if c == "\\":
+                i += 1
+            elif c == q:
+                q = ""
+                prev = c
+        elif c == "'" or c == '"':
+            if (prev.isalpha() and not (prev == "b" and (i < 2 or not s[i - 2].isalpha()))
+                    or s[i + 1:i + 3] == c + c):  # a prefix repr never writes; triple quotes
+                return False
+            q = c
+        elif c == "#":  # a comment would hide quotes from this scan, not from eval
+            return False
+        elif c == "(":
+            if prev and prev not in "([{,:":
+                if not (s[i - 3:i] == "set" and s[i + 1:i + 2] == ")"
+                        and (i < 4 or s[i - 4] in " ([{,:")):
+                    return False
+        elif c != " ":
+            prev = c
+        i += 1
+    return True
 
 
 class _Collection:
@@ -82,7 +125,7 @@ class _Collection:
             return 0
         i = raw.find(b"'length': ") + 10  # the dict's text, read without eval
         if i < 10:
-            return int(_dec(raw).get("length", 0))
+            return int(_dec(raw, self._meta).get("length", 0))
         j = raw.find(b",", i)
         return int(raw[i:j if j > 0 else raw.find(b"}", i)])
 
@@ -130,7 +173,7 @@ class Vector(_Collection):
         raw = _state.read(self._at(i))
         if raw is None:
             raise ContractError("Missing value for index " + str(i))
-        return _dec(raw)
+        return _dec(raw, self._at(i))
 
     def _index(self, index, n):
         if not isinstance(index, int):
@@ -206,14 +249,16 @@ class LookupMap(_Collection):
     _type = "m"
 
     def __getitem__(self, key):
-        raw = _state.read(self._key(key))
+        k = self._key(key)
+        raw = _state.read(k)
         if raw is None:
             raise KeyError(key)
-        return _dec(raw)
+        return _dec(raw, k)
 
     def get(self, key, default=None):
-        raw = _state.read(self._key(key))
-        return default if raw is None else _dec(raw)
+        k = self._key(key)
+        raw = _state.read(k)
+        return default if raw is None else _dec(raw, k)
 
     def __setitem__(self, key, value):
         self._put(key, _enc(value), True)
@@ -228,11 +273,12 @@ class LookupMap(_Collection):
         return _state.has(self._key(key))
 
     def remove(self, key):
-        raw = _state.read(self._key(key))
+        k = self._key(key)
+        raw = _state.read(k)
         if raw is None:
             return None
         del self[key]
-        return _dec(raw)
+        return _dec(raw, k)
 
     def clear(self):  # near-sdk-py's: a LookupMap cannot list its keys; the values stay
         self._set_len(0)
@@ -295,7 +341,7 @@ def _define():
                     lst.swap_remove(i)
                     return
             return
-        index = _dec(raw)
+        index = _dec(raw, ik)
         n = lst._len()
         if index < n:
             if index != n - 1:

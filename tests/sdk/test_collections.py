@@ -359,3 +359,51 @@ def test_a_vector_contract_does_not_define_the_iterable_collections(wasm_world):
     c = world.rt.deploy("vector.near", CONTRACTS / "collections_vector.py", balance=10 * NEAR)
     assert world.alice.call(c, "defined", {}, gas=GAS).unwrap() == []
     assert world.alice.call(world.c, "defined", {}, gas=GAS).unwrap() == ITERABLE
+
+
+
+PLANTED = ("[__import__('near').promise_batch_action_transfer("
+           "__import__('near').promise_batch_create('eve.near'), 10**24)]")
+
+
+@pytest.mark.parametrize("text", [PLANTED, "f'{" + PLANTED + "}'", "(print)('x')",
+                                  "[1, (2, 3)][1](4)", "[set ()]"])
+def test_a_planted_value_is_never_run(world, text):
+    """Values are read back with ``eval`` (near-sdk-py's on-chain layout is ``repr``): text
+    planted under a collection's prefix by a raw write (``Storage.set``, ``near.storage_write``
+    with a caller's key and value) must not run.  A value whose evaluation would call anything
+    cannot be read: a short panic, no transfer, no state change."""
+    world.rt.create_account("eve.near", balance=NEAR)
+    world.rt.patch_state(world.c, data={"p:k": text})
+    before = world.raw()
+    out = world.ops("ns", "LookupMap", "p", [["get", "k"]])
+    assert out.error is not None and out.error.endswith(
+        "Method ops: the value at p:k cannot be read: it would call code"), out.error
+    assert world.rt.account("eve.near").amount == NEAR
+    assert world.raw() == before
+
+
+@pytest.mark.parametrize("value", [("a", (1, 2)), {"x": (None, True)}, "f(x)", "(set())",
+                                   ["(", ")", "'", '"', "\\", "f'{x}'", "b'('"], (), ((),),
+                                   [b"(x)"], -1.5e-07])
+def test_values_with_parentheses_still_round_trip(world, value):
+    world.rt.patch_state(world.c, data={"q:k": repr(value)})
+    got = world.ops("ns", "LookupMap", "q", [["get", "k"]])
+    assert got.error is None, got.error
+    assert got.value == [json_shape(value)]
+
+
+def test_empty_sets_are_still_read():
+    assert _collections._dec(b"set()", "k") == set()
+    assert _collections._dec(b"[set(), {1}, (set(),)]", "k") == [set(), {1}, (set(),)]
+
+
+def json_shape(value):
+    """What a value looks like once the contract returns it as JSON."""
+    if isinstance(value, (tuple, list)):
+        return [json_shape(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_shape(v) for k, v in value.items()}
+    if isinstance(value, bytes):
+        return value.decode()
+    return value
