@@ -41,6 +41,8 @@ assert_unlocked = state.assert_unlocked
 is_locked = state.is_locked
 require = state.require
 
+__version__ = "0.1.0"  # also near_safe/__init__.py's (CPython); tests/package checks they agree
+
 # --- constants ---------------------------------------------------------------------------------
 
 TGAS = 1000000000000
