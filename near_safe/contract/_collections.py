@@ -315,9 +315,15 @@ def _define():
     global _listed, _list_add, _list_drop, _page, _clear, UnorderedMap, UnorderedSet, TreeMap
     global IterableMap, IterableSet
 
-    def _listed(coll, name):
-        coll._list = Vector(coll._prefix + ":" + name)
-        coll._ix = coll._prefix + ":indices:"
+    def _listed(base, name):
+        """The __init__ of an iterable collection: ``base``'s, then its list ``PREFIX:name``
+        and the index records ``PREFIX:indices:KEY``."""
+        def __init__(coll, prefix):
+            base.__init__(coll, prefix)
+            coll._list = Vector(coll._prefix + ":" + name)
+            coll._ix = coll._prefix + ":indices:"
+
+        return __init__
 
 
     def _list_add(coll, item):
@@ -367,14 +373,9 @@ def _define():
 
 
     class UnorderedMap(LookupMap):
-        _type = "u"
-        _inner = ("keys", "indices")
-        _track = _list_add
-        _forget = _list_drop
-
-        def __init__(self, prefix):
-            LookupMap.__init__(self, prefix)
-            _listed(self, "keys")
+        _type, _inner = "u", ("keys", "indices")
+        _track, _forget = _list_add, _list_drop
+        __init__ = _listed(LookupMap, "keys")
 
         def __iter__(self):
             return iter(self._list)
@@ -398,14 +399,9 @@ def _define():
 
 
     class UnorderedSet(LookupSet):
-        _type = "o"
-        _inner = ("values", "indices")
-        _track = _list_add
-        _forget = _list_drop
-
-        def __init__(self, prefix):
-            LookupSet.__init__(self, prefix)
-            _listed(self, "values")
+        _type, _inner = "o", ("values", "indices")
+        _track, _forget = _list_add, _list_drop
+        __init__ = _listed(LookupSet, "values")
 
         def values(self, start_index=0, limit=None):
             return _page(self._list, start_index, limit)
