@@ -7,7 +7,7 @@ whose answers its owner sets (contracts/callee.py), and a user with 10 NEAR in t
 
 from pathlib import Path
 
-import pytest
+from worlds import per_mode
 
 from near_safe.testing import NEAR, TGAS, Runtime
 
@@ -51,14 +51,4 @@ class World:
         return dict(self.rt.storage(WALLET))
 
 
-_worlds = {}
-
-
-@pytest.fixture(params=["wasm", "python"])
-def w(request):
-    if request.param not in _worlds:
-        world = World(request.param)
-        _worlds[request.param] = (world, world.rt.snapshot())
-    world, snap = _worlds[request.param]
-    yield world
-    world.rt.restore(snap)
+w = per_mode(World)

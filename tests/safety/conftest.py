@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from worlds import per_mode
 
 from near_safe.testing import NEAR, TGAS, Runtime
 
@@ -59,18 +60,7 @@ def _build_world(mode):
     return World(rt, mode, vault, staking, token, attacker, alice, bob)
 
 
-_worlds = {}
-
-
-@pytest.fixture(params=["wasm", "python"])
-def world(request):
-    mode = request.param
-    if mode not in _worlds:
-        world = _build_world(mode)
-        _worlds[mode] = (world, world.rt.snapshot())
-    world, snap = _worlds[mode]
-    yield world
-    world.rt.restore(snap)
+world = per_mode(_build_world)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ per runtime mode, built once per session and restored from a snapshot after ever
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from worlds import per_mode
 
 from near_safe.testing import NEAR, Runtime
 
@@ -44,15 +44,4 @@ def _build(mode):
     return World(rt, mode, alice, bob, greeter, callee, asker, shelf, shelf_functions, answerer)
 
 
-_worlds = {}
-
-
-@pytest.fixture(params=["wasm", "python"])
-def world(request):
-    mode = request.param
-    if mode not in _worlds:
-        w = _build(mode)
-        _worlds[mode] = (w, w.rt.snapshot())
-    w, snap = _worlds[mode]
-    yield w
-    w.rt.restore(snap)
+world = per_mode(_build)

@@ -16,6 +16,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from worlds import per_mode
 
 import near_safe
 from near_safe.builder._analyze import plan_build
@@ -29,7 +30,6 @@ GAS = 300 * TGAS
 NAMES = ("LookupMap", "UnorderedMap", "IterableMap", "Vector", "LookupSet", "UnorderedSet",
          "IterableSet", "TreeMap")
 
-_worlds: dict = {}
 
 
 class World:
@@ -59,25 +59,8 @@ class World:
         return out
 
 
-@pytest.fixture(params=["wasm", "python"])
-def world(request):
-    mode = request.param
-    if mode not in _worlds:
-        w = World(mode)
-        _worlds[mode] = (w, w.rt.snapshot())
-    w, snap = _worlds[mode]
-    yield w
-    w.rt.restore(snap)
-
-
-@pytest.fixture
-def wasm_world():
-    if "wasm" not in _worlds:
-        w = World("wasm")
-        _worlds["wasm"] = (w, w.rt.snapshot())
-    w, snap = _worlds["wasm"]
-    yield w
-    w.rt.restore(snap)
+world = per_mode(World)
+wasm_world = per_mode(World, modes=["wasm"])  # near-sdk-py's on-chain layout (module doc)
 
 
 # The same operations for each collection (no stored None: see the test below it).
@@ -236,6 +219,7 @@ def test_values_are_written_as_near_sdk_py_writes_them_on_chain(wasm_world):
     ("TreeMap", [["setitem", "b", 1], ["setitem", "a", 2], ["keys"]]),
 ])
 def test_a_raising_callback_body_drops_the_collections_writes(world, kind, steps):
+    start = world.rt.snapshot()
     before = world.raw()
     out = world.alice.call(world.c, "in_callback", {"kind": kind, "prefix": "cb",
                                                     "steps": steps, "fail": True}, gas=GAS)
@@ -246,7 +230,7 @@ def test_a_raising_callback_body_drops_the_collections_writes(world, kind, steps
                                                     "steps": steps, "fail": False}, gas=GAS)
     assert out.error is None
     kept = world.under("cb", "ns")
-    world.rt.restore(_worlds[world.mode][1])
+    world.rt.restore(start)
     assert world.ops("ns", kind, "cb", steps).value == out.value  # reads saw the writes
     assert world.under("cb", "ns") == kept and kept
 
