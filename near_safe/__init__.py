@@ -33,6 +33,10 @@ def __getattr__(name):
         else:
             from ._host import near
         return near
+    if name == "json":  # contract/_state.py takes it from the root as well (one import statement)
+        import json
+
+        return json
     _root = _load()
     return getattr(_root, name)  # the root's own __getattr__ serves the on-demand names
 
