@@ -32,9 +32,9 @@ else:
 
 from .contract import _state as state
 
-# _state's names bound from the module, not by a second import statement (each costs about
-# 11 Ggas per call, bench/bench_classes.py); near_safe.Promise is the builders' stand-in
-# (__getattr__), so _state's Promise is _Promise here
+# _state's names bound from the module, not by a second import statement (that one, a dotted
+# relative import, cost every call 11 Ggas; bench/bench_import_costs.py prices each construct);
+# near_safe.Promise is the builders' stand-in (__getattr__), so _state's Promise is _Promise here
 ContractError = state.ContractError
 _Promise = state.Promise
 assert_unlocked = state.assert_unlocked

@@ -24,9 +24,10 @@ The builders live apart because every module-level name and class costs gas at e
 (bench/bench_classes.py, bench/bench_promises.py): a safe_call contract loads only this.
 """
 
-# One import statement: each costs a call about 20 Ggas (bench/bench_classes.py), so json and
-# state (contract/_state.py) come through the root too.  near: the host module (under CPython
-# the stand-in of near_safe._host).
+# One import statement, json and state (contract/_state.py) through the root too: `import
+# json` (a built-in module) costs a call about 45 Ggas, any import statement and each name bound
+# a few (bench/bench_import_costs.py).  near: the host module (under CPython the stand-in of
+# near_safe._host).
 from .. import (
     _CALLBACKS,
     CALLBACK_GAS,

@@ -14,8 +14,9 @@ Keys are str, values are JSON (``get``/``set``) or bytes (``read``/``write``).  
 keys start with ``_ns:``.
 """
 
-# json through the root too: `import json` (a built-in module) costs every call about 39 Ggas
-# (bench/bench_classes.py).  near: the host module (a stand-in under CPython: near_safe._host).
+# json through the root too: `import json` (a built-in module) costs every call about 40 Ggas
+# (bench/bench_import_costs.py).  near: the host module (a stand-in under CPython:
+# near_safe._host).
 from .. import json, near
 
 _buf = None  # dict key -> bytes | None (removed) while a callback body runs, else None

@@ -10,9 +10,9 @@ restore and refund on failure).  Split from the calling side so that each receip
 the half it runs (bench/bench_promises.py).
 """
 
-# One import statement (four cost a callback 59 Ggas more, bench/bench_classes.py): json and
-# _state through the root too.  near: the host module (under CPython the stand-in of
-# near_safe._host).
+# One import statement (four cost a callback 59 Ggas more, mostly `import json` of a built-in
+# module: bench/bench_import_costs.py): json and _state through the root too.  near: the host
+# module (under CPython the stand-in of near_safe._host).
 from .. import (  # noqa: I001 (isort would split off the "as" import: one more statement)
     ACCOUNT,
     REFUND_GAS,
