@@ -6,8 +6,9 @@ docs/architecture.md).  Under CPython, ``near_safe/__init__.py`` is a front door
 this module on the first use of one of its names, so importing a tool never runs it.
 
 Why the safety API lives in this one file (docs/safety.md is the user guide): MicroPython runs
-the whole import on EVERY call, and each module-level name costs about 3-5 Ggas to bind (a
-re-exported name as much again; each extra module about 40 Ggas more).  Split into four modules
+the whole import on EVERY call, and each module-level name costs about 2 Ggas to bind, a
+function 2.7, a class 11 plus about 4 per method, a module's first import about 52 and
+``import json`` 45 (``python bench/bench_import_costs.py``).  Split into four modules
 re-exported here, importing near_safe cost 1.1 Tgas per call; as it is now, about 0.5 Tgas.  So the
 decorators, argument kinds and strict input are here; ``contract/_state.py`` (state, ledgers,
 locks; used by nearly every method) is imported eagerly, ``contract/_promise.py`` (safe_call)
@@ -803,5 +804,6 @@ if _EAGER:  # MicroPython ignores __all__: not built on chain
         "StorageError", "TGAS", "assert_unlocked", "call",
         "callback", "claim", "claimable", "init", "is_account_id", "is_locked",
         "multi_callback", "operation", "optional", "refund", "require", "safe_call", "state",
-        "view",
+        "view", "LookupMap", "UnorderedMap", "IterableMap", "Vector", "LookupSet",
+        "UnorderedSet", "IterableSet", "TreeMap",
     ]

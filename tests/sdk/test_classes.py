@@ -162,7 +162,7 @@ def test_the_package_exports_the_class_surface():
     exec("from near_safe import *", names)
     for name in ("Contract", "Storage", "Log", "StorageError", "AccessDenied", "InvalidInput",
                  "ContractPanic", "ONE_NEAR", "ONE_TGAS", "call", "view", "init", "callback",
-                 "multi_callback"):
+                 "multi_callback", "Context", "LookupMap", "UnorderedMap", "Vector", "TreeMap"):
         assert names[name] is getattr(near_safe, name)
     assert issubclass(names["StorageError"], near_safe.ContractError)
     with pytest.raises(AttributeError, match="has no attribute 'Contrakt'"):
