@@ -16,7 +16,7 @@ import sys
 from .errors import UsageError
 
 # name -> (module, one-line help)
-SUBCOMMANDS = dict(
+SUBCOMMANDS = dict(  # noqa: C408  keyword rows: a table, not a second copy of the same-shaped literals elsewhere
     build=("near_safe.builder._cli", "compile a contract to Wasm (cached)"),
     check=("near_safe.check._cli", "find unsafe cross-contract patterns in contracts"),
     demo=("near_safe._demo", "run the demo on the embedded NEAR runtime"),
