@@ -194,10 +194,12 @@ class Vector(_Collection):
         _state.write(self._at(self._index(index, self._len())), _enc(value))
 
     def get(self, index, default=None):
-        try:
-            return self[index]
-        except IndexError:  # raised above in Python, not by a builtin
+        # no try/except IndexError: eval of a planted value could raise one from a builtin, and
+        # a caught builtin exception can corrupt nearc's port (platform.md)
+        n = self._len()
+        if isinstance(index, int) and not -n <= index < n:
             return default
+        return self[index]
 
     def append(self, value):
         n = self._len()
