@@ -95,20 +95,48 @@ def near_safe_contract_files() -> list[str]:
     return files
 
 
-# near_safe's contract modules that only the package root's __getattr__ loads, by the names
-# that load them: frozen only into a contract that uses one of those names (each frozen byte
-# costs every call its loading gas, docs/gas-model.md).  _route routes near-sdk-py's
-# collections in callbacks: frozen when near_sdk_py is.
-_SDK_EXTRA = frozenset({"Storage", "Log", "ContractPanic", "ONE_NEAR", "ONE_TGAS", "Context"})
-ON_DEMAND_FILES = {
-    "contract/_sdk.py": frozenset({"Contract", "StorageError", "AccessDenied", "InvalidInput"})
-    | _SDK_EXTRA,  # _sdk_extra imports _sdk
-    "contract/_sdk_extra.py": _SDK_EXTRA,
-    "contract/_route.py": frozenset(),  # when near_sdk_py is frozen (its collections)
-    "contract/_builders.py": frozenset({"CrossContract", "Promise", "PromiseBatch"}),
-    "contract/_collections.py": frozenset({"LookupMap", "UnorderedMap", "IterableMap", "Vector",
-                                           "LookupSet", "UnorderedSet", "IterableSet", "TreeMap"}),
-}
+def _root_getattr_branches() -> list[tuple[frozenset[str], frozenset[str]]]:
+    """``(names, modules)`` for each branch of the contract-side root's ``__getattr__``: the
+    names its test compares ``name`` with, and the ``contract/*.py`` files its body (or a
+    stand-in it defines) imports - read from the root's source, the one list of them."""
+    tree = ast.parse(contract_source("__init__.py").read_text(encoding="utf-8"))
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "__getattr__")
+    out = []
+    for branch in fn.body:
+        if not isinstance(branch, ast.If):
+            continue
+        names = {k.value for c in ast.walk(branch.test) if isinstance(c, ast.Compare)
+                 for cmp in c.comparators for k in (cmp.elts if isinstance(cmp, ast.Tuple) else [cmp])
+                 if isinstance(k, ast.Constant) and type(k.value) is str}
+        files = {f"contract/{a.name}.py" for body in branch.body for n in ast.walk(body)
+                 if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module == "contract"
+                 for a in n.names}
+        out.append((frozenset(names), frozenset(files)))
+    return out
+
+
+def _on_demand_files() -> dict[str, frozenset[str]]:
+    """near_safe's contract modules that only the root's ``__getattr__`` loads, by the names
+    that load them (a module another of them imports - _sdk for _sdk_extra - by those names
+    too), plus _route, frozen when near_sdk_py is (it routes near-sdk-py's collections in
+    callbacks)."""
+    files: dict[str, set[str]] = {"contract/_route.py": set()}
+    for names, modules in _root_getattr_branches():
+        for f in modules:
+            files.setdefault(f, set()).update(names)
+    for f in list(files):
+        tree = ast.parse(contract_source(f).read_text(encoding="utf-8"))
+        for n in ast.walk(tree):  # `from ._sdk import ...` in _sdk_extra
+            dep = f"contract/{n.module}.py" if isinstance(n, ast.ImportFrom) and n.level == 1 \
+                and n.module else None
+            if dep in files and dep != f:
+                files[dep] |= files[f]
+    return {f: frozenset(names) for f, names in files.items()}
+
+
+# Frozen only into a contract that uses one of those names: each frozen byte costs every call
+# its loading gas (docs/gas-model.md).
+ON_DEMAND_FILES = _on_demand_files()
 
 
 def _identifiers(tree: ast.Module) -> set[str]:

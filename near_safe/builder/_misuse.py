@@ -39,7 +39,7 @@ from pathlib import Path
 import near_safe as _contract_side
 
 from ..errors import BuildError
-from ._analyze import contract_source
+from ._analyze import _root_getattr_branches
 
 # The decorators' own tables (near_safe/_root.py; importing it under CPython runs no contract
 # code and installs nothing): one source for the run-time check and this build-time one.
@@ -650,18 +650,8 @@ def _annotation_spans(tree: ast.Module, source: str) -> list[tuple[int, int, str
 
 def lazy_root_names() -> frozenset[str]:
     """The names the contract-side root serves from its ``__getattr__`` (``Contract``,
-    ``CrossContract``, ...: loaded on demand), read from its source: the names its
-    ``__getattr__`` compares ``name`` with."""
-    tree = ast.parse(contract_source("__init__.py").read_text(encoding="utf-8"))
-    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "__getattr__")
-    names = set()
-    for node in ast.walk(fn):
-        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
-            for c in node.comparators:
-                for k in (c.elts if isinstance(c, ast.Tuple) else [c]):
-                    if isinstance(k, ast.Constant) and type(k.value) is str:
-                        names.add(k.value)
-    return frozenset(names)
+    ``CrossContract``, ...: loaded on demand), read from its source."""
+    return frozenset().union(*(names for names, _ in _root_getattr_branches()))
 
 
 def _star_import_edits(tree: ast.Module) -> list[tuple[int, int, str, int, int]]:
