@@ -50,5 +50,20 @@ __all__ = [
     "GAS_PRICE", "InvalidTransaction", "NEAR", "NewReceipt", "PendingReceipt", "ReceiptOutcome",
     "Runtime", "SignedDelegateAction", "Snapshot", "Stake", "TGAS", "Transfer", "TxHandle",
     "TxOutcome", "UnsignedTransaction", "UpcomingReceipt", "VMOutcome", "base58", "encode_args",
-    "panics", "public_key_text", "validate_account_id",
+    "panics", "public_key_text", "safe_call_reserve", "validate_account_id",
 ]
+
+
+def safe_call_reserve(compiler: str | None = None) -> int:
+    """The gas safe_call's check asks beyond what its method has used (OWN_GAS + EXTERNAL_GAS +
+    the default CALLBACK_GAS), in a contract built with ``compiler`` ("mpy" for MicroPython or
+    "py" for nearc 0.10's CPython backend; default: the backend ``$NEAR_SAFE_COMPILER`` selects,
+    which the runtime builds with).  Attaching exactly this much passes the method's start-up on
+    either backend and fails its gas check: a starved call, whatever the interpreter costs."""
+    import near_safe
+
+    from ..builder._cpython import selected_compiler
+
+    callback = near_safe._CALLBACK_GAS_PY if (compiler or selected_compiler()) == "py" \
+        else near_safe.CALLBACK_GAS
+    return near_safe.OWN_GAS + near_safe.EXTERNAL_GAS + callback

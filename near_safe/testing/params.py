@@ -274,7 +274,30 @@ def _resolve(version: int) -> dict:
             break
         for group, values in _DIFFS[v][0].items():
             groups[group].update(values)
+    for group, values in _OVERRIDES.items():
+        groups[group].update(values)
     return groups
+
+
+_OVERRIDES: dict = {}
+
+
+def override(group: str, **values) -> None:
+    """Replace parameters of ``group`` ("limits" or "ext_costs") at every protocol
+    version, for the rest of the process: NOT NEAR's parameters.  For tools that run what no
+    chain would: near_safe.builder.pyprofile runs tests on cpython-near-wasm-opt's instrumented
+    builds (8.4 MB, a flag global per function), with Wasm ops nearly free so that the gas the
+    instrumentation burns changes no path.  Configs made earlier keep theirs, except
+    DEFAULT_CONFIG's."""
+    base = {"limits": _BASE_LIMITS, "ext_costs": _BASE_EXT_COSTS}.get(group)
+    unknown = set(values) - set(base or ())
+    if base is None or unknown:
+        raise ValueError(f"override: {group!r} {sorted(unknown)}: name the group limits or "
+                         "ext_costs and parameters it has")
+    _OVERRIDES.setdefault(group, {}).update(values)
+    _DEFAULT[group].update(values)
+    if "DEFAULT_CONFIG" in globals():
+        getattr(DEFAULT_CONFIG, group).update(values)
 
 
 def diff_source(version: int) -> Optional[str]:

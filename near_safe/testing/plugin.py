@@ -11,7 +11,7 @@ Fixtures
                    by a module's second test) is rolled back with that scope, so the plugin
                    tears it down then and pytest sets it up again where it is next used.
     runtime        the same runtime, under a shorter name.
-    near_deploy    ``near_deploy(source, account_id=None, balance=10 * NEAR, init=None)``:
+    near_deploy    ``near_deploy(source, account_id=None, balance=None, init=None)``:
                    deploys a contract; the Wasm is built once per session (and cached across
                    sessions by the builder).  Call it from session- or module-scoped fixtures to
                    deploy once, or inside a test for a contract that lives for that test only.
@@ -272,11 +272,9 @@ def runtime(near_runtime):
 
 @pytest.fixture(scope="session")
 def near_deploy(near_runtime):
-    from near_safe.testing import NEAR
-
     counter = itertools.count(1)
 
-    def deploy(source, account_id=None, balance=10 * NEAR, init=None, init_args=None):
+    def deploy(source, account_id=None, balance=None, init=None, init_args=None):
         if account_id is None:
             stem = Path(source).stem if isinstance(source, (str, Path)) else "contract"
             account_id = f"{stem.replace('_', '-').lower()}-{next(counter)}.test.near"

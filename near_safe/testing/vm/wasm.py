@@ -68,6 +68,35 @@ _engine: wasmtime.Engine | None = None
 _modules: dict = {}
 _lock = threading.Lock()
 
+# Profiling nearc 0.10's CPython backend (near_safe.builder.pyprofile): cpython-near-wasm-opt's
+# instrumented build of a contract (python-instrumented.wasm) imports these three besides NEAR's
+# host functions and calls them on every C function entry and module load.  Not NEAR host
+# functions: linked only while a profiler is set (:func:`set_profiler`), otherwise such a module
+# fails to link as on chain.
+TRACE_IMPORTS = ("trace_function_call", "trace_frozen_module_load", "trace_builtin_module_load")
+_profiler = None
+
+
+def set_profiler(profiler) -> object:
+    """Link the instrumented build's ``env.trace_*`` imports to ``profiler`` (an object with
+    ``function_called(name_hash)`` and ``module_loaded(kind, name)``), or unlink them (None).
+    Returns the previous profiler.  Modules loaded before are dropped from the memory cache."""
+    global _profiler
+    previous, _profiler = _profiler, profiler
+    with _lock:
+        _modules.clear()
+    return previous
+
+
+def _trace_closure(holder, name: str):
+    if name == "trace_function_call":
+        return lambda name_hash: _profiler.function_called(name_hash & _U32)
+
+    def module_loaded(ptr):  # a NUL-terminated path in the contract's memory
+        raw = holder.logic.memory.read(ptr, 256).split(b"\0")[0]
+        _profiler.module_loaded(name[len("trace_"):-len("_module_load")], raw.decode())
+    return module_loaded
+
 
 def engine() -> wasmtime.Engine:
     global _engine
@@ -150,6 +179,10 @@ class LoadedModule:
                 self.link_error = f"{imp.module}.{imp.name}"
                 continue
             self.env_imports.add(imp.name)
+            if _profiler is not None and imp.name in TRACE_IMPORTS:
+                self.linker.define_func("env", imp.name, imp.type,
+                                        _trace_closure(self.holder, imp.name))
+                continue
             if not isinstance(imp.type, wasmtime.FuncType) or (
                     imp.name not in HOST_FUNCTIONS and imp.name not in UNSUPPORTED_HOST_FUNCTIONS):
                 # not a NEAR host function: nearcore fails to link (docs/protocol.md 3.5 step 6)
