@@ -53,7 +53,14 @@ TGAS = 1000000000000
 # raises and is logged - mostly MicroPython start-up and contract loading.  10 Tgas leaves
 # about 6 Tgas for the callback body; pass callback_gas= for heavier bodies.  (A Rust contract's
 # usual 5 Tgas does not carry over: a trivial Python method alone burns several Tgas.)
-CALLBACK_GAS = 10 * TGAS
+#
+# nearc 0.10's CPython backend (CPython 3.13 in the Wasm, where `near` is a builtin module):
+# CPython's start-up burns about 40 Tgas of every call before the method runs (41-45 Tgas per
+# call in all, uncompressed; bench/bench_backends.py), so its callbacks reserve 50 Tgas.  The
+# builder refuses a callback whose reserve is below what it measures (either backend).
+_PYWASM = sys.implementation.name != "micropython" and "near" in sys.builtin_module_names
+_CALLBACK_GAS_PY = 50 * TGAS  # (the builder's check reads it for that backend)
+CALLBACK_GAS = _CALLBACK_GAS_PY if _PYWASM else 10 * TGAS
 # Minimum static gas for the external call (it also gets all unused gas, by weight 1).
 EXTERNAL_GAS = 10 * TGAS
 # The calling method's own work after safe_call's gas check: the two receipts' fees (the
@@ -78,6 +85,12 @@ REFUND_GAS = TGAS
 # decode; a decode that could take more than half the gas left is refused too) leave about
 # 11,000 bytes for the body and the settlement (python bench/bench_results.py).
 MAX_RESULT = 2048
+# The most one action can send (None: any u128).  nearc 0.10's CPython backend converts amounts
+# through a signed 64-bit integer: 2**63 yoctoNEAR or more (9.2 micro-NEAR) raises ValueError
+# ("Value must be non-negative") in every transfer and deposit (tests/builder/test_toolchains.py).
+# There, a method refuses a larger attached deposit (it could never be sent back), safe_call a
+# larger deposit or refund, and a larger refund becomes claimable, paid MAX_SEND per claim().
+MAX_SEND = 2**63 - 1 if _PYWASM else None
 
 # --- argument kinds ------------------------------------------------------------------------
 # MicroPython keeps no __annotations__ at run time, so a method declares its arguments:
@@ -635,6 +648,9 @@ def _method_wrapper(fn, name, kind, deposit, private, spec):
                 near.panic_utf8("Method " + name + (
                     " requires attached deposit of exactly 1 yoctoNEAR" if deposit
                     else " doesn't accept deposit"))
+        elif MAX_SEND is not None and near.attached_deposit() > MAX_SEND:
+            near.panic_utf8("Method " + name + ": a deposit above " + str(MAX_SEND) + " yoctoNEAR"
+                            " could not be sent back (nearc 0.10's CPython backend)")
         kwargs = parse(name, spec, read_input(name))
         if is_init and near.storage_has_key("_ns:init"):
             _fail(name, "contract is already initialized")
@@ -650,6 +666,20 @@ def _method_wrapper(fn, name, kind, deposit, private, spec):
         if is_init:
             near.storage_write("_ns:init", "1")
         _return(result)
+
+    return _guarded(name, _ns_wrapper) if _PYWASM else _ns_wrapper
+
+
+def _guarded(name, inner):
+    """nearc 0.10's CPython backend only.  Its entry point logs an exception that leaves the
+    exported function and returns SUCCESS, committing the writes made before it (MicroPython
+    panics): any exception escaping near_safe's wrapper (a host function refusing an argument,
+    a settlement transfer) panics here instead, so the call fails and changes nothing."""
+    def _ns_wrapper(*a):
+        try:
+            return inner(*a)
+        except Exception as e:  # noqa: BLE001  CPython may catch it (platform.md: MicroPython)
+            near.panic_utf8("Method " + name + " failed: " + type(e).__name__ + ": " + str(e))
 
     return _ns_wrapper
 
@@ -702,7 +732,7 @@ def _callback_wrapper(fn, name, spec, multi, limit, rkind):
             state.op = None
         _return(result)
 
-    return _ns_wrapper
+    return _guarded(name, _ns_wrapper) if _PYWASM else _ns_wrapper
 
 
 # --- cross-contract API (contract/_promise.py calls, contract/_xcc.py settles; on first use) --
@@ -799,9 +829,9 @@ if _EAGER:  # MicroPython ignores __all__: not built on chain
     __all__ = [
         "ACCOUNT", "AMOUNT", "ANY", "AccessDenied", "BOOL", "CALLBACK_GAS", "Context", "Contract",
         "ContractError", "ContractPanic", "CrossContract", "DICT", "EXTERNAL_GAS", "INT",
-        "InvalidInput", "LIST", "Log", "MAX_RESULT", "MisuseError", "ONE_NEAR", "ONE_TGAS",
-        "OWN_GAS", "Promise", "PromiseBatch", "PromiseResult", "REFUND_GAS", "STR", "Storage",
-        "StorageError", "TGAS", "assert_unlocked", "call",
+        "InvalidInput", "LIST", "Log", "MAX_RESULT", "MAX_SEND", "MisuseError", "ONE_NEAR",
+        "ONE_TGAS", "OWN_GAS", "Promise", "PromiseBatch", "PromiseResult", "REFUND_GAS", "STR",
+        "Storage", "StorageError", "TGAS", "assert_unlocked", "call",
         "callback", "claim", "claimable", "init", "is_account_id", "is_locked",
         "multi_callback", "operation", "optional", "refund", "require", "safe_call", "state",
         "view", "LookupMap", "UnorderedMap", "IterableMap", "Vector", "LookupSet",

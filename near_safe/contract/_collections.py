@@ -42,7 +42,8 @@ from ._state import ContractError
 
 def _enc(value):
     text = repr(value)
-    if text[0] == "<" or ("inf" in text or "nan" in text) and not _state._finite(value):
+    if text[0] == "<" or ("inf" in text or "nan" in text or "Infinity" in text
+                          or "NaN" in text) and not _state._finite(value):
         raise ContractError("Method " + _state.method + ": " + text[:40]
                             + " cannot be stored in a collection")
     return text

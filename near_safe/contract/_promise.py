@@ -32,6 +32,7 @@ from .. import (
     _CALLBACKS,
     CALLBACK_GAS,
     EXTERNAL_GAS,
+    MAX_SEND,
     OWN_GAS,
     TGAS,
     MisuseError,
@@ -89,6 +90,9 @@ def launch(legs, deposit, gas, then, then_args, callback_gas, own_gas, caller, r
     need = near.used_gas() + own_gas + gas + callback_gas
     if near.prepaid_gas() < need:
         _error("not enough gas: attach at least " + str(-(-need // TGAS)) + " Tgas")
+    if MAX_SEND is not None and (deposit > MAX_SEND or refund > MAX_SEND):
+        _error("a deposit or refund above " + str(MAX_SEND) + " yoctoNEAR cannot be sent "
+               "(nearc 0.10's CPython backend)")
     byname = type(debit) is str
     money = refund or credit or debit or lock
     if caller is None and money:
@@ -108,9 +112,10 @@ def launch(legs, deposit, gas, then, then_args, callback_gas, own_gas, caller, r
         if refund and refund < deposit:
             raise MisuseError("safe_call: refund= is less than deposit=: a failed call's deposit "
                               "returns whole to one account; refund at least the deposit")
-        if not hasattr(near, "promise_set_refund_to"):  # a port near_safe did not build
+        if not hasattr(near, "promise_set_refund_to"):  # a port near_safe did not build,
+            # or nearc 0.10's CPython backend (its python.wasm has no such host function)
             _error("a deposit returned to the caller needs near.promise_set_refund_to "
-                   "(protocol >= 82): build the contract with near-safe build")
+                   "(protocol >= 82), which only near-safe build's MicroPython has")
     # 3. A conflicting operation in flight: say what is locked.
     if lock and state.has(state.LOCK + lock):
         _error("Locked: " + lock)

@@ -88,7 +88,7 @@ def remove(key):
 def has(key):
     if _buf is not None and key in _buf:
         return _buf[key] is not None
-    return near.storage_has_key(key)
+    return near.storage_has_key(key) == 1  # a bool on both backends (CPython's returns 0/1)
 
 
 def get(key, default=None):
@@ -102,11 +102,13 @@ def set(key, value):  # dict-like name on purpose: state.set
 
 def dumps(value):
     """``json.dumps(value)``, refusing inf and nan: MicroPython writes them as ``inf``/``nan``,
-    which is not JSON, so the key (or callback input, call arguments, result) could never be
-    read again.  Raises ContractError ``Method NAME: inf or nan cannot be written as JSON``.
-    The walk over the value runs only when the text holds "inf" or "nan" (rare)."""
+    CPython (nearc 0.10's CPython backend) as ``Infinity``/``NaN``, neither of which is JSON, so
+    the key (or callback input, call arguments, result) could never be read again.  Raises
+    ContractError ``Method NAME: inf or nan cannot be written as JSON``.  The walk over the
+    value runs only when the text holds one of those words (rare)."""
     text = json.dumps(value)
-    if ("inf" in text or "nan" in text) and not _finite(value):
+    if ("inf" in text or "nan" in text or "Infinity" in text or "NaN" in text) \
+            and not _finite(value):
         raise ContractError("Method " + method + ": inf or nan cannot be written as JSON")
     return text
 
