@@ -33,9 +33,10 @@ micropython-lib stdlib and typing stubs, and - if imported - ``near_safe/_root.p
 """
 
 from ._build import BuildResult, build, build_contract, build_count, cache_key, prune
+from ._cpython import selected_compiler
 from ._progress import set_progress_sink
 from ._toolchain import cache_root
 from ._warm import warm
 
 __all__ = ["BuildResult", "build", "build_contract", "build_count", "cache_key", "cache_root",
-           "prune", "set_progress_sink", "warm"]
+           "prune", "selected_compiler", "set_progress_sink", "warm"]

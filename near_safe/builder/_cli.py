@@ -1,5 +1,5 @@
-"""`near-safe build CONTRACT.py [-o OUT.wasm] [--rebuild] [--quiet] [--compiler py [-O N]]` and
-`near-safe build --warm`.
+"""`near-safe build CONTRACT.py [-o OUT.wasm] [--rebuild] [--quiet]
+[--compiler py [-O N] [--pins FILE]]` and `near-safe build --warm`.
 
 Prints the Wasm's path and size on stdout; progress goes to stderr.  Bad input raises
 BuildError/UsageError, which cli.py prints with exit code 2.
@@ -27,8 +27,11 @@ def add_arguments(parser) -> None:
                         help="mpy: MicroPython (default, every nearc); py: nearc 0.10's CPython "
                              "backend (Python >= 3.12; heavy: minutes and GBs per build)")
     parser.add_argument("-O", "--opt-level", type=int, default=None, metavar="0-5",
-                        help="--compiler py only: nearc's optimisation level (default 1; "
-                             "nearc's 4 cut functions a near_safe contract needs)")
+                        help="--compiler py only: nearc's optimisation level (default 5, with "
+                             "near_safe's pin list; 1-2 do not fit NEAR's size limit)")
+    parser.add_argument("--pins", action="append", default=[], metavar="FILE",
+                        help="--compiler py only: a pin file of your own (python -m "
+                             "near_safe.builder.pyprofile --out FILE YOUR_TESTS); repeatable")
     parser.add_argument("--warm", action="store_true",
                         help="warm the shared MicroPython toolchain (run once, e.g. in CI)")
 
@@ -48,14 +51,14 @@ def run(args) -> int:
         return 0
     if not args.contract:
         raise UsageError("missing CONTRACT.py: run `near-safe build CONTRACT.py [-o OUT.wasm]`")
-    if args.opt_level is not None and args.compiler != "py":
-        raise UsageError("--opt-level applies to the CPython backend: add --compiler py")
+    if (args.opt_level is not None or args.pins) and args.compiler != "py":
+        raise UsageError("--opt-level and --pins apply to the CPython backend: add --compiler py")
     if args.compiler == "py":
         from ._cpython import DEFAULT_OPT_LEVEL, build_py
 
         level = DEFAULT_OPT_LEVEL if args.opt_level is None else args.opt_level
         result = build_py(args.contract, args.output, progress=progress, rebuild=args.rebuild,
-                          opt_level=level)
+                          opt_level=level, pins=args.pins)
         note = " (cached)" if result.cached else ""
         print(f"{result.wasm} {result.size} bytes{note}")
         return 0

@@ -963,11 +963,13 @@ def _gas_value(node, names: dict):
     return v if type(v) is int else None
 
 
-def callback_gas_sites(tree: ast.Module) -> list[tuple[int, str, int]]:
+def callback_gas_sites(tree: ast.Module, default: int | None = None) -> list[tuple[int, str, int]]:
     """``(line, callback, reserved gas)`` of each call that chains a callback of this contract
     with gas the tree can fold: safe_call's ``callback_gas=`` (default CALLBACK_GAS), a
-    builder's ``.gas(g)`` right before ``.then`` / ``.join`` (default CALLBACK_GAS)."""
-    names = dict(_GAS_NAMES, CALLBACK_GAS=_contract_side.CALLBACK_GAS)
+    builder's ``.gas(g)`` right before ``.then`` / ``.join`` (default CALLBACK_GAS).
+    ``default``: CALLBACK_GAS's value in the backend built for (MicroPython's when None)."""
+    default = _contract_side.CALLBACK_GAS if default is None else default
+    names = dict(_GAS_NAMES, CALLBACK_GAS=default)
     for node in tree.body:  # module-level NAME = <gas expression>
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], ast.Name):
@@ -985,12 +987,12 @@ def callback_gas_sites(tree: ast.Module) -> list[tuple[int, str, int]]:
         if name == "safe_call":
             target = _kw(node, "then")
             given = _kw(node, "callback_gas")
-            gas = _contract_side.CALLBACK_GAS if given is None else _gas_value(given, names)
+            gas = default if given is None else _gas_value(given, names)
         elif builders and name in ("then", "join") and isinstance(node.func, ast.Attribute):
             pos = 0 if name == "then" else 1
             target = node.args[pos] if len(node.args) > pos else None
             inner = node.func.value
-            gas = _contract_side.CALLBACK_GAS
+            gas = default
             if isinstance(inner, ast.Call) and _call_name(inner) == "gas" and inner.args:
                 gas = _gas_value(inner.args[0], names)
         if (isinstance(target, ast.Constant) and isinstance(target.value, str)
@@ -1024,15 +1026,17 @@ def callback_floors(wasm: bytes, callbacks) -> dict:
     return floors
 
 
-def check_callback_gas(source: str, path, wasm: bytes, memo: Path | None = None) -> None:
+def check_callback_gas(source: str, path, wasm: bytes, memo: Path | None = None,
+                       default: int | None = None, start_up: str = "MicroPython start-up") -> None:
     """Refuse a reserved callback gas below what that callback burns before its body, plus
     REFUND_GAS for the settlement's refund transfer (measured with the contract's own imports:
     near_sdk_py's import alone is about 3 Tgas).  ``memo`` keeps the measurement next to the
-    cached Wasm, so a cache hit measures nothing."""
+    cached Wasm, so a cache hit measures nothing.  ``default`` and ``start_up``: the backend's
+    CALLBACK_GAS and the name of its interpreter (nearc 0.10's CPython backend)."""
     import json
 
     tree = ast.parse(source, filename=str(path))
-    sites = callback_gas_sites(tree)
+    sites = callback_gas_sites(tree, default)
     if not sites:
         return
     floors = None
@@ -1053,7 +1057,7 @@ def check_callback_gas(source: str, path, wasm: bytes, memo: Path | None = None)
         if floor is None:
             continue
         if cb in hops:  # its body sends a call: safe_call's own gas check inside the callback
-            more = ns.OWN_GAS + ns.EXTERNAL_GAS + ns.CALLBACK_GAS
+            more = ns.OWN_GAS + ns.EXTERNAL_GAS + (ns.CALLBACK_GAS if default is None else default)
             what = (f"its body sends a call (line {hops[cb]}), whose gas check asks "
                     f"{more / tgas:g} Tgas more (OWN_GAS + EXTERNAL_GAS + CALLBACK_GAS)")
         else:
@@ -1063,7 +1067,7 @@ def check_callback_gas(source: str, path, wasm: bytes, memo: Path | None = None)
         if gas < need:
             raise BuildError(
                 f"{path}:{line}: callback {cb} gets {gas / tgas:g} Tgas, but it burns "
-                f"{floor / tgas:.1f} Tgas before its body runs (MicroPython start-up and this "
+                f"{floor / tgas:.1f} Tgas before its body runs ({start_up} and this "
                 f"contract's imports, measured) and {what}: reserve at least "
                 f"{-(-need // tgas)} Tgas plus what the body does (callback_gas=, or "
                 f".gas(...) before .then), or import less (each module is imported on every "

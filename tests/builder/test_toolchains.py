@@ -150,27 +150,27 @@ def test_the_backend_the_runtime_builds_with_is_chosen_by_near_safe_compiler(mon
 
 # --- what a CPython-backend build keeps and refuses (nearc 0.10, the 3.13 lane) ----------------
 
-# safe_call imports near_safe's contract/_promise on demand; its callback gets 120 Tgas (CPython's
-# start-up alone burns 40-65 Tgas per call)
+# safe_call imports near_safe's contract/_promise on demand; its callback gets near_safe's
+# CALLBACK_GAS, which is 50 Tgas on this backend (CPython's start-up alone burns about 40)
 PING = '''from near_safe import ACCOUNT, call, callback, safe_call
 
 
 @call(args={"receiver": ACCOUNT})
 def ping(receiver):
-    return safe_call(receiver, "pong", {}, then="on_pong", callback_gas=120_000_000_000_000)
+    return safe_call(receiver, "pong", {}, then="on_pong")
 
 
 @callback
 def on_pong(result):
     return result.succeeded
 '''
-# a callback left at near_safe's default CALLBACK_GAS (10 Tgas)
-ASK = '''from near_safe import ACCOUNT, call, callback, safe_call
+# a callback given MicroPython's CALLBACK_GAS (10 Tgas)
+ASK = '''from near_safe import ACCOUNT, TGAS, call, callback, safe_call
 
 
 @call(args={"receiver": ACCOUNT})
 def ask(receiver):
-    return safe_call(receiver, "answer", {}, then="on_answer")
+    return safe_call(receiver, "answer", {}, then="on_answer", callback_gas=10 * TGAS)
 
 
 @callback
@@ -196,13 +196,17 @@ def _cpython_build(tmp_path_factory, name: str, source: str):
 def test_cpython_build_keeps_the_modules_near_safe_imports_on_demand(tmp_path_factory):
     """cpython-near-wasm-opt's module tracing froze only what its own trace run imported (each
     method once, empty input: near_safe stops at the argument check), so contract/_promise was
-    cut and every safe_call failed with ImportError: near_safe keeps every staged module."""
-    from near_safe.testing import NEAR, TGAS, Runtime
+    cut and every safe_call failed with ImportError: near_safe keeps every staged module.  With
+    near_safe's pin list the default build (-O5) fits NEAR's transaction limit uncompressed, so
+    it is deployed by a transaction, and its callback runs within the default CALLBACK_GAS."""
+    from near_safe.builder._cpython import MAX_DEPLOYABLE
+    from near_safe.testing import NEAR, TGAS, DeployContract, Runtime
 
     wasm = _cpython_build(tmp_path_factory, "ping.py", PING).wasm
+    assert wasm.stat().st_size <= MAX_DEPLOYABLE
     rt = Runtime(mode="wasm")
-    # deployed as genesis code: the -O1 Wasm (about 2.4 MB) is over NEAR's transaction size
-    pinger = rt.deploy("pinger.near", wasm, balance=100 * NEAR)
+    pinger = rt.create_account("pinger.near", balance=100 * NEAR)
+    pinger.execute(pinger, [DeployContract(wasm.read_bytes())]).unwrap()
     bob = rt.create_account("bob.near")
     out = bob.call(pinger, "ping", {"receiver": "bob.near"}, gas=300 * TGAS)
     ping = next(r for r in out.receipts if r.method == "ping")
@@ -210,12 +214,14 @@ def test_cpython_build_keeps_the_modules_near_safe_imports_on_demand(tmp_path_fa
     # bob has no contract: pong fails, and the callback runs and answers so
     assert any(r.method == "pong" and r.status == "failure" for r in out.receipts), out
     assert out.status == "success" and out.value is False, out
+    cb = next(r for r in out.receipts if r.method == "on_pong")
+    assert 30 * TGAS < cb.gas_burnt < 50 * TGAS, cb  # CPython's start-up, within the reserve
 
 
 def test_cpython_build_refuses_a_callback_gas_below_cpythons_start_up(tmp_path_factory):
-    """A callback burns CPython's start-up (40-65 Tgas) before its body: with CALLBACK_GAS (10
-    Tgas) it would run out of gas on every call, its debit never restored, its lock never
-    released.  The MicroPython builder's check (measured on the Wasm built) refuses it here too."""
+    """A callback burns CPython's start-up (about 40 Tgas) before its body: with MicroPython's
+    CALLBACK_GAS (10 Tgas) it would run out of gas on every call, its debit never restored, its
+    lock never released.  The MicroPython builder's check (measured on the Wasm) refuses it."""
     import pytest
 
     from near_safe.errors import BuildError
@@ -264,3 +270,87 @@ def test_cpython_build_never_runs_the_contract_on_the_build_machine(tmp_path, mo
     # the marker test itself can fail: importing the contract under CPython writes it
     subprocess.run([sys.executable, str(contract)], check=True, cwd=ROOT)
     assert marker.exists()
+
+
+# What nearc 0.10's CPython backend cannot do, and what near_safe does about it (one contract:
+# each CPython build takes about a minute)
+LIMITS = '''import near
+
+from near_safe import AMOUNT, MAX_SEND, call, callback, claim, refund, safe_call, state, view
+
+
+@call(payable=True)
+def pay():
+    state.set("paid", str(near.attached_deposit()))
+    return MAX_SEND
+
+
+@call(args={"amount": AMOUNT})
+def send_raw(amount):
+    state.set("sent", str(amount))  # written first: the host refusal below must undo it
+    p = near.promise_batch_create(near.predecessor_account_id())
+    near.promise_batch_action_transfer(p, amount)
+
+
+@call(args={"amount": AMOUNT})
+def send_own(amount):  # the contract's own NEAR, through safe_call
+    return safe_call(near.predecessor_account_id(), "nothing", deposit=amount, then="on_sent")
+
+
+@callback
+def on_sent(result):
+    return result.succeeded
+
+
+@call(args={"amount": AMOUNT})
+def give(amount):  # a refund of the contract's money: sent, or claimable when it cannot be
+    return refund(near.predecessor_account_id(), amount)
+
+
+@call
+def take():
+    return claim()
+
+
+@view
+def paid():
+    return [state.get("paid"), state.get("sent")]
+'''
+
+
+def test_cpython_backend_refuses_what_its_near_module_cannot_send(tmp_path_factory):
+    """Its ``near`` module converts amounts through a signed 64-bit integer: 2**63 yoctoNEAR or
+    more raises ValueError in every transfer and deposit, and its entry point turns an exception
+    that leaves a method into SUCCESS (earlier writes committed).  near_safe refuses a deposit
+    it could never send back, and panics on an escaping exception: no state change."""
+    from near_safe.testing import NEAR, Runtime
+
+    wasm = _cpython_build(tmp_path_factory, "limits.py", LIMITS).wasm
+    rt = Runtime(mode="wasm")
+    c = rt.deploy("limits.near", wasm, balance=100 * NEAR)
+    alice = rt.create_account("alice.near", balance=50 * NEAR)
+    small = alice.call(c, "pay", {}, deposit=2**63 - 1)
+    assert small.error is None and small.value == 2**63 - 1, small  # MAX_SEND itself is fine
+    before = rt.balance(alice)
+    big = alice.call(c, "pay", {}, deposit=NEAR)
+    assert "a deposit above 9223372036854775807 yoctoNEAR could not be sent back" in big.error
+    assert c.view("paid") == [str(2**63 - 1), None]
+    assert before - rt.balance(alice) == big.tokens_burnt  # the deposit came back whole
+    fits = alice.call(c, "send_raw", {"amount": str(2**63 - 1)})
+    assert fits.error is None, fits
+    over = alice.call(c, "send_raw", {"amount": str(2**63)})
+    assert over.error == ("Smart contract panicked: Method send_raw failed: ValueError: Value "
+                          "must be non-negative"), over  # was: SUCCESS, the write committed
+    assert c.view("paid") == [str(2**63 - 1), str(2**63 - 1)]
+    # safe_call refuses to send more, before any state change
+    out = alice.call(c, "send_own", {"amount": str(2**63)})
+    assert "a deposit or refund above 9223372036854775807 yoctoNEAR cannot be sent" in out.error
+    # a larger refund becomes claimable, and claim() pays it MAX_SEND at a time
+    out = alice.call(c, "give", {"amount": str(2**63 + 5)})
+    assert out.error is None and out.value is False, out  # not sent: claimable
+    before = rt.balance(alice)
+    first = alice.call(c, "take", {})
+    assert first.value == str(2**63 - 1), first
+    assert rt.balance(alice) - before == 2**63 - 1 - first.tokens_burnt
+    assert alice.call(c, "take", {}).value == "6"
+    assert "nothing to claim" in alice.call(c, "take", {}).error
