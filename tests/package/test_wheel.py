@@ -54,6 +54,11 @@ def test_template_and_demo_example_are_in_the_wheel(wheel):
     assert "near_safe/_examples/deposit_and_stake/vault_safe.py" in inside
 
 
+def test_cpython_backend_pin_list_is_in_the_wheel(wheel):
+    """`near-safe build --compiler py` reads it (near_safe/builder/_cpython.py PINS_FILE)."""
+    assert "near_safe/builder/cpython_pins.txt" in zipfile.ZipFile(wheel).namelist()
+
+
 def _cli(unpacked, *args):
     return subprocess.run([sys.executable, "-c", "import sys; from near_safe.cli import main; "
                            "sys.exit(main(sys.argv[1:]))", *args],

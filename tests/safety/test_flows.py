@@ -4,6 +4,8 @@ deposit-and-stake (NEAR's callback guidance) and a token withdraw (debit with ro
 import json
 import re
 
+import pytest
+
 from near_safe.testing import NEAR, TGAS
 
 STAKE = 5 * NEAR
@@ -30,6 +32,7 @@ def _ns_keys(world):
 # --- deposit and stake -------------------------------------------------------------------------
 
 
+@pytest.mark.backend_refuses
 def test_stake_happy_path_credits_after_success_and_unlocks(world):
     before = world.rt.balance("alice.near")
     out = world.alice.call(world.vault, "deposit_and_stake", deposit=STAKE, gas=GAS)
@@ -41,6 +44,7 @@ def test_stake_happy_path_credits_after_success_and_unlocks(world):
     assert STAKE <= paid < STAKE + NEAR // 100  # the stake plus gas, nothing else
 
 
+@pytest.mark.backend_refuses
 def test_stake_failure_refunds_the_exact_deposit_to_the_user(world):
     world.alice.call(world.staking, "set_fail", {"fail": True}).unwrap()
     before = world.rt.balance("alice.near")
@@ -55,6 +59,7 @@ def test_stake_failure_refunds_the_exact_deposit_to_the_user(world):
     assert before - world.rt.balance("alice.near") < NEAR // 100  # only gas was spent
 
 
+@pytest.mark.backend_refuses
 def test_withdraw_between_call_and_callback_pays_nothing_twice(world):
     world.alice.call(world.staking, "set_fail", {"fail": True}).unwrap()
     before = world.rt.balance("alice.near")
@@ -89,6 +94,7 @@ def test_withdraw_between_call_and_callback_pays_nothing_twice(world):
     assert "Not enough balance in staked for alice.near" in again.error
 
 
+@pytest.mark.backend_refuses
 def test_too_little_gas_is_rejected_before_any_state_change(world):
     state_before = world.storage()
     before = world.rt.balance("alice.near")
@@ -106,6 +112,7 @@ def test_too_little_gas_is_rejected_before_any_state_change(world):
     assert world.staked() == STAKE
 
 
+@pytest.mark.backend_refuses
 def test_raising_callback_body_still_refunds_and_unlocks(world):
     world.alice.call(world.vault, "set_raise_in_callback", {"flag": True}, deposit=1).unwrap()
     world.alice.call(world.staking, "set_fail", {"fail": True}).unwrap()
@@ -121,6 +128,7 @@ def test_raising_callback_body_still_refunds_and_unlocks(world):
     assert b"written_by_raising_body" not in world.storage()  # the body's write was dropped
 
 
+@pytest.mark.backend_refuses
 def test_raising_callback_body_on_success_still_credits(world):
     world.alice.call(world.vault, "set_raise_in_callback", {"flag": True}, deposit=1).unwrap()
     out = world.alice.call(world.vault, "deposit_and_stake", deposit=STAKE, gas=GAS)
@@ -130,6 +138,7 @@ def test_raising_callback_body_on_success_still_credits(world):
     assert b"written_by_raising_body" not in world.storage()
 
 
+@pytest.mark.backend_refuses
 def test_large_callee_result_does_not_starve_the_settlement(world):
     """A callee answering with 12 KB: the result is copied in (the host does that) but never
     decoded by a callback that only settles, so CALLBACK_GAS suffices (near_safe's explorer
@@ -144,6 +153,7 @@ def test_large_callee_result_does_not_starve_the_settlement(world):
     assert _ns_keys(world) == []
 
 
+@pytest.mark.backend_refuses
 def test_callback_body_cannot_refund_a_deposit_that_left(world):
     """The pool accepted the stake; the body tries to give half back out of the vault's balance
     (half of a deposit that never came back): refused, logged, the defaults apply."""
@@ -157,6 +167,7 @@ def test_callback_body_cannot_refund_a_deposit_that_left(world):
     assert _ns_keys(world) == []
 
 
+@pytest.mark.backend_refuses
 def test_callback_body_turning_success_into_failure_pays_nothing_that_left(world):
     """set_ok(False) after the pool accepted: no credit, the lock released, and no "refund"
     of the deposit the pool holds (the callback cannot take it back)."""
@@ -170,6 +181,7 @@ def test_callback_body_turning_success_into_failure_pays_nothing_that_left(world
     assert _ns_keys(world) == []
 
 
+@pytest.mark.backend_refuses
 def test_locked_user_cannot_start_a_second_operation(world):
     first = world.alice.submit(world.vault, "deposit_and_stake", deposit=STAKE, gas=GAS)
     world.rt.step()
@@ -242,6 +254,7 @@ def test_claimable_refund_is_paid_by_claim(world):
     assert again.error.endswith("Method claim_refund: nothing to claim")
 
 
+@pytest.mark.backend_refuses
 def test_pull_refunds_never_hold_a_deposit_that_left(world):
     """claimable=True applies to what the contract holds; a failed call's deposit goes back
     to the user by the protocol whatever the option."""

@@ -25,10 +25,10 @@ class World:
         self.mode = mode
         self.alice = rt.create_account("alice.near", balance=100 * NEAR)
         self.bob = rt.create_account("bob.near", balance=100 * NEAR)
-        self.staking = rt.deploy("staking.near", CONTRACTS / "staking.py", balance=10 * NEAR)
-        self.hostile = rt.deploy("hostile.near", CONTRACTS / "hostile.py", balance=10 * NEAR)
-        self.vault = rt.deploy("vault.near", CONTRACTS / "vault.py", balance=10 * NEAR)
-        self.settle = rt.deploy("settle.near", CONTRACTS / "settle.py", balance=10 * NEAR)
+        self.staking = rt.deploy("staking.near", CONTRACTS / "staking.py")
+        self.hostile = rt.deploy("hostile.near", CONTRACTS / "hostile.py")
+        self.vault = rt.deploy("vault.near", CONTRACTS / "vault.py")
+        self.settle = rt.deploy("settle.near", CONTRACTS / "settle.py")
         self.alice.call(self.vault, "new",
                         {"staking": "hostile.near", "token": "staking.near"}).unwrap()
 
@@ -69,6 +69,7 @@ def _refunds_to(out, account):
 # --- finding 1: a refund of a deposit that never came back -------------------------------------
 
 
+@pytest.mark.backend_refuses
 def test_callee_keeping_the_deposit_and_failing_costs_the_contract_nothing(w):
     vault_before, hostile_before = w.balance("vault.near"), w.balance("hostile.near")
     out = w.alice.call(w.vault, "deposit_and_stake", deposit=STAKE, gas=GAS)
@@ -80,6 +81,7 @@ def test_callee_keeping_the_deposit_and_failing_costs_the_contract_nothing(w):
     assert w.ns_keys(w.vault) == []  # settled and unlocked
 
 
+@pytest.mark.backend_refuses
 def test_genuine_failure_returns_the_deposit_to_the_user_by_the_protocol(w):
     w.alice.call(w.vault, "new", {"staking": "x", "token": "y"})  # already initialized
     w.rt.patch_state("vault.near", data={"cfg": json.dumps(["staking.near", "staking.near"])})
@@ -93,6 +95,7 @@ def test_genuine_failure_returns_the_deposit_to_the_user_by_the_protocol(w):
     assert w.balance("vault.near") >= vault_before
 
 
+@pytest.mark.backend_refuses
 def test_prepaid_wallet_cannot_respend_a_payment_the_shop_kept(w):
     w.bob.call(w.settle, "top_up", deposit=10 * NEAR).unwrap()
     w.alice.call(w.settle, "top_up", deposit=10 * NEAR).unwrap()
@@ -106,6 +109,7 @@ def test_prepaid_wallet_cannot_respend_a_payment_the_shop_kept(w):
     assert w.ns_keys(w.settle) == []
 
 
+@pytest.mark.backend_refuses
 def test_prepaid_wallet_payment_to_a_missing_shop_comes_back_to_the_user(w):
     w.alice.call(w.settle, "top_up", deposit=10 * NEAR).unwrap()
     before = w.balance("alice.near")
@@ -117,6 +121,7 @@ def test_prepaid_wallet_payment_to_a_missing_shop_comes_back_to_the_user(w):
     assert int(w.settle.view("wallet_of", {"account_id": "alice.near"})) == 0  # not twice
 
 
+@pytest.mark.backend_refuses
 def test_refund_below_the_deposit_is_refused_before_any_state_change(w):
     before = w.rt.storage(w.settle)
     out = w.alice.call(w.settle, "underrefund", deposit=2 * NEAR, gas=GAS)
@@ -132,6 +137,7 @@ def test_refund_below_the_deposit_is_refused_before_any_state_change(w):
     {"o": 1, "u": "bob.near", "r": str(50 * NEAR)},  # the old record shape, with bob's amounts
     1,  # the victim's operation number, as the genuine callback carries it
 ])
+@pytest.mark.backend_refuses
 def test_self_call_helper_cannot_settle_another_users_operation(w, forged):
     slow = {"n": 6, "value": str(NEAR)}  # the shop answers 1 NEAR, six blocks later
     w.hostile.call(w.hostile, "set_mode", {"mode": "slow" + json.dumps(slow)}).unwrap()
@@ -169,6 +175,7 @@ def _two_hops(w, hop_gas, hop_lock="", catch=False, paid=4 * NEAR):
                         deposit=paid, gas=GAS)
 
 
+@pytest.mark.backend_refuses
 def test_second_hop_without_gas_does_not_abort_the_settlement(w):
     out = _two_hops(w, hop_gas=12)
     first = out.receipt(method="on_first")
@@ -179,6 +186,7 @@ def test_second_hop_without_gas_does_not_abort_the_settlement(w):
     assert out.find(method="buy") == []  # and no promise left behind
 
 
+@pytest.mark.backend_refuses
 def test_second_hop_on_a_held_lock_is_contained_and_the_user_refunded(w):
     w.bob.call(w.settle, "hold_lock", {"key": "shared"}).unwrap()
     before = w.balance("alice.near")
@@ -190,6 +198,7 @@ def test_second_hop_on_a_held_lock_is_contained_and_the_user_refunded(w):
     assert w.ns_keys(w.settle) == [b"_ns:lock:shared"]
 
 
+@pytest.mark.backend_refuses
 def test_second_hop_refund_goes_to_the_user_not_the_contract(w):
     w.hostile.call(w.hostile, "set_buy_panics", {"panics": True}).unwrap()
     before, settle_before = w.balance("alice.near"), w.balance("settle.near")
@@ -223,6 +232,7 @@ def test_view_called_as_a_transaction_cannot_pay_or_call_out(w, method, args):
     (1 * NEAR, 2 * NEAR),  # the unused part
     (0, 3 * NEAR),  # everything back: the bound itself
 ])
+@pytest.mark.backend_refuses
 def test_callback_body_refunds_the_unused_part(w, price, refund):
     w.hostile.call(w.hostile, "set_mode", {"mode": json.dumps(price)}).unwrap()
     out = w.alice.call(w.settle, "buy_at_quote", {"shop": "hostile.near"}, deposit=3 * NEAR,
@@ -231,6 +241,7 @@ def test_callback_body_refunds_the_unused_part(w, price, refund):
     assert _paid_by(out, "settle.near") == refund
 
 
+@pytest.mark.backend_refuses
 @pytest.mark.parametrize("price", [3 * NEAR + 1, -5])
 def test_adjustment_beyond_what_the_operation_moved_falls_back_to_the_defaults(w, price):
     w.hostile.call(w.hostile, "set_mode", {"mode": json.dumps(price)}).unwrap()

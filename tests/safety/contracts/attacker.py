@@ -4,6 +4,8 @@ import json
 
 import near
 
+import _rawnear  # noqa: F401  (raw promise arguments on either backend)
+
 from near_safe import ACCOUNT, ANY, STR, call
 
 

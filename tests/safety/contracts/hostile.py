@@ -12,6 +12,8 @@ import json
 
 import near
 
+import _rawnear  # noqa: F401  (raw promise arguments on either backend)
+
 from near_safe import ANY, BOOL, STR, call, require, state
 
 

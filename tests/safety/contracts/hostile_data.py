@@ -7,14 +7,18 @@ credit applied, and one that was lost leaves the lock held."""
 
 import near
 
-from near_safe import ANY, INT, LIST, STR, TGAS, call, callback, operation, optional, safe_call, state, view
+from near_safe import (ANY, CALLBACK_GAS, INT, LIST, STR, TGAS, call, callback, operation,
+                       optional, safe_call, state, view)
 
 ANSWERER = "answerer.near"
 
 
 @call(args={"cb": STR, "tgas": optional(INT)})
-def ask(cb, tgas=10):
-    return safe_call(ANSWERER, "answer", then=cb, lock="L", callback_gas=tgas * TGAS,
+def ask(cb, tgas=0):
+    # the default: near_safe's CALLBACK_GAS (10 Tgas on MicroPython, 50 on nearc 0.10's CPython
+    # backend, whose start-up alone burns about 40)
+    return safe_call(ANSWERER, "answer", then=cb, lock="L",
+                     callback_gas=tgas * TGAS if tgas else CALLBACK_GAS,
                      credit=("credited", near.predecessor_account_id(), 5))
 
 
