@@ -62,6 +62,7 @@ def test_query_takes_no_money_and_checks_gas_first(dashboard, oracle, alice):
     paid = alice.call(dashboard, "refresh", {"asset": "wNEAR"}, deposit=1, gas=GAS)
     assert "Method refresh doesn't accept deposit" in paid.error
     # exactly what safe_call reserves: enough to start, not for the check (used + reserve)
-    starved = alice.call(dashboard, "refresh", {"asset": "wNEAR"}, gas=safe_call_reserve())
+    starved = alice.call(dashboard, "refresh", {"asset": "wNEAR"},
+                         gas=safe_call_reserve(alice.runtime))
     assert "Method refresh: not enough gas: attach at least" in starved.error
     assert starved.find(receiver=oracle) == []  # nothing reached the oracle

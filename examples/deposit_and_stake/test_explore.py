@@ -31,7 +31,7 @@ def test_explorer_finds_the_double_payout_in_the_wrong_vault_only(mode):
                           args={"pool": "pool.near"})
         out = rt.create_account("alice.near").call(vault, "deposit_and_stake", deposit=NEAR)
         assert "Value must be non-negative" in out.error, out
-        assert vault.view("staked_of", {"account_id": "alice.near"}) == "0"
+        assert int(vault.view("staked_of", {"account_id": "alice.near"})) == 0
         return
     wrong = machine("WrongVault", mode).explore()
     assert wrong.found and wrong.violation.invariant == "no_unbacked_credit"

@@ -57,32 +57,60 @@ def _leb(data: bytes, i: int) -> tuple[int, int]:
             return value, i
 
 
+def _name(data: bytes, i: int) -> tuple[str, int]:
+    n, i = _leb(data, i)
+    return data[i:i + n].decode("utf-8", "replace"), i + n
+
+
 def function_names(wasm: bytes) -> list[str]:
-    """The function names of a Wasm's ``name`` custom section (subsection 1)."""
-    i = 8
+    """The name of every function of a Wasm, by index (imports first): the ``name`` custom
+    section's, or for an unnamed one what binaryen's wasm-dis (which cpython-near-wasm-opt's
+    instrumentation hashes names through) calls it: its index among the defined functions."""
+    i, imported, defined, names = 8, 0, 0, {}
     while i < len(wasm):
         sid = wasm[i]
         size, i = _leb(wasm, i + 1)
         end = i + size
-        if sid == 0:
-            n, j = _leb(wasm, i)
-            if wasm[j:j + n] == b"name":
-                j += n
-                while j < end:
-                    sub, j = _leb(wasm, j)
-                    sub_size, j = _leb(wasm, j)
-                    if sub == 1:
-                        count, k = _leb(wasm, j)
-                        names = []
-                        for _ in range(count):
-                            _, k = _leb(wasm, k)
-                            ln, k = _leb(wasm, k)
-                            names.append(wasm[k:k + ln].decode("utf-8", "replace"))
-                            k += ln
-                        return names
-                    j += sub_size
+        if sid == 2:  # imports: count the functions
+            count, j = _leb(wasm, i)
+            for _ in range(count):
+                _, j = _name(wasm, j)
+                _, j = _name(wasm, j)
+                kind = wasm[j]
+                j += 1
+                if kind == 0:
+                    imported += 1
+                    _, j = _leb(wasm, j)
+                elif kind == 1:  # table: reftype, limits
+                    j += 1
+                    flags, j = _leb(wasm, j + 0)
+                    _, j = _leb(wasm, j)
+                    if flags & 1:
+                        _, j = _leb(wasm, j)
+                elif kind == 2:  # memory: limits
+                    flags, j = _leb(wasm, j)
+                    _, j = _leb(wasm, j)
+                    if flags & 1:
+                        _, j = _leb(wasm, j)
+                else:  # global: valtype, mutability
+                    j += 2
+        elif sid == 3:
+            defined, _ = _leb(wasm, i)
+        elif sid == 0:
+            section, j = _name(wasm, i)
+            while section == "name" and j < end:
+                sub, j = _leb(wasm, j)
+                sub_size, j = _leb(wasm, j)
+                if sub == 1:
+                    count, k = _leb(wasm, j)
+                    for _ in range(count):
+                        index, k = _leb(wasm, k)
+                        names[index], k = _name(wasm, k)
+                j += sub_size
         i = end
-    return []
+    # binaryen names an unnamed defined function by its index among the defined ones
+    # (python.wasm: absolute index 2066, named "2008", 58 imports before it)
+    return [names.get(index, str(index - imported)) for index in range(imported + defined)]
 
 
 def python_wasm_names() -> dict[int, str]:

@@ -54,16 +54,18 @@ __all__ = [
 ]
 
 
-def safe_call_reserve(compiler: str | None = None) -> int:
+def safe_call_reserve(runtime=None, compiler: str | None = None) -> int:
     """The gas safe_call's check asks beyond what its method has used (OWN_GAS + EXTERNAL_GAS +
-    the default CALLBACK_GAS), in a contract built with ``compiler`` ("mpy" for MicroPython or
-    "py" for nearc 0.10's CPython backend; default: the backend ``$NEAR_SAFE_COMPILER`` selects,
-    which the runtime builds with).  Attaching exactly this much passes the method's start-up on
-    either backend and fails its gas check: a starved call, whatever the interpreter costs."""
+    the default CALLBACK_GAS) in contracts ``runtime`` runs: in Wasm mode those of the backend
+    ``compiler`` ("mpy" for MicroPython or "py" for nearc 0.10's CPython backend; default: the
+    one ``$NEAR_SAFE_COMPILER`` selects, which the runtime builds with), in CPython mode
+    MicroPython's (the mode models that port).  Attaching exactly this much passes the method's
+    start-up and fails its gas check: a starved call, whatever the interpreter costs."""
     import near_safe
 
     from ..builder._cpython import selected_compiler
 
-    callback = near_safe._CALLBACK_GAS_PY if (compiler or selected_compiler()) == "py" \
+    wasm = runtime is None or runtime.mode == "wasm"
+    callback = near_safe._CALLBACK_GAS_PY if wasm and (compiler or selected_compiler()) == "py" \
         else near_safe.CALLBACK_GAS
     return near_safe.OWN_GAS + near_safe.EXTERNAL_GAS + callback

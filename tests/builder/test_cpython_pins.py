@@ -131,6 +131,11 @@ def test_function_names_come_from_the_name_section():
 
     wasm = wasmtime.wat2wasm('(module (func $alpha) (func $beta_2 (export "b")))')
     assert function_names(wasm) == ["alpha", "beta_2"]
+    # imports come first; an unnamed function is named by its index among the defined ones, as
+    # binaryen's wasm-dis names it (python.wasm has 92: missing from the pins, they trapped)
+    wasm = wasmtime.wat2wasm('(module (import "env" "f" (func $imp)) (memory 1) (func $alpha)'
+                             ' (func) (func $beta_2 (export "b")))')
+    assert function_names(wasm) == ["imp", "alpha", "1", "beta_2"]
     assert function_names(wasmtime.wat2wasm("(module)")) == []
 
 

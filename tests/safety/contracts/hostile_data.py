@@ -14,11 +14,12 @@ ANSWERER = "answerer.near"
 
 
 @call(args={"cb": STR, "tgas": optional(INT)})
-def ask(cb, tgas=0):
-    # the default: near_safe's CALLBACK_GAS (10 Tgas on MicroPython, 50 on nearc 0.10's CPython
-    # backend, whose start-up alone burns about 40)
+def ask(cb, tgas=10):
+    # tgas: the callback's gas as MicroPython counts it (10: near_safe's CALLBACK_GAS there).
+    # nearc 0.10's CPython backend's start-up burns about 40 Tgas more (its CALLBACK_GAS is
+    # 50): the same body budget is CALLBACK_GAS - 10 Tgas more there
     return safe_call(ANSWERER, "answer", then=cb, lock="L",
-                     callback_gas=tgas * TGAS if tgas else CALLBACK_GAS,
+                     callback_gas=(tgas - 10) * TGAS + CALLBACK_GAS,
                      credit=("credited", near.predecessor_account_id(), 5))
 
 
