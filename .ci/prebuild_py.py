@@ -3,7 +3,7 @@
 
 Which contracts: those the lane's MicroPython run built (the build log of the cache,
 ``builds.log``) that lie under the folders named in the arguments (``tests/safety examples``)
-and still exist.  A CPython build takes 100-150 s on one core and about 1 GB: two in parallel
+and still exist.  A CPython build takes about a minute on one core and about 1 GB: two in parallel
 halve the wait on two cores, and the tests then find them in the Wasm cache.  A contract that
 fails to build is reported here and again by the test that deploys it.  Prints one line per
 contract and the total.

@@ -225,8 +225,8 @@ def on_number(result, label):
 @call
 def fetch_two():
     staking = state.get("cfg")[0]
-    a = near.promise_create(staking, "number", '{"n": 1}', 0, 10 * 10**12)
-    b = near.promise_create(staking, "number", '{"n": 2}', 0, 10 * 10**12)
+    a = near.promise_create(staking, "number", '{"n": 1}', 0, 50 * 10**12)
+    b = near.promise_create(staking, "number", '{"n": 2}', 0, 50 * 10**12)
     c = near.promise_then(near.promise_and([a, b]), near.current_account_id(), "on_two", "{}",
                           0, 80 * 10**12)  # CPython backend: start-up alone ~40 Tgas
     near.promise_return(c)
