@@ -6,6 +6,8 @@ import json
 
 import near
 
+import _rawnear  # noqa: F401  (raw promise arguments on either backend)
+
 from near_safe import (
     ACCOUNT,
     AMOUNT,
@@ -223,10 +225,10 @@ def on_number(result, label):
 @call
 def fetch_two():
     staking = state.get("cfg")[0]
-    a = near.promise_create(staking, "number", '{"n": 1}', 0, 10 * 10**12)
-    b = near.promise_create(staking, "number", '{"n": 2}', 0, 10 * 10**12)
+    a = near.promise_create(staking, "number", '{"n": 1}', 0, 50 * 10**12)
+    b = near.promise_create(staking, "number", '{"n": 2}', 0, 50 * 10**12)
     c = near.promise_then(near.promise_and([a, b]), near.current_account_id(), "on_two", "{}",
-                          0, 20 * 10**12)
+                          0, 80 * 10**12)  # CPython backend: start-up alone ~40 Tgas
     near.promise_return(c)
 
 
@@ -238,7 +240,7 @@ def on_two(results):
 @call
 def call_callback_without_promise():
     """The contract calls its own callback with no promise result: must be refused."""
-    p = near.promise_create(near.current_account_id(), "on_staked", "{}", 0, 20 * 10**12)
+    p = near.promise_create(near.current_account_id(), "on_staked", "{}", 0, 80 * 10**12)
     near.promise_return(p)
 
 
@@ -303,9 +305,10 @@ def settle_unknown_operation():
     """A callback carrying settlement data for an operation that is not in flight (already
     settled, or never started): near_safe refuses to settle it."""
     staking = state.get("cfg")[0]
+    # 80 Tgas: nearc 0.10's CPython backend's start-up alone burns about 40
     p = near.promise_create(staking, "number", '{"n": 1}', 0, 10 * 10**12)
-    c = near.promise_then(p, near.current_account_id(), "on_staked",
-                          '{"_ns": 999}', 0, 20 * 10**12)
+    c = near.promise_then(p, near.current_account_id(), "on_staked", '{"_ns": 999}', 0,
+                          80 * 10**12)
     near.promise_return(c)
 
 
