@@ -26,6 +26,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..testing.vm.metering import import_entries, leb_u
 from ._cpython import COMPILER_ENV, PINS_FILE, PROFILE_ENV, read_pins, write_pins
 
 _MODULE_KINDS = ("frozen",)  # builtin modules are part of python.wasm, never cut
@@ -46,19 +47,8 @@ class Recorder:
             self.modules.add(name)
 
 
-def _leb(data: bytes, i: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        b = data[i]
-        i += 1
-        value |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            return value, i
-
-
 def _name(data: bytes, i: int) -> tuple[str, int]:
-    n, i = _leb(data, i)
+    n, i = leb_u(data, i)
     return data[i:i + n].decode("utf-8", "replace"), i + n
 
 
@@ -69,42 +59,21 @@ def function_names(wasm: bytes) -> list[str]:
     i, imported, defined, names = 8, 0, 0, {}
     while i < len(wasm):
         sid = wasm[i]
-        size, i = _leb(wasm, i + 1)
+        size, i = leb_u(wasm, i + 1)
         end = i + size
-        if sid == 2:  # imports: count the functions
-            count, j = _leb(wasm, i)
-            for _ in range(count):
-                _, j = _name(wasm, j)
-                _, j = _name(wasm, j)
-                kind = wasm[j]
-                j += 1
-                if kind == 0:
-                    imported += 1
-                    _, j = _leb(wasm, j)
-                elif kind == 1:  # table: reftype, limits
-                    j += 1
-                    flags, j = _leb(wasm, j + 0)
-                    _, j = _leb(wasm, j)
-                    if flags & 1:
-                        _, j = _leb(wasm, j)
-                elif kind == 2:  # memory: limits
-                    flags, j = _leb(wasm, j)
-                    _, j = _leb(wasm, j)
-                    if flags & 1:
-                        _, j = _leb(wasm, j)
-                else:  # global: valtype, mutability
-                    j += 2
+        if sid == 2:
+            imported = sum(1 for _, _, kind in import_entries(wasm, i) if kind == 0)
         elif sid == 3:
-            defined, _ = _leb(wasm, i)
+            defined, _ = leb_u(wasm, i)
         elif sid == 0:
             section, j = _name(wasm, i)
             while section == "name" and j < end:
-                sub, j = _leb(wasm, j)
-                sub_size, j = _leb(wasm, j)
+                sub, j = leb_u(wasm, j)
+                sub_size, j = leb_u(wasm, j)
                 if sub == 1:
-                    count, k = _leb(wasm, j)
+                    count, k = leb_u(wasm, j)
                     for _ in range(count):
-                        index, k = _leb(wasm, k)
+                        index, k = leb_u(wasm, k)
                         names[index], k = _name(wasm, k)
                 j += sub_size
         i = end

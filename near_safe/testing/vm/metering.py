@@ -68,16 +68,16 @@ def _rewrite_body(code: bytes, start: int, end: int) -> bytes:
         elif op == 0x02 or op == 0x04:
             pos = _skip_blocktype(code, pos)
         elif op == 0x0E:  # br_table
-            n, pos = _leb_u(code, pos)
+            n, pos = leb_u(code, pos)
             for _ in range(n + 1):
                 pos = _skip_leb(code, pos)
         elif op == 0x11 or op == 0x13:  # call_indirect type table
             pos = _skip_leb(code, _skip_leb(code, pos))
         elif op == 0x1C:  # select t*
-            n, pos = _leb_u(code, pos)
+            n, pos = leb_u(code, pos)
             pos += n
         elif 0x28 <= op <= 0x3E:  # memarg
-            align, pos = _leb_u(code, pos)
+            align, pos = leb_u(code, pos)
             if align & 0x40:
                 pos = _skip_leb(code, pos)
             pos = _skip_leb(code, pos)
@@ -90,7 +90,7 @@ def _rewrite_body(code: bytes, start: int, end: int) -> bytes:
         elif op == 0xD0:
             pos += 1
         elif op == 0xFC:
-            sub, q = _leb_u(code, pos)
+            sub, q = leb_u(code, pos)
             if sub <= 7:
                 pos = q
             elif sub in (8, 10, 11):  # memory.init / copy / fill: NEAR adds the linear base
@@ -123,7 +123,8 @@ def _skip_blocktype(code, pos):
     return _skip_leb(code, pos)
 
 
-def _leb_u(buf, pos):
+def leb_u(buf, pos):
+    """The unsigned LEB128 at ``buf[pos]``: ``(value, position after it)``."""
     result = shift = 0
     while True:
         b = buf[pos]
@@ -137,12 +138,12 @@ def _leb_u(buf, pos):
 def import_entries(code: bytes, start: int):
     """The import section whose body starts at ``start``: ``(module, name, kind)`` per entry
     (kind 0 function, 1 table, 2 memory, 3 global, 4 tag)."""
-    n, q = _leb_u(code, start)
+    n, q = leb_u(code, start)
     for _ in range(n):
-        ml, q = _leb_u(code, q)
+        ml, q = leb_u(code, q)
         module = code[q:q + ml]
         q += ml
-        nl, q = _leb_u(code, q)
+        nl, q = leb_u(code, q)
         name = code[q:q + nl]
         q += nl
         kind = code[q]
@@ -151,15 +152,15 @@ def import_entries(code: bytes, start: int):
             q += 1
         if kind in (1, 2):  # limits: flag, min, max if flag & 1
             flag = code[q]
-            _, q = _leb_u(code, q + 1)
+            _, q = leb_u(code, q + 1)
             if flag & 1:
-                _, q = _leb_u(code, q)
+                _, q = leb_u(code, q)
         elif kind == 3:  # global: value type, mutability
             q += 2
         elif kind == 4:  # tag: attribute, type index
-            _, q = _leb_u(code, q + 1)
+            _, q = leb_u(code, q + 1)
         else:  # function: type index
-            _, q = _leb_u(code, q)
+            _, q = leb_u(code, q)
         yield module, name, kind
 
 
@@ -208,36 +209,36 @@ def _instrument(code: bytes):
     unsupported = 0
     while pos < len(code):
         sid = code[pos]
-        size, p = _leb_u(code, pos + 1)
+        size, p = leb_u(code, pos + 1)
         body_start, end = p, p + size
         if sid == 1:  # type section
-            n, q = _leb_u(code, body_start)
+            n, q = leb_u(code, body_start)
             for _ in range(n):
                 assert code[q] == 0x60, "unsupported type form"
-                np_, q = _leb_u(code, q + 1)
+                np_, q = leb_u(code, q + 1)
                 params = list(code[q:q + np_])
                 q += np_
-                nr, q = _leb_u(code, q)
+                nr, q = leb_u(code, q)
                 q += nr
                 types.append(params)
         elif sid == 2:  # imports
             n_imported_funcs += sum(1 for _, _, kind in import_entries(code, body_start)
                                     if kind == 0)
         elif sid == 3:  # function section
-            n, q = _leb_u(code, body_start)
+            n, q = leb_u(code, body_start)
             for _ in range(n):
-                t, q = _leb_u(code, q)
+                t, q = leb_u(code, q)
                 func_types.append(t)
         elif sid == 10:  # code section: rewrite
-            n, q = _leb_u(code, body_start)
+            n, q = leb_u(code, body_start)
             new = bytearray(_enc_u(n))
             for i in range(n):
-                bsize, q = _leb_u(code, q)
+                bsize, q = leb_u(code, q)
                 bend = q + bsize
-                nl, r = _leb_u(code, q)
+                nl, r = leb_u(code, q)
                 local_types = []
                 for _ in range(nl):
-                    cnt, r = _leb_u(code, r)
+                    cnt, r = leb_u(code, r)
                     local_types += [code[r]] * cnt
                     r += 1
                 params = types[func_types[i]] if i < len(func_types) else []

@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .metering import _leb_u, import_entries
+from .metering import leb_u, import_entries
 
 # Wasm proposals a module may use, as nearcore's features.rs names them
 MULTI_VALUE = "multi_value"
@@ -155,7 +155,7 @@ def _decode(code: bytes, s: ModuleShape) -> None:
     func_types: list = []
     while pos < len(code):
         sid = code[pos]
-        size, body = _leb_u(code, pos + 1)
+        size, body = leb_u(code, pos + 1)
         end = body + size
         if end > len(code):
             raise _Malformed("section size")
@@ -166,25 +166,25 @@ def _decode(code: bytes, s: ModuleShape) -> None:
             if s.error:
                 return
         elif sid == 3:
-            n, q = _leb_u(code, body)
+            n, q = leb_u(code, body)
             for _ in range(n):
-                t, q = _leb_u(code, q)
+                t, q = leb_u(code, q)
                 func_types.append(t)
         elif sid == 4:
             _tables(code, body, s)
         elif sid == 5:
-            n, q = _leb_u(code, body)
+            n, q = leb_u(code, body)
             if n > 1:
                 s.features.add(OTHER)  # multi-memory
             for _ in range(n):
                 flags = code[q]
                 if flags & ~1:
                     s.features.add(OTHER)  # shared / memory64
-                _, q = _leb_u(code, q + 1)
+                _, q = leb_u(code, q + 1)
                 if flags & 1:
-                    _, q = _leb_u(code, q)
+                    _, q = leb_u(code, q)
         elif sid == 6:
-            n, q = _leb_u(code, body)
+            n, q = leb_u(code, body)
             s.globals += n
             for _ in range(n):
                 _valtype(s, code[q])
@@ -204,18 +204,18 @@ def _decode(code: bytes, s: ModuleShape) -> None:
 
 
 def _types(code: bytes, q: int, s: ModuleShape) -> list:
-    n, q = _leb_u(code, q)
+    n, q = leb_u(code, q)
     s.types = n
     params = []
     for _ in range(n):
         if code[q] != 0x60:
             s.features.add(OTHER)  # GC types (struct, array, rec, sub)
             raise _Malformed("type form")
-        np_, q = _leb_u(code, q + 1)
+        np_, q = leb_u(code, q + 1)
         for t in code[q:q + np_]:
             _valtype(s, t)
         q += np_
-        nr, q = _leb_u(code, q)
+        nr, q = leb_u(code, q)
         for t in code[q:q + nr]:
             _valtype(s, t)
         if nr > 1:
@@ -242,14 +242,14 @@ def _imports(code: bytes, q: int, s: ModuleShape) -> None:
 
 def _limits(code: bytes, q: int) -> tuple:
     flags = code[q]
-    initial, q = _leb_u(code, q + 1)
+    initial, q = leb_u(code, q + 1)
     if flags & 1:
-        _, q = _leb_u(code, q)
+        _, q = leb_u(code, q)
     return initial, q
 
 
 def _tables(code: bytes, q: int, s: ModuleShape) -> None:
-    n, q = _leb_u(code, q)
+    n, q = leb_u(code, q)
     s.tables += n
     for _ in range(n):
         if code[q] == 0x40:  # a table with an initialiser expression (function references)
@@ -262,9 +262,9 @@ def _tables(code: bytes, q: int, s: ModuleShape) -> None:
 
 
 def _elements(code: bytes, q: int, s: ModuleShape) -> None:
-    n, q = _leb_u(code, q)
+    n, q = leb_u(code, q)
     for _ in range(n):
-        flags, q = _leb_u(code, q)
+        flags, q = leb_u(code, q)
         if flags > 7:
             raise _Malformed("element flags")
         if flags != 0:
@@ -272,33 +272,33 @@ def _elements(code: bytes, q: int, s: ModuleShape) -> None:
             # bulk-memory and reference-types proposals
             s.features.add(BULK_MEMORY if flags == 1 else REFERENCE_TYPES)
         if flags & 2 and not flags & 1:
-            _, q = _leb_u(code, q)  # table index
+            _, q = leb_u(code, q)  # table index
         if not flags & 1:
             q = _const_expr(code, q, s)  # offset
         if flags & 3:
             q += 1  # elemkind / reftype
-        count, q = _leb_u(code, q)
+        count, q = leb_u(code, q)
         for _ in range(count):
             if flags & 4:
                 q = _const_expr(code, q, s)
             else:
-                _, q = _leb_u(code, q)
+                _, q = leb_u(code, q)
 
 
 def _data(code: bytes, q: int, s: ModuleShape) -> None:
-    n, q = _leb_u(code, q)
+    n, q = leb_u(code, q)
     for _ in range(n):
-        flags, q = _leb_u(code, q)
+        flags, q = leb_u(code, q)
         if flags == 1:
             s.features.add(BULK_MEMORY)  # passive
         elif flags == 2:
-            mem, q = _leb_u(code, q)
+            mem, q = leb_u(code, q)
             s.features.add(OTHER if mem else BULK_MEMORY)
         elif flags != 0:
             raise _Malformed("data flags")
         if flags != 1:
             q = _const_expr(code, q, s)
-        ln, q = _leb_u(code, q)
+        ln, q = leb_u(code, q)
         q += ln
 
 
@@ -310,7 +310,7 @@ def _const_expr(code: bytes, q: int, s: ModuleShape) -> int:
         if op == 0x0B:
             return q
         if op in (0x41, 0x42, 0x23, 0xD2):
-            _, q = _leb_u(code, q)
+            _, q = leb_u(code, q)
             if op == 0xD2:
                 s.features.add(REFERENCE_TYPES)
         elif op == 0x43:
@@ -329,16 +329,16 @@ def _const_expr(code: bytes, q: int, s: ModuleShape) -> int:
 
 
 def _code(code: bytes, q: int, s: ModuleShape, type_params: list, func_types: list) -> None:
-    n, q = _leb_u(code, q)
+    n, q = leb_u(code, q)
     if n != len(func_types):
         raise _Malformed("function and code section counts differ")
     for i in range(n):
-        size, q = _leb_u(code, q)
+        size, q = leb_u(code, q)
         end = q + size
         s.max_body_size = max(s.max_body_size, end - q)
-        nl, r = _leb_u(code, q)
+        nl, r = leb_u(code, q)
         for _ in range(nl):
-            count, r = _leb_u(code, r)
+            count, r = leb_u(code, r)
             _valtype(s, code[r])
             r += 1
             s.locals += count
@@ -366,7 +366,7 @@ def _body(code: bytes, q: int, end: int, s: ModuleShape) -> int:
         if op in _NO_IMM:
             continue
         if op in _ONE_LEB:
-            _, q = _leb_u(code, q)
+            _, q = leb_u(code, q)
         elif op in (0x02, 0x03, 0x04):
             blocks += 1
             b = code[q]
@@ -379,31 +379,31 @@ def _body(code: bytes, q: int, end: int, s: ModuleShape) -> int:
                 s.features.add(MULTI_VALUE)
                 q = _skip_sleb(code, q)
         elif op == 0x0E:  # br_table
-            count, q = _leb_u(code, q)
+            count, q = leb_u(code, q)
             for _ in range(count + 1):
-                _, q = _leb_u(code, q)
+                _, q = leb_u(code, q)
         elif op == 0x11:  # call_indirect type table
-            _, q = _leb_u(code, q)
-            table, q = _leb_u(code, q)
+            _, q = leb_u(code, q)
+            table, q = leb_u(code, q)
             if table:
                 s.features.add(REFERENCE_TYPES)
         elif op == 0x1C:  # typed select
             s.features.add(REFERENCE_TYPES)
-            count, q = _leb_u(code, q)
+            count, q = leb_u(code, q)
             for t in code[q:q + count]:
                 _valtype(s, t)
             q += count
         elif op in (0x25, 0x26):  # table.get / table.set
             s.features.add(REFERENCE_TYPES)
-            _, q = _leb_u(code, q)
+            _, q = leb_u(code, q)
         elif 0x28 <= op <= 0x3E:  # loads and stores: align, offset
-            align, q = _leb_u(code, q)
+            align, q = leb_u(code, q)
             if align & 0x40:
                 s.features.add(OTHER)  # multi-memory
-                _, q = _leb_u(code, q)
-            _, q = _leb_u(code, q)
+                _, q = leb_u(code, q)
+            _, q = leb_u(code, q)
         elif op in (0x3F, 0x40):  # memory.size / memory.grow
-            mem, q = _leb_u(code, q)
+            mem, q = leb_u(code, q)
             if mem:
                 s.features.add(OTHER)
         elif op in (0x41, 0x42):
@@ -419,18 +419,18 @@ def _body(code: bytes, q: int, end: int, s: ModuleShape) -> int:
             s.features.add(REFERENCE_TYPES)
         elif op == 0xD2:  # ref.func
             s.features.add(REFERENCE_TYPES)
-            _, q = _leb_u(code, q)
+            _, q = leb_u(code, q)
         elif op == 0xFC:
-            sub, q = _leb_u(code, q)
+            sub, q = leb_u(code, q)
             if sub <= 7:
                 s.features.add(SATURATING_FLOAT_TO_INT)
             elif sub == 8:  # memory.init data mem
                 s.features.add(BULK_MEMORY)
-                _, q = _leb_u(code, q)
+                _, q = leb_u(code, q)
                 q += 1
             elif sub in (9, 13):  # data.drop / elem.drop
                 s.features.add(BULK_MEMORY)
-                _, q = _leb_u(code, q)
+                _, q = leb_u(code, q)
             elif sub == 10:  # memory.copy dst src
                 s.features.add(BULK_MEMORY)
                 q += 2
@@ -439,11 +439,11 @@ def _body(code: bytes, q: int, end: int, s: ModuleShape) -> int:
                 q += 1
             elif sub in (12, 14):  # table.init elem table / table.copy dst src
                 s.features.add(BULK_MEMORY)
-                _, q = _leb_u(code, q)
-                _, q = _leb_u(code, q)
+                _, q = leb_u(code, q)
+                _, q = leb_u(code, q)
             elif sub in (15, 16, 17):  # table.grow / size / fill
                 s.features.add(REFERENCE_TYPES)
-                _, q = _leb_u(code, q)
+                _, q = leb_u(code, q)
             else:
                 s.features.add(OTHER)
                 return blocks

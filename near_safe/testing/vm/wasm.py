@@ -281,7 +281,7 @@ def normalize_memory(code: bytes, initial: int, maximum: int) -> tuple:
 
 
 def _normalize_memory(code: bytes, initial: int, maximum: int) -> tuple:
-    leb, enc = metering._leb_u, metering._enc_u
+    leb, enc = metering.leb_u, metering._enc_u
     sections = []  # (id, whole section bytes)
     pos = 8
     while pos < len(code):
