@@ -155,3 +155,32 @@ def test_pyprofile_usage_errors_exit_2(capsys):
     assert "name the tests to profile" in capsys.readouterr().err
     assert main(["--out"]) == 2
     assert "--out needs a file name" in capsys.readouterr().err
+
+
+def test_stdlib_imports_follow_module_level_imports_through_the_stdlib_bytecode(tmp_path):
+    """The modules a staged module imports at module level are kept, and what those import in
+    turn (read from the stdlib zip's bytecode, relative imports too); an import inside a
+    function is not followed (a CPython-only checker's `import inspect` would add ~200 KB)."""
+    import importlib.util
+    import marshal
+    import zipfile
+
+    from near_safe.builder._cpython import stdlib_imports
+
+    def pyc(source: str) -> bytes:
+        return importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(compile(source, "m", "exec"))
+
+    stdlib = tmp_path / "python-stdlib.zip"
+    with zipfile.ZipFile(stdlib, "w") as z:
+        z.writestr("json/__init__.pyc", pyc("from .decoder import JSONDecoder\n"))
+        z.writestr("json/decoder.pyc", pyc("import re\n"))
+        z.writestr("re/__init__.pyc", pyc("x = 1\n"))
+        z.writestr("inspect.pyc", pyc("import ast\n"))
+        z.writestr("ast.pyc", pyc(""))
+        z.writestr("unused.pyc", pyc(""))
+    site = tmp_path / "site"
+    (site / "near_safe").mkdir(parents=True)
+    (site / "near_safe" / "__init__.py").write_text(
+        "import json\n\ndef check():\n    import inspect\n")
+    assert stdlib_imports(site, stdlib) == {"json/__init__.pyc", "json/decoder.pyc",
+                                            "re/__init__.pyc"}
