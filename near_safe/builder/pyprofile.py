@@ -87,7 +87,8 @@ def python_wasm_names() -> dict[int, str]:
     hash the instrumentation reports, core.fnv1a_32 of the name)."""
     from cpython_near_wasm_opt import core
 
-    return {core.fnv1a_32(n): n for n in function_names((core.LIB_PATH / "python.wasm").read_bytes())}
+    wasm = (core.LIB_PATH / "python.wasm").read_bytes()
+    return {core.fnv1a_32(n): n for n in function_names(wasm)}
 
 
 def stdlib_modules() -> set[str]:
